@@ -1,0 +1,3 @@
+from bizops.cli import main
+
+main()

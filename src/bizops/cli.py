@@ -1,0 +1,168 @@
+"""The `bizops` command: assembles the command groups, nothing else.
+
+Commands are built lazily: `bizops quote …` imports and builds only the quote
+command and the selected company's plugin. Plugin commands (`bizops pile plan`)
+are looked up through the `bizops_register_commands` hook only when the name is
+not a core command, or when the help lists every command.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Annotated, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from bizops import __version__
+from bizops.commands import runtime
+from bizops.commands.options import (
+    CompanyOpt, ConfigOpt, DbOpt, DebugOpt, ExplainOpt, FormatOpt, LangOpt, Options,
+)
+from bizops.core.session import PluginSelection
+
+#: Core commands: name -> (module, builder). `builder(name, early_options)` returns a typer.Typer.
+CORE_COMMANDS = {
+    "companies": ("bizops.commands.companies", "app"),
+    "policy": ("bizops.commands.policy", "app"),
+    "quote": ("bizops.commands.decide", "single"),
+    "approve-order": ("bizops.commands.decide", "single"),
+    "expense": ("bizops.commands.decide", "expense"),
+    "score": ("bizops.commands.decide", "single"),
+}
+
+_early = Options()
+
+
+class BizopsGroup(TyperGroup):
+    """Builds a command only when it is asked for."""
+
+    def list_commands(self, ctx) -> list[str]:
+        return list(CORE_COMMANDS) + sorted(n for n in _plugin_commands() if n not in CORE_COMMANDS)
+
+    def get_command(self, ctx, name: str):
+        if name in CORE_COMMANDS:
+            module_name, builder = CORE_COMMANDS[name]
+            build = getattr(importlib.import_module(module_name), builder)
+            command = typer.main.get_command(build(name, _early))
+            command.name = name
+            return command
+        return _plugin_commands().get(name)
+
+
+_plugin_cache: dict | None = None
+
+
+def _plugin_commands() -> dict:
+    """Commands plugins add, by name (loads every plugin: only for help or an unknown name)."""
+    global _plugin_cache
+    if _plugin_cache is None:
+        host = runtime.host()
+        host.load_all()
+        holder = typer.Typer(add_completion=False, rich_markup_mode=None)
+        _plugin_cache = {}
+        for impl in host.pm.hook.bizops_register_commands.get_hookimpls():
+            try:
+                impl.function(app=holder)
+            except Exception as exc:  # noqa: BLE001 - a broken plugin must not break the CLI
+                sys.stderr.write(f"bizops: plugin {impl.plugin_name!r} failed in bizops_register_commands: {exc}\n")
+        if holder.registered_commands or holder.registered_groups:
+            group = typer.main.get_group(holder)
+            _plugin_cache = dict(group.commands)
+    return _plugin_cache
+
+
+app = typer.Typer(
+    cls=BizopsGroup,
+    name="bizops",
+    help="Sales-department regulations as decisions: quotes, order approval, travel expenses, scorecards.",
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"bizops {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    company: CompanyOpt = None,
+    config: ConfigOpt = None,
+    format: FormatOpt = None,
+    lang: LangOpt = None,
+    db: DbOpt = None,
+    explain: ExplainOpt = None,
+    debug: DebugOpt = None,
+    plugin: Annotated[Optional[list[str]], typer.Option(
+        "--plugin", help="Also load this plugin (a .py file, package dir or module), for plugin development.")] = None,
+    no_plugins: Annotated[bool, typer.Option(
+        "--no-plugins", help="Load no installed plugins (built-in companies still work).")] = False,
+    version: Annotated[Optional[bool], typer.Option(
+        "--version", callback=_version, is_eager=True, help="Show the version.")] = None,
+) -> None:
+    """Sales-department regulations as decisions: quotes, order approval, travel expenses, scorecards."""
+    ctx.obj = Options(company=company, config=config, format=format, lang=lang, db=db,
+                      explain=explain, debug=debug)
+
+
+def scan(argv: list[str]) -> tuple[Options, PluginSelection]:
+    """Read the options needed before parsing: which plugins load, which company's flags to build."""
+    values: dict[str, str | bool] = {}
+    plugins: list[str] = []
+    no_plugins = False
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            break
+        name, eq, value = arg.partition("=")
+        if name in ("--company", "--config", "--lang", "--plugin", "--db", "--format"):
+            if not eq:
+                value = argv[i + 1] if i + 1 < len(argv) else ""
+                i += 1
+            if name == "--plugin":
+                plugins.append(value)
+            else:
+                values[name[2:]] = value
+        elif arg == "--no-plugins":
+            no_plugins = True
+        elif arg == "--debug":
+            values["debug"] = True
+        i += 1
+    return Options(**values), PluginSelection(tuple(plugins), no_plugins)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the `bizops` script: parse, run, exit with the contract's code."""
+    global _early, _plugin_cache
+    argv = sys.argv[1:] if argv is None else list(argv)
+    _early, selection = scan(argv)
+    _plugin_cache = None
+    runtime.start(selection)
+    from bizops.core.signals import exit_on_sigterm
+
+    exit_on_sigterm()
+    command = typer.main.get_group(app)
+    try:
+        code = command.main(args=argv, prog_name="bizops", standalone_mode=False)
+    except Exception as exc:  # noqa: BLE001
+        code = _usage_error(exc)
+    except KeyboardInterrupt:
+        code = 130
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _usage_error(exc: Exception) -> int:
+    """Parsing errors from typer: its message and exit 2; anything else is a bizops failure."""
+    show = getattr(exc, "show", None)
+    if callable(show) and type(exc).__module__.startswith("typer"):
+        show()
+        return getattr(exc, "exit_code", 2)
+    return runtime.report(exc, _early.lang or "en", bool(_early.debug))

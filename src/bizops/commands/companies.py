@@ -1,0 +1,63 @@
+"""`bizops companies`: the company plugins installed, where from, what they answer."""
+
+from __future__ import annotations
+
+import typer
+
+from bizops.commands import runtime
+from bizops.commands.options import common_options
+from bizops.core.command import emit
+from bizops.core.schema import Column
+from bizops.core.session import CORE_COMMANDS
+
+COLUMNS = (
+    Column("name", "text", zh="名称", en="name"),
+    Column("zh", "text", zh="中文名", en="zh"),
+    Column("en", "text", zh="英文名", en="en"),
+    Column("version", "text", zh="版本", en="version"),
+    Column("source", "text", zh="来源", en="loaded from"),
+    Column("hooks", "texts", zh="钩子", en="hooks"),
+    Column("commands", "texts", zh="命令", en="commands"),
+    Column("status", "enum", zh="状态", en="status"),
+    Column("error", "text", zh="错误", en="error"),
+)
+LABELS = {"loaded": ("已加载", "loaded"), "failed": ("加载失败", "failed")}
+
+
+def companies(options) -> int:
+    """List installed company plugins (and any that failed to load)."""
+
+    def body(session) -> int:
+        host = session.host
+        host.load_all()
+        rows = []
+        for name, loaded in host.loaded.items():
+            company = loaded.company
+            if company is None:
+                hooks = sorted(i.name for i in _impls(host, loaded.module))
+                rows.append(dict(name=name, zh=None, en=None, version=None, source=loaded.source, hooks=hooks,
+                                 commands=[], status="loaded", error=None))
+                continue
+            rows.append(dict(
+                name=company.name, zh=company.zh, en=company.en, version=company.version, source=loaded.source,
+                hooks=sorted({CORE_COMMANDS[c] for c in company.commands if c in CORE_COMMANDS}),
+                commands=list(company.commands), status="loaded", error=None,
+            ))
+        for failure in host.failures:
+            rows.append(dict(name=failure.name, zh=None, en=None, version=None, source=failure.source, hooks=[],
+                             commands=[], status="failed", error=f"{failure.hook}: {failure.error}"))
+        emit(session, COLUMNS, rows, LABELS)
+        return 0
+
+    return runtime.guarded(options, body)
+
+
+def _impls(host, module):
+    for caller in host.pm.get_hookcallers(module) or []:
+        yield caller
+
+
+def app(name: str = "companies", early_options=None) -> typer.Typer:
+    typer_app = typer.Typer(add_completion=False, rich_markup_mode=None)
+    typer_app.command("companies")(common_options(companies))
+    return typer_app

@@ -1,0 +1,134 @@
+"""Options shared by every command, as `Annotated` aliases, and the decorator that adds them.
+
+`--company`, `--config`, `--format`, `--lang`, `--db`, `--explain` and `--debug`
+may stand before the command or after it; the value after it wins. The
+top-level callback keeps the ones before it in `ctx.obj`; `common_options`
+adds the same options to a command and merges both into one `Options`.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from dataclasses import dataclass, fields, replace
+from typing import Annotated, Optional
+
+import typer
+
+from bizops.core.readers import INPUT_FORMATS
+from bizops.core.writers import OUTPUT_FORMATS
+
+_GLOBAL = "Global options"
+
+CompanyOpt = Annotated[
+    Optional[str],
+    typer.Option("--company", help="Company plugin to use (else BIZOPS_COMPANY, else the config).", show_default=False),
+]
+ConfigOpt = Annotated[
+    Optional[str],
+    typer.Option("--config", help="Policy file (else BIZOPS_CONFIG, ./bizops.toml, the user config).", show_default=False),
+]
+FormatOpt = Annotated[
+    Optional[str],
+    typer.Option("--format", help=f"Output: {'|'.join(OUTPUT_FORMATS)} (default: table on a terminal, else jsonl).",
+                 show_default=False),
+]
+LangOpt = Annotated[
+    Optional[str],
+    typer.Option("--lang", help="zh|en for table labels and messages (default from LANG).", show_default=False),
+]
+DbOpt = Annotated[
+    Optional[str],
+    typer.Option("--db", help="Ledger: a SQLite path or postgresql://… (else BIZOPS_DB, else the user data dir).",
+                 show_default=False),
+]
+ExplainOpt = Annotated[
+    Optional[bool],
+    typer.Option("--explain", help="Add the trace of rules that decided each result.", show_default=False),
+]
+DebugOpt = Annotated[
+    Optional[bool],
+    typer.Option("--debug", help="Show a traceback when something fails.", show_default=False),
+]
+
+InputArg = Annotated[
+    Optional[str],
+    typer.Argument(help="Requests file (JSON Lines, JSON array or CSV), or - for stdin. Without it: one request from flags.",
+                   show_default=False),
+]
+InputFormatOpt = Annotated[
+    Optional[str],
+    typer.Option("--input-format", help=f"{'|'.join(INPUT_FORMATS)} (default: by extension, else sniffed).",
+                 show_default=False),
+]
+EncodingOpt = Annotated[
+    Optional[str],
+    typer.Option("--encoding", help="Input encoding, e.g. gb18030 for a CSV from Chinese Excel/WPS (default utf-8).",
+                 show_default=False),
+]
+JobsOpt = Annotated[
+    Optional[str],
+    typer.Option("--jobs", "-j", help="Processes for a large input: a number, or auto (all cores once the input "
+                 "outgrows one chunk). Output order is kept.", show_default=False),
+]
+NowOpt = Annotated[
+    Optional[str],
+    typer.Option("--now", help="The time to decide as of (YYYY-MM-DDTHH:MM), for defaults such as requested_at.",
+                 show_default=False),
+]
+RecordOpt = Annotated[
+    bool,
+    typer.Option("--record", help="Write the decisions to the ledger (by default it is only read)."),
+]
+
+
+@dataclass(frozen=True)
+class Options:
+    """The common options, merged from before and after the command."""
+
+    company: str | None = None
+    config: str | None = None
+    format: str | None = None
+    lang: str | None = None
+    db: str | None = None
+    explain: bool | None = None
+    debug: bool | None = None
+
+    def over(self, base: "Options | None") -> "Options":
+        """These options, falling back to `base` where they are not given."""
+        if base is None:
+            return self
+        return replace(base, **{f.name: getattr(self, f.name) for f in fields(self)
+                                if getattr(self, f.name) is not None})
+
+
+_COMMON = [
+    inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation)
+    for name, annotation in (
+        ("company", CompanyOpt), ("config", ConfigOpt), ("format", FormatOpt), ("lang", LangOpt),
+        ("db", DbOpt), ("explain", ExplainOpt), ("debug", DebugOpt),
+    )
+]
+_CONTEXT = inspect.Parameter("bizops_typer_ctx", inspect.Parameter.KEYWORD_ONLY, annotation=typer.Context)
+
+
+def common_options(func):
+    """Give a command the common options; it receives them as `options: Options`.
+
+    The command's own parameters stay as they are; its return value (an exit
+    code) is what the command exits with.
+    """
+    signature = inspect.signature(func)
+    own = [p for p in signature.parameters.values() if p.name != "options"]
+    params = own + _COMMON + [_CONTEXT]
+
+    @functools.wraps(func)
+    def command(**kwargs):
+        ctx = kwargs.pop(_CONTEXT.name)
+        given = Options(**{p.name: kwargs.pop(p.name) for p in _COMMON})
+        root = ctx.find_root().obj
+        return func(options=given.over(root if isinstance(root, Options) else None), **kwargs)
+
+    command.__signature__ = signature.replace(parameters=params)
+    command.__annotations__ = {p.name: p.annotation for p in params}
+    return command

@@ -1,0 +1,141 @@
+"""`bizops policy show | init | check`: a company's thresholds, as effective, as a file, as checked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from bizops.commands import runtime
+from bizops.commands.options import common_options
+from bizops.core.command import emit
+from bizops.core.errors import ConfigError, UsageError
+from bizops.core.i18n import msg
+from bizops.core.policy import build_policy, describe_allowed, read_config, toml_value
+from bizops.core.schema import Column
+
+SHOW_COLUMNS = (
+    Column("company", "text", zh="公司", en="company"),
+    Column("name", "text", zh="名称", en="name"),
+    Column("value", "json", zh="取值", en="value"),
+    Column("source", "text", zh="来源", en="source"),
+    Column("allowed", "text", zh="允许", en="allowed"),
+    Column("help", "text", zh="说明", en="meaning"),
+)
+CHECK_COLUMNS = (
+    Column("company", "text", zh="公司", en="company"),
+    Column("file", "text", zh="文件", en="file"),
+    Column("status", "enum", zh="结果", en="status"),
+    Column("warnings", "texts", zh="提示", en="warnings"),
+)
+
+
+def show(options) -> int:
+    """Effective policy values of the selected company and where each comes from."""
+
+    def body(session) -> int:
+        policy = session.policy
+        rows = [
+            dict(company=policy.company, name=s.name, value=toml_value(policy[s.name]), source=policy.sources[s.name],
+                 allowed=describe_allowed(s), help=(s.help_zh or s.help) if session.lang == "zh" else s.help)
+            for s in session.company.settings
+        ]
+        emit(session, SHOW_COLUMNS, rows)
+        return 0
+
+    return runtime.guarded(options, body)
+
+
+def init(
+    options,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --output file.")] = False,
+) -> int:
+    """Write a complete, valid TOML config with every value of the selected company."""
+
+    def body(session) -> int:
+        text = config_text(session.company, session.lang)
+        if output is None:
+            session.stdout.write(text.encode())
+            session.stdout.flush()
+            return 0
+        if output.exists() and not force:
+            raise UsageError(msg("{f} exists; add --force to overwrite it", "{f} 已存在；加 --force 覆盖", f=output))
+        output.write_text(text, encoding="utf-8")
+        return 0
+
+    return runtime.guarded(options, body)
+
+
+def config_text(company, lang: str) -> str:
+    """The config file `policy init` writes: every setting with its default and meaning."""
+    import tomli_w
+
+    zh = lang == "zh"
+    lines = [
+        f"# bizops 配置：{company.zh}（{company.name}）" if zh else f"# bizops configuration: {company.en} ({company.name})",
+        "# 每个值都是默认值；修改后用 bizops policy check 校验。" if zh else
+        "# Every value below is the default; change what your company does differently,",
+        "" if zh else "# then run `bizops policy check`.",
+        "",
+        "[company]",
+        tomli_w.dumps({"name": company.name}).strip(),
+        "",
+        f"[company.{company.name}]",
+    ]
+    for setting in company.settings:
+        meaning = (setting.help_zh or setting.help) if zh else setting.help
+        lines.append(f"# {meaning} ({describe_allowed(setting)})")
+        if setting.default is None:  # TOML has no null: an unset value stays a comment
+            lines.append(f"# {setting.name} = ")
+        else:
+            lines.append(tomli_w.dumps({setting.name: toml_value(setting.default)}).strip())
+    return "\n".join(lines) + "\n"
+
+
+def check(
+    options,
+    file: Annotated[Optional[Path], typer.Argument(help="Config file (default: the one bizops would use).")] = None,
+) -> int:
+    """Validate a config file against every installed company it has a table for."""
+
+    def body(session) -> int:
+        if file is not None:
+            config = read_config(file) if file.is_file() else None
+            if config is None:
+                raise ConfigError(msg("{f}: config file not found", "{f}：找不到配置文件", f=file))
+        else:
+            config = session.config
+            if config.path is None:
+                raise ConfigError(msg("no config file found (bizops.toml or the user config)",
+                                      "未找到配置文件（bizops.toml 或用户配置）"))
+        host = session.host
+        host.load_all()
+        installed = host.companies()
+        rows = []
+        names = list(config.tables()) or ([config.company] if config.company else [])
+        if config.company and config.company not in installed:
+            raise ConfigError(msg("{f}: company {c!r} is not installed; installed: {i}",
+                                  "{f}：公司 {c!r} 未安装；已安装：{i}",
+                                  f=config.path, c=config.company, i=", ".join(sorted(installed))))
+        for name in names:
+            if name not in installed:
+                raise ConfigError(msg("{f}: [company.{c}] names no installed company; installed: {i}",
+                                      "{f}：[company.{c}] 不是已安装的公司；已安装：{i}",
+                                      f=config.path, c=name, i=", ".join(sorted(installed))))
+            build_policy(installed[name].company, config)
+            rows.append(dict(company=name, file=str(config.path), status="ok", warnings=[]))
+        emit(session, CHECK_COLUMNS, rows, {"ok": ("通过", "ok")})
+        return 0
+
+    return runtime.guarded(options, body)
+
+
+def app(name: str = "policy", early_options=None) -> typer.Typer:
+    typer_app = typer.Typer(add_completion=False, rich_markup_mode=None,
+                            help="A company's thresholds: show, write a config, check one.")
+    typer_app.command("show")(common_options(show))
+    typer_app.command("init")(common_options(init))
+    typer_app.command("check")(common_options(check))
+    return typer_app

@@ -1,0 +1,131 @@
+"""Per-invocation state of the CLI, and the guard every command runs inside.
+
+`start()` is called once per `bizops.cli.main` call with what was pre-read
+from argv (`--plugin`, `--no-plugins`); the plugin host is then shared by the
+CLI (which asks plugins for their commands) and the command that runs.
+
+`guarded(options, body)` runs a command body: its errors become one line on
+stderr and the contract's exit code; a broken pipe ends quietly with 0; a
+plugin's `print()` goes to stderr and never into the data on stdout.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Callable
+
+from bizops.core.errors import BizopsError, Exit, PluginFailure
+from bizops.core.i18n import default_lang, render
+from bizops.core.plugins import PluginHost, get_plugin_manager
+from bizops.core.session import PluginSelection, Session
+
+_selection = PluginSelection()
+_host: PluginHost | None = None
+
+
+def start(selection: PluginSelection) -> None:
+    global _selection, _host
+    _selection, _host = selection, None
+
+
+def host() -> PluginHost:
+    global _host
+    if _host is None:
+        _host = get_plugin_manager(extra=_selection.extra, no_plugins=_selection.no_plugins)
+    return _host
+
+
+def session(options) -> Session:
+    return Session(options, _selection, host=host())
+
+
+class _StdoutGuard:
+    """Stands in for sys.stdout while a command runs: a plugin's print goes to stderr."""
+
+    def __init__(self, err):
+        self.err = err
+        self.culprits: list[str] = []
+
+    def write(self, text: str) -> int:
+        module = sys._getframe(1).f_globals.get("__name__", "?")
+        if module not in self.culprits:
+            self.culprits.append(module)
+        return self.err.write(text)
+
+    def flush(self) -> None:
+        self.err.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+
+def guarded(options, body: Callable[[Session], int]) -> int:
+    """Run `body(session)`; return its exit code, or the code of what it raised."""
+    lang = options.lang if options.lang in ("zh", "en") else default_lang()
+    debug = bool(options.debug)
+    real_stdout = sys.stdout
+    sess = session(options)
+    sess._stdout = getattr(real_stdout, "buffer", None)
+    guard = _StdoutGuard(sys.stderr)
+    sys.stdout = guard
+    try:
+        code = body(sess)
+    except BrokenPipeError:
+        _silence_stdout(real_stdout)
+        return Exit.OK
+    except BaseException as exc:  # noqa: BLE001 - everything becomes an exit code
+        code = report(exc, lang, debug)
+    finally:
+        sys.stdout = real_stdout
+    if guard.culprits:
+        names = ", ".join(_plugin_name(m) for m in guard.culprits)
+        failure = PluginFailure(names, "print", "wrote to stdout (moved to stderr, where messages belong)")
+        sys.stderr.write(f"bizops: {render(failure.message, lang)}\n")
+        code = max(code, Exit.SOFTWARE)
+    return code
+
+
+def _plugin_name(module: str) -> str:
+    for name, loaded in host().loaded.items():
+        prefix = getattr(loaded.module, "__name__", None)
+        if prefix and (module == prefix or module.startswith(prefix + ".")):
+            return name
+    return module
+
+
+def report(exc: BaseException, lang: str, debug: bool) -> int:
+    """Print one line for `exc` (and its traceback under --debug); return its exit code."""
+    if isinstance(exc, KeyboardInterrupt):
+        sys.stderr.write("bizops: 已中断\n" if lang == "zh" else "bizops: interrupted\n")
+        return Exit.INTERRUPTED
+    if isinstance(exc, BizopsError):
+        text, code = render(exc.message, lang), exc.exit_code
+    elif isinstance(exc, OSError):
+        detail = exc.strerror or str(exc)
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        text = f"读写错误{where}：{detail}" if lang == "zh" else f"I/O error{where}: {detail}"
+        code = Exit.IO
+    elif isinstance(exc, SystemExit):
+        text, code = f"exit requested: {exc.code!r}", Exit.SOFTWARE
+    else:
+        text = f"bizops 内部错误：{type(exc).__name__}: {exc}" if lang == "zh" else (
+            f"bizops failed: {type(exc).__name__}: {exc}")
+        code = Exit.SOFTWARE
+    if debug:
+        traceback.print_exception(exc, file=sys.stderr)
+    sys.stderr.write(f"bizops: {text}\n")
+    if not debug and code == Exit.SOFTWARE:
+        hint = "（加 --debug 查看详情）" if lang == "zh" else "(run with --debug for the traceback)"
+        sys.stderr.write(f"bizops: {hint}\n")
+    return code
+
+
+def _silence_stdout(stdout) -> None:
+    """After a broken pipe, point stdout at /dev/null so the exit flush stays quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass

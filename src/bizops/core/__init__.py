@@ -1,0 +1,1 @@
+"""The core every company plugin plugs into: hooks, plugins, policy, values, I/O, ledger."""

@@ -1,0 +1,173 @@
+"""Running one row command end to end: input, hook, output, exit code.
+
+Used by the core commands (`quote`, `approve-order`, `expense …`, `score`) and
+by plugin commands built with `bizops.api.rows_command`; the difference is only
+where `process` comes from (a hook, or the plugin's own function).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bizops.core.context import Context
+from bizops.core.errors import InputMissing, UsageError
+from bizops.core.i18n import msg
+from bizops.core.money import use_exact_context
+from bizops.core.readers import INPUT_FORMATS, format_for, open_reader
+from bizops.core.schema import Column, CommandSpec
+from bizops.core.session import CORE_COMMANDS, Session
+from bizops.core.stream import Job, Sink, run
+from bizops.core.writers import Encoder, make_writer
+
+Process = Callable[[Iterable, Any, Context], Iterable | None]
+
+
+@dataclass
+class RowsRequest:
+    """What the user asked of a row command."""
+
+    command: str
+    input: str | None = None
+    flags: dict[str, Any] = field(default_factory=dict)
+    input_format: str | None = None
+    encoding: str | None = None
+    jobs: str | None = None
+    now: str | None = None
+    record: bool = False
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+def output_columns(spec: CommandSpec) -> tuple[Column, ...]:
+    """The spec's columns, with `company` first and `warnings` last if it left them out."""
+    columns = list(spec.outputs)
+    names = {c.name for c in columns}
+    if "company" not in names:
+        columns.insert(0, Column("company", "text", zh="公司", en="company"))
+    if "warnings" not in names:
+        columns.append(Column("warnings", "texts", zh="提示", en="warnings"))
+    return tuple(columns)
+
+
+def hook_process(session: Session, command: str) -> Process:
+    """`process` for a core command: the company's hook, called once per stream."""
+    hook_name = CORE_COMMANDS[command]
+    hook = getattr(session.host.pm.hook, hook_name)
+    company = session.company.name
+    if command.startswith("expense "):
+        kind = command.split(" ", 1)[1]
+        return lambda requests, policy, context: hook(
+            company=company, kind=kind, requests=requests, policy=policy, context=context
+        )
+    if command == "score":
+        return lambda requests, policy, context: hook(
+            company=company, events=requests, policy=policy, context=context
+        )
+    return lambda requests, policy, context: hook(
+        company=company, requests=requests, policy=policy, context=context
+    )
+
+
+def execute(session: Session, request: RowsRequest, process: Process | None = None,
+            plugin: str | None = None) -> int:
+    """Run a row command and return its exit code (errors above 65 raise instead)."""
+    spec = session.command_spec(request.command)
+    use_exact_context()
+    company = session.company
+    policy = session.policy
+    lang, fmt = session.lang, session.output_format
+    if process is None:
+        process = hook_process(session, request.command)
+    columns = output_columns(spec)
+    now = session.now(request.now)
+    single = request.input is None
+    writer = make_writer(fmt, session.stdout, columns, lang=lang, explain=session.explain,
+                         labels=company.labels, single=single, tty=session.tty)
+    sink = Sink(writer, Encoder(columns, session.explain), company.name, lang)
+    context = Context(company=company, now=now, lang=lang, explain=session.explain, record=request.record,
+                      options=request.options, history_factory=session.history_factory, warn=sink.warn)
+    host = session.host
+    job = Job(
+        company=company.name,
+        command=request.command,
+        spec=spec,
+        columns=columns,
+        process=lambda requests: process(requests, policy, context),
+        hook=CORE_COMMANDS.get(request.command, request.command),
+        plugin=plugin or host.plugin_of(company.name),
+        plugin_modules={getattr(p.module, "__name__", name): name for name, p in host.loaded.items()},
+        now=now,
+    )
+    with open_rows(request) as rows:
+        if run(job, rows, sink) is None:  # the company declared the command but no hook answered
+            raise session.unavailable(request.command)
+        writer.close()
+    return sink.exit_code()
+
+
+class open_rows:
+    """The request rows: one from flags, or a stream from a file or stdin."""
+
+    def __init__(self, request: RowsRequest):
+        self.request = request
+        self.handle = None
+
+    def __enter__(self):
+        request = self.request
+        if request.input is None:
+            return iter([(1, dict(request.flags))])
+        if request.input_format and request.input_format not in INPUT_FORMATS:
+            raise UsageError(
+                msg("--input-format must be one of {a}, got {v!r}", "--input-format 必须是 {a} 之一，实际为 {v!r}",
+                    a=", ".join(INPUT_FORMATS), v=request.input_format)
+            )
+        if request.encoding:
+            import codecs
+
+            try:
+                codecs.lookup(request.encoding)
+            except LookupError:
+                raise UsageError(msg("unknown encoding {e!r}", "未知编码 {e!r}", e=request.encoding)) from None
+        if request.input == "-":
+            stream = sys.stdin.buffer
+        else:
+            try:
+                stream = self.handle = open(request.input, "rb")
+            except OSError as exc:
+                raise InputMissing(
+                    msg("{f}: cannot read input: {e}", "{f}：无法读取输入：{e}", f=request.input, e=exc.strerror or exc)
+                ) from None
+        head = stream.peek(512)[:512] if hasattr(stream, "peek") else b""
+        fmt = format_for(request.input, request.input_format, head)
+        rows = iter(open_reader(stream, fmt, request.encoding))
+        if request.flags:
+            rows = _with_defaults(rows, request.flags)
+        return rows
+
+    def __exit__(self, *exc):
+        if self.handle is not None:
+            self.handle.close()
+
+
+def _with_defaults(rows, defaults: dict):
+    """Flags given beside an input file fill the fields its rows leave empty."""
+    for item in rows:
+        if type(item) is tuple:
+            raw = item[1]
+            for name, value in defaults.items():
+                if raw.get(name) in (None, ""):
+                    raw[name] = value
+        yield item
+
+
+def emit(session: Session, columns: tuple[Column, ...], results: Iterable[dict],
+         labels: dict | None = None) -> None:
+    """Write plain result dicts (not from a hook) in the session's format."""
+    writer = make_writer(session.output_format, session.stdout, columns, lang=session.lang,
+                         explain=False, labels=labels or {}, single=False, tty=session.tty)
+    encode = Encoder(columns, False)
+    for result in results:
+        writer.write(encode(result), result)
+    writer.close()

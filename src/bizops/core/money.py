@@ -1,0 +1,151 @@
+"""Exact money: text in, `Decimal` through, text out. Never a float.
+
+Users type amounts the way Chinese spreadsheets show them: `1500`, `1,500.00`,
+`¥1500`, `￥1,500.00`, `1500元`, full-width `１５００`. All of those are read (full-width
+forms are normalised with NFKC first). `NaN`, `Infinity`, exponents, `1_000`,
+Chinese number words (`2万`, `壹万元整`) and absurdly long numbers are refused with
+a message, never misread and never turned into zero.
+"""
+
+from __future__ import annotations
+
+import decimal
+import re
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
+
+from bizops.core.i18n import Text, msg
+
+CENT = Decimal("0.01")
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+MAX_INTEGER_DIGITS = 15  # a trillion yuan is not a typo we should price
+
+#: Significant digits for rule arithmetic: a 15-digit amount times a 4-decimal
+#: price stays exact, and a quotient is rounded only where a rule says so.
+PRECISION = 50
+
+_PLAIN = re.compile(r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
+_CHINESE_NUMERALS = set("零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟萬億整角分")
+
+
+class NotANumber(ValueError):
+    """The text is not a number bizops accepts; `reason` says why (a `Text`)."""
+
+    def __init__(self, reason: Text):
+        super().__init__(str(reason))
+        self.reason = reason
+
+
+def to_decimal(value, *, percent: bool = False) -> Decimal:
+    """Read a number from JSON (int, Decimal) or text, refusing anything unclear.
+
+    With `percent`, a trailing `%` is allowed (`5%` is 5).
+    """
+    kind = type(value)
+    if kind is Decimal:
+        if not value.is_finite():
+            raise NotANumber(msg("must be a finite number", "必须是有限数值"))
+        return value
+    if kind is int:
+        if len(str(abs(value))) > MAX_INTEGER_DIGITS:
+            raise NotANumber(_too_long())
+        return Decimal(value)
+    if kind is not str:
+        raise NotANumber(msg("must be a number", "必须是数字"))
+    text = value.strip()
+    # Fast path: what machines write (`1234.5`). Decimal() alone would also take
+    # `1_000`, `1e3`, `NaN` and non-ASCII digits, hence the checks.
+    if text.isascii() and text.replace(".", "", 1).isdigit():
+        if text.find(".") > MAX_INTEGER_DIGITS or (
+            "." not in text and len(text) > MAX_INTEGER_DIGITS
+        ):
+            raise NotANumber(_too_long())
+        return Decimal(text)
+    return Decimal(_normalise(text, percent))
+
+
+def _normalise(text: str, percent: bool) -> str:
+    if not text.isascii():
+        if any(ch in _CHINESE_NUMERALS for ch in text):
+            raise NotANumber(
+                msg(
+                    "Chinese number words are not read; write the amount in digits",
+                    "不识别中文数字或单位（如 万、壹），请用阿拉伯数字填写",
+                )
+            )
+        text = unicodedata.normalize("NFKC", text).strip()
+        if text.endswith("元"):
+            text = text[:-1].rstrip()
+        if text.startswith("¥"):
+            text = text[1:].lstrip()
+    if percent and text.endswith("%"):
+        text = text[:-1].rstrip()
+    if not text:
+        raise NotANumber(msg("must be a number, not empty", "必须是数字，不能为空"))
+    if not _PLAIN.fullmatch(text):
+        raise NotANumber(msg("must be a number", "必须是数字"))
+    text = text.replace(",", "")
+    integer = text.lstrip("+-").split(".")[0]
+    if len(integer) > MAX_INTEGER_DIGITS:
+        raise NotANumber(_too_long())
+    return text
+
+
+def _too_long() -> Text:
+    return msg(
+        "has too many digits (at most {n} before the decimal point)",
+        "位数过多（整数部分最多 {n} 位）",
+        n=MAX_INTEGER_DIGITS,
+    )
+
+
+def places(value: Decimal) -> int:
+    """How many decimals the number was written with (`1.50` has 2)."""
+    exponent = value.as_tuple().exponent
+    return -exponent if exponent < 0 else 0
+
+
+def round_fen(value: Decimal) -> Decimal:
+    """Half-up to the fen (0.01): the only rounding the specs ask for on money."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def round_to(value: Decimal, digits: int) -> Decimal:
+    """Half-up to `digits` decimals (ratios shown to 4 places, say)."""
+    return value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+def money_text(value: Decimal) -> str:
+    """`Decimal` money as the contract writes it: exactly two decimals.
+
+    Refuses a value with more than two decimals instead of rounding it, since
+    rounding is a rule's business, not the writer's.
+    """
+    quantized = value.quantize(CENT)
+    if quantized != value:
+        raise ValueError(f"money {value} has more than two decimals")
+    return str(quantized)
+
+
+def price_text(value: Decimal) -> str:
+    """A guide price: at least two decimals, up to the four a price list may hold."""
+    if places(value) <= 2:
+        return money_text(value.quantize(CENT))
+    if places(value) > 4 and value != round_to(value, 4):
+        raise ValueError(f"price {value} has more than four decimals")
+    return str(value.normalize() if places(value) > 4 else value)
+
+
+def decimal_text(value: Decimal) -> str:
+    """An exact decimal written plainly: `6`, `0.3`, `-12.5`; never an exponent."""
+    text = str(value)
+    if "E" in text or "e" in text:
+        text = format(value, "f")
+    return text
+
+
+
+def use_exact_context() -> None:
+    """Give this thread's decimal context enough digits for the rules (see PRECISION)."""
+    decimal.getcontext().prec = PRECISION

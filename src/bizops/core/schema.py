@@ -1,0 +1,162 @@
+"""What a company plugin declares: its inputs, outputs, policy values and rules.
+
+A plugin describes each command it answers with a `CommandSpec` (the input
+`Field`s it reads and the output `Column`s it writes) and its thresholds as
+`Setting`s. The core turns those declarations into flags, CSV/JSON readers,
+validation, `policy init/show/check`, table labels and output checks, so the
+plugin's own functions receive typed values and return typed values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from bizops.core.i18n import Text
+
+#: Input kinds a `Field` may have.
+FIELD_KINDS = (
+    "text", "int", "decimal", "money", "price", "pct", "bool",
+    "date", "datetime", "time", "enum", "records",
+)
+#: Output kinds a `Column` may have (how the writer checks and prints it).
+COLUMN_KINDS = (
+    "text", "enum", "int", "decimal", "money", "price", "bool", "date", "datetime",
+    "texts", "records", "json",
+)
+#: Policy value kinds a `Setting` may have.
+SETTING_KINDS = ("text", "int", "decimal", "money", "pct", "bool", "time", "enum", "path")
+
+#: Placeholder default meaning "the time of this run" (`--now`, else the clock).
+NOW = "now"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input field: a flag, a JSON key and a CSV column of the same name.
+
+    `default` is a typed value (or `NOW`); `None` means absent. Bounds are
+    inclusive (`ge`, `le`) or exclusive (`gt`, `lt`). `places` caps decimals
+    (money 2 and price 4 unless set). `fields` describes the items of a
+    `records` field (a list of objects, such as the legs of a trip).
+    """
+
+    name: str
+    kind: str = "text"
+    help: str = ""
+    help_zh: str = ""
+    default: Any = None
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    ge: Decimal | int | None = None
+    gt: Decimal | int | None = None
+    le: Decimal | int | None = None
+    lt: Decimal | int | None = None
+    places: int | None = None
+    fields: tuple["Field", ...] = ()
+
+    def __post_init__(self):
+        if self.kind not in FIELD_KINDS:
+            raise ValueError(f"field {self.name}: unknown kind {self.kind!r}")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One output field: its JSON key, how it is written, and its table labels."""
+
+    name: str
+    kind: str = "text"
+    zh: str = ""
+    en: str = ""
+
+    def __post_init__(self):
+        if self.kind not in COLUMN_KINDS:
+            raise ValueError(f"column {self.name}: unknown kind {self.kind!r}")
+
+    def label(self, lang: str) -> str:
+        if lang == "zh" and self.zh:
+            return self.zh
+        return self.en or self.name.replace("_", " ")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One policy value: a threshold a company may change in its TOML config.
+
+    `many` makes it a list of the kind (the dispatch batch cut-offs, say).
+    """
+
+    name: str
+    kind: str
+    default: Any
+    help: str = ""
+    help_zh: str = ""
+    choices: tuple[str, ...] = ()
+    ge: Decimal | int | None = None
+    gt: Decimal | int | None = None
+    le: Decimal | int | None = None
+    lt: Decimal | int | None = None
+    many: bool = False
+
+    def __post_init__(self):
+        if self.kind not in SETTING_KINDS:
+            raise ValueError(f"setting {self.name}: unknown kind {self.kind!r}")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule of the spec: its id, the seed clause it comes from, what it says."""
+
+    id: str
+    clause: str
+    en: str = ""
+    zh: str = ""
+
+    def applied(self, effect: str | Text) -> dict:
+        """The trace entry saying what this rule did to one result."""
+        return {"rule": self.id, "clause": self.clause, "effect": effect}
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    """A command a company answers: its inputs and outputs.
+
+    `aggregate` commands (score) read a stream of events and write one row per
+    group; the others write exactly one row per input row. `group_by` names a
+    column that joins consecutive CSV rows into one request, with the fields
+    of the `records` field `group_into` taken from each row (a trip's legs).
+    `parallel` may be set False by a plugin whose rows are not independent.
+    """
+
+    inputs: tuple[Field, ...]
+    outputs: tuple[Column, ...]
+    help: str = ""
+    aggregate: bool = False
+    group_by: str | None = None
+    group_into: str | None = None
+    parallel: bool = True
+
+
+@dataclass(frozen=True)
+class Company:
+    """What `bizops_company` returns: who the company is and what it answers.
+
+    `commands` maps command names to their specs: the core ones (`quote`,
+    `approve-order`, `expense request`, `expense claim`, `score`), which exit
+    69 for a company without them, and the plugin's own (`pile plan`), which it
+    adds with `bizops_register_commands`. `labels` translates enum values in
+    tables: `{"cod": ("货到付款", "pay on delivery")}`.
+    """
+
+    name: str
+    zh: str
+    en: str
+    version: str
+    settings: tuple[Setting, ...] = ()
+    commands: dict[str, CommandSpec] = field(default_factory=dict)
+    rules: tuple[Rule, ...] = ()
+    labels: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def display(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en

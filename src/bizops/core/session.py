@@ -1,0 +1,164 @@
+"""One invocation's resolved state: plugins, config, company, policy, language, output.
+
+Everything is resolved on first use, so `bizops --help` loads no plugin and a
+quote loads only its own company's plugin. The company is `--company`, else
+`BIZOPS_COMPANY`, else the config's; none is exit 2 listing what is installed.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+from typing import Any, BinaryIO
+
+from bizops.core.errors import Unavailable, UsageError
+from bizops.core.i18n import LANGS, default_lang, msg
+from bizops.core.plugins import PluginHost, get_plugin_manager
+from bizops.core.policy import ConfigFile, Policy, build_policy, find_config, read_config
+from bizops.core.schema import Company, CommandSpec
+from bizops.core.writers import OUTPUT_FORMATS
+
+#: The core commands and the hook that answers each.
+CORE_COMMANDS = {
+    "quote": "bizops_price",
+    "approve-order": "bizops_approve",
+    "expense request": "bizops_expense",
+    "expense claim": "bizops_expense",
+    "score": "bizops_score",
+}
+
+
+@dataclass
+class PluginSelection:
+    """What `--plugin`, `--no-plugins` and the environment ask to load."""
+
+    extra: tuple[str, ...] = ()
+    no_plugins: bool = False
+
+
+class Session:
+    def __init__(self, options, selection: PluginSelection | None = None, environ=None,
+                 stdout: BinaryIO | None = None, host: PluginHost | None = None):
+        self.options = options
+        self.selection = selection or PluginSelection()
+        self.environ = os.environ if environ is None else environ
+        self._stdout = stdout
+        self._host = host
+
+    # -- plugins, config, company ------------------------------------------
+    @property
+    def host(self) -> PluginHost:
+        if self._host is None:
+            self._host = get_plugin_manager(
+                extra=self.selection.extra, no_plugins=self.selection.no_plugins, environ=self.environ
+            )
+        return self._host
+
+    @cached_property
+    def config(self) -> ConfigFile:
+        return read_config(find_config(self.options.config, self.environ))
+
+    @cached_property
+    def company_name(self) -> str:
+        name = self.options.company or self.environ.get("BIZOPS_COMPANY") or self.config.company
+        if not name:
+            self.host.load_all()
+            installed = ", ".join(sorted(self.host.companies())) or "-"
+            raise UsageError(
+                msg(
+                    "no company selected: give --company NAME, BIZOPS_COMPANY or company in bizops.toml; installed: {i}",
+                    "未选择公司：请用 --company NAME、BIZOPS_COMPANY 或 bizops.toml 中的 company 指定；已安装：{i}",
+                    i=installed,
+                )
+            )
+        return name
+
+    @cached_property
+    def company(self) -> Company:
+        return self.host.company(self.company_name)
+
+    @cached_property
+    def policy(self) -> Policy:
+        return build_policy(self.company, self.config)
+
+    def command_spec(self, command: str) -> CommandSpec:
+        """The company's spec for a command, or exit 69 saying what it supports."""
+        spec = self.company.commands.get(command)
+        if spec is None:
+            raise self.unavailable(command)
+        return spec
+
+    def unavailable(self, command: str) -> Unavailable:
+        supported = ", ".join(self.company.commands) or "-"
+        return Unavailable(
+            msg(
+                "{c} has no rules for {m}; it supports: {s}",
+                "{c} 没有 {m} 的规则；支持的命令：{s}",
+                c=self.company.name, m=command, s=supported,
+            )
+        )
+
+    @property
+    def history_factory(self):
+        """Opens the ledger when a plugin first reads history (see `bizops.core.ledger`)."""
+        return None
+
+    # -- language and output -----------------------------------------------
+    @cached_property
+    def lang(self) -> str:
+        lang = self.options.lang or self._config_top("lang") or default_lang(self.environ)
+        if lang not in LANGS:
+            raise UsageError(msg("--lang must be zh or en, got {v!r}", "--lang 只能是 zh 或 en，实际为 {v!r}", v=lang))
+        return lang
+
+    @property
+    def stdout(self) -> BinaryIO:
+        if self._stdout is None:
+            self._stdout = sys.stdout.buffer
+        return self._stdout
+
+    @cached_property
+    def tty(self) -> bool:
+        try:
+            return self.stdout.isatty()
+        except (AttributeError, ValueError):
+            return False
+
+    @cached_property
+    def output_format(self) -> str:
+        fmt = self.options.format or self._config_top("format") or ("table" if self.tty else "jsonl")
+        if fmt not in OUTPUT_FORMATS:
+            raise UsageError(
+                msg("--format must be one of {a}, got {v!r}", "--format 必须是 {a} 之一，实际为 {v!r}",
+                    a=", ".join(OUTPUT_FORMATS), v=fmt)
+            )
+        return fmt
+
+    @property
+    def explain(self) -> bool:
+        return bool(self.options.explain)
+
+    @property
+    def debug(self) -> bool:
+        return bool(self.options.debug)
+
+    def _config_top(self, key: str) -> Any:
+        try:
+            return self.config.top(key)
+        except Exception:  # noqa: BLE001 - a broken config is reported where it matters
+            return None
+
+    # -- time -----------------------------------------------------------------
+    def now(self, given: str | None = None) -> datetime:
+        """`--now` when given (tests, re-running a day), else the wall clock to the minute."""
+        if given:
+            from bizops.core.values import BadValue, parse_datetime
+
+            try:
+                return parse_datetime(given)
+            except BadValue as exc:
+                raise UsageError(msg("--now {r}", "--now {r}", r=exc.reason)) from None
+        return datetime.now().replace(second=0, microsecond=0)

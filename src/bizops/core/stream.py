@@ -1,0 +1,273 @@
+"""The row pipeline: raw rows -> typed requests -> a hook -> checked results -> a writer.
+
+One pass, in input order, nothing held but what a table needs to draw. Every
+input row ends as one written result or one row-numbered error (decision
+commands), or feeds an aggregate (score). The exit code is the highest that
+applies: 1 when a row was refused, 65 when a row was invalid, 70 when the
+plugin failed.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from bizops.core.errors import BizopsError, Exit, PluginFailure, RowError
+from bizops.core.i18n import Text, msg, render
+from bizops.core.requests import compile_fields
+from bizops.core.schema import Column, CommandSpec
+from bizops.core.values import BadValue
+from bizops.core.writers import BadOutput, Encoder, Writer
+
+
+def map_rows(requests: Iterable[tuple], decide: Callable[[dict], dict]) -> Iterator:
+    """Turn a per-row function into a hook's stream of outcomes.
+
+    `decide(fields)` returns the result dict for one request; a `RowError` it
+    raises becomes that row's error and the stream goes on.
+    """
+    for row, fields in requests:
+        try:
+            yield decide(fields)
+        except RowError as exc:
+            exc.row = row
+            yield exc
+
+
+@dataclass
+class Job:
+    """One command over one stream, as the runner needs it.
+
+    `process(requests)` calls the hook (bound to company, policy and context)
+    and returns its outcomes, or None when no plugin answers for the company.
+    """
+
+    company: str
+    command: str
+    spec: CommandSpec
+    columns: tuple[Column, ...]
+    process: Callable[[Iterator[tuple]], Iterable | None]
+    hook: str
+    plugin: str
+    plugin_modules: dict[str, str] = field(default_factory=dict)  # module prefix -> plugin name
+    now: Any = None
+
+
+class Sink:
+    """Where outcomes go: results to the writer, errors and warnings to stderr."""
+
+    def __init__(self, writer: Writer, encoder: Encoder, company: str, lang: str, err=None):
+        self.writer, self.encoder, self.company, self.lang = writer, encoder, company, lang
+        self.err = err if err is not None else sys.stderr
+        self.refused = False
+        self.row_errors = 0
+        self.results = 0
+        self._warned: set[str] = set()
+
+    def result(self, result: dict) -> None:
+        if "company" not in result:
+            result["company"] = self.company
+        if result.get("warnings") is None:
+            result["warnings"] = []
+        encoded = self.encoder(result)
+        if result.get("status") == "refused":
+            self.refused = True
+        self.results += 1
+        self.writer.write(encoded, result)
+
+    def row_error(self, error: RowError) -> None:
+        self.row_errors += 1
+        self.err.write(row_message(error, self.lang) + "\n")
+
+    def warn(self, text: Text) -> None:
+        """A stream-level warning, written once however often it is raised."""
+        if text not in self._warned:
+            self._warned.add(text)
+            label = "警告" if self.lang == "zh" else "warning"
+            self.err.write(f"{label}: {render(text, self.lang)}\n")
+
+    def exit_code(self) -> int:
+        if self.row_errors:
+            return Exit.DATA
+        if self.refused:
+            return Exit.REFUSED
+        return Exit.OK
+
+
+def row_message(error: RowError, lang: str) -> str:
+    word = "第" if lang == "zh" else "row"
+    row = error.row if error.row is not None else "?"
+    if lang == "zh":
+        return f"第 {row} 行：{render(error.message, lang)}"
+    return f"{word} {row}: {error.message}"
+
+
+def run(job: Job, rows: Iterable, sink: Sink) -> None:
+    """Push `rows` (`(row, raw)` pairs or `RowError`s) through the job into `sink`."""
+    spec = job.spec
+    build = compile_fields(spec.inputs, job.now)
+    known = {f.name for f in spec.inputs}
+    if spec.group_by:
+        into = next(f for f in spec.inputs if f.name == spec.group_into)
+        known |= {spec.group_by} | {f.name for f in into.fields}
+        rows = group_rows(rows, spec.group_by, into.name, tuple(f.name for f in into.fields))
+    pending: deque = deque()
+    seen_keys: set = set()
+    aggregate = spec.aggregate
+
+    def requests():
+        for item in rows:
+            if type(item) is not tuple:
+                sink.row_error(item)
+                continue
+            row, raw = item
+            keys = tuple(raw)
+            if keys not in seen_keys:
+                seen_keys.add(keys)
+                for name in keys:
+                    if name not in known and name:
+                        sink.warn(
+                            msg(
+                                "column {n!r} is not a field of {c} {m}; ignored",
+                                "列 {n!r} 不是 {c} {m} 的字段，已忽略",
+                                n=name, c=job.company, m=job.command,
+                            )
+                        )
+            try:
+                fields = build(raw)
+            except BadValue as exc:
+                sink.row_error(RowError(exc.reason, row))
+                continue
+            pending.append(row)
+            yield row, fields
+
+    outcomes = guarded(job, lambda: job.process(requests()))
+    if outcomes is None:
+        return None
+    iterator = guarded(job, lambda: iter(outcomes))
+    while True:
+        try:
+            outcome = next(iterator)
+        except StopIteration:
+            break
+        except (BizopsError, KeyboardInterrupt):
+            raise
+        except BaseException as exc:  # noqa: BLE001 - sys.exit included
+            raise failure(job, exc) from exc
+        if type(outcome) is dict:
+            if not aggregate:
+                if not pending:
+                    raise PluginFailure(job.plugin, job.hook, "returned more results than requests")
+                pending.popleft()
+            try:
+                sink.result(outcome)
+            except BadOutput as exc:
+                raise PluginFailure(job.plugin, job.hook, f"returned an invalid result: {exc}") from None
+        elif isinstance(outcome, RowError):
+            if not aggregate and pending:
+                row = pending.popleft()
+                if outcome.row is None:
+                    outcome.row = row
+            sink.row_error(outcome)
+        else:
+            raise PluginFailure(
+                job.plugin, job.hook, f"returned {type(outcome).__name__}, not a result dict or RowError"
+            )
+    if not aggregate and pending:
+        raise PluginFailure(job.plugin, job.hook, f"returned no result for {len(pending)} request(s)")
+    return True
+
+
+def guarded(job: Job, call: Callable[[], Any]) -> Any:
+    """Call into a plugin; anything it raises becomes a `PluginFailure` naming it."""
+    try:
+        return call()
+    except (BizopsError, KeyboardInterrupt):
+        raise
+    except BaseException as exc:  # noqa: BLE001
+        raise failure(job, exc) from exc
+
+
+def failure(job: Job, exc: BaseException) -> PluginFailure:
+    """A `PluginFailure` naming the plugin whose code raised (innermost frame wins)."""
+    plugin = job.plugin
+    for frame, _ in reversed(list(traceback.walk_tb(exc.__traceback__))):
+        module = frame.f_globals.get("__name__", "")
+        owner = next((name for prefix, name in job.plugin_modules.items()
+                      if module == prefix or module.startswith(prefix + ".")), None)
+        if owner:
+            plugin = owner
+            break
+    if isinstance(exc, SystemExit):
+        detail = f"called sys.exit({exc.code!r})"
+    else:
+        detail = f"{type(exc).__name__}: {exc}".splitlines()[0]
+    error = PluginFailure(plugin, job.hook, detail)
+    error.__cause__ = exc
+    return error
+
+
+def group_rows(rows: Iterable, key: str, into: str, item_fields: tuple[str, ...]) -> Iterator:
+    """Join consecutive rows with the same `key` into one, their item fields as a list.
+
+    A claim kept in a spreadsheet has one row per leg, the trip's fields
+    repeated; this makes it one request with `into` = the legs. A row whose
+    `into` is already a list (JSON) passes as it is. The joined row's number
+    is the span (`3-5`). A trip field that differs between its rows is an error.
+    """
+    current = None  # [key value, first row, last row, head dict, items, error]
+
+    def flush():
+        nonlocal current
+        if current is None:
+            return None
+        value, first, last, head, items, error = current
+        current = None
+        label = first if first == last else f"{first}-{last}"
+        if error is not None:
+            return RowError(error, label)
+        head[into] = items
+        return label, head
+
+    for item in rows:
+        if type(item) is not tuple:
+            yield item
+            continue
+        row, raw = item
+        value = raw.get(key)
+        if not value or isinstance(raw.get(into), list):
+            done = flush()
+            if done is not None:
+                yield done
+            yield item
+            continue
+        leg = {name: raw[name] for name in item_fields if name in raw}
+        has_leg = any(v not in (None, "") for v in leg.values())
+        head = {name: v for name, v in raw.items() if name not in item_fields or name == key}
+        if current is not None and current[0] == value:
+            current[2] = row
+            if current[5] is None:
+                for name, v in head.items():
+                    if v not in (None, "") and current[3].get(name) not in (None, "", v):
+                        current[5] = msg(
+                            "{k} {v}: {f} differs between its rows ({a!r} and {b!r})",
+                            "{k} {v}：各行的 {f} 不一致（{a!r} 与 {b!r}）",
+                            k=key, v=value, f=name, a=current[3][name], b=v,
+                        )
+                        break
+                    if current[3].get(name) in (None, ""):
+                        current[3][name] = v
+            if has_leg:
+                current[4].append(leg)
+            continue
+        done = flush()
+        if done is not None:
+            yield done
+        current = [value, row, row, head, [leg] if has_leg else [], None]
+    done = flush()
+    if done is not None:
+        yield done

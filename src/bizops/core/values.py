@@ -1,0 +1,262 @@
+"""Typed values from what users type: one parser per field kind.
+
+`converter(spec)` compiles a `Field` or `Setting` into a function from a raw
+value (text from CSV or a flag; str, int, bool, list from JSON) to a typed
+value, or a `BadValue` saying, in both languages, what was expected.
+Converters of text are memoised: an order book repeats its discounts, flags and
+dates, and parsing `"5"` once is enough.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from bizops.core import money
+from bizops.core.i18n import Text, msg
+
+TRUE_WORDS = frozenset({"true", "1", "yes", "y", "是", "t", "on"})
+FALSE_WORDS = frozenset({"false", "0", "no", "n", "否", "f", "off"})
+
+_DATETIME = re.compile(
+    r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?)?"
+)
+_TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
+_MEMO_LIMIT = 4096
+
+
+class BadValue(ValueError):
+    """A raw value that does not fit its field; `reason` is a `Text`."""
+
+    def __init__(self, reason: Text):
+        super().__init__(str(reason))
+        self.reason = reason
+
+
+class BadItem(BadValue):
+    """A bad field inside one item of a `records` field; `reason` is complete."""
+
+
+def converter(spec) -> Callable[[Any], Any]:
+    """The parser for a `Field` or `Setting`: raw value -> typed value."""
+    kind = spec.kind
+    if kind in ("decimal", "money", "price", "pct", "int"):
+        parse = _number(spec)
+    elif kind == "bool":
+        parse = parse_bool
+    elif kind == "text" or kind == "path":
+        parse = _text
+    elif kind == "enum":
+        parse = _enum(spec.choices)
+    elif kind == "date":
+        parse = parse_date
+    elif kind == "datetime":
+        parse = parse_datetime
+    elif kind == "time":
+        parse = parse_time
+    elif kind == "records":
+        return _records(spec)  # lists are mutable: never memoised
+    else:  # pragma: no cover - schema.py rejects unknown kinds
+        raise ValueError(kind)
+    return _memoised(parse)
+
+
+def _memoised(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    memo: dict[str, Any] = {}
+
+    def convert(raw):
+        if type(raw) is str:
+            try:
+                return memo[raw]
+            except KeyError:
+                value = parse(raw)
+                if len(memo) < _MEMO_LIMIT:
+                    memo[raw] = value
+                return value
+        return parse(raw)
+
+    return convert
+
+
+def _text(raw) -> str:
+    if type(raw) is str:
+        return raw.strip()
+    if type(raw) is int:
+        return str(raw)
+    raise BadValue(msg("must be text", "必须是文本"))
+
+
+def parse_bool(raw) -> bool:
+    if raw is True or raw is False:
+        return raw
+    if type(raw) is int and raw in (0, 1):
+        return bool(raw)
+    if type(raw) is str:
+        word = raw.strip().lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+    raise BadValue(msg("must be true or false (yes/no, 是/否, 1/0)", "必须是 是/否（true/false、yes/no、1/0）"))
+
+
+def _enum(choices: tuple[str, ...]):
+    allowed = ", ".join(choices)
+
+    def parse(raw):
+        if type(raw) is str:
+            word = raw.strip().lower()
+            if word in choices:
+                return word
+        raise BadValue(msg("must be one of {c}", "必须是以下之一：{c}", c=allowed))
+
+    return parse
+
+
+def _number(spec):
+    kind = spec.kind
+    places = getattr(spec, "places", None)
+    if places is None:
+        places = {"money": 2, "price": 4, "int": 0}.get(kind)
+    percent = kind == "pct"
+    bounds = _bounds(spec)
+
+    def parse(raw):
+        if type(raw) is bool or type(raw) is float:
+            # JSON true is not 1, and a float has already lost the exact text.
+            raise BadValue(_not_number())
+        try:
+            value = money.to_decimal(raw, percent=percent)
+        except money.NotANumber as exc:
+            raise BadValue(exc.reason) from None
+        if places is not None and money.places(value) > places:
+            if kind == "int":
+                if value != value.to_integral_value():
+                    raise BadValue(msg("must be a whole number", "必须是整数"))
+            else:
+                raise BadValue(_too_many_places(places, kind))
+        for check in bounds:
+            check(value)
+        if kind == "int":
+            return int(value)
+        return value
+
+    return parse
+
+
+def _not_number() -> Text:
+    return msg("must be a number", "必须是数字")
+
+
+def _too_many_places(places: int, kind: str) -> Text:
+    if kind == "money":
+        return msg("has more than 2 decimals (the fen)", "小数超过 2 位（分）")
+    return msg("has more than {n} decimals", "小数超过 {n} 位", n=places)
+
+
+def _bounds(spec) -> list[Callable[[Decimal], None]]:
+    checks = []
+    for attr, op, en, zh in (
+        ("gt", lambda v, b: v > b, "must be > {b}", "必须大于 {b}"),
+        ("ge", lambda v, b: v >= b, "must be ≥ {b}", "不能小于 {b}"),
+        ("lt", lambda v, b: v < b, "must be < {b}", "必须小于 {b}"),
+        ("le", lambda v, b: v <= b, "must be ≤ {b}", "不能大于 {b}"),
+    ):
+        bound = getattr(spec, attr, None)
+        if bound is not None:
+            bound = Decimal(bound)
+            reason = msg(en, zh, b=bound)
+
+            def check(value, bound=bound, op=op, reason=reason):
+                if not op(value, bound):
+                    raise BadValue(reason)
+
+            checks.append(check)
+    return checks
+
+
+def parse_date(raw) -> date:
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    found = _DATETIME.fullmatch(raw.strip()) if type(raw) is str else None
+    if found and found.group(4) is None:
+        try:
+            return date(int(found[1]), int(found[2]), int(found[3]))
+        except ValueError:
+            pass
+    raise BadValue(msg("must be a date YYYY-MM-DD", "必须是日期 YYYY-MM-DD"))
+
+
+def parse_datetime(raw) -> datetime:
+    """`2026-11-23T09:30`, `2026-11-23 9:30:15`, `2026/11/23`; local wall clock."""
+    if isinstance(raw, datetime):
+        return raw
+    found = _DATETIME.fullmatch(raw.strip()) if type(raw) is str else None
+    if found:
+        y, mo, d, h, mi, s = (int(g) if g else 0 for g in found.groups())
+        try:
+            return datetime(y, mo, d, h, mi, s)
+        except ValueError:
+            pass
+    raise BadValue(msg("must be a date and time YYYY-MM-DDTHH:MM", "必须是日期时间 YYYY-MM-DDTHH:MM"))
+
+
+def parse_time(raw) -> time:
+    if isinstance(raw, time):
+        return raw
+    found = _TIME.fullmatch(raw.strip()) if type(raw) is str else None
+    if found:
+        try:
+            return time(int(found[1]), int(found[2]), int(found[3] or 0))
+        except ValueError:
+            pass
+    raise BadValue(msg("must be a time of day HH:MM", "必须是时刻 HH:MM"))
+
+
+def format_datetime(value: datetime) -> str:
+    """`YYYY-MM-DDTHH:MM`, with seconds only when they are not zero."""
+    if value.second or value.microsecond:
+        return value.strftime("%Y-%m-%dT%H:%M:%S")
+    return value.strftime("%Y-%m-%dT%H:%M")
+
+
+def _records(spec):
+    """A list of objects (JSON) or a JSON list in one CSV cell."""
+    from bizops.core.requests import compile_fields
+
+    build = compile_fields(spec.fields)
+
+    def parse(raw):
+        if type(raw) is str:
+            import json
+
+            try:
+                raw = json.loads(raw, parse_float=Decimal, parse_constant=_refuse_constant)
+            except ValueError:
+                raise BadValue(msg("must be a JSON list of objects", "必须是 JSON 对象列表")) from None
+        if type(raw) is dict:
+            raw = [raw]
+        if type(raw) is not list:
+            raise BadValue(msg("must be a list of objects", "必须是对象列表"))
+        items = []
+        for index, item in enumerate(raw, 1):
+            if type(item) is not dict:
+                raise BadValue(msg("item {i} must be an object", "第 {i} 项必须是对象", i=index))
+            try:
+                items.append(build(item))
+            except BadValue as exc:
+                raise BadItem(
+                    Text(f"[{index}].{exc.reason}", f" 第 {index} 项：{getattr(exc.reason, 'zh', exc.reason)}")
+                ) from None
+        return items
+
+    return parse
+
+
+def _refuse_constant(name: str):
+    raise ValueError(name)

@@ -1,0 +1,368 @@
+"""One output emitter for every format: table, markdown, json, jsonl, csv, tsv.
+
+Results are dicts of typed values (`Decimal`, `datetime`, `Text`…). First the
+`Encoder` turns one into its JSON form by the declared `Column` kinds, checking
+what the plugin returned: money must be a `Decimal` with at most two decimals,
+no value may be a float. Then a writer prints it:
+
+- `jsonl` one object a line; `json` one document (an object for one result,
+  an array for a stream); both keep English keys and enum values.
+- `csv`/`tsv` English keys as the header, lists joined with `; `, records as
+  JSON; a text cell starting with `= + - @` gets a `'` so Excel shows it
+  instead of running it.
+- `table` rich on a terminal, tabulate plain text elsewhere; `markdown` a
+  tabulate pipe table. Labels and enum values in `--lang`; `--explain` prints
+  the trace under the table.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any, BinaryIO
+
+from bizops.core.i18n import render
+from bizops.core.money import decimal_text, money_text, price_text
+from bizops.core.schema import Column
+from bizops.core.values import format_datetime
+
+try:
+    from orjson import dumps as _dumps
+
+    def dumps(obj) -> bytes:
+        return _dumps(obj)
+except ImportError:  # pragma: no cover
+    import json
+
+    def dumps(obj) -> bytes:
+        return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+OUTPUT_FORMATS = ("table", "markdown", "json", "jsonl", "csv", "tsv")
+STREAMING_FORMATS = ("jsonl", "csv", "tsv")
+
+#: Labels for enum values every company shares; a company's `labels` add to them.
+CORE_LABELS: dict[str, tuple[str, str]] = {
+    "ok": ("通过", "ok"),
+    "refused": ("拒绝", "refused"),
+    "approved": ("批准", "approved"),
+    "needs_approval": ("需审批", "needs approval"),
+}
+
+
+class BadOutput(ValueError):
+    """A plugin returned a value its column cannot hold (a float, unrounded money…)."""
+
+
+def _bad(column: Column, value: Any, why: str) -> BadOutput:
+    return BadOutput(f"column {column.name!r} ({column.kind}) got {type(value).__name__} {value!r}: {why}")
+
+
+def _plain(value: Any) -> Any:
+    """A nested value in its JSON form: Decimals as exact text, no floats."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if kind is Decimal:
+        return decimal_text(value)
+    if isinstance(value, str):
+        return str(value)
+    if kind is dict:
+        return {k: _plain(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [_plain(v) for v in value]
+    if kind is datetime:
+        return format_datetime(value)
+    if kind is date:
+        return value.isoformat()
+    if kind is time:
+        return value.strftime("%H:%M")
+    raise TypeError(f"{kind.__name__} {value!r} cannot be written (floats never are)")
+
+
+def _column_encoder(column: Column) -> Callable[[Any], Any]:
+    kind = column.kind
+
+    if kind == "money":
+        def encode(value):
+            if value is None:
+                return None
+            if type(value) is not Decimal:
+                raise _bad(column, value, "money must be a Decimal")
+            try:
+                return money_text(value)
+            except ValueError as exc:
+                raise _bad(column, value, str(exc)) from None
+    elif kind == "price":
+        def encode(value):
+            if value is None:
+                return None
+            if type(value) is not Decimal:
+                raise _bad(column, value, "a price must be a Decimal")
+            try:
+                return price_text(value)
+            except ValueError as exc:
+                raise _bad(column, value, str(exc)) from None
+    elif kind == "decimal":
+        def encode(value):
+            if type(value) is Decimal:
+                return decimal_text(value)
+            if type(value) is int:
+                return str(value)
+            if value is None:
+                return None
+            raise _bad(column, value, "must be a Decimal")
+    elif kind == "int":
+        def encode(value):
+            if (type(value) is int) or value is None:
+                return value
+            raise _bad(column, value, "must be an int")
+    elif kind == "bool":
+        def encode(value):
+            if value is True or value is False or value is None:
+                return value
+            raise _bad(column, value, "must be a bool")
+    elif kind in ("text", "enum"):
+        def encode(value):
+            if value is None or isinstance(value, str):
+                return value
+            raise _bad(column, value, "must be text")
+    elif kind == "datetime":
+        def encode(value):
+            if value is None:
+                return None
+            if isinstance(value, datetime):
+                return format_datetime(value)
+            raise _bad(column, value, "must be a datetime")
+    elif kind == "date":
+        def encode(value):
+            if value is None:
+                return None
+            if isinstance(value, date):
+                return value.isoformat()
+            raise _bad(column, value, "must be a date")
+    else:  # texts, records, json
+        def encode(value):
+            try:
+                return _plain(value)
+            except TypeError as exc:
+                raise _bad(column, value, str(exc)) from None
+    return encode
+
+
+class Encoder:
+    """Result dicts to their JSON form, column by column, checking each value."""
+
+    def __init__(self, columns: Sequence[Column], explain: bool):
+        self.columns = tuple(columns)
+        self.plan = tuple((c.name, _column_encoder(c)) for c in self.columns)
+        self.explain = explain
+
+    def __call__(self, result: dict) -> dict:
+        get = result.get
+        encoded = {name: encode(get(name)) for name, encode in self.plan}
+        if self.explain:
+            try:
+                encoded["trace"] = _plain(get("trace") or [])
+            except TypeError as exc:
+                raise BadOutput(f"trace: {exc}") from None
+        return encoded
+
+
+# -- writers -----------------------------------------------------------------
+
+
+class Writer:
+    """Base: `write(encoded, original)` per result, `close()` at the end."""
+
+    streaming = True
+
+    def __init__(self, out: BinaryIO, columns: Sequence[Column], *, lang: str, explain: bool,
+                 labels: dict[str, tuple[str, str]], single: bool = False, tty: bool = False):
+        self.out, self.columns, self.lang, self.explain = out, tuple(columns), lang, explain
+        self.labels = {**CORE_LABELS, **labels}
+        self.single, self.tty = single, tty
+
+    def write(self, encoded: dict, original: dict) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        self.out.flush()
+
+
+class JsonLinesWriter(Writer):
+    def write(self, encoded, original):
+        self.out.write(dumps(encoded) + b"\n")
+
+
+class JsonWriter(Writer):
+    """An object for one result from flags, else an array, streamed element by element."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count = 0
+
+    def write(self, encoded, original):
+        if self.single:
+            self.out.write(dumps(encoded) + b"\n")
+        else:
+            self.out.write((b"[\n" if self.count == 0 else b",\n") + dumps(encoded))
+        self.count += 1
+
+    def close(self):
+        if not self.single:
+            self.out.write(b"[]\n" if self.count == 0 else b"\n]\n")
+        super().close()
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_TEXT_KINDS = ("text", "enum", "texts", "records", "json")
+
+
+def cell_text(value: Any) -> str:
+    """A JSON-form value as one CSV cell."""
+    if value is None:
+        return ""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, list):
+        if all(isinstance(v, str) for v in value):
+            return "; ".join(value)
+        return dumps(value).decode()
+    if isinstance(value, dict):
+        return dumps(value).decode()
+    return str(value)
+
+
+class CsvWriter(Writer):
+    def __init__(self, *args, delimiter=",", header=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.text = io.TextIOWrapper(self.out, encoding="utf-8", newline="", write_through=True)
+        self.csv = csv.writer(self.text, delimiter=delimiter, lineterminator="\r\n" if delimiter == "," else "\n")
+        self.guarded = tuple(i for i, c in enumerate(self.columns) if c.kind in _TEXT_KINDS)
+        names = [c.name for c in self.columns] + (["trace"] if self.explain else [])
+        if header:
+            self.csv.writerow(names)
+
+    def write(self, encoded, original):
+        cells = [cell_text(v) for v in encoded.values()]
+        for i in self.guarded:
+            if cells[i].startswith(_FORMULA_START):
+                cells[i] = "'" + cells[i]
+        if self.explain and cells[-1].startswith(_FORMULA_START):
+            cells[-1] = "'" + cells[-1]
+        self.csv.writerow(cells)
+
+    def close(self):
+        self.text.flush()
+        self.text.detach()
+        super().close()
+
+
+class TableWriter(Writer):
+    """Collects the results, then draws them: rich on a terminal, tabulate elsewhere."""
+
+    streaming = False
+
+    def __init__(self, *args, markdown=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.markdown = markdown
+        self.rows: list[list[str]] = []
+        self.traces: list[tuple[int, list]] = []
+
+    def _cell(self, column: Column, value: Any) -> str:
+        if value is None or value == []:
+            return ""
+        if value is True or value is False:
+            return ("是" if value else "否") if self.lang == "zh" else ("yes" if value else "no")
+        if column.kind in ("enum", "texts") or (column.kind == "text" and value in self.labels):
+            if isinstance(value, list):
+                return "\n".join(self._label(v) for v in value)
+            return self._label(value)
+        if isinstance(value, list):
+            return "\n".join(self._item(v) for v in value)
+        if isinstance(value, datetime):
+            return format_datetime(value)
+        if isinstance(value, Decimal):
+            if column.kind == "money":
+                return money_text(value)
+            return price_text(value) if column.kind == "price" else decimal_text(value)
+        return str(render(value, self.lang))
+
+    def _label(self, value: Any) -> str:
+        if isinstance(value, str) and value in self.labels:
+            zh, en = self.labels[value]
+            return zh if self.lang == "zh" else en
+        return str(render(value, self.lang))
+
+    def _item(self, item: Any) -> str:
+        if isinstance(item, dict):
+            parts = []
+            for value in item.values():
+                if value is None or value == "":
+                    continue
+                if isinstance(value, Decimal):
+                    parts.append(decimal_text(value))
+                else:
+                    parts.append(self._label(value))
+            return " ".join(parts)
+        return self._label(item)
+
+    def write(self, encoded, original):
+        self.rows.append([self._cell(c, original.get(c.name)) for c in self.columns])
+        if self.explain:
+            self.traces.append((len(self.rows), original.get("trace") or []))
+
+    def close(self):
+        headers = [c.label(self.lang) for c in self.columns]
+        if self.tty and not self.markdown:
+            self._rich(headers)
+        else:
+            from tabulate import tabulate
+
+            table = tabulate(self.rows, headers=headers, tablefmt="pipe" if self.markdown else "simple",
+                             disable_numparse=True)
+            self.out.write((table + "\n").encode())
+        if self.explain and self.traces:
+            self.out.write(self._trace_text().encode())
+        super().close()
+
+    def _rich(self, headers):
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(*headers, show_lines=False, header_style="bold")
+        for row in self.rows:
+            table.add_row(*row)
+        console = Console(file=io.TextIOWrapper(self.out, encoding="utf-8", write_through=True))
+        console.print(table)
+        console.file.detach()
+
+    def _trace_text(self) -> str:
+        lines = ["", "依据：" if self.lang == "zh" else "Why:"]
+        for number, trace in self.traces:
+            for step in trace:
+                effect = render(step.get("effect", ""), self.lang)
+                lines.append(f"  {number}. {step['rule']} ({step['clause']}): {effect}")
+        return "\n".join(lines) + "\n"
+
+
+def make_writer(fmt: str, out: BinaryIO, columns: Sequence[Column], *, lang: str, explain: bool,
+                labels: dict[str, tuple[str, str]], single: bool, tty: bool, header: bool = True) -> Writer:
+    options = dict(lang=lang, explain=explain, labels=labels, single=single, tty=tty)
+    if fmt == "jsonl":
+        return JsonLinesWriter(out, columns, **options)
+    if fmt == "json":
+        return JsonWriter(out, columns, **options)
+    if fmt == "csv":
+        return CsvWriter(out, columns, header=header, **options)
+    if fmt == "tsv":
+        return CsvWriter(out, columns, delimiter="\t", header=header, **options)
+    if fmt == "markdown":
+        return TableWriter(out, columns, markdown=True, **options)
+    return TableWriter(out, columns, **options)

@@ -1,0 +1,1 @@
+"""Built-in company plugins, one package per company (see `bizops.core.plugins.BUILTIN_PLUGINS`)."""

@@ -1,0 +1,24 @@
+"""Cable maker (电线电缆厂): quotes, order approval and the 十奖十罚 scorecard.
+
+Spec: `spec/cable.md`; seed `000_58b8834288199564.txt`, 业务部日常工作规范.
+"""
+
+from __future__ import annotations
+
+from bizops.core.hookspecs import hookimpl
+from bizops.core.stream import map_rows
+from bizops.plugins.cable.spec import COMPANY, NAME
+
+
+@hookimpl
+def bizops_company():
+    return COMPANY
+
+
+@hookimpl
+def bizops_price(company, requests, policy, context):
+    if company != NAME:
+        return None
+    from bizops.plugins.cable.quote import Quoter
+
+    return map_rows(requests, Quoter(policy, context).quote)
