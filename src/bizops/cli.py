@@ -30,6 +30,7 @@ CORE_COMMANDS = {
     "approve-order": ("bizops.commands.decide", "single"),
     "expense": ("bizops.commands.decide", "expense"),
     "score": ("bizops.commands.decide", "single"),
+    "ledger": ("bizops.commands.ledger", "app"),
 }
 
 _early = Options()

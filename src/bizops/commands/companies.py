@@ -8,7 +8,6 @@ from bizops.commands import runtime
 from bizops.commands.options import common_options
 from bizops.core.command import emit
 from bizops.core.schema import Column
-from bizops.core.session import CORE_COMMANDS
 
 COLUMNS = (
     Column("name", "text", zh="名称", en="name"),
@@ -33,15 +32,12 @@ def companies(options) -> int:
         rows = []
         for name, loaded in host.loaded.items():
             company = loaded.company
-            if company is None:
-                hooks = sorted(i.name for i in _impls(host, loaded.module))
-                rows.append(dict(name=name, zh=None, en=None, version=None, source=loaded.source, hooks=hooks,
-                                 commands=[], status="loaded", error=None))
-                continue
+            hooks = sorted(caller.name for caller in host.pm.get_hookcallers(loaded.module) or ()
+                           if caller.name != "bizops_company")
             rows.append(dict(
-                name=company.name, zh=company.zh, en=company.en, version=company.version, source=loaded.source,
-                hooks=sorted({CORE_COMMANDS[c] for c in company.commands if c in CORE_COMMANDS}),
-                commands=list(company.commands), status="loaded", error=None,
+                name=company.name if company else name, zh=company and company.zh, en=company and company.en,
+                version=company and company.version, source=loaded.source, hooks=hooks,
+                commands=list(company.commands) if company else [], status="loaded", error=None,
             ))
         for failure in host.failures:
             rows.append(dict(name=failure.name, zh=None, en=None, version=None, source=failure.source, hooks=[],
@@ -50,11 +46,6 @@ def companies(options) -> int:
         return 0
 
     return runtime.guarded(options, body)
-
-
-def _impls(host, module):
-    for caller in host.pm.get_hookcallers(module) or []:
-        yield caller
 
 
 def app(name: str = "companies", early_options=None) -> typer.Typer:

@@ -47,6 +47,7 @@ def rows_command(
     company: str | None = None,
     options: dict[str, Any] | None = None,
     help: str | None = None,
+    instead: dict[str, Callable[[Any, RowsRequest], int]] | None = None,
 ) -> Callable[..., int]:
     """A typer command function for a row command.
 
@@ -55,7 +56,9 @@ def rows_command(
     for a core command it is None and the company's hook answers. `company`
     fixes the company of a plugin command (`--company` may still name it).
     `options` are the command's own typer options, `{name: Annotated[...]}`;
-    their values reach the plugin as `context.options[name]`.
+    their values reach the plugin as `context.options[name]`. `instead` maps
+    an own option to a function `(options, request) -> exit code` that runs in
+    place of the rows when that option is set (`flights triage --checklist`).
     """
     fields = spec.inputs if spec else ()
     own = dict(options or {})
@@ -81,6 +84,9 @@ def rows_command(
             encoding=values["encoding"], jobs=values["jobs"], now=values["now"], record=values["record"],
             options=extra,
         )
+        for name, other in (instead or {}).items():
+            if extra.get(name):
+                return other(options, request)
         return runtime.guarded(options, lambda session: execute(session, request, process, plugin))
 
     run_command.__signature__ = inspect.Signature(

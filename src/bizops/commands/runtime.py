@@ -11,6 +11,7 @@ plugin's `print()` goes to stderr and never into the data on stdout.
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 import traceback
@@ -67,7 +68,7 @@ def guarded(options, body: Callable[[Session], int]) -> int:
     debug = bool(options.debug)
     real_stdout = sys.stdout
     sess = session(options)
-    sess._stdout = getattr(real_stdout, "buffer", None)
+    sess._stdout = data_stream(real_stdout)
     guard = _StdoutGuard(sys.stderr)
     sys.stdout = guard
     try:
@@ -85,6 +86,20 @@ def guarded(options, body: Callable[[Session], int]) -> int:
         sys.stderr.write(f"bizops: {render(failure.message, lang)}\n")
         code = max(code, Exit.SOFTWARE)
     return code
+
+
+def data_stream(stdout):
+    """The binary stream results go to: stdout, block-buffered even under PYTHONUNBUFFERED.
+
+    A write per row costs a system call per row (a third of the time of a
+    million-row quote); on a terminal, rows still appear as they are decided.
+    """
+    binary = getattr(stdout, "buffer", None)
+    raw = binary if isinstance(binary, io.FileIO) else getattr(binary, "raw", None)  # FileIO under -u
+    if not isinstance(raw, io.FileIO) or raw.isatty():
+        return binary
+    binary.flush()
+    return io.BufferedWriter(raw, buffer_size=1 << 16)
 
 
 def _plugin_name(module: str) -> str:

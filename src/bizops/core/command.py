@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from bizops.core.context import Context
 from bizops.core.errors import InputMissing, UsageError
@@ -20,24 +19,23 @@ from bizops.core.readers import INPUT_FORMATS, format_for, open_reader
 from bizops.core.schema import Column, CommandSpec
 from bizops.core.session import CORE_COMMANDS, Session
 from bizops.core.stream import Job, Sink, run
-from bizops.core.writers import Encoder, make_writer
+from bizops.core.writers import STREAMING_FORMATS, Encoder, make_writer
 
 Process = Callable[[Iterable, Any, Context], Iterable | None]
 
 
-@dataclass
-class RowsRequest:
-    """What the user asked of a row command."""
+class RowsRequest(NamedTuple):
+    """What the user asked of a row command (read-only)."""
 
     command: str
     input: str | None = None
-    flags: dict[str, Any] = field(default_factory=dict)
+    flags: dict[str, Any] = {}  # noqa: RUF012
     input_format: str | None = None
     encoding: str | None = None
     jobs: str | None = None
     now: str | None = None
     record: bool = False
-    options: dict[str, Any] = field(default_factory=dict)
+    options: dict[str, Any] = {}  # noqa: RUF012
 
 
 def output_columns(spec: CommandSpec) -> tuple[Column, ...]:
@@ -86,7 +84,9 @@ def execute(session: Session, request: RowsRequest, process: Process | None = No
     writer = make_writer(fmt, session.stdout, columns, lang=lang, explain=session.explain,
                          labels=company.labels, single=single, tty=session.tty)
     sink = Sink(writer, Encoder(columns, session.explain), company.name, lang)
-    context = Context(company=company, now=now, lang=lang, explain=session.explain, record=request.record,
+    # Under --record the trace is always built: `bizops ledger show` explains any past decision.
+    context = Context(company=company, now=now, lang=lang, explain=session.explain or request.record,
+                      record=request.record,
                       options=request.options, history_factory=session.history_factory, warn=sink.warn)
     host = session.host
     job = Job(
@@ -100,15 +100,41 @@ def execute(session: Session, request: RowsRequest, process: Process | None = No
         plugin_modules={getattr(p.module, "__name__", name): name for name, p in host.loaded.items()},
         now=now,
     )
-    with open_rows(request) as rows:
+    if request.record:  # each row decided and stored in its own ledger transaction
+        from bizops.core.ledger.record import Recorder
+
+        job = job._replace(process=Recorder(session, job, context, policy).wrap(job.process))
+    with open_rows(request) as (reader, rows):
+        if reader is not None and _parallel(spec, request, fmt):
+            from bizops.core.parallel import job_count, run_parallel
+
+            processes = job_count(request.jobs)
+            if processes > 1:
+                writer_args = dict(fmt=fmt, lang=lang, explain=session.explain, labels=company.labels,
+                                   single=False, tty=False)
+                run_parallel(job, reader, context, sink, processes, writer_args)
+                writer.close()
+                return sink.exit_code()
         if run(job, rows, sink) is None:  # the company declared the command but no hook answered
             raise session.unavailable(request.command)
         writer.close()
     return sink.exit_code()
 
 
+def _parallel(spec: CommandSpec, request: RowsRequest, fmt: str) -> bool:
+    """Whether rows may be decided in worker processes (see `bizops.core.parallel`)."""
+    from bizops.core.parallel import can_fork
+
+    return (not spec.aggregate and spec.parallel and not spec.group_by and not request.record
+            and fmt in STREAMING_FORMATS and request.jobs != "1" and not request.flags and can_fork())
+
+
 class open_rows:
-    """The request rows: one from flags, or a stream from a file or stdin."""
+    """The request rows: one from flags, or a stream from a file or stdin.
+
+    Entering gives `(reader, rows)`: the reader (None for flags), whose
+    `records()`/`parse()` `--jobs` splits across processes, and its rows.
+    """
 
     def __init__(self, request: RowsRequest):
         self.request = request
@@ -117,7 +143,7 @@ class open_rows:
     def __enter__(self):
         request = self.request
         if request.input is None:
-            return iter([(1, dict(request.flags))])
+            return None, iter([(1, dict(request.flags))])
         if request.input_format and request.input_format not in INPUT_FORMATS:
             raise UsageError(
                 msg("--input-format must be one of {a}, got {v!r}", "--input-format 必须是 {a} 之一，实际为 {v!r}",
@@ -141,10 +167,11 @@ class open_rows:
                 ) from None
         head = stream.peek(512)[:512] if hasattr(stream, "peek") else b""
         fmt = format_for(request.input, request.input_format, head)
-        rows = iter(open_reader(stream, fmt, request.encoding))
+        reader = open_reader(stream, fmt, request.encoding)
+        rows = iter(reader)
         if request.flags:
             rows = _with_defaults(rows, request.flags)
-        return rows
+        return reader, rows
 
     def __exit__(self, *exc):
         if self.handle is not None:

@@ -9,7 +9,6 @@ same transaction as the decision that made them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol
@@ -64,7 +63,6 @@ class EmptyHistory:
         pass
 
 
-@dataclass
 class Context:
     """The run a hook is part of.
 
@@ -73,15 +71,19 @@ class Context:
     `all`, …). `warn` writes a stream-level warning to stderr once.
     """
 
-    company: Company
-    now: datetime
-    lang: str = "en"
-    explain: bool = False
-    record: bool = False
-    options: dict[str, Any] = field(default_factory=dict)
-    history_factory: Callable[[], History] | None = None
-    warn: Callable[[Text], None] = lambda text: None
-    _history: History | None = None
+    def __init__(self, company: Company, now: datetime, lang: str = "en", explain: bool = False,
+                 record: bool = False, options: dict[str, Any] | None = None,
+                 history_factory: Callable[[], History] | None = None,
+                 warn: Callable[[Text], None] | None = None):
+        self.company = company
+        self.now = now
+        self.lang = lang
+        self.explain = explain
+        self.record = record
+        self.options = options if options is not None else {}
+        self.history_factory = history_factory
+        self.warn = warn if warn is not None else (lambda text: None)
+        self._history: History | None = None
 
     @property
     def history(self) -> History:

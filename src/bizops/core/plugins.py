@@ -17,21 +17,20 @@ work. A config file cannot add plugins.
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import inspect
 import os
 import sys
 import traceback
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
+from typing import NamedTuple
 
 import pluggy
 
 from bizops.core import hookspecs
 from bizops.core.errors import PluginFailure, UsageError
 from bizops.core.i18n import msg
-from bizops.core.schema import Company
+from bizops.core.schema import Company, problems
 
 ENTRY_POINT_GROUP = "bizops"
 
@@ -63,18 +62,17 @@ class _Manager(pluggy.PluginManager):
         return opts
 
 
-@dataclass
 class Loaded:
     """A plugin that is registered: its name, where it came from, its company."""
 
-    name: str
-    source: str  # "builtin", "entry point (dist x.y)", or a path
-    module: ModuleType | object
-    company: Company | None = None
+    def __init__(self, name: str, source: str, module: ModuleType | object, company: Company | None = None):
+        self.name = name
+        self.source = source  # "builtin", "entry point (dist)", or a path
+        self.module = module
+        self.company = company
 
 
-@dataclass
-class Failure:
+class Failure(NamedTuple):
     name: str
     source: str
     hook: str
@@ -82,14 +80,14 @@ class Failure:
     traceback: str = ""
 
 
-@dataclass
 class PluginHost:
     """The plugin manager and what was loaded into it (or failed to load)."""
 
-    pm: pluggy.PluginManager
-    loaded: dict[str, Loaded] = field(default_factory=dict)
-    failures: list[Failure] = field(default_factory=list)
-    pending_builtins: dict[str, str] = field(default_factory=dict)
+    def __init__(self, pm: pluggy.PluginManager, pending_builtins: dict[str, str]):
+        self.pm = pm
+        self.loaded: dict[str, Loaded] = {}
+        self.failures: list[Failure] = []
+        self.pending_builtins = pending_builtins
 
     # -- loading ---------------------------------------------------------
     def register(self, name: str, source: str, obj) -> None:
@@ -117,12 +115,12 @@ class PluginHost:
         companies = [r for r in results if r is not None]
         if companies:
             company = companies[0]
-            if not isinstance(company, Company):
+            wrong = ([f"returned {type(company).__name__}, not a Company"] if not isinstance(company, Company)
+                     else problems(company))
+            if wrong:
                 self._forget(obj)
                 del self.loaded[name]
-                self.failures.append(
-                    Failure(name, source, "bizops_company", f"returned {type(company).__name__}, not a Company")
-                )
+                self.failures.append(Failure(name, source, "bizops_company", "; ".join(wrong)))
                 return
             loaded.company = company
 
@@ -226,6 +224,8 @@ def _dev_plugin(spec: str):
         name = path.stem if not path.is_dir() else path.name
 
         def load():
+            import importlib.util
+
             if not target.is_file():
                 raise FileNotFoundError(f"no such plugin file: {target}")
             module_name = f"bizops_dev_plugin_{name}"
@@ -241,8 +241,7 @@ def _dev_plugin(spec: str):
     return spec, lambda: importlib.import_module(spec)
 
 
-@dataclass
-class EntryPoint:
+class EntryPoint(NamedTuple):
     name: str
     value: str
     dist: str

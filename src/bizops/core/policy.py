@@ -15,10 +15,8 @@ file (a key is either a string or a table), so with tables the selection is
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from datetime import time
 from decimal import Decimal
 from pathlib import Path
@@ -66,12 +64,12 @@ def find_config(explicit: str | None, environ=os.environ) -> Path | None:
     return None
 
 
-@dataclass
 class ConfigFile:
     """A parsed config file: the selected company and the company tables."""
 
-    path: Path | None
-    data: dict
+    def __init__(self, path: Path | None, data: dict):
+        self.path = path
+        self.data = data
 
     @property
     def company(self) -> str | None:
@@ -177,6 +175,8 @@ class Policy(Mapping):
 
     @property
     def fingerprint(self) -> str:
+        import hashlib
+
         canon = "\n".join(f"{k}={toml_value(v)!r}" for k, v in sorted(self._values.items()))
         return hashlib.sha256(f"{self._company}\n{canon}".encode()).hexdigest()[:16]
 

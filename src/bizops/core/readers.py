@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import json
 from collections.abc import Iterator
 from decimal import Decimal
@@ -107,22 +108,50 @@ def _json_row_error(row, exc) -> RowError:
     return RowError(msg("not a valid JSON object ({d})", "不是有效的 JSON 对象（{d}）", d=detail), row)
 
 
+def _blocks(stream: BinaryIO, size: int, boundary) -> Iterator[bytes]:
+    """The rest of `stream` in pieces of about `size` bytes, each ending where `boundary` says."""
+    rest = b""
+    while True:
+        chunk = stream.read(size)
+        if not chunk:
+            if rest:
+                yield rest
+            return
+        data = rest + chunk
+        cut = boundary(data)
+        if cut <= 0:
+            rest = data
+            continue
+        yield data[:cut]
+        rest = data[cut:]
+
+
 class JsonLinesReader:
     """One JSON object per line. Blank lines are skipped (their numbers still count)."""
 
     def __init__(self, stream: BinaryIO, encoding: str | None):
         self.stream = stream
         self.encoding = None if encoding in (None, "utf-8", "utf8", "utf-8-sig") else encoding
+        self.rows_read = 0
 
     def records(self) -> Iterator[tuple[int, bytes]]:
         lineno = 0
         for line in self.stream:
             lineno += 1
+            self.rows_read = lineno
             if lineno == 1 and line.startswith(codecs.BOM_UTF8):
                 line = line[3:]
             if line.isspace() or not line:
                 continue
             yield lineno, line
+
+    def blocks(self, size: int) -> Iterator[bytes]:
+        """The input in pieces of whole lines, for `--jobs` (see `bizops.core.parallel`)."""
+        return _blocks(self.stream, size, lambda data: data.rfind(b"\n") + 1)
+
+    def for_block(self, block: bytes) -> "JsonLinesReader":
+        """A reader of one piece, numbering its lines from 1."""
+        return JsonLinesReader(io.BytesIO(block), self.encoding)
 
     def parse(self, row: int, line: bytes):
         """One line to `(row, dict)`, or a `RowError`."""
@@ -244,12 +273,44 @@ class CsvReader:
     missing trailing cells are empty.
     """
 
-    def __init__(self, stream: BinaryIO, encoding: str | None, delimiter: str = ","):
+    def __init__(self, stream: BinaryIO, encoding: str | None, delimiter: str = ",",
+                 header: list[str] | None = None):
         self.stream = stream
         self.encoding = encoding or "utf-8"
         self.delimiter = delimiter
-        self.header: list[str] | None = None
+        self.header = header
+        self.header_error: RowError | None = None
+        self.rows_read = 0
         self._bad_lines: dict[int, Text] = {}
+
+    def blocks(self, size: int) -> Iterator[bytes]:
+        """The data rows in pieces of whole records, for `--jobs`; reads the header first.
+
+        A line break inside quotes does not end a record: a piece ends at the
+        last line break with an even number of quotes before it.
+        """
+        header = b""
+        for line in self.stream:
+            header += line
+            if header.count(b'"') % 2 == 0:
+                break
+        head_reader = CsvReader(io.BytesIO(header), self.encoding, self.delimiter)
+        for _ in head_reader.records():  # only the header's own error can come out
+            pass
+        self.header = head_reader.header
+        self.header_error = head_reader.header_error
+
+        def boundary(data: bytes) -> int:
+            cut = data.rfind(b"\n") + 1
+            while cut > 0 and data.count(b'"', 0, cut) % 2:
+                cut = data.rfind(b"\n", 0, cut - 1) + 1
+            return cut
+
+        return _blocks(self.stream, size, boundary)
+
+    def for_block(self, block: bytes) -> "CsvReader":
+        """A reader of one piece of data rows (no header), numbering them from 1."""
+        return CsvReader(io.BytesIO(block), self.encoding, self.delimiter, header=self.header)
 
     def _lines(self) -> Iterator[str]:
         encoding, bad = self.encoding, self._bad_lines
@@ -268,11 +329,12 @@ class CsvReader:
                 line = line.replace("\x00", "")
             yield line
 
-    def __iter__(self):
+    def records(self) -> Iterator:
+        """`(row, cells)` per data row, or a `RowError` for a row that cannot be read."""
         reader = csv.reader(self._lines(), delimiter=self.delimiter)
         bad = self._bad_lines
         last_line = 0
-        row = 0
+        row = 0  # the header is row 1; in a piece given its header, the first data row is 1
         while True:
             try:
                 cells = next(reader)
@@ -280,15 +342,18 @@ class CsvReader:
                 return
             except csv.Error as exc:
                 row += 1
+                self.rows_read = row
                 last_line = reader.line_num
                 yield RowError(msg("cannot be read as CSV: {e}", "无法按 CSV 读取：{e}", e=exc), row)
                 continue
             row += 1
+            self.rows_read = row
             first_line, last_line = last_line + 1, reader.line_num
             problem = next((bad.pop(n) for n in range(first_line, last_line + 1) if n in bad), None)
             if self.header is None:
                 if problem is not None:
-                    yield RowError(Text("the header row ", "表头行") + problem, row)
+                    self.header_error = RowError(Text("the header row ", "表头行") + problem, row)
+                    yield self.header_error
                 self.header = [normalise_header(c) for c in cells]
                 continue
             if problem is not None:
@@ -296,20 +361,26 @@ class CsvReader:
                 continue
             if not any(c.strip() for c in cells):
                 continue
-            header = self.header
-            if len(cells) > len(header):
-                extra = [c for c in cells[len(header):] if c.strip()]
-                if extra:
-                    yield RowError(
-                        msg(
-                            "has {n} cells but the header has {h} columns",
-                            "有 {n} 个单元格，但表头只有 {h} 列",
-                            n=len(cells), h=len(header),
-                        ),
-                        row,
-                    )
-                    continue
-            yield row, dict(zip(header, cells))
+            yield row, cells
+
+    def parse(self, row: int, cells: list[str]):
+        """One row's cells to `(row, dict)` by the header, or a `RowError`."""
+        header = self.header
+        if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
+            return RowError(
+                msg(
+                    "has {n} cells but the header has {h} columns",
+                    "有 {n} 个单元格，但表头只有 {h} 列",
+                    n=len(cells), h=len(header),
+                ),
+                row,
+            )
+        return row, dict(zip(header, cells))
+
+    def __iter__(self):
+        parse = self.parse
+        for item in self.records():
+            yield parse(*item) if type(item) is tuple else item
 
 
 def normalise_header(name: str) -> str:

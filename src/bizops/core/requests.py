@@ -5,6 +5,10 @@
 Absent and empty cells take the field's default; a bad value raises `BadValue`
 naming the field, what it must be and what was given:
 `qty must be > 0, got "-3"`.
+
+The function is generated as straight-line Python, one block per field, the
+way `dataclasses` generates `__init__`: on a million-row order book a loop
+over the fields cost as much as the pricing itself (see bench/README.md).
 """
 
 from __future__ import annotations
@@ -26,38 +30,66 @@ def shown(raw: Any) -> str:
     return json.dumps(text, ensure_ascii=False) if type(raw) is str else text
 
 
+def _bad(name: str, raw: Any, exc: BadValue):
+    reason = exc.reason
+    if isinstance(exc, BadItem):
+        raise BadValue(Text(f"{name}{reason}", f"{name}{getattr(reason, 'zh', reason)}")) from None
+    raise BadValue(
+        Text(
+            f"{name} {reason}, got {shown(raw)}",
+            f"{name} {getattr(reason, 'zh', reason)}，实际为 {shown(raw)}",
+        )
+    ) from None
+
+
+def _missing(name: str):
+    raise BadValue(Text(f"{name} is required", f"缺少必填字段 {name}"))
+
+
+_BLOCK = """\
+    v = get({name!r})
+    if v is None or v == "":
+        {absent}
+    else:
+        try:
+            t{i} = m{i}.get(v) if v.__class__ is not bool else None  # true == 1 as a key
+        except TypeError:  # a list or an object: not memoised
+            t{i} = None
+        if t{i} is None:
+            try:
+                t{i} = c{i}(v)
+            except BadValue as exc:
+                _bad({name!r}, v, exc)
+"""
+_BLOCK_NO_MEMO = """\
+    v = get({name!r})
+    if v is None or v == "":
+        {absent}
+    else:
+        try:
+            t{i} = c{i}(v)
+        except BadValue as exc:
+            _bad({name!r}, v, exc)
+"""
+
+
 def compile_fields(fields: Iterable[Field], now=None) -> Callable[[dict], dict]:
     """A function raw row -> typed fields; raises `BadValue` on the first bad field.
 
     `now` replaces `NOW` defaults (the run's clock).
     """
-    plan = []
-    for field in fields:
-        default = now if field.default == NOW else field.default
-        plan.append((field.name, converter(field), default, field.required))
-
-    def build(raw: dict) -> dict:
-        typed = {}
-        for name, convert, default, required in plan:
-            value = raw.get(name)
-            if value is None or value == "":
-                if required:
-                    raise BadValue(Text(f"{name} is required", f"缺少必填字段 {name}"))
-                typed[name] = default
-                continue
-            try:
-                typed[name] = convert(value)
-            except BadItem as exc:
-                reason = exc.reason
-                raise BadValue(Text(f"{name}{reason}", f"{name}{getattr(reason, 'zh', reason)}")) from None
-            except BadValue as exc:
-                reason = exc.reason
-                raise BadValue(
-                    Text(
-                        f"{name} {reason}, got {shown(value)}",
-                        f"{name} {getattr(reason, 'zh', reason)}，实际为 {shown(value)}",
-                    )
-                ) from None
-        return typed
-
-    return build
+    namespace: dict[str, Any] = {"BadValue": BadValue, "_bad": _bad, "_missing": _missing}
+    body = ["def build(raw):", "    get = raw.get"]
+    names = []
+    for i, field in enumerate(fields):
+        convert = converter(field)
+        namespace[f"c{i}"] = convert
+        namespace[f"m{i}"] = convert.memo
+        namespace[f"d{i}"] = now if field.default == NOW else field.default
+        absent = f"_missing({field.name!r})" if field.required else f"t{i} = d{i}"
+        template = _BLOCK if convert.memo is not None else _BLOCK_NO_MEMO
+        body.append(template.format(name=field.name, i=i, absent=absent))
+        names.append(f"{field.name!r}: t{i}")
+    body.append("    return {" + ", ".join(names) + "}")
+    exec("\n".join(body), namespace)  # noqa: S102 - our own template, field names repr()-quoted
+    return namespace["build"]

@@ -9,9 +9,8 @@ plugin's own functions receive typed values and return typed values.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from bizops.core.i18n import Text
 
@@ -32,8 +31,7 @@ SETTING_KINDS = ("text", "int", "decimal", "money", "pct", "bool", "time", "enum
 NOW = "now"
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     """One input field: a flag, a JSON key and a CSV column of the same name.
 
     `default` is a typed value (or `NOW`); `None` means absent. Bounds are
@@ -56,13 +54,8 @@ class Field:
     places: int | None = None
     fields: tuple["Field", ...] = ()
 
-    def __post_init__(self):
-        if self.kind not in FIELD_KINDS:
-            raise ValueError(f"field {self.name}: unknown kind {self.kind!r}")
 
-
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     """One output field: its JSON key, how it is written, and its table labels."""
 
     name: str
@@ -70,18 +63,13 @@ class Column:
     zh: str = ""
     en: str = ""
 
-    def __post_init__(self):
-        if self.kind not in COLUMN_KINDS:
-            raise ValueError(f"column {self.name}: unknown kind {self.kind!r}")
-
     def label(self, lang: str) -> str:
         if lang == "zh" and self.zh:
             return self.zh
         return self.en or self.name.replace("_", " ")
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(NamedTuple):
     """One policy value: a threshold a company may change in its TOML config.
 
     `many` makes it a list of the kind (the dispatch batch cut-offs, say).
@@ -99,13 +87,8 @@ class Setting:
     lt: Decimal | int | None = None
     many: bool = False
 
-    def __post_init__(self):
-        if self.kind not in SETTING_KINDS:
-            raise ValueError(f"setting {self.name}: unknown kind {self.kind!r}")
 
-
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """A rule of the spec: its id, the seed clause it comes from, what it says."""
 
     id: str
@@ -118,8 +101,7 @@ class Rule:
         return {"rule": self.id, "clause": self.clause, "effect": effect}
 
 
-@dataclass(frozen=True)
-class CommandSpec:
+class CommandSpec(NamedTuple):
     """A command a company answers: its inputs and outputs.
 
     `aggregate` commands (score) read a stream of events and write one row per
@@ -138,8 +120,7 @@ class CommandSpec:
     parallel: bool = True
 
 
-@dataclass(frozen=True)
-class Company:
+class Company(NamedTuple):
     """What `bizops_company` returns: who the company is and what it answers.
 
     `commands` maps command names to their specs: the core ones (`quote`,
@@ -154,9 +135,49 @@ class Company:
     en: str
     version: str
     settings: tuple[Setting, ...] = ()
-    commands: dict[str, CommandSpec] = field(default_factory=dict)
+    commands: dict[str, CommandSpec] = {}  # noqa: RUF012 - read-only by contract
     rules: tuple[Rule, ...] = ()
-    labels: dict[str, tuple[str, str]] = field(default_factory=dict)
+    labels: dict[str, tuple[str, str]] = {}  # noqa: RUF012 - read-only by contract
 
     def display(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
+
+
+def problems(company: Company) -> list[str]:
+    """What is wrong with a company declaration (unknown kinds, repeated names…); empty if nothing.
+
+    Checked when the plugin is registered, so a typo fails at load time,
+    named, rather than in the middle of a stream.
+    """
+    found = []
+
+    def check_fields(where: str, fields) -> None:
+        names = [f.name for f in fields]
+        if len(set(names)) != len(names):
+            found.append(f"{where}: an input field appears twice")
+        for f in fields:
+            if f.kind not in FIELD_KINDS:
+                found.append(f"{where}: field {f.name!r} has unknown kind {f.kind!r}")
+            if f.kind == "enum" and not f.choices:
+                found.append(f"{where}: enum field {f.name!r} has no choices")
+            if f.kind == "records":
+                check_fields(f"{where}.{f.name}", f.fields)
+
+    settings = [s.name for s in company.settings]
+    if len(set(settings)) != len(settings):
+        found.append("a setting name appears twice")
+    for setting in company.settings:
+        if setting.kind not in SETTING_KINDS:
+            found.append(f"setting {setting.name!r} has unknown kind {setting.kind!r}")
+    for command, spec in company.commands.items():
+        check_fields(command, spec.inputs)
+        columns = [c.name for c in spec.outputs]
+        if len(set(columns)) != len(columns):
+            found.append(f"{command}: an output column appears twice")
+        for column in spec.outputs:
+            if column.kind not in COLUMN_KINDS:
+                found.append(f"{command}: column {column.name!r} has unknown kind {column.kind!r}")
+    for rule in company.rules:
+        if not rule.id.startswith(company.name + ".") or not rule.clause:
+            found.append(f"rule {rule.id}: an id starts with the company name and a rule cites a clause")
+    return found

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
 from datetime import datetime
-from functools import cached_property
-from typing import Any, BinaryIO
+from functools import cached_property, partial
+from typing import Any, BinaryIO, NamedTuple
 
 from bizops.core.errors import Unavailable, UsageError
 from bizops.core.i18n import LANGS, default_lang, msg
 from bizops.core.plugins import PluginHost, get_plugin_manager
-from bizops.core.policy import ConfigFile, Policy, build_policy, find_config, read_config
+from bizops.core.policy import ConfigFile, Policy, build_policy, find_config, read_config, user_data_dir
 from bizops.core.schema import Company, CommandSpec
 from bizops.core.writers import OUTPUT_FORMATS
 
@@ -31,8 +30,7 @@ CORE_COMMANDS = {
 }
 
 
-@dataclass
-class PluginSelection:
+class PluginSelection(NamedTuple):
     """What `--plugin`, `--no-plugins` and the environment ask to load."""
 
     extra: tuple[str, ...] = ()
@@ -101,10 +99,23 @@ class Session:
             )
         )
 
+    @cached_property
+    def ledger_source(self) -> tuple:
+        """What says where the ledger is, in order: `--db`, BIZOPS_DB, the config's `db`, the user data dir.
+
+        Plain values (no ledger code is imported until history is read), as
+        `bizops.core.ledger.location_of` and `timeout_of` take them.
+        """
+        config = self.config
+        db = config.top("db")
+        return (self.options.db, self.environ.get("BIZOPS_DB"), db if isinstance(db, str) else None,
+                str(config.path) if config.path else None, str(user_data_dir(self.environ)),
+                self.environ.get("BIZOPS_LEDGER_TIMEOUT"))
+
     @property
     def history_factory(self):
         """Opens the ledger when a plugin first reads history (see `bizops.core.ledger`)."""
-        return None
+        return partial(_open_history, self.ledger_source, self.company.name)
 
     # -- language and output -----------------------------------------------
     @cached_property
@@ -162,3 +173,10 @@ class Session:
             except BadValue as exc:
                 raise UsageError(msg("--now {r}", "--now {r}", r=exc.reason)) from None
         return datetime.now().replace(second=0, microsecond=0)
+
+
+def _open_history(ledger_source: tuple, company: str):
+    """The read-only history of one company (a module function: `--jobs` workers can pickle it)."""
+    from bizops.core.ledger import open_history
+
+    return open_history(ledger_source, company)

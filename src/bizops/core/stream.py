@@ -13,8 +13,7 @@ import sys
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from bizops.core.errors import BizopsError, Exit, PluginFailure, RowError
 from bizops.core.i18n import Text, msg, render
@@ -38,8 +37,7 @@ def map_rows(requests: Iterable[tuple], decide: Callable[[dict], dict]) -> Itera
             yield exc
 
 
-@dataclass
-class Job:
+class Job(NamedTuple):
     """One command over one stream, as the runner needs it.
 
     `process(requests)` calls the hook (bound to company, policy and context)
@@ -53,7 +51,7 @@ class Job:
     process: Callable[[Iterator[tuple]], Iterable | None]
     hook: str
     plugin: str
-    plugin_modules: dict[str, str] = field(default_factory=dict)  # module prefix -> plugin name
+    plugin_modules: dict[str, str] = {}  # noqa: RUF012 - module prefix -> plugin name
     now: Any = None
 
 
@@ -118,6 +116,7 @@ def run(job: Job, rows: Iterable, sink: Sink) -> None:
     pending: deque = deque()
     seen_keys: set = set()
     aggregate = spec.aggregate
+    group_by = spec.group_by
 
     def requests():
         for item in rows:
@@ -140,7 +139,10 @@ def run(job: Job, rows: Iterable, sink: Sink) -> None:
             try:
                 fields = build(raw)
             except BadValue as exc:
-                sink.row_error(RowError(exc.reason, row))
+                reason = exc.reason
+                if group_by and raw.get(group_by) not in (None, ""):
+                    reason = Text(f"{group_by} {raw[group_by]}: ", f"{group_by} {raw[group_by]}：") + reason
+                sink.row_error(RowError(reason, row))
                 continue
             pending.append(row)
             yield row, fields
@@ -239,12 +241,14 @@ def group_rows(rows: Iterable, key: str, into: str, item_fields: tuple[str, ...]
             continue
         row, raw = item
         value = raw.get(key)
-        if not value or isinstance(raw.get(into), list):
+        if raw.get(into) not in (None, ""):  # the items came whole (a JSON list, or JSON text in a flag)
             done = flush()
             if done is not None:
                 yield done
             yield item
             continue
+        if value in (None, ""):  # no key: a group of its own, so its item is not lost
+            value = object()
         leg = {name: raw[name] for name in item_fields if name in raw}
         has_leg = any(v not in (None, "") for v in leg.values())
         head = {name: v for name, v in raw.items() if name not in item_fields or name == key}

@@ -58,17 +58,26 @@ def converter(spec) -> Callable[[Any], Any]:
     elif kind == "time":
         parse = parse_time
     elif kind == "records":
-        return _records(spec)  # lists are mutable: never memoised
+        convert = _records(spec)  # lists are mutable: never memoised
+        convert.memo = None
+        return convert
     else:  # pragma: no cover - schema.py rejects unknown kinds
         raise ValueError(kind)
-    return _memoised(parse)
+    return _memoised(parse, ints=kind in ("decimal", "money", "price", "pct", "int"))
 
 
-def _memoised(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    memo: dict[str, Any] = {}
+def _memoised(parse: Callable[[Any], Any], ints: bool = False) -> Callable[[Any], Any]:
+    """`parse` with a bounded memo of the texts (and, for numbers, ints) seen.
+
+    The memo is exposed as `convert.memo` so `compile_fields` can look it up
+    inline; it must not look up a bool there, since JSON `true` equals the
+    int key 1 and a number field must still refuse it.
+    """
+    memo: dict = {}
 
     def convert(raw):
-        if type(raw) is str:
+        kind = type(raw)
+        if kind is str or (ints and kind is int):
             try:
                 return memo[raw]
             except KeyError:
@@ -78,6 +87,7 @@ def _memoised(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
                 return value
         return parse(raw)
 
+    convert.memo = memo
     return convert
 
 
@@ -125,19 +135,32 @@ def _number(spec):
     bounds = _bounds(spec)
 
     def parse(raw):
-        if type(raw) is bool or type(raw) is float:
+        if type(raw) is str:
+            text = raw.strip()
+            # What machines write (`1234.50`): read without the general path.
+            if text.isascii() and text.replace(".", "", 1).isdigit():
+                dot = text.find(".")
+                digits = dot if dot >= 0 else len(text)
+                if digits <= money.MAX_INTEGER_DIGITS and (
+                    places is None or dot < 0 or len(text) - dot - 1 <= places
+                ):
+                    return checked(Decimal(text), raw)
+        elif type(raw) is bool or type(raw) is float:
             # JSON true is not 1, and a float has already lost the exact text.
             raise BadValue(_not_number())
         try:
             value = money.to_decimal(raw, percent=percent)
         except money.NotANumber as exc:
             raise BadValue(exc.reason) from None
-        if places is not None and money.places(value) > places:
+        if places is not None and type(raw) is not int and money.places(value) > places:
             if kind == "int":
                 if value != value.to_integral_value():
                     raise BadValue(msg("must be a whole number", "必须是整数"))
             else:
                 raise BadValue(_too_many_places(places, kind))
+        return checked(value, raw)
+
+    def checked(value, raw):
         for check in bounds:
             check(value)
         if kind == "int":

@@ -6,19 +6,41 @@
     total = unit × qty, half-up to the fen
 
 Money stays `Decimal` throughout; the floor is compared exactly and only the
-shown `floor_unit_price`, `unit_price` and `total` are rounded.
+shown `floor_unit_price`, `unit_price` and `total` are rounded. The fee
+quotient is inexact, but its denominator has at most a few digits, so it is
+never within the context's 50 digits of a half fen without being on it: the
+half-up rounding of the true value and of the computed one agree.
+
+This runs once per row of million-row order books: what depends only on the
+policy is read once in `Quoter`, and the trace is built only under --explain.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from bizops.core.errors import RowError
 from bizops.core.i18n import msg
-from bizops.core.money import HUNDRED, ZERO, decimal_text, round_fen
+from bizops.core.money import CENT, HUNDRED, ZERO, decimal_text
 from bizops.plugins.cable.prices import ListedProduct, load_price_list
-from bizops.plugins.cable.spec import FEE, FLOOR, LEAD_TIME, NO_VAT, PRICE_LIST, QUOTE_DUE, SPECIAL
+from bizops.plugins.cable.rules import FEE, FLOOR, LEAD_TIME, NO_VAT, PRICE_LIST, QUOTE_DUE, SPECIAL
+
+
+def plain(value: Decimal) -> Decimal:
+    """The same number without trailing zeros (`0.0` → `0`, `1.0` → `1`), never an exponent."""
+    value = value.normalize()
+    return value.quantize(1) if value.as_tuple().exponent > 0 else value
+
+
+def shown(value: Decimal) -> Decimal:
+    """An exact amount for a trace: two decimals, or more when it has them (`90.000` → `90.00`)."""
+    rounded = value.quantize(CENT)
+    return rounded if rounded == value else plain(value)
+
+
+#: The default lead times in Chinese, for the trace (tables translate the column with the labels).
+LEAD_TIME_ZH = {"3-4 days": "3~4 天", "per production": "按生产部门回复"}
 
 
 class Quoter:
@@ -30,24 +52,46 @@ class Quoter:
         )
         self.max_no_vat = policy.max_no_vat_discount_pct
         self.floor_pct = policy.floor_pct
+        self.floor_share = policy.floor_pct / HUNDRED
         self.cut_per_pct = policy.commission_cut_per_pct
         self.due = timedelta(hours=policy.quote_due_hours)
         self.lead_standard = policy.lead_time_standard
         self.lead_custom = policy.lead_time_custom
         self.explain = context.explain
+        # A stream repeats a handful of discounts: derive their columns once each.
+        self._cuts: dict[Decimal, Decimal] = {}
+        self._max_discounts: dict[Decimal, Decimal] = {}
 
     def quote(self, request: dict) -> dict:
-        warnings: list = []
+        """One quote: every rule of the spec, in the order the spec lists them."""
+        explain = self.explain
         trace: list = []
-        guide, listed = self.guide_price(request, warnings, trace)
-        no_vat = self.no_vat_discount(request, trace)
+        warnings: list = []
+        # The common row (its own guide price, no list; a VAT invoice) skips the rule functions' calls.
+        guide = request["guide_price"]
+        if self.prices is None and guide is not None and not request["custom"] and not explain:
+            listed = None
+        else:
+            guide, listed = self.guide_price(request, warnings, trace)
+        if request["vat_invoice"] and not request["no_vat_discount_pct"] and not explain:
+            no_vat = ZERO
+        else:
+            no_vat = self.no_vat_discount(request, trace)
         discount = request["discount_pct"]
         fee = request["fee_pct"]
         qty = request["qty"]
-        max_discount = HUNDRED - self.floor_pct - no_vat
+        cut = self._cuts.get(discount)
+        if cut is None:
+            cut = self.commission_cut(discount)
+        max_discount = self._max_discounts.get(no_vat)
+        if max_discount is None:
+            max_discount = self.max_discount(no_vat)
         base = guide * (HUNDRED - no_vat - discount) / HUNDRED
-        floor = guide * self.floor_pct / HUNDRED
-        cut = discount * self.cut_per_pct
+        floor = guide * self.floor_share
+        custom = request["custom"]
+        if explain and discount:
+            trace.append(SPECIAL.applied(msg("{d} % special discount cuts commission by {c} points",
+                                             "特价下浮 {d}%，提成降 {c} 个百分点", d=discount, c=cut)))
         result = {
             "sku": request["sku"],
             "qty": qty,
@@ -55,41 +99,49 @@ class Quoter:
             "no_vat_discount_pct": no_vat,
             "discount_pct": discount,
             "fee_pct": fee,
-            "floor_unit_price": round_fen(floor),
+            "floor_unit_price": floor.quantize(CENT, ROUND_HALF_UP),
+            "unit_price": None,
+            "total": None,
             "commission_cut_pct": cut,
+            "status": "ok",
+            "reason": None,
             "max_discount_pct": max_discount,
+            "quote_due": None,
+            "lead_time": self.lead_custom if custom else self.lead_standard,
             "warnings": warnings,
         }
-        if self.explain and discount:
-            trace.append(SPECIAL.applied(msg("{d} % special discount cuts commission by {c} points",
-                                             "特价下浮 {d}%，提成降 {c} 个百分点", d=discount, c=cut)))
         if base < floor:
-            result.update(unit_price=None, total=None, status="refused", reason=msg(
-                "below the floor of {p} % of the guide price ({f}); the largest special discount allowed is {m} %",
-                "低于指导价的 {p}%（{f}）；最多可特价下浮 {m}%",
-                p=decimal_text(self.floor_pct), f=round_fen(floor), m=decimal_text(max_discount)))
-            if self.explain:
-                trace.append(FLOOR.applied(msg("base {b} is below the floor {f}: refused",
-                                               "基价 {b} 低于最低价 {f}：拒绝", b=base, f=floor)))
+            self.refuse(result, base, floor, max_discount, trace)
         else:
-            unit = round_fen(base * HUNDRED / (HUNDRED - fee)) if fee else round_fen(base)
-            result.update(unit_price=unit, total=round_fen(unit * qty), status="ok", reason=None)
-            if self.explain:
+            unit = (base * HUNDRED / (HUNDRED - fee) if fee else base).quantize(CENT, ROUND_HALF_UP)
+            result["unit_price"] = unit
+            result["total"] = (unit * qty).quantize(CENT, ROUND_HALF_UP)
+            if explain:
                 trace.append(FLOOR.applied(msg("base {b} is not below the floor {f}", "基价 {b} 不低于最低价 {f}",
-                                               b=base, f=floor)))
+                                               b=shown(base), f=shown(floor))))
                 if fee:
                     trace.append(FEE.applied(msg("{b} / (1 - {x} %) = {u} after rounding",
-                                                 "{b} / (1 - {x}%) = {u}（四舍五入到分）", b=base, x=fee, u=unit)))
-        result["quote_due"] = self.quote_due(request, listed, trace)
-        result["lead_time"] = self.lead_time(request, listed, trace)
-        if self.explain:
+                                                 "{b} / (1 - {x}%) = {u}（四舍五入到分）", b=shown(base), x=fee, u=unit)))
+        if custom or listed is not None or self.prices is not None:
+            result["quote_due"] = self.quote_due(request, listed, trace)
+        if explain:
+            lead = result["lead_time"]
+            lead_zh = LEAD_TIME_ZH.get(lead, lead)
+            trace.append(LEAD_TIME.applied(msg("custom product: {l}", "定制产品：{z}", l=lead, z=lead_zh) if custom
+                                           else msg("standard product: {l}", "常规产品：{z}", l=lead, z=lead_zh)))
             result["trace"] = trace
         return result
 
     def guide_price(self, request: dict, warnings: list, trace: list) -> tuple[Decimal, ListedProduct | None]:
-        """cable.price.list: the list's price for a standard product, else the finance department's."""
+        """cable.price.list: the list's price for a standard product, else the finance department's.
+
+        A listed SKU that is not custom takes the list's price (a different
+        `guide_price` in the request draws a warning). A custom product, or
+        one not on the list, needs the finance department's `guide_price`.
+        """
         given = request["guide_price"]
-        listed = self.prices.get(request["sku"]) if self.prices is not None and request["sku"] else None
+        prices = self.prices
+        listed = prices.get(request["sku"]) if prices is not None and request["sku"] else None
         if listed is not None and not request["custom"]:
             if given is not None and given != listed.guide_price:
                 warnings.append(msg("the price list's guide price {l} is used, not the {g} given",
@@ -102,9 +154,9 @@ class Quoter:
             if request["custom"]:
                 why = msg("a custom product needs the finance department's guide_price",
                           "定制产品需要财务部提供的指导价 guide_price")
-            elif self.prices is None:
-                why = msg("guide_price is required (no price list is configured)",
-                          "需要指导价 guide_price（未配置价格表）")
+            elif prices is None:
+                why = msg("guide_price is required: no price list is configured, so give the finance "
+                          "department's guide price", "需要指导价 guide_price：未配置价格表，请填写财务部提供的指导价")
             else:
                 why = msg("{s!r} is not on the price list: give the finance department's guide_price",
                           "{s!r} 不在价格表上：请填写财务部提供的指导价 guide_price", s=request["sku"] or "")
@@ -115,7 +167,7 @@ class Quoter:
         return given, listed
 
     def no_vat_discount(self, request: dict, trace: list) -> Decimal:
-        """cable.price.no_vat: up to 6 % off for a customer who takes no VAT invoice."""
+        """cable.price.no_vat: up to 6 % off for a customer who takes no VAT invoice (default: all of it)."""
         asked = request["no_vat_discount_pct"]
         if request["vat_invoice"]:
             if asked:
@@ -124,34 +176,53 @@ class Quoter:
             return ZERO
         if asked is None:
             asked = self.max_no_vat
-        if asked > self.max_no_vat:
+        elif asked > self.max_no_vat:
             raise RowError(msg("no_vat_discount_pct must be ≤ {m}, got {a}", "不开票下浮不能超过 {m}，实际为 {a}",
                                m=self.max_no_vat, a=asked))
         if self.explain and asked:
             trace.append(NO_VAT.applied(msg("no VAT invoice: {a} % off", "不开增值税：下浮 {a}%", a=asked)))
         return asked
 
+    def commission_cut(self, discount: Decimal) -> Decimal:
+        """cable.price.special: 0.1 commission point per 1 % of special discount (no-VAT discount: none)."""
+        cut = plain(discount * self.cut_per_pct)
+        if len(self._cuts) < 1024:
+            self._cuts[discount] = cut
+        return cut
+
+    def max_discount(self, no_vat: Decimal) -> Decimal:
+        """cable.price.floor: the special discount the no-VAT discount leaves before the floor (10 − no-VAT)."""
+        room = plain(max(HUNDRED - self.floor_pct - no_vat, ZERO))
+        if len(self._max_discounts) < 1024:
+            self._max_discounts[no_vat] = room
+        return room
+
+    def refuse(self, result: dict, base: Decimal, floor: Decimal, max_discount: Decimal, trace: list) -> None:
+        """cable.price.floor: a base price under the floor is refused, saying how much discount fits."""
+        shown_floor = result["floor_unit_price"]
+        result["status"] = "refused"
+        result["reason"] = msg(
+            "below the floor of {p} % of the guide price ({f}); the largest special discount allowed is {m} %",
+            "低于指导价的 {p}%（{f}）；最多可特价下浮 {m}%",
+            p=decimal_text(self.floor_pct), f=shown_floor, m=decimal_text(max_discount))
+        if self.explain:
+            trace.append(FLOOR.applied(msg("base {b} is below the floor {f}: refused",
+                                           "基价 {b} 低于最低价 {f}：拒绝", b=shown(base), f=shown(floor))))
+
     def quote_due(self, request: dict, listed: ListedProduct | None, trace: list):
         """cable.price.quote_due: custom, unlisted, non-standard and harness products within 24 h."""
-        if request["custom"]:
-            why = msg("custom product", "定制产品")
-        elif self.prices is not None and listed is None:
-            why = msg("not on the price list", "不在价格表上")
-        elif listed is not None and (not listed.standard or listed.harness):
-            why = msg("harness product" if listed.harness else "non-standard product",
-                      "线束产品" if listed.harness else "非国标产品")
-        else:
+        if not request["custom"] and listed is not None and listed.standard and not listed.harness:
             return None
         due = request["requested_at"] + self.due
         if self.explain:
-            trace.append(QUOTE_DUE.applied(msg("{w}: quote due by {d:%Y-%m-%d %H:%M}", "{w}：须在 {d:%Y-%m-%d %H:%M} 前报价",
-                                               w=why, d=due)))
+            if request["custom"]:
+                en, zh = "custom product", "定制产品"
+            elif listed is None:
+                en, zh = "not on the price list", "不在价格表上"
+            elif listed.harness:
+                en, zh = "harness product", "线束产品"
+            else:
+                en, zh = "non-standard product", "非国标产品"
+            trace.append(QUOTE_DUE.applied(msg(en + ": quote due by {d:%Y-%m-%dT%H:%M}",
+                                               zh + "：须在 {d:%Y-%m-%d %H:%M} 前报价", d=due)))
         return due
-
-    def lead_time(self, request: dict, listed: ListedProduct | None, trace: list) -> str:
-        """cable.price.lead_time: 3-4 days for standard products, as production says for custom ones."""
-        custom = request["custom"] or (listed is not None and not listed.standard)
-        lead = self.lead_custom if custom else self.lead_standard
-        if self.explain:
-            trace.append(LEAD_TIME.applied(msg("lead time: {l}", "发货周期：{l}", l=lead)))
-        return lead

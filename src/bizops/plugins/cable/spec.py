@@ -4,26 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from bizops.core.schema import NOW, Column, CommandSpec, Company, Field, Rule, Setting
+from bizops.core.schema import NOW, Column, CommandSpec, Company, Field, Setting
+from bizops.plugins.cable.points import CODES
+from bizops.plugins.cable.rules import ORDER_RULES, QUOTE_RULES, SCORE_RULES
 
 NAME = "cable"
-VERSION = "0.1.0"
+VERSION = "0.2.0"
 
-# -- rules (id, seed clause) ----------------------------------------------------
-PRICE_LIST = Rule("cable.price.list", "000 三、市场价格 1", "standard products at the list's guide price; "
-                  "custom and unlisted ones at the finance department's", "常规产品按指导价，定制或表外产品按财务部指导价")
-NO_VAT = Rule("cable.price.no_vat", "000 三、市场价格 2", "no VAT invoice: at most 6 % off the guide price",
-              "不开增值税最多下浮 6%")
-SPECIAL = Rule("cable.price.special", "000 三、市场价格 3", "each 1 % of special discount cuts commission 0.1 point",
-               "特价每降 1%，提成降 0.1%")
-FLOOR = Rule("cable.price.floor", "000 三、市场价格 3", "never below 90 % of the guide price", "不得低于指导价的 90%")
-FEE = Rule("cable.price.fee", "000 三、市场价格 4", "with a fee of x %: price = base / (1 - x %)",
-           "含公关费用 x%：销售价 = 基价 / (1 - x%)")
-QUOTE_DUE = Rule("cable.price.quote_due", "000 四、其他事项 3", "non-standard and harness products quoted within 24 h",
-                 "非国标及线束产品 24 小时内报价")
-LEAD_TIME = Rule("cable.price.lead_time", "000 四、其他事项 1", "standard products ship in 3-4 days; custom as "
-                 "production says", "常规产品 3~4 天发货；定制产品按生产部门回复")
-
+# -- quote ----------------------------------------------------------------------------
 QUOTE_SETTINGS = (
     Setting("price_list", "path", None, "Price list file (CSV or TOML): sku, guide_price, standard, harness, unit, name",
             "产品指导价表（CSV 或 TOML）：sku, guide_price, standard, harness, unit, name"),
@@ -76,16 +64,123 @@ QUOTE = CommandSpec(
     ),
 )
 
+# -- approve-order ----------------------------------------------------------------------
+ORDER_SETTINGS = (
+    Setting("home_city", "text", ("广州", "Guangzhou"), "Names of the home city, where new customers may pay on "
+            "delivery (a trailing 市 or 'City' is ignored)", "本市名称（新客户可货到付款；忽略末尾的“市”）", many=True),
+    Setting("cod_min_amount", "money", Decimal(1500), "Smallest order a new home-city customer may pay on delivery",
+            "市内新客户货到付款的最低单次进货金额", ge=0),
+    Setting("deposit_pct", "pct", Decimal(30), "Deposit on custom products, as a share of the order",
+            "定制产品定金比例", ge=0, le=100),
+    Setting("deposit_applies_to", "enum", "new", "Who pays the custom-product deposit: new customers or all",
+            "定制产品定金适用于：new 新客户 / all 所有客户", choices=("new", "all")),
+    Setting("credit_manager_over", "money", Decimal(20000), "Credit orders over this need the sales manager",
+            "帐期订单超过此金额须业务经理确认", ge=0),
+    Setting("credit_gm_over", "money", Decimal(50000), "Credit orders over this also need the general manager",
+            "帐期订单超过此金额还须总经理确认", ge=0),
+    Setting("new_credit_both_from", "money", Decimal(20000),
+            "A new customer's credit order from this amount needs both managers",
+            "新客户帐期订单达到此金额须业务经理和总经理确认", ge=0),
+    Setting("vat_min", "money", Decimal(5000), "Smallest amount for a VAT special invoice (smaller ones accumulate)",
+            "开增值税专用发票的最低金额（不足可累计）", ge=0),
+)
+
+ORDER = CommandSpec(
+    help="Order approval: payment terms, deposit, invoice and who must sign.",
+    inputs=(
+        Field("customer", "text", "customer name (the ledger's key)", "客户", required=True),
+        Field("amount", "money", "order total", "订单金额", required=True, gt=0),
+        Field("new_customer", "bool", "first orders of a new customer (default: unknown to the ledger)", "新客户"),
+        Field("city", "text", "where the customer takes delivery", "城市"),
+        Field("settlement", "enum", "cash, or credit (帐期)", "结算方式", default="cash", choices=("cash", "credit")),
+        Field("custom", "bool", "custom product (定制产品)", "定制产品", default=False),
+        Field("invoice", "enum", "invoice asked for: none, ordinary, or vat (增值税专用发票)", "发票",
+              default="ordinary", choices=("none", "ordinary", "vat")),
+    ),
+    outputs=(
+        Column("company", "text", "公司", "company"),
+        Column("customer", "text", "客户", "customer"),
+        Column("amount", "money", "金额", "amount"),
+        Column("new_customer", "bool", "新客户", "new customer"),
+        Column("status", "enum", "结果", "status"),
+        Column("decision", "enum", "审批", "decision"),
+        Column("approvers", "texts", "确认人", "approvers"),
+        Column("payment_terms", "enum", "付款方式", "payment terms"),
+        Column("deposit", "money", "定金", "deposit"),
+        Column("invoice", "enum", "发票", "invoice"),
+        Column("vat_pending_total", "money", "增值税待开累计", "VAT pending"),
+        Column("vat_invoice_amount", "money", "增值税发票金额", "VAT invoice amount"),
+        Column("reason", "text", "原因", "reason"),
+        Column("warnings", "texts", "提示", "warnings"),
+    ),
+)
+
+# -- score ----------------------------------------------------------------------------
+SCORE_SETTINGS = (
+    Setting("base_points", "decimal", Decimal(100), "Monthly review points before rewards and penalties",
+            "月度考核基础分", ge=0),
+    Setting("bonus_cap", "decimal", Decimal(100), "Most points paid as bonus in a month", "每月计发奖金的最高分", ge=0),
+    Setting("yuan_per_point", "money", Decimal(1), "Bonus paid per point", "每分对应奖金（元）", ge=0),
+    Setting("dismissal_below", "decimal", Decimal(60), "Monthly score under which a month counts as failed",
+            "月度考核低于此分计为不合格", ge=0),
+    Setting("dismissal_months", "int", 2, "Consecutive failed months that flag a dismissal review",
+            "连续不合格月数达到此数标记辞退审查", ge=1),
+    Setting("task_single_penalty", "decimal", Decimal(15), "Points off when a week's only task is not done",
+            "只有一项任务且未完成扣分", ge=0),
+    Setting("task_each_unfinished_penalty", "decimal", Decimal(10),
+            "Points off per unfinished task when two or more were assigned", "两项及以上任务时每项未完成扣分", ge=0),
+)
+
+SCORE = CommandSpec(
+    help="Monthly 十奖十罚 scorecards: points, bonus, dismissal review.",
+    aggregate=True,
+    inputs=(
+        Field("person", "text", "who the event is about", "员工", required=True),
+        Field("date", "date", "when it happened (YYYY-MM-DD)", "日期", required=True),
+        Field("code", "enum", "what happened: " + ", ".join(CODES), "事项代码", required=True, choices=CODES),
+        Field("count", "int", "occurrences (multiplies the points)", "次数", default=1, ge=1),
+        Field("assigned", "int", "tasks assigned that week (code tasks)", "本周安排任务数", ge=0),
+        Field("unfinished", "int", "tasks not done that week (code tasks)", "未完成任务数", ge=0),
+    ),
+    outputs=(
+        Column("company", "text", "公司", "company"),
+        Column("person", "text", "员工", "person"),
+        Column("period", "text", "月份", "period"),
+        Column("base_points", "decimal", "基础分", "base points"),
+        Column("rewards", "decimal", "奖励分", "rewards"),
+        Column("penalties", "decimal", "扣分", "penalties"),
+        Column("score", "decimal", "考核分", "score"),
+        Column("bonus_yuan", "money", "绩效奖金", "bonus (yuan)"),
+        Column("flags", "texts", "标记", "flags"),
+        Column("warnings", "texts", "提示", "warnings"),
+    ),
+)
+
 COMPANY = Company(
     name=NAME,
     zh="电线电缆厂",
     en="Cable maker",
     version=VERSION,
-    settings=QUOTE_SETTINGS,
-    commands={"quote": QUOTE},
-    rules=(PRICE_LIST, NO_VAT, SPECIAL, FLOOR, FEE, QUOTE_DUE, LEAD_TIME),
+    settings=QUOTE_SETTINGS + ORDER_SETTINGS + SCORE_SETTINGS,
+    commands={"quote": QUOTE, "approve-order": ORDER, "score": SCORE},
+    rules=QUOTE_RULES + ORDER_RULES + SCORE_RULES,
     labels={
+        "ok": ("通过", "ok"),
+        "refused": ("拒绝", "refused"),
         "3-4 days": ("3~4 天", "3-4 days"),
         "per production": ("按生产部门回复", "per production"),
+        "approved": ("批准", "approved"),
+        "needs_approval": ("需审批", "needs approval"),
+        "sales_manager": ("业务经理", "sales manager"),
+        "general_manager": ("总经理", "general manager"),
+        "cash": ("现款现货", "cash"),
+        "cod": ("货到付款", "pay on delivery"),
+        "prepay": ("款到发货", "prepay"),
+        "credit": ("帐期", "credit"),
+        "none": ("不开票", "no invoice"),
+        "ordinary": ("普通发票", "ordinary invoice"),
+        "vat": ("增值税专用发票", "VAT special invoice"),
+        "vat_pending": ("增值税发票累计中", "VAT invoice pending"),
+        "dismissal_review": ("辞退审查", "dismissal review"),
     },
 )

@@ -1,0 +1,116 @@
+"""A ledger on a PostgreSQL server, shared by a company's offices (psycopg 3).
+
+Writers of one company are serialised with a transaction-scoped advisory lock
+(`pg_advisory_xact_lock`), waited for up to the lock timeout; the lock is
+released by COMMIT or ROLLBACK, and by the server when a killed client's
+connection drops, so a half-done decision is never kept. Companies sharing a
+server do not wait for each other.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from bizops.core.errors import BizopsError, LedgerBusy, LedgerError, Unavailable, UsageError
+from bizops.core.i18n import msg
+from bizops.core.ledger.location import Location, scrub
+
+#: First key of every bizops advisory lock ("bizo"); the second is the company's hash, 0 for migrations.
+LOCK_NAMESPACE = 0x62697A6F
+CONNECT_TIMEOUT = 10
+
+
+def _psycopg():
+    try:
+        import psycopg
+    except ImportError:
+        raise Unavailable(msg(
+            "a PostgreSQL ledger needs psycopg: pip install 'bizops[postgres]'",
+            "PostgreSQL 账本需要 psycopg：pip install 'bizops[postgres]'")) from None
+    return psycopg
+
+
+class PostgresBackend:
+    dialect = "postgres"
+
+    def __init__(self, location: Location, conn, timeout: float, psycopg):
+        self.location, self.conn, self.timeout = location, conn, timeout
+        self.driver_errors = (psycopg.Error,)
+        self._psycopg = psycopg
+
+    @classmethod
+    def open(cls, location: Location, *, write: bool, timeout: float) -> "PostgresBackend":
+        psycopg = _psycopg()
+        try:
+            conn = psycopg.connect(location.target, autocommit=True, connect_timeout=CONNECT_TIMEOUT,
+                                   application_name="bizops")
+        except psycopg.ProgrammingError as exc:  # a malformed URL
+            raise UsageError(msg("ledger URL {p} is not valid: {e}", "账本地址 {p} 无效：{e}",
+                                 p=location.shown, e=_first_line(exc, location))) from None
+        except psycopg.Error as exc:
+            raise Unavailable(msg("cannot reach the ledger server {p}: {e}", "无法连接账本服务器 {p}：{e}",
+                                  p=location.shown, e=_first_line(exc, location))) from None
+        return cls(location, conn, timeout, psycopg)
+
+    # -- statements ------------------------------------------------------------
+    def execute(self, sql: str, params=()):
+        return self.conn.execute(sql.replace("?", "%s"), params)
+
+    def begin_write(self, company: str | None) -> None:
+        self.conn.execute("BEGIN")
+        self.conn.execute(f"SET LOCAL lock_timeout = '{int(self.timeout * 1000)}ms'")
+        self.conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (LOCK_NAMESPACE, company or ""))
+
+    def lock_for_migration(self) -> None:
+        self.conn.execute("BEGIN")
+        self.conn.execute(f"SET LOCAL lock_timeout = '{int(self.timeout * 1000)}ms'")
+        self.conn.execute("SELECT pg_advisory_xact_lock(%s, 0)", (LOCK_NAMESPACE,))
+
+    def commit(self) -> None:
+        self.conn.execute("COMMIT")
+
+    def rollback(self) -> None:
+        if self.conn.info.transaction_status != self._psycopg.pq.TransactionStatus.IDLE:
+            self.conn.execute("ROLLBACK")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def has_table(self, name: str) -> bool:
+        row = self.conn.execute("SELECT to_regclass(%s) IS NOT NULL", (name,)).fetchone()
+        return bool(row[0])
+
+    def sum_amounts(self, where: str, params) -> Decimal:
+        row = self.execute(f"SELECT COALESCE(SUM(amount), 0) FROM bizops_entries WHERE {where}", params).fetchone()
+        return Decimal(row[0])
+
+    def translate(self, exc: BaseException) -> BizopsError:
+        """A server error as the contract's exit code: lock 75, connection 69, the rest 74."""
+        where = self.location.shown
+        state = getattr(exc, "sqlstate", None) or ""
+        detail = _first_line(exc, self.location)
+        if state in ("55P03", "40001", "40P01"):
+            return LedgerBusy(msg(
+                "ledger {p} is busy: another bizops is recording for this company (waited {s} s); try again",
+                "账本 {p} 正忙：另一个 bizops 正在为该公司记录（已等待 {s} 秒）；请重试",
+                p=where, s=f"{self.timeout:g}"))
+        if state.startswith("08") or state in ("57P01", "57P02", "57P03") or (
+                not state and isinstance(exc, self._psycopg.OperationalError)):
+            return Unavailable(msg("lost the ledger server {p}: {e}", "与账本服务器 {p} 的连接中断：{e}",
+                                   p=where, e=detail))
+        if state == "53100":
+            return LedgerError(msg("ledger {p}: the server's disk is full; nothing was recorded for this row",
+                                   "账本 {p}：服务器磁盘已满；本行未记录", p=where))
+        if state in ("25006", "42501"):
+            return LedgerError(msg("ledger {p} is read-only for this user: {e}", "账本 {p} 对当前用户只读：{e}",
+                                   p=where, e=detail))
+        return LedgerError(msg("ledger {p}: {e}", "账本 {p}：{e}", p=where, e=detail))
+
+    # -- maintenance -------------------------------------------------------------
+    def integrity(self) -> list[str]:
+        return []  # the server keeps its own pages; bizops checks the records themselves
+
+
+def _first_line(exc: BaseException, location: Location) -> str:
+    text = str(exc).strip().splitlines()
+    return scrub(text[0] if text else type(exc).__name__, location.target)

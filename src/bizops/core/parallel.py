@@ -1,0 +1,168 @@
+"""`--jobs`: a large stream decided on every core, written in input order.
+
+The main process only cuts the input into pieces of about a megabyte, each
+ending at a record boundary, and writes back what the workers return, in
+order. Each worker process reads, validates, decides and encodes whole
+pieces. Rows are numbered within a piece; the main process adds the rows of
+the pieces before it, so every error names the row a user sees. At most two
+pieces per worker are in flight, so memory stays flat however long the input.
+Workers are forked after the plugin and policy are loaded, so they decide with
+exactly the same rules.
+
+Only decision commands (one result per row) run in parallel, without
+`--record` and into a streaming format (jsonl, csv, tsv); anything else, or a
+platform without fork, runs in one process.
+"""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import os
+import signal
+from collections import deque
+
+from bizops.core.errors import BizopsError, PluginFailure, RowError, UsageError
+from bizops.core.i18n import msg
+from bizops.core.stream import Job, Sink, run
+from bizops.core.writers import Encoder, make_writer
+
+BLOCK_BYTES = 1 << 20
+
+_work = None  # set in the parent before forking; each worker reads its copy
+
+
+def job_count(jobs: str | None) -> int:
+    """`--jobs` as a number of processes; `auto` (the default) is every core."""
+    if jobs in (None, "", "auto"):
+        return os.cpu_count() or 1
+    try:
+        count = int(jobs)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise UsageError(msg("--jobs must be a number ≥ 1 or auto, got {v!r}",
+                             "--jobs 必须是 ≥ 1 的数字或 auto，实际为 {v!r}", v=jobs))
+    return count
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+class _Collecting(Sink):
+    """A worker's sink: row errors are kept (row numbers relative to the piece)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.errors: list[tuple[int, object]] = []
+
+    def row_error(self, error: RowError) -> None:
+        self.row_errors += 1
+        self.errors.append((error.row, error.message))
+
+
+def _decide_block(block: bytes):
+    """In a worker: one piece of input -> what the parent needs to write and count."""
+    job, reader, context, writer_args = _work
+    piece = reader.for_block(block)
+    out = io.BytesIO()
+    writer = make_writer(out=out, columns=job.columns, header=False, **writer_args)
+    sink = _Collecting(writer, Encoder(job.columns, writer_args["explain"]), job.company, writer_args["lang"])
+    context.warn = sink.warn
+    try:
+        run(job, piece, sink)
+        writer.close()
+    except BizopsError as exc:
+        return None, sink.errors, piece.rows_read, ("error", exc.exit_code, exc.message), list(sink._warned)
+    except Exception as exc:  # noqa: BLE001 - reported in the parent, by the guard
+        return None, sink.errors, piece.rows_read, ("crash", 0, f"{type(exc).__name__}: {exc}"), list(sink._warned)
+    counts = (sink.refused, sink.results)
+    return out.getvalue(), sink.errors, piece.rows_read, counts, list(sink._warned)
+
+
+def _worker_start() -> None:
+    # Ctrl-C and SIGTERM are the parent's to handle: it stops the workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def run_parallel(job: Job, reader, context, sink: Sink, processes: int, writer_args: dict) -> None:
+    """Decide `reader`'s input in `processes` workers, writing through `sink`'s stream.
+
+    An input that fits in one piece is decided here, without starting workers.
+    """
+    global _work
+    pieces = reader.blocks(BLOCK_BYTES)
+    first = next(pieces, None)
+    second = next(pieces, None) if first is not None else None
+    offset = 0 if getattr(reader, "header", None) is None else 1  # a CSV header is row 1
+    if getattr(reader, "header_error", None) is not None:
+        sink.row_error(reader.header_error)
+    if second is None:
+        _Renumbered.run(job, reader.for_block(first or b""), sink, offset)
+        return
+    _work = (job, reader, context, writer_args)
+    out = sink.writer.out
+    pool = multiprocessing.get_context("fork").Pool(processes, initializer=_worker_start)
+    try:
+        pending: deque = deque()
+
+        def write_next():
+            nonlocal offset
+            offset = _write(pending.popleft().get(), out, sink, offset)
+
+        for block in _chain((first, second), pieces):
+            pending.append(pool.apply_async(_decide_block, (block,)))
+            if len(pending) >= 2 * processes:
+                write_next()
+        while pending:
+            write_next()
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+        _work = None
+
+
+class _Renumbered:
+    """Runs one piece in this process, shifting its row numbers by `offset`."""
+
+    @staticmethod
+    def run(job: Job, piece, sink: Sink, offset: int) -> None:
+        if offset:
+            rows = (_shift(item, offset) for item in piece)
+        else:
+            rows = iter(piece)
+        run(job, rows, sink)
+
+
+def _shift(item, offset: int):
+    if type(item) is tuple:
+        return item[0] + offset, item[1]
+    item.row = item.row + offset
+    return item
+
+
+def _chain(*iterables):
+    for iterable in iterables:
+        yield from iterable
+
+
+def _write(done, out, sink: Sink, offset: int) -> int:
+    """Write one piece's results and errors; return the row offset of the next piece."""
+    data, errors, rows_read, counts, warnings = done
+    for warning in warnings:
+        sink.warn(warning)
+    for row, message in errors:
+        sink.row_error(RowError(message, row + offset if isinstance(row, int) else row))
+    if data is None:
+        kind, code, message = counts
+        if kind == "crash":
+            raise PluginFailure("bizops", "a --jobs worker", message)
+        raise BizopsError(message, code)
+    out.write(data)
+    refused, results = counts
+    sink.refused = sink.refused or refused
+    sink.results += results
+    return offset + rows_read

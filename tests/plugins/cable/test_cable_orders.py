@@ -1,0 +1,232 @@
+"""`bizops approve-order` for the cable maker: terms, deposit, sign-off, VAT invoices, at their boundaries."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+from cable_support import EXAMPLES, ledger  # noqa: F401 - ledger is a fixture
+
+A = ("--company", "cable", "approve-order")
+
+
+def order(run, *flags, fmt="json"):
+    r = run(*A, *flags, "--format", fmt)
+    assert r.exit_code == 0, r
+    return r.json() if fmt == "json" else r
+
+
+def config(tmp_path, **values):
+    lines = ["[company.cable]"] + [f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in values.items()]
+    (tmp_path / "bizops.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+# -- cable.approve.new_customer_terms -----------------------------------------------------------
+@pytest.mark.parametrize("flags, terms", [
+    (("--new-customer", "--city", "广州", "--amount", "1500"), "cod"),           # exactly 1,500
+    (("--new-customer", "--city", "广州市", "--amount", "1,500.00"), "cod"),
+    (("--new-customer", "--city", "Guangzhou", "--amount", "¥1500"), "cod"),
+    (("--new-customer", "--city", "guangzhou city", "--amount", "99999"), "cod"),
+    (("--new-customer", "--city", "广州", "--amount", "1499.99"), "cash"),
+    (("--new-customer", "--city", "佛山", "--amount", "1500"), "prepay"),
+    (("--new-customer", "--city", "佛山", "--amount", "10"), "prepay"),
+    (("--no-new-customer", "--city", "佛山", "--amount", "1500"), "cash"),
+    (("--no-new-customer", "--amount", "1500"), "cash"),                        # city not needed
+    (("--new-customer", "--city", "广州", "--amount", "1500", "--settlement", "credit"), "credit"),
+    (("--new-customer", "--amount", "1500", "--settlement", "credit"), "credit"),
+    (("--no-new-customer", "--amount", "1500", "--settlement", "credit"), "credit"),
+])
+def test_payment_terms(bizops_run, flags, terms):
+    out = order(bizops_run, "--customer", "甲", *flags)
+    assert out["payment_terms"] == terms
+    assert (out["status"], out["reason"]) == ("ok", None)
+
+
+def test_new_cash_customer_needs_a_city(bizops_run):
+    r = bizops_run(*A, "--customer", "甲", "--amount", "1500", "--new-customer")
+    assert r.exit_code == 65 and "city is needed" in r.stderr
+
+
+def test_cod_minimum_and_home_city_from_config(bizops_run, tmp_path):
+    flags = ("--customer", "甲", "--new-customer", "--amount", "1500")
+    assert order(bizops_run, *flags, "--city", "广州")["payment_terms"] == "cod"
+    config(tmp_path, cod_min_amount=2000)
+    assert order(bizops_run, *flags, "--city", "广州")["payment_terms"] == "cash"
+    assert order(bizops_run, *flags, "--city", "广州", "--amount", "2000")["payment_terms"] == "cod"
+    config(tmp_path, home_city=["深圳", "Shenzhen"])
+    assert order(bizops_run, *flags, "--city", "广州")["payment_terms"] == "prepay"
+    assert order(bizops_run, *flags, "--city", "深圳市")["payment_terms"] == "cod"
+
+
+# -- cable.approve.deposit ------------------------------------------------------------------------
+@pytest.mark.parametrize("flags, deposit", [
+    (("--new-customer", "--custom", "--amount", "1000"), "300.00"),
+    (("--new-customer", "--custom", "--amount", "0.05"), "0.02"),                 # 0.015 half-up
+    (("--new-customer", "--custom", "--amount", "100.05"), "30.02"),              # 30.015 half-up
+    (("--new-customer", "--no-custom", "--amount", "1000"), "0.00"),
+    (("--no-new-customer", "--custom", "--amount", "1000"), "0.00"),              # deposit_applies_to = new
+    (("--new-customer", "--custom", "--amount", "60000", "--settlement", "credit"), "18000.00"),
+])
+def test_deposit(bizops_run, flags, deposit):
+    assert order(bizops_run, "--customer", "甲", "--city", "广州", *flags)["deposit"] == deposit
+
+
+def test_deposit_for_all_customers_by_config(bizops_run, tmp_path):
+    config(tmp_path, deposit_applies_to="all", deposit_pct=50)
+    out = order(bizops_run, "--customer", "甲", "--no-new-customer", "--custom", "--amount", "1000")
+    assert out["deposit"] == "500.00"
+
+
+def test_bad_deposit_applies_to_is_exit_78(bizops_run, tmp_path):
+    config(tmp_path, deposit_applies_to="some")
+    r = bizops_run(*A, "--customer", "甲", "--amount", "1")
+    assert r.exit_code == 78 and "deposit_applies_to" in r.stderr
+
+
+# -- cable.approve.credit_limits ------------------------------------------------------------------
+@pytest.mark.parametrize("new, amount, approvers", [
+    ("--no-new-customer", "20000", []),
+    ("--no-new-customer", "20000.00", []),
+    ("--no-new-customer", "20000.01", ["sales_manager"]),
+    ("--no-new-customer", "50000", ["sales_manager"]),
+    ("--no-new-customer", "50000.01", ["sales_manager", "general_manager"]),
+    ("--new-customer", "19999.99", []),
+    ("--new-customer", "20000", ["sales_manager", "general_manager"]),
+    ("--new-customer", "20000.01", ["sales_manager", "general_manager"]),
+    ("--new-customer", "50000.01", ["sales_manager", "general_manager"]),
+])
+def test_credit_sign_off(bizops_run, new, amount, approvers):
+    out = order(bizops_run, "--customer", "甲", new, "--amount", amount, "--settlement", "credit")
+    assert out["approvers"] == approvers
+    assert out["decision"] == ("needs_approval" if approvers else "approved")
+
+
+def test_cash_orders_need_no_sign_off(bizops_run):
+    out = order(bizops_run, "--customer", "甲", "--no-new-customer", "--amount", "90000")
+    assert (out["approvers"], out["decision"]) == ([], "approved")
+
+
+def test_credit_thresholds_from_config(bizops_run, tmp_path):
+    flags = ("--customer", "甲", "--amount", "30000", "--settlement", "credit")
+    assert order(bizops_run, *flags, "--no-new-customer")["approvers"] == ["sales_manager"]
+    config(tmp_path, credit_manager_over=30000, credit_gm_over=25000, new_credit_both_from=40000)
+    assert order(bizops_run, *flags, "--no-new-customer")["approvers"] == ["general_manager"]
+    assert order(bizops_run, *flags, "--new-customer")["approvers"] == ["general_manager"]
+
+
+def test_sign_off_in_a_chinese_table(bizops_run):
+    r = order(bizops_run, "--customer", "甲", "--new-customer", "--amount", "20000", "--settlement", "credit",
+              "--custom", "--invoice", "vat", "--lang", "zh", fmt="table")
+    for label in ("确认人", "业务经理", "总经理", "需审批", "帐期", "增值税专用发票", "6000.00"):
+        assert label in r.stdout, label
+
+
+# -- cable.approve.vat_invoice -------------------------------------------------------------------
+@pytest.mark.parametrize("invoice, amount, expected, pending, vat_amount", [
+    ("vat", "5000", "vat", "0.00", "5000.00"),
+    ("vat", "4999.99", "vat_pending", "4999.99", None),
+    ("ordinary", "4000", "ordinary", "0.00", None),
+    ("none", "9000", "none", "0.00", None),
+])
+def test_vat_invoice_without_history(bizops_run, invoice, amount, expected, pending, vat_amount):
+    out = order(bizops_run, "--customer", "甲", "--no-new-customer", "--amount", amount, "--invoice", invoice)
+    assert (out["invoice"], out["vat_pending_total"], out["vat_invoice_amount"]) == (expected, pending, vat_amount)
+
+
+def test_vat_vat_min_from_config(bizops_run, tmp_path):
+    config(tmp_path, vat_min=3000)
+    out = order(bizops_run, "--customer", "甲", "--no-new-customer", "--amount", "3000", "--invoice", "vat")
+    assert out["invoice"] == "vat"
+
+
+def test_vat_accumulates_in_the_ledger_under_record(ledger):
+    flags = ("--customer", "乙", "--no-new-customer", "--invoice", "vat")
+    first = order(ledger.run, *flags, "--amount", "3000", "--record")
+    assert (first["invoice"], first["vat_pending_total"]) == ("vat_pending", "3000.00")
+    assert ledger.total("vat_pending", "乙") == Decimal("3000")
+    dry = order(ledger.run, *flags, "--amount", "1999.99")           # no --record: nothing written
+    assert (dry["invoice"], dry["vat_pending_total"]) == ("vat_pending", "4999.99")
+    assert ledger.total("vat_pending", "乙") == Decimal("3000")
+    other = order(ledger.run, "--customer", "乙", "--no-new-customer", "--amount", "800", "--record")
+    assert (other["invoice"], other["vat_pending_total"]) == ("ordinary", "3000.00")
+    reach = order(ledger.run, *flags, "--amount", "2000", "--record")  # 3,000 + 2,000 reaches 5,000
+    assert (reach["invoice"], reach["vat_invoice_amount"], reach["vat_pending_total"]) == ("vat", "5000.00", "0.00")
+    assert ledger.total("vat_pending", "乙") == 0
+    assert ("add", "vat_pending", "乙", Decimal("-3000")) in ledger.writes
+
+
+def test_a_large_order_takes_the_pending_amount_with_it(ledger):
+    ledger.totals[("vat_pending", "丙")] = Decimal("1200.00")
+    out = order(ledger.run, "--customer", "丙", "--no-new-customer", "--invoice", "vat", "--amount", "8000", "--record")
+    assert (out["invoice"], out["vat_invoice_amount"], out["vat_pending_total"]) == ("vat", "9200.00", "0.00")
+    assert ledger.total("vat_pending", "丙") == 0
+
+
+def test_rows_of_a_recorded_stream_see_each_other(ledger, tmp_path):
+    lines = [{"customer": "丁", "amount": "2000", "new_customer": False, "invoice": "vat"}] * 3
+    text = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+    recorded = ledger.run(*A, "-", "--input-format", "jsonl", "--format", "json", "--record", input=text).json()
+    assert [(o["invoice"], o["vat_pending_total"], o["vat_invoice_amount"]) for o in recorded] == [
+        ("vat_pending", "2000.00", None), ("vat_pending", "4000.00", None), ("vat", "0.00", "6000.00")]
+
+
+def test_rows_of_an_unrecorded_stream_do_not(ledger):
+    lines = [{"customer": "戊", "amount": "2000", "new_customer": False, "invoice": "vat"}] * 3
+    text = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+    out = ledger.run(*A, "-", "--input-format", "jsonl", "--format", "json", input=text).json()
+    assert [o["vat_pending_total"] for o in out] == ["2000.00"] * 3
+
+
+# -- new_customer from the ledger ----------------------------------------------------------------
+def test_new_customer_taken_from_the_ledger(ledger):
+    ledger.customers.add("老客户")
+    known = order(ledger.run, "--customer", "老客户", "--amount", "1500", "--city", "佛山")
+    assert (known["new_customer"], known["payment_terms"]) == (False, "cash")
+    assert known["warnings"] == ["new_customer not given: taken from the ledger, which knows 老客户 (existing customer)"]
+    unknown = order(ledger.run, "--customer", "新来的", "--amount", "1500", "--city", "佛山")
+    assert (unknown["new_customer"], unknown["payment_terms"]) == (True, "prepay")
+    assert unknown["warnings"] == ["new_customer not given: taken from the ledger, where 新来的 is unknown (new customer)"]
+    given = order(ledger.run, "--customer", "新来的", "--amount", "1500", "--city", "佛山", "--no-new-customer")
+    assert (given["new_customer"], given["warnings"]) == (False, [])
+
+
+def test_without_a_ledger_an_unnamed_customer_is_new_with_a_warning(bizops_run):
+    r = bizops_run(*A, "--customer", "甲", "--amount", "1500", "--city", "广州", "--format", "json")
+    assert r.json()["new_customer"] is True and r.json()["payment_terms"] == "cod"
+    assert "unknown (new customer)" in r.json()["warnings"][0]
+
+
+# -- the example file, --explain ------------------------------------------------------------------
+def test_example_orders_file(bizops_run):
+    r = bizops_run(*A, str(EXAMPLES / "orders.csv"), "--format", "json")
+    assert r.exit_code == 0, r
+    out = r.json()
+    assert [o["payment_terms"] for o in out] == ["cod", "cash", "prepay", "cash", "credit", "credit", "credit",
+                                                 "credit", "cod"]
+    assert [o["approvers"] for o in out][4:8] == [[], ["sales_manager"], ["sales_manager", "general_manager"],
+                                                  ["sales_manager", "general_manager"]]
+    assert out[2]["deposit"] == "2640.00"
+    assert out[3]["invoice"] == "vat_pending"
+
+
+def test_explain_cites_each_rule(bizops_run):
+    out = order(bizops_run, "--customer", "甲", "--new-customer", "--amount", "20000", "--settlement", "credit",
+                "--custom", "--invoice", "vat", "--explain")
+    assert [t["rule"] for t in out["trace"]] == [
+        "cable.approve.new_customer_terms", "cable.approve.deposit", "cable.approve.credit_limits",
+        "cable.approve.vat_invoice"]
+    assert out["trace"][2]["clause"] == "000 三、客户结算与服务 3"
+    assert "20000.00 ≥ 20000" in out["trace"][2]["effect"]
+
+
+@pytest.mark.parametrize("flags, message", [
+    (("--customer", "甲"), "amount is required"),
+    (("--amount", "100"), "customer is required"),
+    (("--customer", "甲", "--amount", "0"), "amount must be > 0"),
+    (("--customer", "甲", "--amount", "100", "--settlement", "monthly"), "settlement must be one of"),
+    (("--customer", "甲", "--amount", "100", "--invoice", "special"), "invoice must be one of"),
+])
+def test_invalid_orders_exit_65(bizops_run, flags, message):
+    r = bizops_run(*A, *flags, "--format", "json")
+    assert r.exit_code == 65 and message in r.stderr, r

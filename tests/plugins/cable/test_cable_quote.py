@@ -1,0 +1,340 @@
+"""`bizops quote` for the cable maker, through the command, at every boundary of spec/cable.md."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from cable_support import EXAMPLES, REPO, half_up
+
+Q = ("--company", "cable", "quote")
+NOW = ("--now", "2026-11-23T09:00")
+
+
+def quote(bizops_run, *flags, fmt="json"):
+    return bizops_run(*Q, *NOW, *flags, "--format", fmt)
+
+
+def one(bizops_run, *flags):
+    r = quote(bizops_run, *flags)
+    assert r.exit_code in (0, 1), r
+    return r.json()
+
+
+# -- the spec's example ---------------------------------------------------------------------
+def test_spec_example_every_field(bizops_run):
+    out = one(bizops_run, "--guide-price", "100.00", "--qty", "10", "--no-vat-invoice",
+              "--discount-pct", "2", "--fee-pct", "5")
+    assert out == {
+        "company": "cable", "sku": None, "qty": "10", "guide_price": "100.00", "no_vat_discount_pct": "6",
+        "discount_pct": "2", "fee_pct": "5", "floor_unit_price": "90.00", "unit_price": "96.84",
+        "total": "968.40", "commission_cut_pct": "0.2", "status": "ok", "reason": None,
+        "max_discount_pct": "4", "quote_due": None, "lead_time": "3-4 days", "warnings": [],
+    }
+
+
+def test_spec_example_as_tables(bizops_run):
+    args = ("--guide-price", "100.00", "--qty", "10", "--no-vat-invoice", "--discount-pct", "2", "--fee-pct", "5")
+    en = quote(bizops_run, *args, fmt="table")
+    assert en.exit_code == 0, en
+    assert "unit price" in en.stdout and "96.84" in en.stdout and "968.40" in en.stdout
+    assert "\x1b[" not in en.stdout
+    zh = bizops_run(*Q, *NOW, *args, "--format", "table", "--lang", "zh")
+    assert "单价" in zh.stdout and "提成降低%" in zh.stdout and "通过" in zh.stdout and "3~4 天" in zh.stdout
+    md = quote(bizops_run, *args, fmt="markdown")
+    assert "| 96.84" in md.stdout or "96.84 |" in md.stdout
+
+
+def test_readme_first_command_on_the_example_file(bizops_run):
+    r = bizops_run("--company", "cable", "quote", str(EXAMPLES / "quotes.csv"), "--format", "table", "--explain")
+    assert r.exit_code == 1, r  # the third line asks 12 % off: refused
+    assert "968.40" in r.stdout
+    assert "cable.price.floor (000 三、市场价格 3)" in r.stdout
+    assert "the largest special discount allowed is 10 %" in r.stdout
+
+
+# -- cable.price.no_vat / .special ------------------------------------------------------------
+@pytest.mark.parametrize("flags, no_vat, unit", [
+    (("--no-vat-invoice",), "6", "94.00"),
+    (("--no-vat-invoice", "--no-vat-discount-pct", "3"), "3", "97.00"),
+    (("--no-vat-invoice", "--no-vat-discount-pct", "6%"), "6%", "94.00"),
+    (("--vat-invoice",), "0", "100.00"),
+    ((), "0", "100.00"),
+])
+def test_no_vat_discount(bizops_run, flags, no_vat, unit):
+    out = one(bizops_run, "--guide-price", "100", *flags)
+    assert out["no_vat_discount_pct"] in (no_vat, no_vat.rstrip("%"))
+    assert out["unit_price"] == unit
+    assert out["commission_cut_pct"] == "0"  # the no-VAT discount does not cut commission
+
+
+@pytest.mark.parametrize("flags, message", [
+    (("--no-vat-invoice", "--no-vat-discount-pct", "6.01"), "no_vat_discount_pct must be ≤ 6, got 6.01"),
+    (("--vat-invoice", "--no-vat-discount-pct", "1"), "must be 0 when vat_invoice is true"),
+])
+def test_no_vat_discount_out_of_bounds_is_invalid(bizops_run, flags, message):
+    r = quote(bizops_run, "--guide-price", "100", *flags)
+    assert r.exit_code == 65, r
+    assert message in r.stderr and "row 1" in r.stderr
+    assert "unit_price" not in r.stdout
+
+
+@pytest.mark.parametrize("discount, cut", [("0", "0"), ("1", "0.1"), ("2.5", "0.25"), ("10", "1")])
+def test_commission_cut_is_a_tenth_of_the_special_discount(bizops_run, discount, cut):
+    out = one(bizops_run, "--guide-price", "100", "--discount-pct", discount)
+    assert out["commission_cut_pct"] == cut
+
+
+# -- cable.price.floor ------------------------------------------------------------------------
+@pytest.mark.parametrize("vat_flag, discount, status, unit, max_discount", [
+    ("--no-vat-invoice", "4", "ok", "90.00", "4"),          # 6 + 4 = 10 %: exactly on the floor
+    ("--no-vat-invoice", "4.01", "refused", None, "4"),
+    ("--vat-invoice", "10", "ok", "90.00", "10"),
+    ("--vat-invoice", "10.01", "refused", None, "10"),
+])
+def test_floor_at_its_boundary(bizops_run, vat_flag, discount, status, unit, max_discount):
+    r = quote(bizops_run, "--guide-price", "100.00", vat_flag, "--discount-pct", discount)
+    out = r.json()
+    assert (out["status"], out["unit_price"], out["max_discount_pct"]) == (status, unit, max_discount)
+    assert out["floor_unit_price"] == "90.00"
+    if status == "refused":
+        assert r.exit_code == 1
+        assert out["total"] is None
+        assert out["reason"] == (f"below the floor of 90 % of the guide price (90.00); "
+                                 f"the largest special discount allowed is {max_discount} %")
+    else:
+        assert r.exit_code == 0 and out["reason"] is None
+
+
+def test_floor_is_compared_exactly_not_after_rounding(bizops_run):
+    # floor 90.0045 shows as 90.00; a base of 90.004 rounds to 90.00 but is below it.
+    out = one(bizops_run, "--guide-price", "100.005", "--discount-pct", "10.0009")
+    assert out["floor_unit_price"] == "90.00"
+    assert out["status"] == "refused"
+
+
+def test_floor_applies_before_the_fee_gross_up(bizops_run):
+    out = one(bizops_run, "--guide-price", "100", "--no-vat-invoice", "--discount-pct", "4", "--fee-pct", "10")
+    assert (out["status"], out["unit_price"]) == ("ok", "100.00")
+
+
+def test_refused_row_in_chinese_table(bizops_run):
+    r = bizops_run(*Q, *NOW, "--guide-price", "100", "--discount-pct", "12", "--format", "table", "--lang", "zh")
+    assert r.exit_code == 1
+    assert "拒绝" in r.stdout and "最多可特价下浮 10%" in r.stdout
+
+
+# -- rounding: half-up to the fen ----------------------------------------------------------------
+@pytest.mark.parametrize("flags, field, expected", [
+    (("--guide-price", "8.004", "--fee-pct", "20"), "unit_price", "10.01"),       # 8.004 / 0.8 = 10.005
+    (("--guide-price", "100.025"), "unit_price", "100.03"),                        # not banker's 100.02
+    (("--guide-price", "100.005"), "floor_unit_price", "90.00"),                   # 90.0045
+    (("--guide-price", "0.05"), "floor_unit_price", "0.05"),                       # 0.045
+    (("--guide-price", "10.05", "--qty", "0.5"), "total", "5.03"),                 # 5.025
+    (("--guide-price", "10.05", "--qty", "0.3"), "total", "3.02"),                 # 3.015
+    (("--guide-price", "100", "--fee-pct", "3"), "unit_price", "103.09"),          # 103.0927…
+])
+def test_half_up_at_half_a_fen(bizops_run, flags, field, expected):
+    assert one(bizops_run, *flags)[field] == expected
+
+
+# -- cable.price.list / .quote_due / .lead_time with a price list ---------------------------------
+def config(tmp_path: Path, **values) -> None:
+    lines = ["[company.cable]"] + [f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in values.items()]
+    (tmp_path / "bizops.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@pytest.fixture(params=["prices.csv", "prices.toml"])
+def price_list(request, tmp_path):
+    config(tmp_path, price_list=str(EXAMPLES / request.param))
+    return request.param
+
+
+@pytest.mark.parametrize("flags, guide, due, lead", [
+    (("--sku", "BV-2.5"), "138.00", None, "3-4 days"),                            # standard, listed
+    (("--sku", "RVV-3x1.5"), "6.2850", None, "3-4 days"),                          # four-decimal list price
+    (("--sku", "ZR-BVR-6"), "4.1250", "2026-11-24T10:30", "3-4 days"),             # non-standard
+    (("--sku", "WH-CAR-12P"), "38.60", "2026-11-24T10:30", "3-4 days"),            # harness
+    (("--sku", "KVV-10x1.5", "--guide-price", "12.80"), "12.80", "2026-11-24T10:30", "3-4 days"),  # unlisted
+    (("--sku", "BV-4", "--custom", "--guide-price", "236"), "236.00", "2026-11-24T10:30", "per production"),
+])
+def test_price_list_rows(bizops_run, price_list, flags, guide, due, lead):
+    out = one(bizops_run, *flags, "--requested-at", "2026-11-23T10:30")
+    assert (out["guide_price"], out["quote_due"], out["lead_time"]) == (guide, due, lead)
+    assert out["warnings"] == []
+
+
+def test_quote_due_defaults_to_now(bizops_run, price_list):
+    out = one(bizops_run, "--sku", "WH-CAR-12P")
+    assert out["quote_due"] == "2026-11-24T09:00"
+
+
+def test_list_price_wins_over_a_different_given_price(bizops_run, price_list):
+    out = one(bizops_run, "--sku", "BV-2.5", "--guide-price", "140")
+    assert out["guide_price"] == "138.00" and out["unit_price"] == "138.00"
+    assert out["warnings"] == ["the price list's guide price 138.00 is used, not the 140 given"]
+    same = one(bizops_run, "--sku", "BV-2.5", "--guide-price", "138")
+    assert same["warnings"] == []
+
+
+@pytest.mark.parametrize("flags, message", [
+    (("--sku", "KVV-10x1.5"), "'KVV-10x1.5' is not on the price list: give the finance department's guide_price"),
+    (("--sku", "BV-2.5", "--custom"), "a custom product needs the finance department's guide_price"),
+])
+def test_finance_price_required(bizops_run, price_list, flags, message):
+    r = quote(bizops_run, *flags)
+    assert r.exit_code == 65 and message in r.stderr, r
+
+
+def test_without_a_price_list_the_guide_price_is_required(bizops_run):
+    r = quote(bizops_run, "--sku", "BV-2.5")
+    assert r.exit_code == 65 and "finance department" in r.stderr
+    assert one(bizops_run, "--sku", "BV-2.5", "--guide-price", "100")["quote_due"] is None
+    assert one(bizops_run, "--guide-price", "100", "--custom",
+               "--requested-at", "2026-11-30T23:30")["quote_due"] == "2026-12-01T23:30"
+
+
+def test_csv_and_toml_lists_quote_the_same(bizops_run, tmp_path):
+    outputs = []
+    for name in ("prices.csv", "prices.toml"):
+        config(tmp_path, price_list=str(EXAMPLES / name))
+        r = bizops_run(*Q, str(EXAMPLES / "quotes-list.csv"), "--format", "json")
+        assert r.exit_code == 1, r  # YJV-3x95 at 12 % is refused
+        outputs.append(r.json())
+    assert outputs[0] == outputs[1]
+    assert [o["status"] for o in outputs[0]].count("refused") == 1
+    assert len(outputs[0]) == 7
+
+
+def test_price_list_path_is_relative_to_the_config(bizops_run):
+    r = bizops_run("--config", str(EXAMPLES / "bizops.toml"), "quote", "--sku", "BV-1.5", "--format", "json")
+    assert r.exit_code == 0, r
+    assert r.json()["guide_price"] == "86.50"
+
+
+@pytest.mark.parametrize("content, message", [
+    ("sku,guide_price\nBV-1,abc\n", "price list"),
+    ("sku,guide_price\nBV-1,1.23456\n", "at most 4 decimals"),
+    ("sku,guide_price,harness\nBV-1,1,maybe\n", "price list"),
+    ("sku,guide_price\nBV-1,1\nBV-1,2\n", "listed twice"),
+])
+def test_bad_price_list_is_a_config_error(bizops_run, tmp_path, content, message):
+    (tmp_path / "list.csv").write_text(content, encoding="utf-8")
+    config(tmp_path, price_list="list.csv")
+    r = quote(bizops_run, "--sku", "BV-1")
+    assert r.exit_code == 78 and message in r.stderr, r
+
+
+def test_missing_price_list_is_a_config_error(bizops_run, tmp_path):
+    config(tmp_path, price_list="nowhere.csv")
+    r = quote(bizops_run, "--guide-price", "1")
+    assert r.exit_code == 78 and "nowhere.csv" in r.stderr
+
+
+def test_gbk_price_list_from_chinese_excel(bizops_run, tmp_path):
+    (tmp_path / "list.csv").write_bytes("sku,guide_price,standard,harness,unit,name\r\nBV-1,10.50,是,否,卷,电线\r\n"
+                                        .encode("gb18030"))
+    config(tmp_path, price_list="list.csv")
+    assert one(bizops_run, "--sku", "BV-1")["guide_price"] == "10.50"
+
+
+# -- policy values change decisions -------------------------------------------------------------
+def test_floor_pct_from_config_changes_the_decision(bizops_run, tmp_path):
+    assert one(bizops_run, "--guide-price", "100", "--discount-pct", "12")["status"] == "refused"
+    config(tmp_path, floor_pct=85)
+    out = one(bizops_run, "--guide-price", "100", "--discount-pct", "12")
+    assert (out["status"], out["unit_price"], out["max_discount_pct"], out["floor_unit_price"]) == (
+        "ok", "88.00", "15", "85.00")
+
+
+def test_other_quote_settings_from_config(bizops_run, tmp_path):
+    config(tmp_path, max_no_vat_discount_pct=4, commission_cut_per_pct="0.2", quote_due_hours=48)
+    out = one(bizops_run, "--guide-price", "100", "--no-vat-invoice", "--discount-pct", "1", "--custom")
+    assert (out["no_vat_discount_pct"], out["unit_price"], out["commission_cut_pct"]) == ("4", "95.00", "0.2")
+    assert out["quote_due"] == "2026-11-25T09:00"
+
+
+def test_out_of_range_policy_is_exit_78(bizops_run, tmp_path):
+    config(tmp_path, floor_pct=120)
+    r = quote(bizops_run, "--guide-price", "100")
+    assert r.exit_code == 78 and "floor_pct" in r.stderr
+
+
+# -- --explain ------------------------------------------------------------------------------------
+def test_explain_names_every_rule_that_decided(bizops_run, price_list):
+    out = one(bizops_run, "--explain", "--sku", "WH-CAR-12P", "--no-vat-invoice", "--discount-pct", "2",
+              "--fee-pct", "5")
+    rules = [t["rule"] for t in out["trace"]]
+    assert rules == ["cable.price.list", "cable.price.no_vat", "cable.price.special", "cable.price.floor",
+                     "cable.price.fee", "cable.price.quote_due", "cable.price.lead_time"]
+    assert all(t["clause"].startswith("000 ") and t["effect"] for t in out["trace"])
+    assert "trace" not in one(bizops_run, "--guide-price", "1")
+
+
+# -- a generated stream against an independent computation --------------------------------------
+def generated(n: int) -> str:
+    script = Path("/work/shared/bench/gen_orders.py")
+    if not script.exists():
+        script = REPO / "bench" / "gen_orders.py"
+    if script.exists():
+        return subprocess.run([sys.executable, str(script), str(n)], check=True, capture_output=True,
+                              text=True).stdout
+    rng = random.Random(1)  # the generator's shape, for a checkout without it
+    return "".join(json.dumps({
+        "sku": f"BV-{i}", "qty": rng.randint(1, 500), "guide_price": f"{rng.uniform(50, 3000):.2f}",
+        "vat_invoice": rng.random() < 0.7, "discount_pct": rng.choice([0, 0, 1, 2, 3, 5, 8, 12]),
+        "fee_pct": rng.choice([0, 0, 3, 5])}) + "\n" for i in range(n))
+
+
+def expected_quote(request: dict) -> dict:
+    """The spec's arithmetic in fractions, from the request's text."""
+    guide = Fraction(request["guide_price"])
+    qty = Fraction(str(request["qty"]))
+    no_vat = Fraction(0) if request["vat_invoice"] else Fraction(6)
+    discount, fee = Fraction(str(request["discount_pct"])), Fraction(str(request["fee_pct"]))
+    base = guide * (100 - no_vat - discount) / 100
+    floor = guide * Fraction(90, 100)
+    out = {"floor_unit_price": half_up(floor), "commission_cut_pct": discount / 10,
+           "max_discount_pct": 10 - no_vat, "no_vat_discount_pct": no_vat}
+    if base < floor:
+        out.update(status="refused", unit_price=None, total=None)
+    else:
+        unit = half_up(base / (1 - fee / 100))
+        out.update(status="ok", unit_price=unit, total=half_up(Fraction(unit) * qty))
+    return out
+
+
+def test_thousand_generated_requests_match_exact_fractions(bizops_run):
+    text = generated(1000)
+    requests = [json.loads(line) for line in text.splitlines()]
+    r = bizops_run(*Q, "-", "--input-format", "jsonl", "--format", "json", input=text)
+    assert r.exit_code == 1, r.stderr  # some rows ask for more than the floor allows
+    results = r.json()
+    assert len(results) == len(requests) == 1000
+    refused = 0
+    for request, result in zip(requests, results, strict=True):
+        want = expected_quote(request)
+        assert result["sku"] == request["sku"]
+        assert result["guide_price"] == half_up(Fraction(request["guide_price"]))
+        for key in ("status", "unit_price", "total", "floor_unit_price"):
+            assert result[key] == want[key], (request, result)
+        for key in ("commission_cut_pct", "max_discount_pct", "no_vat_discount_pct"):
+            assert Fraction(result[key]) == want[key], (request, result)
+        refused += result["status"] == "refused"
+    assert 0 < refused < 1000
+
+
+def test_generated_stream_as_csv_and_jsonl_agree(bizops_run):
+    text = generated(200)
+    jsonl = bizops_run(*Q, "-", "--input-format", "jsonl", "--format", "jsonl", input=text).rows()
+    csv_out = bizops_run(*Q, "-", "--input-format", "jsonl", "--format", "csv", input=text).stdout.splitlines()
+    header = csv_out[0].split(",")
+    for line, row in zip(csv_out[1:], jsonl, strict=True):
+        cells = dict(zip(header, line.split(","), strict=False))
+        assert cells["unit_price"] == (row["unit_price"] or "")
+        assert cells["total"] == (row["total"] or "")
