@@ -6,8 +6,6 @@ are looked up through the `bizops_register_commands` hook only when the name is
 not a core command, or when the help lists every command.
 """
 
-from __future__ import annotations
-
 import importlib
 import sys
 from typing import Annotated, Optional
@@ -31,47 +29,93 @@ CORE_COMMANDS = {
     "expense": ("bizops.commands.decide", "expense"),
     "score": ("bizops.commands.decide", "single"),
     "ledger": ("bizops.commands.ledger", "app"),
+    "check": ("bizops.commands.check", "app"),
+}
+
+#: One line per core command for `bizops --help`, so listing them builds none of them.
+COMMAND_HELP = {
+    "companies": "Installed company plugins, where from, what they answer.",
+    "policy": "A company's thresholds: show, write a config, check one.",
+    "quote": "Price quotes: guide price, discounts, floor, fees, commission cut.",
+    "approve-order": "Order approval: payment terms, deposit, invoice type, who must sign.",
+    "expense": "Travel expenses: request before the trip, claim after it.",
+    "score": "Scorecards per person and period from a stream of events.",
+    "ledger": "The ledger of recorded decisions: list, show, reverse, export, back up.",
+    "check": "Run a file of rule cases against a company's plugin.",
 }
 
 _early = Options()
 
 
 class BizopsGroup(TyperGroup):
-    """Builds a command only when it is asked for."""
+    """Builds a command only when it is asked for; the help lists them without building."""
 
     def list_commands(self, ctx) -> list[str]:
-        return list(CORE_COMMANDS) + sorted(n for n in _plugin_commands() if n not in CORE_COMMANDS)
+        return list(CORE_COMMANDS) + sorted(n for n in _plugin_typers() if n not in CORE_COMMANDS)
 
     def get_command(self, ctx, name: str):
         if name in CORE_COMMANDS:
-            module_name, builder = CORE_COMMANDS[name]
+            module_name, builder = CORE_COMMANDS[name][:2]
             build = getattr(importlib.import_module(module_name), builder)
             command = typer.main.get_command(build(name, _early))
             command.name = name
             return command
-        return _plugin_commands().get(name)
+        found = _plugin_typers().get(name)
+        if found is None:
+            return None
+        holder = typer.Typer(add_completion=False, rich_markup_mode=None)
+        if isinstance(found, typer.Typer):
+            holder.add_typer(found, name=name)
+        else:
+            holder.registered_commands.append(found)
+        return typer.main.get_group(holder).commands.get(name)
+
+    def format_commands(self, ctx, formatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            short = COMMAND_HELP.get(name) or _plugin_help(name)
+            if short is None:  # a core command added without a line above: build it for its help
+                command = self.get_command(ctx, name)
+                short = command.get_short_help_str(80) if command is not None else ""
+            rows.append((name, short))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
 
 _plugin_cache: dict | None = None
 
 
-def _plugin_commands() -> dict:
-    """Commands plugins add, by name (loads every plugin: only for help or an unknown name)."""
+def _plugin_typers() -> dict:
+    """What plugins add, by name: a typer.Typer (a group) or a command info; not built yet.
+
+    Loads every plugin: only for the help or a name that is not a core command.
+    """
     global _plugin_cache
     if _plugin_cache is None:
         host = runtime.host()
         host.load_all()
         holder = typer.Typer(add_completion=False, rich_markup_mode=None)
-        _plugin_cache = {}
         for impl in host.pm.hook.bizops_register_commands.get_hookimpls():
             try:
-                impl.function(app=holder)
+                with host.stdout_to_stderr(impl.plugin_name):
+                    impl.function(app=holder)
             except Exception as exc:  # noqa: BLE001 - a broken plugin must not break the CLI
                 sys.stderr.write(f"bizops: plugin {impl.plugin_name!r} failed in bizops_register_commands: {exc}\n")
-        if holder.registered_commands or holder.registered_groups:
-            group = typer.main.get_group(holder)
-            _plugin_cache = dict(group.commands)
+        _plugin_cache = {info.name: info.typer_instance for info in holder.registered_groups if info.name}
+        _plugin_cache.update({info.name: info for info in holder.registered_commands if info.name})
     return _plugin_cache
+
+
+def _plugin_help(name: str) -> str | None:
+    found = _plugin_typers().get(name)
+    if isinstance(found, typer.Typer):
+        text = found.info.help
+    else:
+        text = getattr(found, "help", None) or (getattr(found, "callback", None) and found.callback.__doc__)
+    if not isinstance(text, str):
+        return None
+    return text.strip().splitlines()[0] if text.strip() else None
 
 
 app = typer.Typer(
@@ -145,6 +189,9 @@ def main(argv: list[str] | None = None) -> None:
     global _early, _plugin_cache
     argv = sys.argv[1:] if argv is None else list(argv)
     _early, selection = scan(argv)
+    closed = runtime.check_std_streams(_early.lang)
+    if closed is not None:
+        sys.exit(closed)
     _plugin_cache = None
     runtime.start(selection)
     from bizops.core.signals import exit_on_sigterm

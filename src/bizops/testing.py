@@ -6,11 +6,19 @@ bizops installed these fixtures exist:
 - `bizops_run(*args, input=None, env=None)` runs `bizops ARGS` with an isolated
   environment (no user config, no user ledger, `./` a temporary directory)
   and returns a `Run`: `exit_code`, `stdout`, `stderr`, `.json()`, `.rows()`.
-- `bizops_plugin(path_or_module)` returns a `bizops_run` that loads one more
-  plugin with `--plugin`, in a fresh plugin manager each call.
+- `bizops_plugin(plugin)` returns a `bizops_run` that loads the plugin under
+  test (a package directory, a `.py` file, a module name or a module) with
+  `--plugin`, in a fresh plugin manager each call, and no other installed
+  plugin (the built-in companies stay available).
 
-`check_plugin(module)` checks a plugin module's hooks against the specs
-(names, arguments) and its company declaration; it returns a list of problems.
+`check_plugin(plugin)` checks a plugin's hooks against the specs (names,
+arguments), its company declaration and that the two agree; it returns a list
+of problems, empty when there are none. `case_names(file)` and
+`run_cases(file, plugin=...)` run a rule-cases file with `bizops check`, for
+a test per case.
+
+Everything heavier than pytest is imported inside the functions: this module
+is loaded by pytest in every project that has bizops installed.
 """
 
 from __future__ import annotations
@@ -116,21 +124,127 @@ def bizops_run(tmp_path, monkeypatch):
 
 @pytest.fixture
 def bizops_plugin(bizops_run):
-    """`bizops_plugin(path)(*args)`: like `bizops_run`, with one more plugin loaded."""
+    """`bizops_plugin(plugin)(*args)`: `bizops_run` with only this plugin loaded besides the built-ins.
+
+    `plugin` is a package directory or `.py` file (the source under test, not
+    installed), a module name, or an imported module.
+    """
 
     def with_plugin(plugin):
-        def invoke(*args, **kwargs):
-            return bizops_run("--plugin", str(plugin), *args, **kwargs)
+        spec = plugin_spec(plugin)
+
+        def invoke(*args, env=None, **kwargs):
+            # BIZOPS_PLUGINS empty: no installed plugin, so an installed copy of the same one cannot interfere
+            return bizops_run("--plugin", spec, *args, env={"BIZOPS_PLUGINS": "", **(env or {})}, **kwargs)
 
         return invoke
 
     return with_plugin
 
 
-def check_plugin(plugin) -> list[str]:
-    """Problems with a plugin object/module: unknown hooks, wrong arguments, a bad company."""
-    from bizops.core.plugins import get_plugin_manager
+def plugin_spec(plugin) -> str:
+    """What `--plugin` takes for a path, a module name or a module."""
+    if isinstance(plugin, str | os.PathLike):
+        return str(plugin)
+    return plugin.__name__
 
-    host = get_plugin_manager(no_plugins=True, builtins=())
-    host.register(getattr(plugin, "__name__", "plugin"), "check", plugin)
-    return [f"{f.hook}: {f.error}" for f in host.failures]
+
+def load_plugin(plugin):
+    """The plugin object for a path, a module name or a module (as `--plugin` loads it)."""
+    if not isinstance(plugin, str | os.PathLike):
+        return plugin
+    from bizops.core.plugins import _dev_plugin
+
+    return _dev_plugin(str(plugin))[1]()
+
+
+def check_plugin(plugin) -> list[str]:
+    """Problems with a plugin (module, path or module name); empty when it is sound.
+
+    Reports a `bizops_*` function that is no hook (a misspelling, with the
+    likely name), a hook taking an argument its spec does not pass, a company
+    declaration that fails `bizops.core.schema.problems` or is not a
+    `Company`, and a company whose commands and hooks disagree (a declared
+    `quote` with no `bizops_price`, a `bizops_price` with no `quote`, a plugin
+    command with no `bizops_register_commands`). Finally the plugin is
+    registered in a fresh plugin manager, as bizops would register it.
+    """
+    import difflib
+    import inspect
+
+    from bizops.core import hookspecs
+    from bizops.core.plugins import get_plugin_manager
+    from bizops.core.schema import Company, problems
+    from bizops.core.session import CORE_COMMANDS
+
+    obj = load_plugin(plugin)
+    specs = {name: fn for name, fn in vars(hookspecs).items() if hasattr(fn, "bizops_spec")}
+    found: list[str] = []
+    hooks = {}
+    for name in dir(obj):
+        attr = inspect.getattr_static(obj, name, None)
+        if not name.startswith("bizops_") or not inspect.isfunction(attr):
+            continue
+        if name not in specs:
+            # a hook is often misnamed after its command: bizops_quote for bizops_price
+            names = {**{f"bizops_{c.split()[0].replace('-', '_')}": h for c, h in CORE_COMMANDS.items()},
+                     "bizops_commands": "bizops_register_commands", **{n: n for n in specs}}
+            near = difflib.get_close_matches(name, names, n=1)
+            hint = f" (did you mean {names[near[0]]}?)" if near else ""
+            found.append(f"{name}: not a bizops hook{hint}; the hooks are: {', '.join(specs)}")
+            continue
+        hooks[name] = attr
+        passed = list(inspect.signature(specs[name]).parameters)
+        extra = [a for a in inspect.signature(attr).parameters if a not in passed]
+        if extra:
+            found.append(f"{name}: argument {extra[0]!r} is not passed to this hook; it passes: {', '.join(passed)}")
+    company = None
+    if "bizops_company" in hooks and not any(p.startswith("bizops_company:") for p in found):
+        try:
+            company = hooks["bizops_company"]()
+        except Exception as exc:  # noqa: BLE001 - that is the finding
+            found.append(f"bizops_company: raised {type(exc).__name__}: {exc}")
+        if company is not None and not isinstance(company, Company):
+            found.append(f"bizops_company: returned {type(company).__name__}, not a bizops.api.Company")
+            company = None
+    if company is not None:
+        found += [f"bizops_company: {p}" for p in problems(company)]
+        for command in company.commands:
+            hook = CORE_COMMANDS.get(command, "bizops_register_commands")
+            if hook not in hooks:
+                found.append(f"{company.name}: declares the command {command!r} but implements no {hook}")
+        for hook in set(CORE_COMMANDS.values()) & set(hooks):
+            if not any(CORE_COMMANDS.get(c) == hook for c in company.commands):
+                wanted = " or ".join(repr(c) for c, h in CORE_COMMANDS.items() if h == hook)
+                found.append(f"{company.name}: implements {hook} but declares no {wanted} command in Company.commands")
+    if not found:
+        host = get_plugin_manager(no_plugins=True, builtins=())
+        host.register(getattr(obj, "__name__", "plugin"), "check", obj)
+        found += [f"{f.hook}: {f.error}" for f in host.failures]
+    return found
+
+
+def case_names(cases_file) -> list[str]:
+    """The names of the cases in a rule-cases file, to parametrize a test per case."""
+    from bizops.core.cases import load
+
+    return [case.name for case in load(cases_file).cases]
+
+
+def run_cases(cases_file, *args: str, plugin=None) -> dict[str, dict]:
+    """Run `bizops check` on a cases file (the plugin's defaults, no user config); results by case name.
+
+    `plugin` loads the plugin under test as `bizops_plugin` does. Raises when
+    the file itself is refused (exit 2, 65, 78…), so a test sees why.
+    """
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="bizops-cases-") as tmp:
+        env = isolated_env(Path(tmp))
+        extra: tuple[str, ...] = ()
+        if plugin is not None:
+            extra, env = ("--plugin", plugin_spec(plugin)), {**env, "BIZOPS_PLUGINS": ""}
+        result = run(*extra, "check", str(cases_file), "--defaults", "--format", "json", *args, env=env)
+    if result.exit_code not in (0, 1):
+        raise AssertionError(f"bizops check {cases_file} failed: {result!r}")
+    return {row["case"]: row for row in result.json()}

@@ -1,7 +1,5 @@
 """`bizops companies`: the company plugins installed, where from, what they answer."""
 
-from __future__ import annotations
-
 import typer
 
 from bizops.commands import runtime

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import functools
 import inspect
-from dataclasses import dataclass, fields, replace
-from typing import Annotated, Optional
+from typing import Annotated, NamedTuple, Optional
 
 import typer
 
-from bizops.core.readers import INPUT_FORMATS
-from bizops.core.writers import OUTPUT_FORMATS
+from bizops.core.formats import INPUT_FORMATS, OUTPUT_FORMATS
 
 _GLOBAL = "Global options"
 
@@ -82,8 +80,7 @@ RecordOpt = Annotated[
 ]
 
 
-@dataclass(frozen=True)
-class Options:
+class Options(NamedTuple):
     """The common options, merged from before and after the command."""
 
     company: str | None = None
@@ -98,8 +95,7 @@ class Options:
         """These options, falling back to `base` where they are not given."""
         if base is None:
             return self
-        return replace(base, **{f.name: getattr(self, f.name) for f in fields(self)
-                                if getattr(self, f.name) is not None})
+        return base._replace(**{name: value for name, value in zip(self._fields, self) if value is not None})
 
 
 _COMMON = [
@@ -118,7 +114,9 @@ def common_options(func):
     The command's own parameters stay as they are; its return value (an exit
     code) is what the command exits with.
     """
-    signature = inspect.signature(func)
+    # eval_str: a module with `from __future__ import annotations` has its option
+    # annotations as text, which typer would not resolve here (help and short flags lost).
+    signature = inspect.signature(func, eval_str=True)
     own = [p for p in signature.parameters.values() if p.name != "options"]
     params = own + _COMMON + [_CONTEXT]
 

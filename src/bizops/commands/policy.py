@@ -1,7 +1,5 @@
 """`bizops policy show | init | check`: a company's thresholds, as effective, as a file, as checked."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Optional
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, NamedTuple, Optional
 
 import typer
 
@@ -36,6 +36,21 @@ def _flag(field: Field) -> Any:
     if field.kind == "records":
         help_text += " (a JSON list of objects)"
     return Annotated[Optional[str], typer.Option(name, help=help_text, show_default=False)]
+
+
+class RowsCommand(NamedTuple):
+    """What a command built by `rows_command` runs, kept on the command function as `bizops_rows`.
+
+    `bizops check` reads it to run a rule case through `execute` as the command would.
+    """
+
+    command: str
+    spec: CommandSpec | None
+    process: Callable | None
+    plugin: str | None
+    company: str | None
+    options: dict[str, Any]  # the command's own options and their defaults
+    instead: tuple[str, ...]
 
 
 def rows_command(
@@ -78,7 +93,7 @@ def rows_command(
                  if name.startswith(_FIELD_PREFIX) and v is not None}
         extra = {name[len(_OPTION_PREFIX):]: v for name, v in values.items() if name.startswith(_OPTION_PREFIX)}
         if company and not options.company:
-            options = type(options)(**{**options.__dict__, "company": company})
+            options = options._replace(company=company)
         request = RowsRequest(
             command=command, input=values["input"], flags=flags, input_format=values["input_format"],
             encoding=values["encoding"], jobs=values["jobs"], now=values["now"], record=values["record"],
@@ -94,6 +109,8 @@ def rows_command(
     )
     run_command.__name__ = command.replace(" ", "_").replace("-", "_")
     run_command.__doc__ = help or (spec.help if spec else None)
+    run_command.bizops_rows = RowsCommand(command, spec, process, plugin, company,
+                                          {n: _default_of(a) for n, a in own.items()}, tuple(instead or ()))
     return common_options(run_command)
 
 

@@ -17,8 +17,8 @@ import sys
 import traceback
 from collections.abc import Callable
 
-from bizops.core.errors import BizopsError, Exit, PluginFailure
-from bizops.core.i18n import default_lang, render
+from bizops.core.errors import BizopsError, Exit, InputMissing, PluginFailure
+from bizops.core.i18n import default_lang, msg, render
 from bizops.core.plugins import PluginHost, get_plugin_manager
 from bizops.core.session import PluginSelection, Session
 
@@ -29,6 +29,36 @@ _host: PluginHost | None = None
 def start(selection: PluginSelection) -> None:
     global _selection, _host
     _selection, _host = selection, None
+
+
+class _ClosedStdin:
+    """sys.stdin when the shell closed it (`bizops quote - <&-`): reading it is exit 66, not a crash."""
+
+    def _closed(self, *args):
+        raise InputMissing(msg("standard input is closed: nothing to read", "标准输入已关闭：无可读取内容"))
+
+    buffer = property(_closed)
+    read = readline = __iter__ = _closed
+
+    def isatty(self) -> bool:
+        return False
+
+
+def check_std_streams(lang: str | None) -> int | None:
+    """Make closed standard streams (`<&-`, `>&-`, `2>&-`) failures with an exit code, not crashes.
+
+    Returns 74 when stdout is closed (results have nowhere to go), else None.
+    """
+    if sys.stderr is None:  # messages are lost; the exit code still tells
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
+    if sys.stdin is None:
+        sys.stdin = _ClosedStdin()
+    if sys.stdout is None:
+        zh = (lang or default_lang()) == "zh"
+        sys.stderr.write("bizops: 标准输出已关闭：结果无处可写\n" if zh else
+                         "bizops: standard output is closed: the results have nowhere to go\n")
+        return Exit.IO
+    return None
 
 
 def host() -> PluginHost:
@@ -71,21 +101,45 @@ def guarded(options, body: Callable[[Session], int]) -> int:
     sess._stdout = data_stream(real_stdout)
     guard = _StdoutGuard(sys.stderr)
     sys.stdout = guard
+    failed = None
     try:
         code = body(sess)
     except BrokenPipeError:
         _silence_stdout(real_stdout)
         return Exit.OK
     except BaseException as exc:  # noqa: BLE001 - everything becomes an exit code
+        failed = exc
         code = report(exc, lang, debug)
     finally:
         sys.stdout = real_stdout
+    _report_loading(failed, lang)
     if guard.culprits:
         names = ", ".join(_plugin_name(m) for m in guard.culprits)
         failure = PluginFailure(names, "print", "wrote to stdout (moved to stderr, where messages belong)")
         sys.stderr.write(f"bizops: {render(failure.message, lang)}\n")
         code = max(code, Exit.SOFTWARE)
     return code
+
+
+def _report_loading(failed: BaseException | None, lang: str) -> None:
+    """One line per plugin that failed to load or printed while loading.
+
+    Such a plugin does not change the exit code of a command that does not
+    use it: a broken plugin is left out and every other plugin works. A
+    plugin the command's own error already names is not reported twice.
+    """
+    if _host is None:
+        return
+    named = getattr(failed, "plugin", None)
+    for failure in _host.failures:
+        if failure.name == named:
+            continue
+        text = PluginFailure(failure.name, failure.hook, failure.error).message
+        note = "；已跳过，其他插件照常工作" if lang == "zh" else "; left out, the other plugins still work"
+        sys.stderr.write(f"bizops: {render(text, lang)}{note}\n")
+    for name in _host.printed:
+        text = PluginFailure(name, "loading", "wrote to stdout (moved to stderr, where messages belong)").message
+        sys.stderr.write(f"bizops: {render(text, lang)}\n")
 
 
 def data_stream(stdout):

@@ -15,11 +15,13 @@ from bizops.core.context import Context
 from bizops.core.errors import InputMissing, UsageError
 from bizops.core.i18n import msg
 from bizops.core.money import use_exact_context
-from bizops.core.readers import INPUT_FORMATS, format_for, open_reader
+from bizops.core.formats import INPUT_FORMATS
+from bizops.core.readers import format_for, is_utf16, open_reader, utf16_as_utf8
 from bizops.core.schema import Column, CommandSpec
 from bizops.core.session import CORE_COMMANDS, Session
 from bizops.core.stream import Job, Sink, run
-from bizops.core.writers import STREAMING_FORMATS, Encoder, make_writer
+from bizops.core.formats import STREAMING_FORMATS
+from bizops.core.writers import Encoder, make_writer
 
 Process = Callable[[Iterable, Any, Context], Iterable | None]
 
@@ -105,7 +107,7 @@ def execute(session: Session, request: RowsRequest, process: Process | None = No
 
         job = job._replace(process=Recorder(session, job, context, policy).wrap(job.process))
     with open_rows(request) as (reader, rows):
-        if reader is not None and _parallel(spec, request, fmt):
+        if hasattr(reader, "blocks") and _parallel(spec, request, fmt):  # a JSON array is read in one piece
             from bizops.core.parallel import job_count, run_parallel
 
             processes = job_count(request.jobs)
@@ -115,7 +117,7 @@ def execute(session: Session, request: RowsRequest, process: Process | None = No
                 run_parallel(job, reader, context, sink, processes, writer_args)
                 writer.close()
                 return sink.exit_code()
-        if run(job, rows, sink) is None:  # the company declared the command but no hook answered
+        if run(job, rows, sink, exact=getattr(reader, "exact", None)) is None:  # no hook answered
             raise session.unavailable(request.command)
         writer.close()
     return sink.exit_code()
@@ -166,8 +168,12 @@ class open_rows:
                     msg("{f}: cannot read input: {e}", "{f}：无法读取输入：{e}", f=request.input, e=exc.strerror or exc)
                 ) from None
         head = stream.peek(512)[:512] if hasattr(stream, "peek") else b""
+        encoding = request.encoding
+        if is_utf16(head, encoding):
+            stream, encoding = utf16_as_utf8(stream, encoding), None
+            head = stream.peek(512)[:512]
         fmt = format_for(request.input, request.input_format, head)
-        reader = open_reader(stream, fmt, request.encoding)
+        reader = open_reader(stream, fmt, encoding)
         rows = iter(reader)
         if request.flags:
             rows = _with_defaults(rows, request.flags)

@@ -2,16 +2,15 @@
 
 Users type amounts the way Chinese spreadsheets show them: `1500`, `1,500.00`,
 `¥1500`, `￥1,500.00`, `1500元`, full-width `１５００`. All of those are read (full-width
-forms are normalised with NFKC first). `NaN`, `Infinity`, exponents, `1_000`,
-Chinese number words (`2万`, `壹万元整`) and absurdly long numbers are refused with
-a message, never misread and never turned into zero.
+forms are mapped to ASCII first). `NaN`, `Infinity`, exponents, `1_000`, Chinese
+number words (`2万`, `壹万元整`), look-alike digits (`²`, `①`, `١٥٠٠`) and absurdly
+long numbers are refused with a message, never misread and never turned into zero.
 """
 
 from __future__ import annotations
 
 import decimal
 import re
-import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
 from bizops.core.i18n import Text, msg
@@ -26,6 +25,9 @@ MAX_INTEGER_DIGITS = 15  # a trillion yuan is not a typo we should price
 PRECISION = 50
 
 _PLAIN = re.compile(r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
+#: Full-width forms (`１５００`, `１，５００．００`, `￥`, the ideographic space) to ASCII, and nothing
+#: else: NFKC would also turn `²` and `①` into digits, and `1500²` must not read as 15002.
+_FULL_WIDTH = {**{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}, 0x3000: 0x20, 0xFFE5: 0xA5}
 _CHINESE_NUMERALS = set("零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟萬億整角分")
 
 
@@ -74,7 +76,7 @@ def _normalise(text: str, percent: bool) -> str:
                     "不识别中文数字或单位（如 万、壹），请用阿拉伯数字填写",
                 )
             )
-        text = unicodedata.normalize("NFKC", text).strip()
+        text = text.translate(_FULL_WIDTH).strip()
         if text.endswith("元"):
             text = text[:-1].rstrip()
         if text.startswith("¥"):

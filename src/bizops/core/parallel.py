@@ -20,6 +20,7 @@ import io
 import multiprocessing
 import os
 import signal
+import sys
 from collections import deque
 
 from bizops.core.errors import BizopsError, PluginFailure, RowError, UsageError
@@ -61,24 +62,77 @@ class _Collecting(Sink):
         self.row_errors += 1
         self.errors.append((error.row, error.message))
 
+    def warn(self, text) -> None:
+        self._warned.add(text)  # written by the parent, once for all workers
 
-def _decide_block(block: bytes):
-    """In a worker: one piece of input -> what the parent needs to write and count."""
-    job, reader, context, writer_args = _work
+
+def _decide_block(seq: int, block: bytes):
+    """In a worker: one piece of input -> its output (written here when it is its turn) and counts."""
+    job, reader, context, writer_args, turn = _work
     piece = reader.for_block(block)
     out = io.BytesIO()
     writer = make_writer(out=out, columns=job.columns, header=False, **writer_args)
     sink = _Collecting(writer, Encoder(job.columns, writer_args["explain"]), job.company, writer_args["lang"])
     context.warn = sink.warn
+    failed = None
     try:
-        run(job, piece, sink)
+        run(job, piece, sink, exact=getattr(piece, "exact", None))
         writer.close()
     except BizopsError as exc:
-        return None, sink.errors, piece.rows_read, ("error", exc.exit_code, exc.message), list(sink._warned)
+        failed = ("error", exc.exit_code, exc.message)
     except Exception as exc:  # noqa: BLE001 - reported in the parent, by the guard
-        return None, sink.errors, piece.rows_read, ("crash", 0, f"{type(exc).__name__}: {exc}"), list(sink._warned)
-    counts = (sink.refused, sink.results)
-    return out.getvalue(), sink.errors, piece.rows_read, counts, list(sink._warned)
+        failed = ("crash", 0, f"{type(exc).__name__}: {exc}")
+    data = out.getvalue() if failed is None else b""
+    if turn is not None:
+        data, failed = turn.write(seq, data, failed)
+    counts = failed or (sink.refused, 0)
+    return data, sink.errors, piece.rows_read, counts, list(sink._warned), _printed()
+
+
+def _printed() -> list[str]:
+    """Modules that printed in this worker (the guard of `bizops.commands.runtime` was forked with it)."""
+    return list(getattr(sys.stdout, "culprits", ()))
+
+
+class _Turns:
+    """Workers write their pieces straight to the output file, one after another in input order.
+
+    Sending every result back to the parent would copy the whole output
+    through a pipe twice more; instead a worker waits for its piece's turn.
+    After a failure or a closed pipe nothing more is written, as in one process.
+    """
+
+    def __init__(self, mp, fd: int):
+        self.fd = fd
+        self.next = mp.Value("q", 0, lock=False)
+        self.stopped = mp.Value("b", 0, lock=False)
+        self.condition = mp.Condition()
+
+    def write(self, seq: int, data: bytes, failed):
+        with self.condition:
+            self.condition.wait_for(lambda: self.next.value == seq)
+            try:
+                if self.stopped.value:
+                    failed = failed or ("stopped", 0, "")
+                elif failed is not None:
+                    self.stopped.value = 1
+                else:
+                    # SIGTERM (how the pool stops workers on Ctrl-C) waits until the piece is
+                    # written: a worker stopped mid-write would leave half a row.
+                    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+                    try:
+                        view = memoryview(data)
+                        while view:
+                            view = view[os.write(self.fd, view):]
+                    finally:
+                        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+            except OSError as exc:
+                self.stopped.value = 1
+                failed = ("oserror", exc.errno, exc.strerror or str(exc))
+            finally:
+                self.next.value = seq + 1
+                self.condition.notify_all()
+        return b"", failed
 
 
 def _worker_start() -> None:
@@ -102,9 +156,13 @@ def run_parallel(job: Job, reader, context, sink: Sink, processes: int, writer_a
     if second is None:
         _Renumbered.run(job, reader.for_block(first or b""), sink, offset)
         return
-    _work = (job, reader, context, writer_args)
     out = sink.writer.out
-    pool = multiprocessing.get_context("fork").Pool(processes, initializer=_worker_start)
+    mp = multiprocessing.get_context("fork")
+    out.flush()  # a CSV header, before the workers write after it
+    fd = _fileno(out)
+    turn = _Turns(mp, fd) if fd is not None else None
+    _work = (job, reader, context, writer_args, turn)
+    pool = mp.Pool(processes, initializer=_worker_start)
     try:
         pending: deque = deque()
 
@@ -112,8 +170,8 @@ def run_parallel(job: Job, reader, context, sink: Sink, processes: int, writer_a
             nonlocal offset
             offset = _write(pending.popleft().get(), out, sink, offset)
 
-        for block in _chain((first, second), pieces):
-            pending.append(pool.apply_async(_decide_block, (block,)))
+        for seq, block in enumerate(_chain((first, second), pieces)):
+            pending.append(pool.apply_async(_decide_block, (seq, block)))
             if len(pending) >= 2 * processes:
                 write_next()
         while pending:
@@ -130,11 +188,8 @@ class _Renumbered:
 
     @staticmethod
     def run(job: Job, piece, sink: Sink, offset: int) -> None:
-        if offset:
-            rows = (_shift(item, offset) for item in piece)
-        else:
-            rows = iter(piece)
-        run(job, rows, sink)
+        rows = (_shift(item, offset) for item in piece) if offset else iter(piece)
+        run(job, rows, sink, exact=getattr(piece, "exact", None))
 
 
 def _shift(item, offset: int):
@@ -144,6 +199,14 @@ def _shift(item, offset: int):
     return item
 
 
+def _fileno(out) -> int | None:
+    """The file descriptor the output goes to, when it is a real file or pipe."""
+    try:
+        return out.fileno()
+    except (AttributeError, OSError, ValueError):  # a BytesIO (tests)
+        return None
+
+
 def _chain(*iterables):
     for iterable in iterables:
         yield from iterable
@@ -151,18 +214,25 @@ def _chain(*iterables):
 
 def _write(done, out, sink: Sink, offset: int) -> int:
     """Write one piece's results and errors; return the row offset of the next piece."""
-    data, errors, rows_read, counts, warnings = done
+    data, errors, rows_read, counts, warnings, printed = done
+    culprits = getattr(sys.stdout, "culprits", None)  # the command's stdout guard: a worker's print counts too
+    for module in printed:
+        if culprits is not None and module not in culprits:
+            culprits.append(module)
     for warning in warnings:
         sink.warn(warning)
     for row, message in errors:
         sink.row_error(RowError(message, row + offset if isinstance(row, int) else row))
-    if data is None:
+    if len(counts) == 3:
         kind, code, message = counts
         if kind == "crash":
             raise PluginFailure("bizops", "a --jobs worker", message)
-        raise BizopsError(message, code)
-    out.write(data)
-    refused, results = counts
-    sink.refused = sink.refused or refused
-    sink.results += results
+        if kind == "oserror":
+            raise OSError(code, message)
+        if kind == "error":
+            raise BizopsError(message, code)
+        return offset + rows_read  # "stopped": an earlier piece failed and is being reported
+    if data:
+        out.write(data)
+    sink.refused = sink.refused or counts[0]
     return offset + rows_read

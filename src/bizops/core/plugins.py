@@ -16,6 +16,7 @@ work. A config file cannot add plugins.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import inspect
 import os
@@ -88,6 +89,23 @@ class PluginHost:
         self.loaded: dict[str, Loaded] = {}
         self.failures: list[Failure] = []
         self.pending_builtins = pending_builtins
+        self.printed: list[str] = []  # plugins that wrote to stdout while loading (see `stdout_to_stderr`)
+
+    @contextlib.contextmanager
+    def stdout_to_stderr(self, name: str):
+        """Run plugin code outside a command's guard: its `print` goes to stderr and `name` is remembered.
+
+        A plugin printing while it loads would otherwise write into the data on stdout.
+        """
+        real = sys.stdout
+        stand_in = _Printed(sys.stderr)
+        sys.stdout = stand_in
+        try:
+            yield
+        finally:
+            sys.stdout = real
+            if stand_in.used and name not in self.printed:
+                self.printed.append(name)
 
     # -- loading ---------------------------------------------------------
     def register(self, name: str, source: str, obj) -> None:
@@ -97,7 +115,11 @@ class PluginHost:
             self.pm.check_pending()
         except Exception as exc:  # a misspelt hook, a wrong signature
             self._forget(obj)
-            self.failures.append(Failure(name, source, "register", _one_line(exc), traceback.format_exc()))
+            detail = _one_line(exc)
+            if isinstance(exc, pluggy.PluginValidationError) and detail.startswith("PluginValidationError: unknown hook"):
+                known = ", ".join(sorted(n for n, c in vars(self.pm.hook).items() if c.has_spec()))
+                detail = detail.split(" in plugin ")[0].split(": ", 1)[1] + f" (the hooks are: {known})"
+            self.failures.append(Failure(name, source, "register", detail, traceback.format_exc()))
             return
         loaded = Loaded(name, source, obj)
         self.loaded[name] = loaded
@@ -131,14 +153,15 @@ class PluginHost:
             pass
 
     def import_and_register(self, name: str, source: str, load) -> None:
-        try:
-            obj = load()
-        except BaseException as exc:  # noqa: BLE001 - SyntaxError, SystemExit...
-            if isinstance(exc, KeyboardInterrupt):
-                raise
-            self.failures.append(Failure(name, source, "import", _one_line(exc), traceback.format_exc()))
-            return
-        self.register(name, source, obj)
+        with self.stdout_to_stderr(name):
+            try:
+                obj = load()
+            except BaseException as exc:  # noqa: BLE001 - SyntaxError, SystemExit...
+                if isinstance(exc, KeyboardInterrupt):
+                    raise
+                self.failures.append(Failure(name, source, "import", _one_line(exc), traceback.format_exc()))
+                return
+            self.register(name, source, obj)
 
     def load_builtin(self, name: str) -> None:
         module = self.pending_builtins.pop(name, None)
@@ -239,6 +262,25 @@ def _dev_plugin(spec: str):
 
         return name, load
     return spec, lambda: importlib.import_module(spec)
+
+
+class _Printed:
+    """sys.stdout while plugin code loads: passes text on to stderr and notes that there was some."""
+
+    def __init__(self, err):
+        self.err = err
+        self.used = False
+
+    def write(self, text: str) -> int:
+        self.used = self.used or bool(text)
+        return self.err.write(text) if self.err is not None else len(text)
+
+    def flush(self) -> None:
+        if self.err is not None:
+            self.err.flush()
+
+    def isatty(self) -> bool:
+        return False
 
 
 class EntryPoint(NamedTuple):

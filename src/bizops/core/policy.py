@@ -106,8 +106,11 @@ def read_config(path: Path | None) -> ConfigFile:
             data = tomllib.load(handle, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(msg("{f}: not valid TOML: {e}", "{f}：TOML 格式错误：{e}", f=path, e=exc)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(msg("{f}: cannot read: {e}", "{f}：无法读取：{e}", f=path, e=exc)) from None
+    except UnicodeDecodeError:
+        raise ConfigError(msg("{f}: not valid TOML: a TOML file is UTF-8 text (save it as UTF-8)",
+                              "{f}：TOML 格式错误：TOML 文件须为 UTF-8 文本（请另存为 UTF-8）", f=path)) from None
+    except OSError as exc:
+        raise ConfigError(msg("{f}: cannot read: {e}", "{f}：无法读取：{e}", f=path, e=exc.strerror or exc)) from None
     for key, value in data.items():
         if key not in TOP_LEVEL_KEYS:
             raise ConfigError(
@@ -220,12 +223,36 @@ def setting_value(setting: Setting, raw: Any, path: Path | None, where: str) -> 
         return value
     except BadValue as exc:
         allowed = describe_allowed(setting)
+        got = toml_text(raw)
         raise ConfigError(
             Text(
-                f"{path}: {where} {setting.name} {exc.reason}, got {raw!r} (allowed: {allowed})",
-                f"{path}：{where} {setting.name} {getattr(exc.reason, 'zh', exc.reason)}，实际为 {raw!r}（允许：{allowed}）",
+                f"{path}: {where} {setting.name} {exc.reason}, got {got} (allowed: {allowed})",
+                f"{path}：{where} {setting.name} {getattr(exc.reason, 'zh', exc.reason)}，实际为 {got}（允许：{allowed}）",
             )
         ) from None
+
+
+def toml_text(value: Any) -> str:
+    """A value read from TOML, written back as it looks in the file (`true`, `"abc"`, `nan`), for messages."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        import json
+
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, Decimal):
+        if value.is_nan():
+            return "nan"
+        if value.is_infinite():
+            return "-inf" if value < 0 else "inf"
+        return str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_text(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {toml_text(v)}" for k, v in value.items()) + "}"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
 
 
 def _setting_item(convert, setting: Setting, raw: Any) -> Any:

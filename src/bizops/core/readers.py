@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import BinaryIO
 
-from bizops.core.errors import RowError, UsageError
+from bizops.core.errors import BizopsError, Exit, RowError, UsageError
 from bizops.core.i18n import Text, msg
 
 try:  # orjson parses JSON Lines about 3.5x faster than json (see bench/)
@@ -30,8 +30,7 @@ try:  # orjson parses JSON Lines about 3.5x faster than json (see bench/)
 except ImportError:  # pragma: no cover - orjson is a dependency; keep working without it
     _fast_loads, _OrjsonError = json.loads, ValueError
 
-INPUT_FORMATS = ("jsonl", "json", "csv", "tsv")
-_EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".tsv": "tsv", ".txt": "csv"}
+_EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".tsv": "tsv"}
 _BOMS = (codecs.BOM_UTF8,)
 
 
@@ -48,7 +47,31 @@ def format_for(path: str | None, explicit: str | None, head: bytes) -> str:
         return "json"
     if text.startswith(b"{"):
         return "jsonl"
-    return "csv"
+    first = text.split(b"\n", 1)[0]
+    # Excel's "Unicode Text" (*.txt) is tab-separated
+    return "tsv" if b"\t" in first and b"," not in first else "csv"
+
+
+def is_utf16(head: bytes, encoding: str | None) -> bool:
+    """Whether the input is UTF-16 (Excel's "Unicode Text" export starts with its BOM)."""
+    if encoding:
+        return codecs.lookup(encoding).name.startswith("utf-16")
+    return head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+
+
+def utf16_as_utf8(stream: BinaryIO, encoding: str | None) -> BinaryIO:
+    """A UTF-16 input re-encoded as UTF-8, for the readers, which split lines on bytes.
+
+    Read whole: a UTF-16 file comes from a spreadsheet, whose size Excel bounds.
+    """
+    data = stream.read()
+    try:
+        text = data.decode(encoding or "utf-16")
+    except UnicodeDecodeError as exc:
+        raise BizopsError(msg("the input is not valid UTF-16 (byte {p}); save it as CSV UTF-8",
+                              "输入不是有效的 UTF-16（第 {p} 字节）；请另存为 CSV UTF-8", p=exc.start),
+                          Exit.DATA) from None
+    return io.BufferedReader(io.BytesIO(text.lstrip("\ufeff").encode("utf-8")))
 
 
 def open_reader(stream: BinaryIO, fmt: str, encoding: str | None):
@@ -73,7 +96,14 @@ def _encoding_hint(encoding: str | None) -> Text:
 
 def exact_json(text: str | bytes):
     """The standard library's JSON, with decimals kept exact and repeated keys refused."""
-    return json.loads(text, parse_float=_exact_float, parse_constant=_no_constant, object_pairs_hook=_no_repeats)
+    return json.loads(text, parse_float=_exact_float, parse_int=_exact_int, parse_constant=_no_constant,
+                      object_pairs_hook=_no_repeats)
+
+
+def _exact_int(text: str):
+    # No amount has dozens of digits: hand on the text, and the field's parser says
+    # "too many digits" (int() itself refuses past 4300 digits, in Python's words).
+    return int(text) if len(text) <= 40 else text
 
 
 def _exact_float(text: str):
@@ -84,6 +114,9 @@ def _exact_float(text: str):
 
 def _no_constant(name: str):
     raise ValueError(f"{name} is not a number")
+
+
+_LENIENT = json.JSONDecoder(parse_int=str, parse_float=str, parse_constant=str)  # where an element ends
 
 
 class RepeatedKey(ValueError):
@@ -170,24 +203,56 @@ class JsonLinesReader:
                     line.decode("utf-8")
                 except UnicodeDecodeError:
                     return RowError(Text("line ", "该行") + _encoding_hint(None), row)
-            return _json_row_error(row, exc)
+            try:  # orjson refuses numbers no double holds (a 400-digit amount, 1e999): read exactly
+                obj = exact_json(line)
+            except (ValueError, RecursionError) as exact:
+                return _json_row_error(row, exact if isinstance(exact, RepeatedKey) or "is not a number" in str(exact)
+                                       else exc)
+            if type(obj) is not dict:
+                return RowError(msg("must be a JSON object {{...}}", "必须是 JSON 对象 {{...}}"), row)
+            return row, obj
         if type(obj) is not dict:
             return RowError(msg("must be a JSON object {{...}}", "必须是 JSON 对象 {{...}}"), row)
-        # orjson reads 1.5 as a float and keeps the last of repeated keys; such
-        # rows (rare) are read again exactly. Counting `":` finds every repeat.
-        kinds = set(map(type, obj.values()))
+        # orjson keeps the last of repeated keys: counting `":` finds every repeat
+        # (and every nested object), and such rows are read again exactly.
         colons = line.count(b'":') if isinstance(line, bytes) else line.count('":')
-        if float in kinds or list in kinds or dict in kinds or colons != len(obj):
+        if colons != len(obj):
             try:
                 obj = exact_json(line)
             except ValueError as exc:
                 return _json_row_error(row, exc)
+        self._last = (row, line)
         return row, obj
+
+    def exact(self, row: int, raw: dict) -> dict | None:
+        """The row just parsed, read again with decimals exact, if orjson gave it a float.
+
+        orjson reads `1.5` as a float. No field accepts a float, so such a row
+        fails validation and the pipeline asks for it again here (rare rows pay,
+        not every row). None when there is nothing to re-read.
+        """
+        last = getattr(self, "_last", None)
+        if last is None or last[0] != row or float not in set(map(type, raw.values())):
+            return None
+        try:
+            exact = exact_json(last[1])
+        except ValueError:
+            return None
+        for name, value in raw.items():  # keep what flags filled in (`_with_defaults`)
+            exact.setdefault(name, value)
+        return exact
 
     def __iter__(self):
         parse = self.parse
-        for row, line in self.records():
-            yield parse(row, line)
+        lineno = 0
+        for line in self.stream:  # records(), inline: a generator less per row
+            lineno += 1
+            self.rows_read = lineno
+            if lineno == 1 and line.startswith(codecs.BOM_UTF8):
+                line = line[3:]
+            if line.isspace() or not line:
+                continue
+            yield parse(lineno, line)
 
 
 class JsonArrayReader:
@@ -201,7 +266,7 @@ class JsonArrayReader:
 
     def __iter__(self):
         decoder = json.JSONDecoder(
-            parse_float=_exact_float, parse_constant=_no_constant, object_pairs_hook=_no_repeats
+            parse_float=_exact_float, parse_int=_exact_int, parse_constant=_no_constant, object_pairs_hook=_no_repeats
         )
         text_stream = codecs.getincrementaldecoder(self.encoding)()
         buffer, pos, eof, started, index = "", 0, False, False, 0
@@ -248,14 +313,22 @@ class JsonArrayReader:
                         obj, end = decoder.raw_decode(buffer, pos)
                         break
                     except (json.JSONDecodeError, RepeatedKey, ValueError) as exc:
-                        if eof or isinstance(exc, RepeatedKey):
-                            yield _json_row_error(index + 1, exc)
-                            return
-                        fill()
+                        try:  # valid JSON refused here (a repeated key, NaN): only this element is lost
+                            end = _LENIENT.raw_decode(buffer, pos)[1]
+                        except ValueError:
+                            if eof:
+                                yield _json_row_error(index + 1, exc)
+                                return
+                            fill()
+                            continue
+                        obj = exc
+                        break
                 index += 1
                 started = True
                 pos = end
-                if type(obj) is not dict:
+                if isinstance(obj, Exception):
+                    yield _json_row_error(index, obj)
+                elif type(obj) is not dict:
                     yield RowError(msg("must be a JSON object {{...}}", "必须是 JSON 对象 {{...}}"), index)
                 else:
                     yield index, obj
@@ -280,6 +353,7 @@ class CsvReader:
         self.delimiter = delimiter
         self.header = header
         self.header_error: RowError | None = None
+        self.repeated = _repeated(header)
         self.rows_read = 0
         self._bad_lines: dict[int, Text] = {}
 
@@ -351,10 +425,14 @@ class CsvReader:
             first_line, last_line = last_line + 1, reader.line_num
             problem = next((bad.pop(n) for n in range(first_line, last_line + 1) if n in bad), None)
             if self.header is None:
+                self.header = [normalise_header(c) for c in cells]
+                self.repeated = _repeated(self.header)
+                if problem is None and self.repeated is not None:
+                    problem = msg("names column {c!r} twice (after ignoring case and spaces)",
+                                  "列 {c!r} 出现了两次（不区分大小写和空格）", c=self.repeated)
                 if problem is not None:
                     self.header_error = RowError(Text("the header row ", "表头行") + problem, row)
                     yield self.header_error
-                self.header = [normalise_header(c) for c in cells]
                 continue
             if problem is not None:
                 yield RowError(problem, row)
@@ -366,6 +444,9 @@ class CsvReader:
     def parse(self, row: int, cells: list[str]):
         """One row's cells to `(row, dict)` by the header, or a `RowError`."""
         header = self.header
+        if self.repeated is not None:  # which of the two cells is meant cannot be known
+            return RowError(msg("not read: the header names column {c!r} twice",
+                                "未读取：表头中列 {c!r} 出现了两次", c=self.repeated), row)
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
             return RowError(
                 msg(
@@ -381,6 +462,16 @@ class CsvReader:
         parse = self.parse
         for item in self.records():
             yield parse(*item) if type(item) is tuple else item
+
+
+def _repeated(header: list[str] | None) -> str | None:
+    """The first column name a header gives twice (empty names do not count), or None."""
+    seen: set[str] = set()
+    for name in header or ():
+        if name in seen and name:
+            return name
+        seen.add(name)
+    return None
 
 
 def normalise_header(name: str) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 
 from bizops.core.i18n import Text
 from bizops.core.schema import NOW, Field
-from bizops.core.values import BadItem, BadValue, converter
+from bizops.core.values import MEMO_LIMIT, BadItem, BadValue, converter
 
 
 def shown(raw: Any) -> str:
@@ -52,14 +52,16 @@ _BLOCK = """\
         {absent}
     else:
         try:
-            t{i} = m{i}.get(v) if v.__class__ is not bool else None  # true == 1 as a key
+            t{i} = m{i}.get(v){guard}
         except TypeError:  # a list or an object: not memoised
             t{i} = None
         if t{i} is None:
             try:
-                t{i} = c{i}(v)
+                t{i} = p{i}(v)
             except BadValue as exc:
                 _bad({name!r}, v, exc)
+            if len(m{i}) < LIMIT and (v.__class__ is str{ints}):
+                m{i}[v] = t{i}
 """
 _BLOCK_NO_MEMO = """\
     v = get({name!r})
@@ -78,17 +80,26 @@ def compile_fields(fields: Iterable[Field], now=None) -> Callable[[dict], dict]:
 
     `now` replaces `NOW` defaults (the run's clock).
     """
-    namespace: dict[str, Any] = {"BadValue": BadValue, "_bad": _bad, "_missing": _missing}
+    namespace: dict[str, Any] = {"BadValue": BadValue, "_bad": _bad, "_missing": _missing, "LIMIT": MEMO_LIMIT}
     body = ["def build(raw):", "    get = raw.get"]
     names = []
     for i, field in enumerate(fields):
         convert = converter(field)
         namespace[f"c{i}"] = convert
         namespace[f"m{i}"] = convert.memo
+        namespace[f"p{i}"] = getattr(convert, "parse", None)
         namespace[f"d{i}"] = now if field.default == NOW else field.default
         absent = f"_missing({field.name!r})" if field.required else f"t{i} = d{i}"
-        template = _BLOCK if convert.memo is not None else _BLOCK_NO_MEMO
-        body.append(template.format(name=field.name, i=i, absent=absent))
+        if convert.memo is None:
+            body.append(_BLOCK_NO_MEMO.format(name=field.name, i=i, absent=absent))
+        else:
+            ints = convert.memo_ints
+            body.append(_BLOCK.format(
+                name=field.name, i=i, absent=absent,
+                # a number's memo has int keys, and JSON true == 1: never look a bool up there
+                guard=" if v.__class__ is not bool else None" if ints else "",
+                ints=" or v.__class__ is int" if ints else "",
+            ))
         names.append(f"{field.name!r}: t{i}")
     body.append("    return {" + ", ".join(names) + "}")
     exec("\n".join(body), namespace)  # noqa: S102 - our own template, field names repr()-quoted

@@ -56,12 +56,18 @@ class Field(NamedTuple):
 
 
 class Column(NamedTuple):
-    """One output field: its JSON key, how it is written, and its table labels."""
+    """One output field: its JSON key, how it is written, and its table labels.
+
+    `ge` is a lower bound the core checks before writing a number column
+    (`ge=0`: a price or total is never negative); a result outside it is a
+    failure of the plugin (exit 70), never a row written.
+    """
 
     name: str
     kind: str = "text"
     zh: str = ""
     en: str = ""
+    ge: Decimal | int | None = None
 
     def label(self, lang: str) -> str:
         if lang == "zh" and self.zh:
@@ -177,6 +183,8 @@ def problems(company: Company) -> list[str]:
         for column in spec.outputs:
             if column.kind not in COLUMN_KINDS:
                 found.append(f"{command}: column {column.name!r} has unknown kind {column.kind!r}")
+            if column.ge is not None and column.kind not in ("int", "decimal", "money", "price"):
+                found.append(f"{command}: column {column.name!r} has a bound but is not a number ({column.kind})")
     for rule in company.rules:
         if not rule.id.startswith(company.name + ".") or not rule.clause:
             found.append(f"rule {rule.id}: an id starts with the company name and a rule cites a clause")

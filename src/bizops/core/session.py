@@ -13,12 +13,12 @@ from datetime import datetime
 from functools import cached_property, partial
 from typing import Any, BinaryIO, NamedTuple
 
-from bizops.core.errors import Unavailable, UsageError
+from bizops.core.errors import ConfigError, Unavailable, UsageError
 from bizops.core.i18n import LANGS, default_lang, msg
 from bizops.core.plugins import PluginHost, get_plugin_manager
 from bizops.core.policy import ConfigFile, Policy, build_policy, find_config, read_config, user_data_dir
 from bizops.core.schema import Company, CommandSpec
-from bizops.core.writers import OUTPUT_FORMATS
+from bizops.core.formats import OUTPUT_FORMATS
 
 #: The core commands and the hook that answers each.
 CORE_COMMANDS = {
@@ -120,7 +120,9 @@ class Session:
     # -- language and output -----------------------------------------------
     @cached_property
     def lang(self) -> str:
-        lang = self.options.lang or self._config_top("lang") or default_lang(self.environ)
+        if not self.options.lang and self._config_top("lang"):
+            return self._config_choice("lang", LANGS)
+        lang = self.options.lang or default_lang(self.environ)
         if lang not in LANGS:
             raise UsageError(msg("--lang must be zh or en, got {v!r}", "--lang 只能是 zh 或 en，实际为 {v!r}", v=lang))
         return lang
@@ -140,7 +142,9 @@ class Session:
 
     @cached_property
     def output_format(self) -> str:
-        fmt = self.options.format or self._config_top("format") or ("table" if self.tty else "jsonl")
+        if not self.options.format and self._config_top("format"):
+            return self._config_choice("format", OUTPUT_FORMATS)
+        fmt = self.options.format or ("table" if self.tty else "jsonl")
         if fmt not in OUTPUT_FORMATS:
             raise UsageError(
                 msg("--format must be one of {a}, got {v!r}", "--format 必须是 {a} 之一，实际为 {v!r}",
@@ -155,6 +159,14 @@ class Session:
     @property
     def debug(self) -> bool:
         return bool(self.options.debug)
+
+    def _config_choice(self, key: str, allowed: tuple[str, ...]) -> str:
+        """A top-level config value that must be one of `allowed`: a wrong one is the config's error (78)."""
+        value = self.config.top(key)
+        if value not in allowed:
+            raise ConfigError(msg("{f}: {k} must be one of {a}, got {v!r}", "{f}：{k} 必须是 {a} 之一，实际为 {v!r}",
+                                  f=self.config.path, k=key, a=", ".join(allowed), v=value))
+        return value
 
     def _config_top(self, key: str) -> Any:
         try:

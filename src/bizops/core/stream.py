@@ -23,18 +23,36 @@ from bizops.core.values import BadValue
 from bizops.core.writers import BadOutput, Encoder, Writer
 
 
-def map_rows(requests: Iterable[tuple], decide: Callable[[dict], dict]) -> Iterator:
+def map_rows(requests: Iterable[tuple], decide: Callable[[dict], dict]) -> "RowMap":
     """Turn a per-row function into a hook's stream of outcomes.
 
     `decide(fields)` returns the result dict for one request; a `RowError` it
     raises becomes that row's error and the stream goes on.
     """
-    for row, fields in requests:
-        try:
-            yield decide(fields)
-        except RowError as exc:
-            exc.row = row
-            yield exc
+    return RowMap(requests, decide)
+
+
+class RowMap:
+    """The outcomes of `decide` over `requests`, as `map_rows` returns them.
+
+    Iterating gives the outcomes (so a hookwrapper can post-process them); the
+    core, seeing one made over its own requests, calls `decide` itself, row by
+    row, without the two generators in between (a fifth of a row's cost).
+    """
+
+    __slots__ = ("requests", "decide")
+
+    def __init__(self, requests: Iterable[tuple], decide: Callable[[dict], dict]):
+        self.requests, self.decide = requests, decide
+
+    def __iter__(self) -> Iterator:
+        decide = self.decide
+        for row, fields in self.requests:
+            try:
+                yield decide(fields)
+            except RowError as exc:
+                exc.row = row
+                yield exc
 
 
 class Job(NamedTuple):
@@ -63,19 +81,16 @@ class Sink:
         self.err = err if err is not None else sys.stderr
         self.refused = False
         self.row_errors = 0
-        self.results = 0
         self._warned: set[str] = set()
+        self._encode, self._write = encoder.encode, writer.write
 
     def result(self, result: dict) -> None:
         if "company" not in result:
             result["company"] = self.company
-        if result.get("warnings") is None:
-            result["warnings"] = []
-        encoded = self.encoder(result)
+        encoded = self._encode(result)
         if result.get("status") == "refused":
             self.refused = True
-        self.results += 1
-        self.writer.write(encoded, result)
+        self._write(encoded, result)
 
     def row_error(self, error: RowError) -> None:
         self.row_errors += 1
@@ -104,8 +119,12 @@ def row_message(error: RowError, lang: str) -> str:
     return f"{word} {row}: {error.message}"
 
 
-def run(job: Job, rows: Iterable, sink: Sink) -> None:
-    """Push `rows` (`(row, raw)` pairs or `RowError`s) through the job into `sink`."""
+def run(job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None) -> None:
+    """Push `rows` (`(row, raw)` pairs or `RowError`s) through the job into `sink`.
+
+    `exact(row, raw)` (a JSON Lines reader's) re-reads a row that failed
+    validation with its decimals exact, when the fast parser made a float of one.
+    """
     spec = job.spec
     build = compile_fields(spec.inputs, job.now)
     known = {f.name for f in spec.inputs}
@@ -114,42 +133,54 @@ def run(job: Job, rows: Iterable, sink: Sink) -> None:
         known |= {spec.group_by} | {f.name for f in into.fields}
         rows = group_rows(rows, spec.group_by, into.name, tuple(f.name for f in into.fields))
     pending: deque = deque()
-    seen_keys: set = set()
     aggregate = spec.aggregate
     group_by = spec.group_by
 
+    def validate(item):
+        """`(row, fields)` for a good row; None after reporting a bad one."""
+        if type(item) is not tuple:
+            sink.row_error(item)
+            return None
+        row, raw = item
+        if not raw.keys() <= known:  # a column no field reads: say so, once (warn keeps it once)
+            for name in raw:
+                if name and name not in known:
+                    sink.warn(
+                        msg(
+                            "column {n!r} is not a field of {c} {m}; ignored",
+                            "列 {n!r} 不是 {c} {m} 的字段，已忽略",
+                            n=name, c=job.company, m=job.command,
+                        )
+                    )
+        try:
+            return row, build(raw)
+        except BadValue as exc:
+            again = exact(row, raw) if exact is not None else None
+            if again is not None:
+                try:
+                    return row, build(again)
+                except BadValue as exc_again:
+                    exc = exc_again
+            reason = exc.reason
+            if group_by and raw.get(group_by) not in (None, ""):
+                reason = Text(f"{group_by} {raw[group_by]}: ", f"{group_by} {raw[group_by]}：") + reason
+            sink.row_error(RowError(reason, row))
+            return None
+
     def requests():
         for item in rows:
-            if type(item) is not tuple:
-                sink.row_error(item)
-                continue
-            row, raw = item
-            keys = tuple(raw)
-            if keys not in seen_keys:
-                seen_keys.add(keys)
-                for name in keys:
-                    if name not in known and name:
-                        sink.warn(
-                            msg(
-                                "column {n!r} is not a field of {c} {m}; ignored",
-                                "列 {n!r} 不是 {c} {m} 的字段，已忽略",
-                                n=name, c=job.company, m=job.command,
-                            )
-                        )
-            try:
-                fields = build(raw)
-            except BadValue as exc:
-                reason = exc.reason
-                if group_by and raw.get(group_by) not in (None, ""):
-                    reason = Text(f"{group_by} {raw[group_by]}: ", f"{group_by} {raw[group_by]}：") + reason
-                sink.row_error(RowError(reason, row))
-                continue
-            pending.append(row)
-            yield row, fields
+            request = validate(item)
+            if request is not None:
+                pending.append(request[0])
+                yield request
 
-    outcomes = guarded(job, lambda: job.process(requests()))
+    ours = requests()
+    outcomes = guarded(job, lambda: job.process(ours))
     if outcomes is None:
         return None
+    if type(outcomes) is RowMap and outcomes.requests is ours and not aggregate:
+        _run_direct(job, rows, build, known, validate, outcomes.decide, sink)
+        return True
     iterator = guarded(job, lambda: iter(outcomes))
     while True:
         try:
@@ -182,6 +213,46 @@ def run(job: Job, rows: Iterable, sink: Sink) -> None:
     if not aggregate and pending:
         raise PluginFailure(job.plugin, job.hook, f"returned no result for {len(pending)} request(s)")
     return True
+
+
+def _run_direct(job: Job, rows: Iterable, build, known, validate, decide, sink: Sink) -> None:
+    """The common case, `map_rows` over our requests: call `decide` per row, no generators.
+
+    A row that is not plainly good (an error from the reader, an unknown
+    column, a bad value) goes through `validate`, which reports it.
+    """
+    result = sink.result
+    for item in rows:
+        if type(item) is tuple and item[1].keys() <= known:
+            row = item[0]
+            try:
+                fields = build(item[1])
+            except BadValue:
+                request = validate(item)
+                if request is None:
+                    continue
+                fields = request[1]
+        else:
+            request = validate(item)
+            if request is None:
+                continue
+            row, fields = request
+        try:
+            outcome = decide(fields)
+        except RowError as exc:
+            exc.row = row
+            sink.row_error(exc)
+            continue
+        except (BizopsError, KeyboardInterrupt):
+            raise
+        except BaseException as exc:  # noqa: BLE001 - sys.exit included
+            raise failure(job, exc) from exc
+        if type(outcome) is not dict:
+            raise PluginFailure(job.plugin, job.hook, f"returned {type(outcome).__name__}, not a result dict")
+        try:
+            result(outcome)
+        except BadOutput as exc:
+            raise PluginFailure(job.plugin, job.hook, f"returned an invalid result: {exc}") from None
 
 
 def guarded(job: Job, call: Callable[[], Any]) -> Any:

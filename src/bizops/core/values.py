@@ -25,7 +25,7 @@ _DATETIME = re.compile(
     r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?)?"
 )
 _TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
-_MEMO_LIMIT = 4096
+MEMO_LIMIT = 4096
 
 
 class BadValue(ValueError):
@@ -63,31 +63,35 @@ def converter(spec) -> Callable[[Any], Any]:
         return convert
     else:  # pragma: no cover - schema.py rejects unknown kinds
         raise ValueError(kind)
-    return _memoised(parse, ints=kind in ("decimal", "money", "price", "pct", "int"))
+    convert = _memoised(parse, ints=kind in ("decimal", "money", "price", "pct", "int"))
+    if kind == "bool":  # JSON true/false, the common case, answered by the memo inline
+        convert.memo.update({True: True, False: False})
+    return convert
 
 
 def _memoised(parse: Callable[[Any], Any], ints: bool = False) -> Callable[[Any], Any]:
     """`parse` with a bounded memo of the texts (and, for numbers, ints) seen.
 
-    The memo is exposed as `convert.memo` so `compile_fields` can look it up
-    inline; it must not look up a bool there, since JSON `true` equals the
-    int key 1 and a number field must still refuse it.
+    The memo and the bare parser are exposed as `convert.memo` and
+    `convert.parse` so `compile_fields` can use them inline; it must not look
+    up a bool in a number's memo, since JSON `true` equals the int key 1.
     """
     memo: dict = {}
 
     def convert(raw):
         kind = type(raw)
         if kind is str or (ints and kind is int):
-            try:
-                return memo[raw]
-            except KeyError:
+            value = memo.get(raw)
+            if value is None:
                 value = parse(raw)
-                if len(memo) < _MEMO_LIMIT:
+                if len(memo) < MEMO_LIMIT:
                     memo[raw] = value
-                return value
+            return value
         return parse(raw)
 
     convert.memo = memo
+    convert.parse = parse
+    convert.memo_ints = ints
     return convert
 
 
@@ -132,42 +136,57 @@ def _number(spec):
     if places is None:
         places = {"money": 2, "price": 4, "int": 0}.get(kind)
     percent = kind == "pct"
-    bounds = _bounds(spec)
+    gt, ge, lt, le = (None if getattr(spec, a, None) is None else Decimal(getattr(spec, a))
+                      for a in ("gt", "ge", "lt", "le"))
+    whole = kind == "int"
 
     def parse(raw):
+        value = None
         if type(raw) is str:
             text = raw.strip()
             # What machines write (`1234.50`): read without the general path.
             if text.isascii() and text.replace(".", "", 1).isdigit():
                 dot = text.find(".")
-                digits = dot if dot >= 0 else len(text)
-                if digits <= money.MAX_INTEGER_DIGITS and (
+                if (dot if dot >= 0 else len(text)) <= money.MAX_INTEGER_DIGITS and (
                     places is None or dot < 0 or len(text) - dot - 1 <= places
                 ):
-                    return checked(Decimal(text), raw)
+                    value = Decimal(text)
         elif type(raw) is bool or type(raw) is float:
             # JSON true is not 1, and a float has already lost the exact text.
             raise BadValue(_not_number())
+        if value is None:
+            value = _general(raw)
+        # Bounds inline: this runs for every distinct amount of an order book.
+        if (gt is not None and not value > gt) or (ge is not None and not value >= ge) or (
+            lt is not None and not value < lt
+        ) or (le is not None and not value <= le):
+            raise BadValue(_out_of_bounds(value, gt, ge, lt, le))
+        return int(value) if whole else value
+
+    def _general(raw):
         try:
             value = money.to_decimal(raw, percent=percent)
         except money.NotANumber as exc:
             raise BadValue(exc.reason) from None
         if places is not None and type(raw) is not int and money.places(value) > places:
-            if kind == "int":
+            if whole:
                 if value != value.to_integral_value():
                     raise BadValue(msg("must be a whole number", "必须是整数"))
             else:
                 raise BadValue(_too_many_places(places, kind))
-        return checked(value, raw)
-
-    def checked(value, raw):
-        for check in bounds:
-            check(value)
-        if kind == "int":
-            return int(value)
         return value
 
     return parse
+
+
+def _out_of_bounds(value, gt, ge, lt, le) -> Text:
+    if gt is not None and not value > gt:
+        return msg("must be > {b}", "必须大于 {b}", b=gt)
+    if ge is not None and not value >= ge:
+        return msg("must be ≥ {b}", "不能小于 {b}", b=ge)
+    if lt is not None and not value < lt:
+        return msg("must be < {b}", "必须小于 {b}", b=lt)
+    return msg("must be ≤ {b}", "不能大于 {b}", b=le)
 
 
 def _not_number() -> Text:
@@ -178,27 +197,6 @@ def _too_many_places(places: int, kind: str) -> Text:
     if kind == "money":
         return msg("has more than 2 decimals (the fen)", "小数超过 2 位（分）")
     return msg("has more than {n} decimals", "小数超过 {n} 位", n=places)
-
-
-def _bounds(spec) -> list[Callable[[Decimal], None]]:
-    checks = []
-    for attr, op, en, zh in (
-        ("gt", lambda v, b: v > b, "must be > {b}", "必须大于 {b}"),
-        ("ge", lambda v, b: v >= b, "must be ≥ {b}", "不能小于 {b}"),
-        ("lt", lambda v, b: v < b, "must be < {b}", "必须小于 {b}"),
-        ("le", lambda v, b: v <= b, "must be ≤ {b}", "不能大于 {b}"),
-    ):
-        bound = getattr(spec, attr, None)
-        if bound is not None:
-            bound = Decimal(bound)
-            reason = msg(en, zh, b=bound)
-
-            def check(value, bound=bound, op=op, reason=reason):
-                if not op(value, bound):
-                    raise BadValue(reason)
-
-            checks.append(check)
-    return checks
 
 
 def parse_date(raw) -> date:
@@ -256,11 +254,11 @@ def _records(spec):
 
     def parse(raw):
         if type(raw) is str:
-            import json
+            from bizops.core.readers import exact_json  # as a JSON row is read: no exponents, no repeated keys
 
             try:
-                raw = json.loads(raw, parse_float=Decimal, parse_constant=_refuse_constant)
-            except ValueError:
+                raw = exact_json(raw)
+            except (ValueError, RecursionError):
                 raise BadValue(msg("must be a JSON list of objects", "必须是 JSON 对象列表")) from None
         if type(raw) is dict:
             raw = [raw]
@@ -280,6 +278,3 @@ def _records(spec):
 
     return parse
 
-
-def _refuse_constant(name: str):
-    raise ValueError(name)

@@ -22,8 +22,10 @@ import io
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import partial
 from typing import Any, BinaryIO
 
+from bizops.core.formats import OUTPUT_FORMATS, STREAMING_FORMATS  # noqa: F401 - re-exported
 from bizops.core.i18n import render
 from bizops.core.money import decimal_text, money_text, price_text
 from bizops.core.schema import Column
@@ -33,8 +35,7 @@ try:
     from orjson import OPT_APPEND_NEWLINE
     from orjson import dumps
 
-    def dumps_line(obj) -> bytes:
-        return dumps(obj, option=OPT_APPEND_NEWLINE)
+    dumps_line = partial(dumps, option=OPT_APPEND_NEWLINE)  # C all the way down
 except ImportError:  # pragma: no cover - orjson is a dependency; keep working without it
     import json
 
@@ -45,8 +46,6 @@ except ImportError:  # pragma: no cover - orjson is a dependency; keep working w
         return dumps(obj) + b"\n"
 
 
-OUTPUT_FORMATS = ("table", "markdown", "json", "jsonl", "csv", "tsv")
-STREAMING_FORMATS = ("jsonl", "csv", "tsv")
 
 #: Labels for enum values every company shares; a company's `labels` add to them.
 CORE_LABELS: dict[str, tuple[str, str]] = {
@@ -62,7 +61,10 @@ class BadOutput(ValueError):
 
 
 def _bad(column: Column, value: Any, why: str) -> BadOutput:
-    return BadOutput(f"column {column.name!r} ({column.kind}) got {type(value).__name__} {value!r}: {why}")
+    shown = repr(value)
+    if not shown.startswith(type(value).__name__ + "("):  # Decimal('-2.50') names its type already
+        shown = f"{type(value).__name__} {shown}"
+    return BadOutput(f"column {column.name!r} ({column.kind}) got {shown}: {why}")
 
 
 def _plain(value: Any) -> Any:
@@ -154,7 +156,22 @@ def _column_encoder(column: Column) -> Callable[[Any], Any]:
                 return _plain(value)
             except TypeError as exc:
                 raise _bad(column, value, str(exc)) from None
+    if column.ge is not None:
+        return _at_least(column, encode)
     return encode
+
+
+def _at_least(column: Column, encode: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`encode`, refusing a number below the column's declared `ge` (a negative price, say)."""
+    bound = Decimal(column.ge)
+
+    def bounded(value):
+        text = encode(value)
+        if value is not None and value < bound:
+            raise _bad(column, value, f"must be ≥ {bound}")
+        return text
+
+    return bounded
 
 
 _INLINE = {
@@ -180,7 +197,7 @@ _INLINE = {
         "        s = str(v) if v.__class__ is Decimal else ''\n"
         "        v = s if (s[-3:-2] == '.' or s[-5:-4] == '.' or s[-4:-3] == '.') and 'E' not in s else e{i}(v)\n"
     ),
-    "texts": "    if v:\n        v = e{i}(v)\n",
+    "texts": "    if v:\n        v = e{i}(v)\n    else:\n        v = []\n",
 }
 
 
@@ -195,27 +212,32 @@ class Encoder:
     def __init__(self, columns: Sequence[Column], explain: bool):
         self.columns = tuple(columns)
         self.explain = explain
-        namespace: dict[str, Any] = {"Decimal": Decimal}
+        namespace: dict[str, Any] = {"Decimal": Decimal, "_trace": _trace}
         body = ["def encode(r):", "    get = r.get"]
         keys = []
         for i, column in enumerate(self.columns):
             namespace[f"e{i}"] = _column_encoder(column)
             body.append(f"    v = get({column.name!r})")
-            body.append(_INLINE.get(column.kind, "    v = e{i}(v)\n").format(i=i).rstrip("\n"))
+            inline = _INLINE.get(column.kind) if column.ge is None else None  # a bound is checked in e{i}
+            body.append((inline or "    v = e{i}(v)\n").format(i=i).rstrip("\n"))
             body.append(f"    o{i} = v")
             keys.append(f"{column.name!r}: o{i}")
+        if explain:
+            keys.append("'trace': _trace(get('trace'))")
         body.append("    return {" + ", ".join(keys) + "}")
         exec("\n".join(body), namespace)  # noqa: S102 - our own template, names repr()-quoted
-        self._encode = namespace["encode"]
+        #: The generated function itself: the hot path calls it without this object in between.
+        self.encode = namespace["encode"]
 
     def __call__(self, result: dict) -> dict:
-        encoded = self._encode(result)
-        if self.explain:
-            try:
-                encoded["trace"] = _plain(result.get("trace") or [])
-            except TypeError as exc:
-                raise BadOutput(f"trace: {exc}") from None
-        return encoded
+        return self.encode(result)
+
+
+def _trace(trace) -> list:
+    try:
+        return _plain(trace or [])
+    except TypeError as exc:
+        raise BadOutput(f"trace: {exc}") from None
 
 
 # -- writers -----------------------------------------------------------------
@@ -240,8 +262,10 @@ class Writer:
 
 
 class JsonLinesWriter(Writer):
-    def write(self, encoded, original):
-        self.out.write(dumps_line(encoded))
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        write = self.out.write
+        self.write = lambda encoded, original: write(dumps_line(encoded))  # a call less per row
 
 
 class JsonWriter(Writer):
@@ -396,7 +420,10 @@ class TableWriter(Writer):
         from rich.console import Console
         from rich.table import Table
 
-        table = Table(*headers, show_lines=False, header_style="bold")
+        import os
+
+        # NO_COLOR (no-color.org): rich already drops colours; drop the bold headers too, no escapes at all.
+        table = Table(*headers, show_lines=False, header_style="" if os.environ.get("NO_COLOR") else "bold")
         for row in self.rows:
             table.add_row(*row)
         console = Console(file=io.TextIOWrapper(self.out, encoding="utf-8", write_through=True))

@@ -1,6 +1,4 @@
-"""Helpers for the ledger tests: the ledger under test (`Db`), the tally plugin, bizops child processes.
-
-"""
+"""Helpers for the ledger tests: the ledger under test (`Db`), the tally plugin, bizops child processes."""
 
 from __future__ import annotations
 
@@ -9,7 +7,6 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-
 
 from bizops.testing import isolated_env
 

@@ -54,7 +54,8 @@ def import_customers(ledger: Ledger, company: str, rows, source: str) -> dict:
                 counts["invalid"] += 1
                 errors.append(RowError(msg("{c} is empty", "{c} 为空", c=column), row))
                 continue
-            fields = {k: codec.plain(v) for k, v in raw.items() if k != column and k and v not in (None, "")}
+            fields = {k: codec.plain(v.strip() if isinstance(v, str) else v) for k, v in raw.items()
+                      if k != column and k and v not in (None, "") and not (isinstance(v, str) and not v.strip())}
             if ledger.add_customer(company, name, fields, source, when, user):
                 counts["added"] += 1
             else:

@@ -12,7 +12,8 @@ An aggregate command (score) runs in one transaction and stores one decision
 per output row. Entries written before an output row is returned belong to
 that row (a plugin sets a scorecard's history just before yielding it);
 entries written after the last row belong to the last one. Each decision's
-inputs are the events that share its key fields (`person`, …).
+inputs are the events that agree with it on the text fields both carry
+(`person`, …): an aggregate's numbers are sums, not keys.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ import getpass
 import socket
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
-from itertools import chain
 from typing import Any
 
 from bizops import __version__
@@ -69,7 +69,6 @@ class Recorder:
             "plugin_version": session.company.version, "bizops_version": __version__,
             "policy_fingerprint": policy.fingerprint, "reverses": None,
         }
-        self.recorded = 0
 
     def wrap(self, process: Callable[[Iterator], Iterable | None]) -> Callable[[Iterator], Iterable | None]:
         def recording(requests):
@@ -113,7 +112,6 @@ class Recorder:
             row, fields = request
             if len(outcomes) == 1 and type(outcomes[0]) is dict and self._store(row, fields, outcomes[0], entries):
                 ledger.commit()
-                self.recorded += 1
             else:  # an invalid row (or a plugin's wrong answer, reported by the stream) records nothing
                 ledger.rollback()
         except BaseException:
@@ -145,13 +143,12 @@ class Recorder:
             results = [pair for pair in produced if type(pair[0]) is dict]
             if results:
                 results[-1][1].extend(self.history.take())
-            keys = [f.name for f in self.spec.inputs]
+            keys = [f.name for f in self.spec.inputs if f.kind in ("text", "enum", "date")]
             stored = all(self._store(_rows_label(mine), {"events": [f for _, f in mine]}, outcome, entries)
                          for outcome, entries in results
                          for mine in [_events_of(outcome, events, keys)])
             if stored:
                 ledger.commit()
-                self.recorded += len(results)
             else:
                 ledger.rollback()
         except BaseException:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote
@@ -61,7 +62,7 @@ class SqliteBackend:
         backend = cls._connect(location, uri, uri=True, timeout=timeout, write=False)
         try:
             backend.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlite3.OperationalError as exc:
+        except sqlite3.Error as exc:
             if _code(exc) not in (_CANTOPEN, _READONLY):
                 raise backend.translate(exc) from None
             # A WAL ledger in a read-only place (a backup on a stick): no one can be writing it.
@@ -75,7 +76,7 @@ class SqliteBackend:
             conn = sqlite3.connect(target, uri=uri, timeout=timeout, isolation_level=None, check_same_thread=False)
             backend = cls(location, conn, timeout)
             if write:
-                conn.execute("PRAGMA journal_mode=WAL")
+                _patiently(lambda: conn.execute("PRAGMA journal_mode=WAL"), timeout)
                 conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
             return backend
@@ -88,7 +89,7 @@ class SqliteBackend:
 
     def begin_write(self, company: str | None) -> None:
         """Take the file's write lock (every company shares one file), waiting up to the busy timeout."""
-        self.conn.execute("BEGIN IMMEDIATE")
+        _patiently(lambda: self.conn.execute("BEGIN IMMEDIATE"), self.timeout)
 
     def commit(self) -> None:
         self.conn.execute("COMMIT")
@@ -113,7 +114,7 @@ class SqliteBackend:
         return total
 
     def lock_for_migration(self) -> None:
-        self.conn.execute("BEGIN IMMEDIATE")
+        _patiently(lambda: self.conn.execute("BEGIN IMMEDIATE"), self.timeout)
 
     def translate(self, exc: BaseException) -> BizopsError:
         return _translate(exc, self.location, self.timeout)
@@ -127,13 +128,37 @@ class SqliteBackend:
 
     def backup(self, dest: Path) -> None:
         """Copy the ledger with SQLite's online backup (writers may go on meanwhile)."""
-        target = sqlite3.connect(str(dest))
+        try:
+            target = sqlite3.connect(str(dest))
+        except sqlite3.Error as exc:
+            raise LedgerError(msg("cannot write the backup {d}: {e}", "无法写入备份 {d}：{e}", d=dest, e=exc)) from None
         try:
             self.conn.backup(target)
             # One self-contained file: no -wal beside it to forget.
             target.execute("PRAGMA journal_mode=DELETE")
+        except sqlite3.Error as exc:
+            if _code(exc) in (_BUSY, _LOCKED) or exc.__class__ is not sqlite3.OperationalError:
+                raise
+            raise LedgerError(msg("cannot write the backup {d}: {e}", "无法写入备份 {d}：{e}", d=dest, e=exc)) from None
         finally:
             target.close()
+
+
+def _patiently(call, timeout: float):
+    """`call()`, retried while SQLite answers busy without waiting.
+
+    Two processes creating a ledger at once both hold a shared lock while
+    switching it to WAL; SQLite then fails one of them at once rather than
+    let them deadlock, so the busy timeout alone does not help.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return call()
+        except sqlite3.OperationalError as exc:
+            if _code(exc) not in (_BUSY, _LOCKED) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _check_writable(path: Path, where: str) -> None:

@@ -68,13 +68,27 @@ class Ledger:
                 ledger.version = ledger._version()
                 if ledger.version is None and not write:
                     return ledger  # an empty database: no history yet
-                if ledger.version is None or ledger.version < SCHEMA_VERSION:
-                    ledger._migrate()
                 ledger._refuse_newer()
+                if ledger.version is None or ledger.version < SCHEMA_VERSION:
+                    if not write and backend.dialect == "sqlite":
+                        backend.close()  # the reading connection cannot migrate: upgrade, then read
+                        cls._upgrade(location, timeout)
+                        return cls.open(location, write=False, timeout=timeout)
+                    ledger._migrate()
         except BaseException:
             backend.close()
             raise
         return ledger
+
+    @classmethod
+    def _upgrade(cls, location: Location, timeout: float) -> None:
+        try:
+            cls.open(location, write=True, timeout=timeout).close()
+        except LedgerError as exc:
+            raise LedgerError(msg(
+                "ledger {p} has an older schema and must be upgraded once by a bizops that may write it: {e}",
+                "账本 {p} 的结构较旧，需要由有写权限的 bizops 升级一次：{e}", p=location.shown, e=exc.message),
+                exit_code=exc.exit_code) from None
 
     @property
     def exists(self) -> bool:

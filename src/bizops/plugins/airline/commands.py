@@ -5,10 +5,7 @@ The checklist reads no rows: it is written with the core's `emit`, and
 `triage --checklist` hands over to it before any input is opened.
 """
 
-from __future__ import annotations
-
 import sys
-from dataclasses import replace
 from typing import Annotated, Optional
 
 import typer
@@ -51,7 +48,7 @@ def checklist_from_triage(options, request: RowsRequest) -> int:
 
 def show_checklist(options, at: str | None, now: str | None, unread: str | None = None) -> int:
     if not options.company:
-        options = replace(options, company=NAME)
+        options = options._replace(company=NAME)
 
     def body(session) -> int:
         spec = session.command_spec("flights checklist")

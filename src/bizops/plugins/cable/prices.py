@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 from bizops.core.errors import ConfigError
 from bizops.core.i18n import msg
@@ -19,8 +19,7 @@ from bizops.core.values import BadValue, parse_bool
 from bizops.core.money import NotANumber, places, to_decimal
 
 
-@dataclass(frozen=True)
-class ListedProduct:
+class ListedProduct(NamedTuple):
     sku: str
     guide_price: Decimal
     standard: bool = True

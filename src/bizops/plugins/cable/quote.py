@@ -61,6 +61,7 @@ class Quoter:
         # A stream repeats a handful of discounts: derive their columns once each.
         self._cuts: dict[Decimal, Decimal] = {}
         self._max_discounts: dict[Decimal, Decimal] = {}
+        self._kept: dict[tuple[Decimal, Decimal], Decimal] = {}
 
     def quote(self, request: dict) -> dict:
         """One quote: every rule of the spec, in the order the spec lists them."""
@@ -86,7 +87,13 @@ class Quoter:
         max_discount = self._max_discounts.get(no_vat)
         if max_discount is None:
             max_discount = self.max_discount(no_vat)
-        base = guide * (HUNDRED - no_vat - discount) / HUNDRED
+        # base = guide × kept / 100, with kept = 100 − both discounts. Compared with
+        # the floor (guide × floor_pct / 100) it is below exactly when kept < floor_pct
+        # (for a guide price above zero), so the row needs no base unless shown.
+        kept = self._kept.get((no_vat, discount))
+        if kept is None:
+            kept = self.kept(no_vat, discount)
+        scaled = guide * kept  # base × 100, exact
         floor = guide * self.floor_share
         custom = request["custom"]
         if explain and discount:
@@ -110,13 +117,15 @@ class Quoter:
             "lead_time": self.lead_custom if custom else self.lead_standard,
             "warnings": warnings,
         }
-        if base < floor:
-            self.refuse(result, base, floor, max_discount, trace)
+        if kept < self.floor_pct and guide:
+            self.refuse(result, scaled / HUNDRED, floor, max_discount, trace)
         else:
-            unit = (base * HUNDRED / (HUNDRED - fee) if fee else base).quantize(CENT, ROUND_HALF_UP)
+            # unit = base / (1 − fee/100) = guide × kept / (100 − fee), half-up to the fen
+            unit = (scaled / (HUNDRED - fee)).quantize(CENT, ROUND_HALF_UP)
             result["unit_price"] = unit
             result["total"] = (unit * qty).quantize(CENT, ROUND_HALF_UP)
             if explain:
+                base = scaled / HUNDRED
                 trace.append(FLOOR.applied(msg("base {b} is not below the floor {f}", "基价 {b} 不低于最低价 {f}",
                                                b=shown(base), f=shown(floor))))
                 if fee:
@@ -189,6 +198,13 @@ class Quoter:
         if len(self._cuts) < 1024:
             self._cuts[discount] = cut
         return cut
+
+    def kept(self, no_vat: Decimal, discount: Decimal) -> Decimal:
+        """cable.price.no_vat and .special: the share of the guide price kept, 100 − both discounts."""
+        kept = HUNDRED - no_vat - discount
+        if len(self._kept) < 1024:
+            self._kept[no_vat, discount] = kept
+        return kept
 
     def max_discount(self, no_vat: Decimal) -> Decimal:
         """cable.price.floor: the special discount the no-VAT discount leaves before the floor (10 − no-VAT)."""

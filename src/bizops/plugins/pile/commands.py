@@ -1,7 +1,5 @@
 """`bizops pile plan`: the plugin's own command, built on the core's row command."""
 
-from __future__ import annotations
-
 import typer
 
 from bizops.api import rows_command

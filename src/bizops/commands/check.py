@@ -1,0 +1,232 @@
+"""`bizops check CASES_FILE…`: run a company's rule cases and say which hold.
+
+Each case runs as its command would (see `bizops.core.cases`): a core command
+or a plugin's `rows_command` through `execute`; any other plugin command (one
+that reads no rows, such as `flights checklist`) through its own CLI command,
+with the case's policy in a temporary config and a temporary, empty ledger.
+One output row per case: `ok`, or `fail` with each mismatch and the rule trace.
+Exit 0 when every case holds, 1 when one does not, 65 for a malformed cases
+file, 78 for a case's policy the company refuses.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from bizops.commands import runtime
+from bizops.commands.options import common_options
+from bizops.core import cases
+from bizops.core.command import emit
+from bizops.core.errors import BizopsError, Exit, Unavailable, UsageError
+from bizops.core.i18n import Text, msg, render
+from bizops.core.policy import ConfigFile, build_policy
+from bizops.core.schema import Column
+from bizops.core.session import CORE_COMMANDS
+
+COLUMNS = (
+    Column("company", "text", zh="公司", en="company"),
+    Column("case", "text", zh="用例", en="case"),
+    Column("command", "text", zh="命令", en="command"),
+    Column("status", "enum", zh="结果", en="status"),
+    Column("mismatches", "texts", zh="不符之处", en="mismatches"),
+    Column("trace", "texts", zh="依据", en="rule trace"),
+)
+LABELS = {"ok": ("通过", "ok"), "fail": ("不通过", "FAIL")}
+
+FilesArg = Annotated[list[Path], typer.Argument(
+    help="Cases files: TOML ([[case]] tables) or JSON Lines (one case a line).", show_default=False)]
+CaseOpt = Annotated[Optional[str], typer.Option(
+    "--case", "-k", help="Only the cases whose name contains this text.", show_default=False)]
+DefaultsOpt = Annotated[bool, typer.Option(
+    "--defaults", help="Ignore the config file: each case runs on the plugin's defaults and its own policy.")]
+
+#: Common options of a plugin command set by `check` itself, never by a case's `options`.
+_COMMON = {"company", "config", "format", "lang", "db", "explain", "debug", "bizops_typer_ctx"}
+
+
+def check(options, files: FilesArg, case: CaseOpt = None, defaults: DefaultsOpt = False) -> int:
+    """Run rule cases (input → expected output) against a company's plugin; report each mismatch."""
+
+    def body(session) -> int:
+        planned = plan(session, options, files, case, defaults)
+        rows, code = [], Exit.OK
+        with tempfile.TemporaryDirectory(prefix="bizops-check-") as tmp:
+            for number, (company, item, runner) in enumerate(planned, 1):
+                workdir = Path(tmp) / str(number)
+                workdir.mkdir()
+                outcome, problems = run_case(item, lambda lang: runner(lang, workdir))
+                failed = bool(problems)
+                if failed:
+                    code = max(code, Exit.REFUSED)
+                    if outcome.failure is not None:
+                        code = max(code, outcome.failure.exit_code)
+                rows.append(dict(
+                    company=company, case=item.name, command=item.command, status="fail" if failed else "ok",
+                    mismatches=problems, trace=cases.trace_of(outcome) if failed or session.explain else [],
+                ))
+        emit(session, COLUMNS, rows, LABELS)
+        bad = sum(row["status"] == "fail" for row in rows)
+        summary = msg("{n} case{s}: {ok} ok, {bad} failed", "{n} 个用例：{ok} 个通过，{bad} 个不通过",
+                      n=len(rows), s="" if len(rows) == 1 else "s", ok=len(rows) - bad, bad=bad)
+        sys.stderr.write(f"check: {render(summary, session.lang)}\n")
+        return code
+
+    return runtime.guarded(options, body)
+
+
+def run_case(item: cases.Case, run: Callable[[str], cases.Outcome]) -> tuple[cases.Outcome, list[Text]]:
+    """Run a case and judge it; an expected error may be written in English or Chinese."""
+    outcome = run("en")
+    problems = cases.judge(item, outcome)
+    if problems and item.expect_error and not any(item.expect_error in e for e in outcome.errors):
+        other = run("zh")
+        if any(item.expect_error in e for e in other.errors):
+            outcome, problems = other, cases.judge(item, other)
+    return outcome, problems
+
+
+def plan(session, options, files: list[Path], pattern: str | None, defaults: bool) -> list[tuple]:
+    """Every selected case with its company and how it runs; all checked before any runs."""
+    planned = []
+    for path in files:
+        loaded = cases.load(path)
+        if options.company and loaded.company and options.company != loaded.company:
+            raise UsageError(msg("{f} holds cases of {c}, not of --company {o}", "{f} 是 {c} 的用例，不是 --company {o} 的",
+                                 f=loaded.path, c=loaded.company, o=options.company))
+        company = session.host.company(loaded.company or session.company_name)
+        base = ConfigFile(None, {}) if defaults else session.config
+        build_policy(company, base)  # the config file's own errors name the config file
+        for item in loaded.cases:
+            if pattern is not None and pattern not in item.name:
+                continue
+            cases.check_inputs(loaded, item, company)
+            config = cases.case_config(base, company.name, item, f"{loaded.path}: {item.where} ({item.name!r}) policy")
+            policy = cases.case_policy(company, config)
+            planned.append((company.name, item, runner_for(session, loaded, item, company, config, policy)))
+    if pattern is not None and not planned:
+        raise UsageError(msg("no case name contains {p!r}", "没有名称包含 {p!r} 的用例", p=pattern))
+    return planned
+
+
+def runner_for(session, loaded: cases.CasesFile, item: cases.Case, company, config, policy):
+    """`run(lang, workdir) -> Outcome` for the case's command, its options checked now."""
+    if item.command in CORE_COMMANDS:
+        known: dict[str, Any] = {}
+        rows, command = None, None
+    else:
+        command = plugin_command(item.command)
+        if command is None:
+            raise Unavailable(msg("{c} declares {m} but no plugin adds the command (bizops_register_commands)",
+                                  "{c} 声明了 {m}，但没有插件添加该命令（bizops_register_commands）",
+                                  c=company.name, m=item.command))
+        rows = getattr(command.callback, "bizops_rows", None)
+        known = rows.options if rows else {p.name: p.default for p in command.params
+                                            if p.name not in _COMMON and p.param_type_name == "option"
+                                            and p.name != "now"}
+    unknown = [name for name in item.options if name not in known]
+    if unknown:
+        raise loaded.problem(item, msg("{m} has no option {o!r}; its options: {a}", "{m} 没有选项 {o!r}；可用选项：{a}",
+                                       m=item.command, o=unknown[0], a=", ".join(known) or "-"))
+    instead = rows is not None and any(item.options.get(name) for name in rows.instead)
+    if command is None or (rows is not None and not instead):
+        process, plugin = (rows.process, rows.plugin) if rows else (None, None)
+
+        def run_rows(lang: str, workdir: Path) -> cases.Outcome:
+            case_session = cases.CaseSession(session, company.name, config, policy, lang)
+            return cases.run_rows(case_session, item, process, plugin, known, workdir)
+
+        return run_rows
+    args = _arguments(loaded, item, command, instead)
+
+    def run_cli(lang: str, workdir: Path) -> cases.Outcome:
+        return run_command(command, item, company.name, config, args, lang, workdir)
+
+    return run_cli
+
+
+def plugin_command(name: str):
+    """The CLI command a plugin added under `name` (`pile plan`), or None."""
+    from bizops.cli import app
+
+    command = typer.main.get_group(app)
+    for word in name.split():
+        get = getattr(command, "get_command", None)
+        command = get(None, word) if get else None
+    return command
+
+
+def _arguments(loaded: cases.CasesFile, item: cases.Case, command, instead: bool) -> list[str]:
+    """The case's options and clock as the command's flags."""
+    params = {p.name: p for p in command.params}
+    args: list[str] = []
+    if item.now is not None:
+        if "now" not in params:
+            raise loaded.problem(item, msg("{m} has no clock to set (now)", "{m} 没有可设置的时钟（now）", m=item.command))
+        args += ["--now", item.now]
+    if item.inputs is not None and "input" not in params:
+        raise loaded.problem(item, msg("{m} reads no input", "{m} 不读取输入", m=item.command))
+    for name, value in item.options.items():
+        param = params.get(name) or params.get("option__" + name)
+        values = value if isinstance(value, list) else [value]
+        for one in values:
+            if getattr(param, "is_flag", False):
+                if one is True:
+                    args.append(param.opts[0])
+                elif param.secondary_opts:
+                    args.append(param.secondary_opts[0])
+            else:
+                args += [param.opts[0], str(one)]
+    return args
+
+
+def run_command(command, item: cases.Case, company: str, config: ConfigFile, args: list[str], lang: str,
+                workdir: Path) -> cases.Outcome:
+    """Run a plugin's own command as the CLI would, reading its JSON and its messages."""
+    import tomli_w
+
+    config_path = workdir / "bizops.toml"
+    table = config.table(company)
+    config_path.write_text(tomli_w.dumps({"company": {"name": company, company: table}}), encoding="utf-8")
+    argv = ["--company", company, "--format", "json", "--lang", lang, "--explain", "--config", str(config_path),
+            "--db", str(workdir / "ledger.db"), *args]
+    if item.inputs is not None:
+        import json
+
+        path = workdir / "case.jsonl"
+        path.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in item.inputs), encoding="utf-8")
+        argv.append(str(path))
+    out = io.BytesIO()
+    saved = sys.stdout
+    sys.stdout = io.TextIOWrapper(out, encoding="utf-8", write_through=True)
+    try:
+        with contextlib.redirect_stderr(io.StringIO()) as err:
+            try:
+                code = command.main(args=argv, prog_name=f"bizops {item.command}", standalone_mode=False)
+            except Exception as exc:  # noqa: BLE001 - typer's usage errors: the case's options are wrong
+                message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+                err.write(f"bizops: {message}\n")
+                code = getattr(exc, "exit_code", Exit.USAGE)
+    finally:
+        sys.stdout.flush()
+        sys.stdout.detach()
+        sys.stdout = saved
+    code = code if isinstance(code, int) else 0
+    failure = None
+    if code not in (Exit.OK, Exit.REFUSED, Exit.DATA):
+        said = [line[len("bizops: "):] for line in err.getvalue().splitlines() if line.startswith("bizops: ")]
+        failure = BizopsError(said[0] if said else f"exit {code}", code)
+    return cases.outcome_of(out.getvalue(), err.getvalue(), code, failure, [], lang)
+
+
+def app(name: str = "check", early_options=None) -> typer.Typer:
+    typer_app = typer.Typer(add_completion=False, rich_markup_mode=None)
+    typer_app.command("check")(common_options(check))
+    return typer_app

@@ -1,0 +1,78 @@
+"""A misbehaving company for the reliability tests: `ROGUE` (an environment variable) picks the fault.
+
+    raise       the quote hook raises ValueError on the row with qty 3
+    float       returns a float total
+    negative    returns a negative unit price (the column is declared ge=0)
+    print       prints to stdout from the hook, every row
+    exit        calls sys.exit(3) in the hook
+    unrounded   returns money with three decimals
+    short       returns fewer results than requests
+    everywhere  the quote hook raises for every company, not only its own
+    not-dict    returns a string instead of a result
+    import-print / import-exit / company-raise   misbehave while loading
+
+Otherwise it prices `qty × unit_price` exactly, and refuses qty 13.
+"""
+
+import os
+import sys
+from decimal import Decimal
+
+from bizops.api import Column, CommandSpec, Company, Field, hookimpl, map_rows, msg, round_fen
+
+FAULT = os.environ.get("ROGUE", "")
+if FAULT == "import-print":
+    print("rogue: hello from import")
+if FAULT == "import-exit":
+    sys.exit(4)
+
+QUOTE = CommandSpec(
+    inputs=(Field("qty", "int", required=True, gt=0), Field("unit_price", "money", default=Decimal("2.50"))),
+    outputs=(
+        Column("qty", "int", "数量", "qty"),
+        Column("unit_price", "money", "单价", "unit price", ge=0),
+        Column("total", "money", "金额", "total", ge=0),
+        Column("status", "enum", "结果", "status"),
+        Column("reason", "text", "原因", "reason"),
+    ),
+)
+
+
+@hookimpl
+def bizops_company():
+    if FAULT == "company-raise":
+        raise RuntimeError("no company today")
+    return Company("rogue", "捣乱公司", "Rogue Co", "6.6.6", commands={"quote": QUOTE})
+
+
+def _quote(fields):
+    qty, price = fields["qty"], fields["unit_price"]
+    if FAULT == "raise" and qty == 3:
+        raise ValueError("qty 3 is unlucky")
+    if FAULT == "exit":
+        sys.exit(3)
+    if FAULT == "print":
+        print(f"rogue: pricing {qty}")
+    total = round_fen(price * qty)
+    if FAULT == "float":
+        total = float(total)
+    if FAULT == "negative":
+        price = -price
+    if FAULT == "unrounded":
+        total = price * qty / 3
+    refused = qty == 13
+    return {"qty": qty, "unit_price": price, "total": total, "status": "refused" if refused else "ok",
+            "reason": msg("13 is refused", "13 不报价") if refused else None}
+
+
+@hookimpl
+def bizops_price(company, requests, policy, context):
+    if FAULT == "everywhere":
+        raise RuntimeError("rogue breaks every quote")
+    if company != "rogue":
+        return None
+    if FAULT == "not-dict":
+        return ("priced" for _ in requests)
+    if FAULT == "short":
+        return (_quote(fields) for _, fields in list(requests)[:-1])
+    return map_rows(requests, _quote)
