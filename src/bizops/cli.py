@@ -197,13 +197,21 @@ def main(argv: list[str] | None = None) -> None:
     from bizops.core.signals import exit_on_sigterm
 
     exit_on_sigterm()
-    command = typer.main.get_group(app)
     try:
+        command = typer.main.get_group(app)
         code = command.main(args=argv, prog_name="bizops", standalone_mode=False)
+    except BrokenPipeError:  # `bizops --help | head -1`: the reader has what it wanted
+        runtime.silence(sys.stdout)
+        code = 0
+    except SystemExit as exc:
+        if type(sys.stdout).__name__ != "PacifyFlushWrapper":
+            raise
+        code = 0  # typer's own answer to a broken pipe is exit 1; the contract's is 0
     except Exception as exc:  # noqa: BLE001
         code = _usage_error(exc)
-    except KeyboardInterrupt:
-        code = 130
+    except KeyboardInterrupt as exc:  # while the command is being built: no traceback either
+        code = runtime.report(exc, _early.lang or "en", bool(_early.debug))
+    runtime.flush_quietly()
     sys.exit(code if isinstance(code, int) else 0)
 
 
@@ -211,6 +219,9 @@ def _usage_error(exc: Exception) -> int:
     """Parsing errors from typer: its message and exit 2; anything else is a bizops failure."""
     show = getattr(exc, "show", None)
     if callable(show) and type(exc).__module__.startswith("typer"):
-        show()
+        try:
+            show()
+        except BrokenPipeError:  # `bizops … 2>&1 | head -1` left before the whole message
+            runtime.silence(sys.stderr)
         return getattr(exc, "exit_code", 2)
     return runtime.report(exc, _early.lang or "en", bool(_early.debug))

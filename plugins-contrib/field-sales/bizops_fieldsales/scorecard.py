@@ -143,8 +143,9 @@ def day_type(day: Day, policy) -> tuple[str, object]:
     outweighs 40 of 80 calls (50 %); a tie is a visiting day, the seed's first case.
     """
     if day.planned is not None:
-        return day.planned, msg("planned as a {k} day", "计划为{z}", k="visiting" if day.planned == "visit" else "phone",
-                                z="拜访日" if day.planned == "visit" else "电话日")
+        visiting = day.planned == "visit"
+        return day.planned, msg("planned as a {k} day", "计划为{z}", k="visiting" if visiting else "phone",
+                                z="拜访日" if visiting else "电话日")
     visit_share = day.visits * policy.phone_min_calls
     phone_share = day.calls * policy.visit_min_visits
     kind = "visit" if visit_share >= phone_share else "phone"

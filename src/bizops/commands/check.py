@@ -1,23 +1,21 @@
 """`bizops check CASES_FILE…`: run a company's rule cases and say which hold.
 
-Each case runs as its command would (see `bizops.core.cases`): a core command
-or a plugin's `rows_command` through `execute`; any other plugin command (one
-that reads no rows, such as `flights checklist`) through its own CLI command,
-with the case's policy in a temporary config and a temporary, empty ledger.
+Each case runs as its command would (see `bizops.core.cases`): a core command,
+or a plugin command built with `rows_command`, through `execute`, with the
+case's policy and no ledger history.
 One output row per case: `ok`, or `fail` with each mismatch and the rule trace.
-Exit 0 when every case holds, 1 when one does not, 65 for a malformed cases
+Exit 0 when every case holds, 1 when one does not (or the code of a failure
+the case did not expect, 70 when the plugin crashed), 65 for a malformed cases
 file, 78 for a case's policy the company refuses.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
 import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Optional
 
 import typer
 
@@ -25,7 +23,7 @@ from bizops.commands import runtime
 from bizops.commands.options import common_options
 from bizops.core import cases
 from bizops.core.command import emit
-from bizops.core.errors import BizopsError, Exit, Unavailable, UsageError
+from bizops.core.errors import Exit, Unavailable, UsageError
 from bizops.core.i18n import Text, msg, render
 from bizops.core.policy import ConfigFile, build_policy
 from bizops.core.schema import Column
@@ -42,7 +40,8 @@ COLUMNS = (
 LABELS = {"ok": ("通过", "ok"), "fail": ("不通过", "FAIL")}
 
 FilesArg = Annotated[list[Path], typer.Argument(
-    help="Cases files: TOML ([[case]] tables) or JSON Lines (one case a line).", show_default=False)]
+    metavar="CASES_FILE...", help="Cases files: TOML ([[case]] tables) or JSON Lines (one case a line).",
+    show_default=False)]
 CaseOpt = Annotated[Optional[str], typer.Option(
     "--case", "-k", help="Only the cases whose name contains this text.", show_default=False)]
 DefaultsOpt = Annotated[bool, typer.Option(
@@ -62,7 +61,7 @@ def check(options, files: FilesArg, case: CaseOpt = None, defaults: DefaultsOpt 
             for number, (company, item, runner) in enumerate(planned, 1):
                 workdir = Path(tmp) / str(number)
                 workdir.mkdir()
-                outcome, problems = run_case(item, lambda lang: runner(lang, workdir))
+                outcome, problems = run_case(item, lambda lang, run=runner, where=workdir: run(lang, where))
                 failed = bool(problems)
                 if failed:
                     code = max(code, Exit.REFUSED)
@@ -99,7 +98,8 @@ def plan(session, options, files: list[Path], pattern: str | None, defaults: boo
     for path in files:
         loaded = cases.load(path)
         if options.company and loaded.company and options.company != loaded.company:
-            raise UsageError(msg("{f} holds cases of {c}, not of --company {o}", "{f} 是 {c} 的用例，不是 --company {o} 的",
+            raise UsageError(msg("{f} holds cases of {c}, not of --company {o}",
+                                 "{f} 是 {c} 的用例，不是 --company {o} 的",
                                  f=loaded.path, c=loaded.company, o=options.company))
         company = session.host.company(loaded.company or session.company_name)
         base = ConfigFile(None, {}) if defaults else session.config
@@ -118,112 +118,42 @@ def plan(session, options, files: list[Path], pattern: str | None, defaults: boo
 
 def runner_for(session, loaded: cases.CasesFile, item: cases.Case, company, config, policy):
     """`run(lang, workdir) -> Outcome` for the case's command, its options checked now."""
-    if item.command in CORE_COMMANDS:
-        known: dict[str, Any] = {}
-        rows, command = None, None
-    else:
-        command = plugin_command(item.command)
-        if command is None:
-            raise Unavailable(msg("{c} declares {m} but no plugin adds the command (bizops_register_commands)",
-                                  "{c} 声明了 {m}，但没有插件添加该命令（bizops_register_commands）",
+    command, process, plugin, known = item.command, None, None, {}
+    if item.command not in CORE_COMMANDS:
+        rows = plugin_rows(item.command)
+        if rows is None:
+            raise Unavailable(msg("{c} declares {m} but no plugin adds it as a row command (bizops.api.rows_command)",
+                                  "{c} 声明了 {m}，但没有插件以行命令（bizops.api.rows_command）添加它",
                                   c=company.name, m=item.command))
-        rows = getattr(command.callback, "bizops_rows", None)
-        known = rows.options if rows else {p.name: p.default for p in command.params
-                                            if p.name not in _COMMON and p.param_type_name == "option"
-                                            and p.name != "now"}
+        process, plugin, known = rows.process, rows.plugin, rows.options
+        for flag, (other, other_process) in rows.switch.items():
+            if item.options.get(flag):
+                command, process = other, other_process
+                if item.inputs is not None:
+                    raise loaded.problem(item, msg("{m} with {o} reads no input", "{m} 加 {o} 时不读取输入",
+                                                   m=item.command, o=flag))
+                break
     unknown = [name for name in item.options if name not in known]
     if unknown:
         raise loaded.problem(item, msg("{m} has no option {o!r}; its options: {a}", "{m} 没有选项 {o!r}；可用选项：{a}",
                                        m=item.command, o=unknown[0], a=", ".join(known) or "-"))
-    instead = rows is not None and any(item.options.get(name) for name in rows.instead)
-    if command is None or (rows is not None and not instead):
-        process, plugin = (rows.process, rows.plugin) if rows else (None, None)
 
-        def run_rows(lang: str, workdir: Path) -> cases.Outcome:
-            case_session = cases.CaseSession(session, company.name, config, policy, lang)
-            return cases.run_rows(case_session, item, process, plugin, known, workdir)
+    def run_rows(lang: str, workdir: Path) -> cases.Outcome:
+        case_session = cases.CaseSession(session, company.name, config, policy, lang)
+        return cases.run_rows(case_session, item, process, plugin, known, workdir, command)
 
-        return run_rows
-    args = _arguments(loaded, item, command, instead)
-
-    def run_cli(lang: str, workdir: Path) -> cases.Outcome:
-        return run_command(command, item, company.name, config, args, lang, workdir)
-
-    return run_cli
+    return run_rows
 
 
-def plugin_command(name: str):
-    """The CLI command a plugin added under `name` (`pile plan`), or None."""
+def plugin_rows(name: str):
+    """The `RowsCommand` of the command a plugin added under `name` (`pile plan`), or None."""
     from bizops.cli import app
 
     command = typer.main.get_group(app)
     for word in name.split():
         get = getattr(command, "get_command", None)
         command = get(None, word) if get else None
-    return command
-
-
-def _arguments(loaded: cases.CasesFile, item: cases.Case, command, instead: bool) -> list[str]:
-    """The case's options and clock as the command's flags."""
-    params = {p.name: p for p in command.params}
-    args: list[str] = []
-    if item.now is not None:
-        if "now" not in params:
-            raise loaded.problem(item, msg("{m} has no clock to set (now)", "{m} 没有可设置的时钟（now）", m=item.command))
-        args += ["--now", item.now]
-    if item.inputs is not None and "input" not in params:
-        raise loaded.problem(item, msg("{m} reads no input", "{m} 不读取输入", m=item.command))
-    for name, value in item.options.items():
-        param = params.get(name) or params.get("option__" + name)
-        values = value if isinstance(value, list) else [value]
-        for one in values:
-            if getattr(param, "is_flag", False):
-                if one is True:
-                    args.append(param.opts[0])
-                elif param.secondary_opts:
-                    args.append(param.secondary_opts[0])
-            else:
-                args += [param.opts[0], str(one)]
-    return args
-
-
-def run_command(command, item: cases.Case, company: str, config: ConfigFile, args: list[str], lang: str,
-                workdir: Path) -> cases.Outcome:
-    """Run a plugin's own command as the CLI would, reading its JSON and its messages."""
-    import tomli_w
-
-    config_path = workdir / "bizops.toml"
-    table = config.table(company)
-    config_path.write_text(tomli_w.dumps({"company": {"name": company, company: table}}), encoding="utf-8")
-    argv = ["--company", company, "--format", "json", "--lang", lang, "--explain", "--config", str(config_path),
-            "--db", str(workdir / "ledger.db"), *args]
-    if item.inputs is not None:
-        import json
-
-        path = workdir / "case.jsonl"
-        path.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in item.inputs), encoding="utf-8")
-        argv.append(str(path))
-    out = io.BytesIO()
-    saved = sys.stdout
-    sys.stdout = io.TextIOWrapper(out, encoding="utf-8", write_through=True)
-    try:
-        with contextlib.redirect_stderr(io.StringIO()) as err:
-            try:
-                code = command.main(args=argv, prog_name=f"bizops {item.command}", standalone_mode=False)
-            except Exception as exc:  # noqa: BLE001 - typer's usage errors: the case's options are wrong
-                message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
-                err.write(f"bizops: {message}\n")
-                code = getattr(exc, "exit_code", Exit.USAGE)
-    finally:
-        sys.stdout.flush()
-        sys.stdout.detach()
-        sys.stdout = saved
-    code = code if isinstance(code, int) else 0
-    failure = None
-    if code not in (Exit.OK, Exit.REFUSED, Exit.DATA):
-        said = [line[len("bizops: "):] for line in err.getvalue().splitlines() if line.startswith("bizops: ")]
-        failure = BizopsError(said[0] if said else f"exit {code}", code)
-    return cases.outcome_of(out.getvalue(), err.getvalue(), code, failure, [], lang)
+    return getattr(getattr(command, "callback", None), "bizops_rows", None)
 
 
 def app(name: str = "check", early_options=None) -> typer.Typer:

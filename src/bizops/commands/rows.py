@@ -18,7 +18,6 @@ from bizops.commands import runtime
 from bizops.commands.options import (
     EncodingOpt, InputArg, InputFormatOpt, JobsOpt, NowOpt, RecordOpt, common_options,
 )
-from bizops.core.command import RowsRequest, execute
 from bizops.core.schema import CommandSpec, Field
 
 _KW = inspect.Parameter.KEYWORD_ONLY
@@ -50,7 +49,7 @@ class RowsCommand(NamedTuple):
     plugin: str | None
     company: str | None
     options: dict[str, Any]  # the command's own options and their defaults
-    instead: tuple[str, ...]
+    switch: dict[str, tuple[str, Callable]]  # option -> (the command it turns this into, its process)
 
 
 def rows_command(
@@ -62,7 +61,7 @@ def rows_command(
     company: str | None = None,
     options: dict[str, Any] | None = None,
     help: str | None = None,
-    instead: dict[str, Callable[[Any, RowsRequest], int]] | None = None,
+    switch: dict[str, tuple[str, Callable]] | None = None,
 ) -> Callable[..., int]:
     """A typer command function for a row command.
 
@@ -71,9 +70,9 @@ def rows_command(
     for a core command it is None and the company's hook answers. `company`
     fixes the company of a plugin command (`--company` may still name it).
     `options` are the command's own typer options, `{name: Annotated[...]}`;
-    their values reach the plugin as `context.options[name]`. `instead` maps
-    an own option to a function `(options, request) -> exit code` that runs in
-    place of the rows when that option is set (`flights triage --checklist`).
+    their values reach the plugin as `context.options[name]`. `switch` maps an
+    own flag to another command it turns this one into, `(command, process)`,
+    which reads no input (`flights triage --checklist` is `flights checklist`).
     """
     fields = spec.inputs if spec else ()
     own = dict(options or {})
@@ -94,15 +93,20 @@ def rows_command(
         extra = {name[len(_OPTION_PREFIX):]: v for name, v in values.items() if name.startswith(_OPTION_PREFIX)}
         if company and not options.company:
             options = options._replace(company=company)
+        from bizops.core.command import RowsRequest, execute  # the run's machinery: not to build --help
+
         request = RowsRequest(
             command=command, input=values["input"], flags=flags, input_format=values["input_format"],
             encoding=values["encoding"], jobs=values["jobs"], now=values["now"], record=values["record"],
             options=extra,
         )
-        for name, other in (instead or {}).items():
+        answer = process
+        for name, (other, other_process) in (switch or {}).items():
             if extra.get(name):
-                return other(options, request)
-        return runtime.guarded(options, lambda session: execute(session, request, process, plugin))
+                request = request._replace(command=other, input=None, flags={}, switched_from=(name, request.input))
+                answer = other_process
+                break
+        return runtime.guarded(options, lambda session: execute(session, request, answer, plugin))
 
     run_command.__signature__ = inspect.Signature(
         [inspect.Parameter("options", inspect.Parameter.POSITIONAL_OR_KEYWORD)] + params
@@ -110,7 +114,7 @@ def rows_command(
     run_command.__name__ = command.replace(" ", "_").replace("-", "_")
     run_command.__doc__ = help or (spec.help if spec else None)
     run_command.bizops_rows = RowsCommand(command, spec, process, plugin, company,
-                                          {n: _default_of(a) for n, a in own.items()}, tuple(instead or ()))
+                                          {n: _default_of(a) for n, a in own.items()}, dict(switch or {}))
     return common_options(run_command)
 
 

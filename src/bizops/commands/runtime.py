@@ -104,8 +104,9 @@ def guarded(options, body: Callable[[Session], int]) -> int:
     failed = None
     try:
         code = body(sess)
-    except BrokenPipeError:
+    except BrokenPipeError:  # stdout's reader left (`| head -1`), or stderr's (`2>&1 | head -1`)
         _silence_stdout(real_stdout)
+        _silence_stdout(sys.stderr)
         return Exit.OK
     except BaseException as exc:  # noqa: BLE001 - everything becomes an exit code
         failed = exc
@@ -165,7 +166,26 @@ def _plugin_name(module: str) -> str:
 
 
 def report(exc: BaseException, lang: str, debug: bool) -> int:
-    """Print one line for `exc` (and its traceback under --debug); return its exit code."""
+    """Print one line for `exc` (and its traceback under --debug); return its exit code.
+
+    If nobody reads stderr any more (`2>&1 | head -1`), the message is lost but the code stays.
+    """
+    try:
+        return _report(exc, lang, debug)
+    except BrokenPipeError:
+        silence(sys.stderr)
+        return _code_of(exc)
+
+
+def _code_of(exc: BaseException) -> int:
+    if isinstance(exc, KeyboardInterrupt):
+        return Exit.INTERRUPTED
+    if isinstance(exc, BizopsError):
+        return exc.exit_code
+    return Exit.IO if isinstance(exc, OSError) else Exit.SOFTWARE
+
+
+def _report(exc: BaseException, lang: str, debug: bool) -> int:
     if isinstance(exc, KeyboardInterrupt):
         sys.stderr.write("bizops: 已中断\n" if lang == "zh" else "bizops: interrupted\n")
         return Exit.INTERRUPTED
@@ -189,6 +209,22 @@ def report(exc: BaseException, lang: str, debug: bool) -> int:
         hint = "（加 --debug 查看详情）" if lang == "zh" else "(run with --debug for the traceback)"
         sys.stderr.write(f"bizops: {hint}\n")
     return code
+
+
+def silence(stream) -> None:
+    """After a broken pipe, point `stream` (stdout or stderr) at /dev/null so the exit flush stays quiet."""
+    _silence_stdout(stream)
+
+
+def flush_quietly() -> None:
+    """Flush stdout and stderr before exiting; a reader that has gone is no error (`--help | head -1`)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BrokenPipeError:
+            silence(stream)
+        except (OSError, ValueError, AttributeError):
+            pass
 
 
 def _silence_stdout(stdout) -> None:

@@ -160,16 +160,20 @@ def _case(item: Any, where: str, path: str) -> Case:
 
     if not isinstance(item, dict):
         raise bad("a case is a table of keys", "用例须是键值表")
+    name, command = item.get("name"), item.get("command")
+    named = isinstance(name, str) and name.strip()
+    label = where
+    if named:
+        where = f"{where} ({name!r})"
     unknown = [k for k in item if k not in CASE_KEYS]
     if unknown:
         raise bad("unknown key {k!r}; a case has: {a}", "未知键 {k!r}；用例可用的键：{a}",
                   k=unknown[0], a=", ".join(CASE_KEYS))
-    name, command = item.get("name"), item.get("command")
-    if not isinstance(name, str) or not name.strip():
+    if not named:
         raise bad("a case needs a name", "用例须有 name")
-    where = f"{where} ({name!r})"
     if not isinstance(command, str) or not command.strip():
-        raise bad("a case needs a command (quote, approve-order, pile plan…)", "用例须有 command（quote、approve-order…）")
+        raise bad("a case needs a command (quote, approve-order, pile plan…)",
+                  "用例须有 command（quote、approve-order…）")
     for a, b in (("input", "inputs"), ("expect", "expect_rows")):
         if a in item and b in item:
             raise bad("give {a} or {b}, not both", "{a} 与 {b} 只能给一个", a=a, b=b)
@@ -194,7 +198,8 @@ def _case(item: Any, where: str, path: str) -> Case:
         try:
             now = format_datetime(parse_datetime(now if isinstance(now, str | datetime) else str(now)))
         except BadValue as exc:
-            raise bad("now {r}, got {v!r}", "now {r}，实际为 {v!r}", r=exc.reason, v=str(now)) from None
+            raise bad("now {r}, got {v!r}", "now {rz}，实际为 {v!r}", r=exc.reason,
+                      rz=getattr(exc.reason, "zh", exc.reason), v=str(now)) from None
     if "input" in item:
         inputs = (item["input"],)
     elif "inputs" in item:
@@ -203,7 +208,7 @@ def _case(item: Any, where: str, path: str) -> Case:
         inputs = None
     expect = (item["expect"],) if "expect" in item else (tuple(item["expect_rows"]) if "expect_rows" in item else None)
     return Case(
-        name=name, command=" ".join(command.split()), where=where.split(" (", 1)[0],
+        name=name, command=" ".join(command.split()), where=label,
         inputs=None if inputs is None else tuple(plain(i, exact=False) for i in inputs),
         now=now, policy=dict(item.get("policy", {})), options=plain(dict(item.get("options", {})), exact=False),
         expect=None if expect is None else tuple(plain(e) for e in expect), one="expect" in item,
@@ -307,20 +312,25 @@ class CaseSession(Session):
 
 
 def run_rows(session: CaseSession, case: Case, process, plugin: str | None, options: dict,
-             workdir: Path) -> Outcome:
-    """Run the case as `execute` runs a row command: input from a JSON Lines file, JSON out."""
+             workdir: Path, command: str | None = None) -> Outcome:
+    """Run the case as `execute` runs a row command: input from a JSON Lines file, JSON out.
+
+    `command` is what the case's command turns into under one of its switches
+    (`flights triage` with `checklist` set is `flights checklist`).
+    """
     from bizops.core.command import RowsRequest, execute, hook_process
 
     path = None
     if case.inputs is not None:
         path = workdir / "case.jsonl"
         path.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in case.inputs), encoding="utf-8")
-    request = RowsRequest(command=case.command, input=None if path is None else str(path),
+    command = command or case.command
+    request = RowsRequest(command=command, input=None if path is None else str(path),
                           input_format=None if path is None else "jsonl", jobs="1", now=case.now,
                           options={**options, **case.options})
     kept: list[dict] = []
     if process is None:
-        process = hook_process(session, case.command)
+        process = hook_process(session, command)
     failure, code = None, 0
     with contextlib.redirect_stderr(io.StringIO()) as err:
         try:
@@ -390,7 +400,7 @@ def judge(case: Case, outcome: Outcome) -> list[Text]:
             if len(rows) != len(case.expect):
                 found.append(msg("expected {e} results, got {n}", "预期 {e} 个结果，实际 {n} 个",
                                  e=len(case.expect), n=len(rows)))
-            for number, (want, got) in enumerate(zip(case.expect, rows), 1):
+            for number, (want, got) in enumerate(zip(case.expect, rows, strict=False), 1):
                 found += differences(want, got, f"[{number}]")
     if case.expect_rules:
         applied = [step.get("rule") for row in rows for step in (row.get("trace") or []) if isinstance(step, dict)]
@@ -419,7 +429,7 @@ def differences(want: Any, got: Any, where: str) -> list[Text]:
         if not isinstance(got, list) or len(got) != len(want):
             return [_differ(where, want, got)]
         found = []
-        for index, (w, g) in enumerate(zip(want, got), 1):
+        for index, (w, g) in enumerate(zip(want, got, strict=True), 1):
             found += differences(w, g, f"{where}[{index}]")
         return found
     return [] if same(want, got) else [_differ(where, want, got)]

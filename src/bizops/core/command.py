@@ -38,6 +38,7 @@ class RowsRequest(NamedTuple):
     now: str | None = None
     record: bool = False
     options: dict[str, Any] = {}  # noqa: RUF012
+    switched_from: tuple[str, str | None] | None = None  # (flag, the input it leaves unread)
 
 
 def output_columns(spec: CommandSpec) -> tuple[Column, ...]:
@@ -106,6 +107,9 @@ def execute(session: Session, request: RowsRequest, process: Process | None = No
         from bizops.core.ledger.record import Recorder
 
         job = job._replace(process=Recorder(session, job, context, policy).wrap(job.process))
+    if request.switched_from and request.switched_from[1] is not None:
+        flag, unread = request.switched_from
+        sink.warn(msg("--{o} reads no input; {f} was not read", "--{o} 不读取输入；未读取 {f}", o=flag, f=unread))
     with open_rows(request) as (reader, rows):
         if hasattr(reader, "blocks") and _parallel(spec, request, fmt):  # a JSON array is read in one piece
             from bizops.core.parallel import job_count, run_parallel

@@ -17,8 +17,9 @@ can quote a million rows with nothing between rows but its own code.
 
 The decision hooks are `firstresult`: the core passes the selected company's
 name and a plugin returns `None` for a company it does not bring. The first
-non-`None` answer (newest plugin first, as pluggy orders them) is used, so a
-plugin can override another company's rules; a hookwrapper can post-process.
+non-`None` answer is used. The built-in plugins mark their decision hooks
+`trylast`, so an installed plugin that answers for a built-in company (to
+change its rules) is asked first; a hookwrapper can post-process.
 """
 
 from __future__ import annotations

@@ -19,8 +19,10 @@ from __future__ import annotations
 import io
 import multiprocessing
 import os
+import queue
 import signal
 import sys
+import threading
 from collections import deque
 
 from bizops.core.errors import BizopsError, PluginFailure, RowError, UsageError
@@ -84,7 +86,8 @@ def _decide_block(seq: int, block: bytes):
         failed = ("crash", 0, f"{type(exc).__name__}: {exc}")
     data = out.getvalue() if failed is None else b""
     if turn is not None:
-        data, failed = turn.write(seq, data, failed)
+        turn.submit(seq, data, failed is not None)
+        data = b""
     counts = failed or (sink.refused, 0)
     return data, sink.errors, piece.rows_read, counts, list(sink._warned), _printed()
 
@@ -98,41 +101,65 @@ class _Turns:
     """Workers write their pieces straight to the output file, one after another in input order.
 
     Sending every result back to the parent would copy the whole output
-    through a pipe twice more; instead a worker waits for its piece's turn.
-    After a failure or a closed pipe nothing more is written, as in one process.
+    through a pipe twice more. A worker hands a finished piece to its writer
+    thread and goes on to the next piece; the thread waits for the piece's
+    turn. After a failed piece or a failed write nothing more is written, as
+    in one process.
     """
 
     def __init__(self, mp, fd: int):
         self.fd = fd
         self.next = mp.Value("q", 0, lock=False)
-        self.stopped = mp.Value("b", 0, lock=False)
+        self.error = mp.Value("q", 0, lock=False)  # errno of a failed write; -1 after a failed piece
         self.condition = mp.Condition()
+        self._queue = None
+        self._writing = None
 
-    def write(self, seq: int, data: bytes, failed):
+    # -- in a worker ---------------------------------------------------------
+    def submit(self, seq: int, data: bytes, failed: bool) -> None:
+        """Queue a piece to be written in its turn; returns at once."""
+        if self._queue is None:  # first piece in this worker: start its writer thread
+            self._queue = queue.SimpleQueue()
+            self._writing = threading.Lock()
+            threading.Thread(target=self._drain, daemon=True).start()
+            # SIGTERM (how the pool stops workers on Ctrl-C) waits for a write under
+            # way: a worker stopped mid-write would leave half a row.
+            signal.signal(signal.SIGTERM, self._stop)
+        self._queue.put((seq, data, failed))
+
+    def _stop(self, signum, frame):
+        with self._writing:
+            os._exit(128 + signum)
+
+    def _drain(self) -> None:
+        while True:
+            seq, data, failed = self._queue.get()
+            with self.condition:
+                self.condition.wait_for(lambda: self.next.value == seq)
+                try:
+                    if self.error.value:
+                        pass
+                    elif failed:
+                        self.error.value = -1
+                    else:
+                        with self._writing:
+                            view = memoryview(data)
+                            while view:
+                                view = view[os.write(self.fd, view):]
+                except OSError as exc:
+                    self.error.value = exc.errno or -2
+                finally:
+                    self.next.value = seq + 1
+                    self.condition.notify_all()
+
+    # -- in the parent -------------------------------------------------------
+    def wait_written(self, count: int) -> None:
+        """Until the first `count` pieces are written; a failed write raises its OSError."""
         with self.condition:
-            self.condition.wait_for(lambda: self.next.value == seq)
-            try:
-                if self.stopped.value:
-                    failed = failed or ("stopped", 0, "")
-                elif failed is not None:
-                    self.stopped.value = 1
-                else:
-                    # SIGTERM (how the pool stops workers on Ctrl-C) waits until the piece is
-                    # written: a worker stopped mid-write would leave half a row.
-                    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
-                    try:
-                        view = memoryview(data)
-                        while view:
-                            view = view[os.write(self.fd, view):]
-                    finally:
-                        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
-            except OSError as exc:
-                self.stopped.value = 1
-                failed = ("oserror", exc.errno, exc.strerror or str(exc))
-            finally:
-                self.next.value = seq + 1
-                self.condition.notify_all()
-        return b"", failed
+            self.condition.wait_for(lambda: self.next.value >= count or self.error.value > 0, timeout=None)
+        code = self.error.value
+        if code > 0:
+            raise OSError(code, os.strerror(code))
 
 
 def _worker_start() -> None:
@@ -166,16 +193,38 @@ def run_parallel(job: Job, reader, context, sink: Sink, processes: int, writer_a
     try:
         pending: deque = deque()
 
-        def write_next():
-            nonlocal offset
-            offset = _write(pending.popleft().get(), out, sink, offset)
+        workers = {p.pid for p in pool._pool}
 
+        def write_next():
+            nonlocal offset, written
+            result = pending.popleft()
+            while True:
+                try:
+                    done = result.get(timeout=0.2)
+                    break
+                except multiprocessing.TimeoutError:
+                    # A worker that died (killed, out of memory, a plugin's os._exit) takes its
+                    # piece with it: the pool would wait for it forever.
+                    if {p.pid for p in pool._pool} != workers or any(p.exitcode is not None for p in pool._pool):
+                        raise PluginFailure(job.plugin, job.hook, "a --jobs worker process died while deciding; "
+                                            "run with --jobs 1 to see the row") from None
+            if turn is not None:
+                if len(done[3]) == 3:
+                    turn.wait_written(written)  # what comes before a failed piece is out first
+                elif turn.error.value > 0:  # a closed pipe, a full disk: stop deciding now
+                    turn.wait_written(0)
+            offset = _write(done, out, sink, offset)
+            written += 1
+
+        written = 0
         for seq, block in enumerate(_chain((first, second), pieces)):
             pending.append(pool.apply_async(_decide_block, (seq, block)))
             if len(pending) >= 2 * processes:
                 write_next()
         while pending:
             write_next()
+        if turn is not None:
+            turn.wait_written(written)
         pool.close()
     finally:
         pool.terminate()
@@ -227,11 +276,8 @@ def _write(done, out, sink: Sink, offset: int) -> int:
         kind, code, message = counts
         if kind == "crash":
             raise PluginFailure("bizops", "a --jobs worker", message)
-        if kind == "oserror":
-            raise OSError(code, message)
         if kind == "error":
             raise BizopsError(message, code)
-        return offset + rows_read  # "stopped": an earlier piece failed and is being reported
     if data:
         out.write(data)
     sink.refused = sink.refused or counts[0]

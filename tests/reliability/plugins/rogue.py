@@ -9,6 +9,7 @@
     short       returns fewer results than requests
     everywhere  the quote hook raises for every company, not only its own
     not-dict    returns a string instead of a result
+    os-exit     ends its process with os._exit(9) on the row with qty 7 (as a crash or the OOM killer would)
     import-print / import-exit / company-raise   misbehave while loading
 
 Otherwise it prices `qty × unit_price` exactly, and refuses qty 13.
@@ -51,6 +52,8 @@ def _quote(fields):
         raise ValueError("qty 3 is unlucky")
     if FAULT == "exit":
         sys.exit(3)
+    if FAULT == "os-exit" and qty == 7:
+        os._exit(9)
     if FAULT == "print":
         print(f"rogue: pricing {qty}")
     total = round_fen(price * qty)
