@@ -16,7 +16,7 @@ from bizops.core.i18n import Text, msg
 from bizops.core.money import CENT, HUNDRED, ZERO, decimal_text, round_fen, round_to, to_decimal
 from bizops.core.policy import Policy
 from bizops.core.schema import NOW, Column, CommandSpec, Company, Field, Rule, Setting
-from bizops.core.stream import map_rows
+from bizops.core.outcomes import map_rows
 from bizops.core.values import BadValue, format_datetime, parse_bool, parse_date, parse_datetime, parse_time
 
 __all__ = [

@@ -193,7 +193,7 @@ def main(argv: list[str] | None = None) -> None:
     if closed is not None:
         sys.exit(closed)
     _plugin_cache = None
-    runtime.start(selection)
+    runtime.start(selection, _early.lang)
     from bizops.core.signals import exit_on_sigterm
 
     exit_on_sigterm()

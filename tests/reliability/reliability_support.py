@@ -21,7 +21,9 @@ from bizops.testing import isolated_env
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 PLUGINS = HERE / "plugins"
-GEN_ORDERS = REPO.parent / "shared" / "bench" / "gen_orders.py"
+#: The benchmark's order generator: the repository's copy, else the shared one.
+GEN_ORDERS = next((p for p in (REPO / "bench" / "kit" / "gen_orders.py",
+                               REPO.parent / "shared" / "bench" / "gen_orders.py") if p.exists()), None)
 
 #: Every exit code the contract allows; anything else is a bug.
 CONTRACT_CODES = frozenset({0, 1, 2, 65, 66, 69, 70, 74, 75, 78, 130})
@@ -77,7 +79,7 @@ def shell(script: str, tmp_path: Path, timeout: float = 60, **env: str) -> subpr
 
 def write_orders(path: Path, rows: int, seed: int = 7) -> Path:
     """`rows` cable quote requests as JSON Lines, from the benchmark's generator when it is there."""
-    if GEN_ORDERS.exists():
+    if GEN_ORDERS is not None:
         with open(path, "wb") as out:
             subprocess.run([sys.executable, str(GEN_ORDERS), str(rows), str(seed)], stdout=out, check=True)
         return path

@@ -20,24 +20,24 @@ _GLOBAL = "Global options"
 
 CompanyOpt = Annotated[
     Optional[str],
-    typer.Option("--company", help="Company plugin to use (else BIZOPS_COMPANY, else the config).", show_default=False),
+    typer.Option("--company", metavar="NAME", help="Company plugin to use (else BIZOPS_COMPANY, else the config).", show_default=False),
 ]
 ConfigOpt = Annotated[
     Optional[str],
-    typer.Option("--config", help="Policy file (else BIZOPS_CONFIG, ./bizops.toml, the user config).", show_default=False),
+    typer.Option("--config", metavar="PATH", help="Policy file (else BIZOPS_CONFIG, ./bizops.toml, the user config).", show_default=False),
 ]
 FormatOpt = Annotated[
     Optional[str],
-    typer.Option("--format", help=f"Output: {'|'.join(OUTPUT_FORMATS)} (default: table on a terminal, else jsonl).",
+    typer.Option("--format", metavar="FORMAT", help=f"Output: {'|'.join(OUTPUT_FORMATS)} (default: table on a terminal, else jsonl).",
                  show_default=False),
 ]
 LangOpt = Annotated[
     Optional[str],
-    typer.Option("--lang", help="zh|en for table labels and messages (default from LANG).", show_default=False),
+    typer.Option("--lang", metavar="zh|en", help="zh|en for table labels and messages (default from LANG).", show_default=False),
 ]
 DbOpt = Annotated[
     Optional[str],
-    typer.Option("--db", help="Ledger: a SQLite path or postgresql://… (else BIZOPS_DB, else the user data dir).",
+    typer.Option("--db", metavar="PATH|URL", help="Ledger: a SQLite path or postgresql://… (else BIZOPS_DB, else the user data dir).",
                  show_default=False),
 ]
 ExplainOpt = Annotated[
@@ -51,27 +51,27 @@ DebugOpt = Annotated[
 
 InputArg = Annotated[
     Optional[str],
-    typer.Argument(help="Requests file (JSON Lines, JSON array or CSV), or - for stdin. Without it: one request from flags.",
+    typer.Argument(metavar="[INPUT]", help="Requests file (JSON Lines, JSON array or CSV), or - for stdin. Without it: one request from flags.",
                    show_default=False),
 ]
 InputFormatOpt = Annotated[
     Optional[str],
-    typer.Option("--input-format", help=f"{'|'.join(INPUT_FORMATS)} (default: by extension, else sniffed).",
+    typer.Option("--input-format", metavar="FORMAT", help=f"{'|'.join(INPUT_FORMATS)} (default: by extension, else sniffed).",
                  show_default=False),
 ]
 EncodingOpt = Annotated[
     Optional[str],
-    typer.Option("--encoding", help="Input encoding, e.g. gb18030 for a CSV from Chinese Excel/WPS (default utf-8).",
+    typer.Option("--encoding", metavar="ENCODING", help="Input encoding, e.g. gb18030 for a CSV from Chinese Excel/WPS (default utf-8).",
                  show_default=False),
 ]
 JobsOpt = Annotated[
     Optional[str],
-    typer.Option("--jobs", "-j", help="Processes for a large input: a number, or auto (all cores once the input "
+    typer.Option("--jobs", "-j", metavar="N|auto", help="Processes for a large input: a number, or auto (all cores once the input "
                  "outgrows one chunk). Output order is kept.", show_default=False),
 ]
 NowOpt = Annotated[
     Optional[str],
-    typer.Option("--now", help="The time to decide as of (YYYY-MM-DDTHH:MM), for defaults such as requested_at.",
+    typer.Option("--now", metavar="TIME", help="The time to decide as of (YYYY-MM-DDTHH:MM), for defaults such as requested_at.",
                  show_default=False),
 ]
 RecordOpt = Annotated[

@@ -25,16 +25,21 @@ _FIELD_PREFIX = "field__"
 _OPTION_PREFIX = "option__"
 
 
+_METAVARS = {"int": "N", "decimal": "NUMBER", "money": "AMOUNT", "price": "PRICE", "pct": "PERCENT",
+             "date": "DATE", "datetime": "TIME", "time": "HH:MM", "enum": "CHOICE", "records": "JSON"}
+
+
 def _flag(field: Field) -> Any:
     name = "--" + field.name.replace("_", "-")
-    help_text = field.help or field.name
+    help_text = (field.help_zh if runtime.help_lang() == "zh" and field.help_zh else field.help) or field.name
     if field.choices:
         help_text += f" [{'|'.join(field.choices)}]"
     if field.kind == "bool":
         return Annotated[Optional[bool], typer.Option(f"{name}/--no-{name[2:]}", help=help_text, show_default=False)]
     if field.kind == "records":
         help_text += " (a JSON list of objects)"
-    return Annotated[Optional[str], typer.Option(name, help=help_text, show_default=False)]
+    return Annotated[Optional[str], typer.Option(name, metavar=_METAVARS.get(field.kind, "TEXT"), help=help_text,
+                                                 show_default=False)]
 
 
 class RowsCommand(NamedTuple):

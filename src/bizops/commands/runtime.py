@@ -24,11 +24,19 @@ from bizops.core.session import PluginSelection, Session
 
 _selection = PluginSelection()
 _host: PluginHost | None = None
+_help_lang = "en"
 
 
-def start(selection: PluginSelection) -> None:
-    global _selection, _host
+def start(selection: PluginSelection, lang: str | None = None) -> None:
+    """A new invocation: what plugins to load, and the language its help is written in."""
+    global _selection, _host, _help_lang
     _selection, _host = selection, None
+    _help_lang = lang if lang in ("zh", "en") else default_lang()
+
+
+def help_lang() -> str:
+    """`--lang` as read before parsing (else the locale): field flags describe themselves in it."""
+    return _help_lang
 
 
 class _ClosedStdin:

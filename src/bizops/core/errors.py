@@ -83,7 +83,7 @@ class ConfigError(BizopsError):
 class RowError(Exception):
     """One input row is invalid. The core adds the row number and goes on.
 
-    Raise it from a plugin's per-row function (see `bizops.core.stream.map_rows`)
+    Raise it from a plugin's per-row function (see `bizops.core.outcomes.map_rows`)
     or from a value parser; `message` says what is wrong in the user's terms.
     """
 

@@ -10,7 +10,7 @@ can quote a million rows with nothing between rows but its own code.
   default, or `None`).
 - An outcome is a result dict with the plugin's declared output columns, or a
   `bizops.core.errors.RowError` for a row the plugin finds invalid.
-  `bizops.core.stream.map_rows` turns a per-row function into this shape.
+  `bizops.core.outcomes.map_rows` turns a per-row function into this shape.
 - Every result carries `company` and `warnings`; decisions also `status`
   (`ok` | `refused`) and `reason`. A result may carry `trace`, a list of
   `Rule.applied(...)` entries; the core shows it with `--explain`.

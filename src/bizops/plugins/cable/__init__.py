@@ -7,7 +7,7 @@ The rule modules are imported inside the hooks, so a run loads only the one it n
 from __future__ import annotations
 
 from bizops.core.hookspecs import hookimpl
-from bizops.core.stream import map_rows
+from bizops.core.outcomes import map_rows
 from bizops.plugins.cable.spec import COMPANY, NAME
 
 

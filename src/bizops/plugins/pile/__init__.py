@@ -7,7 +7,7 @@ Rule modules are imported when their command runs, typer only when commands are 
 from __future__ import annotations
 
 from bizops.core.hookspecs import hookimpl
-from bizops.core.stream import map_rows
+from bizops.core.outcomes import map_rows
 from bizops.plugins.pile.spec import COMPANY, NAME
 
 

@@ -43,7 +43,7 @@ Choices where the spec is silent:
 from __future__ import annotations
 
 from bizops.core.hookspecs import hookimpl
-from bizops.core.stream import map_rows
+from bizops.core.outcomes import map_rows
 from bizops.plugins.pv.spec import COMPANY, NAME
 
 

@@ -1,0 +1,36 @@
+"""Startup stays light: a plain quote imports nothing heavy it does not need."""
+
+import subprocess
+import sys
+
+HEAVY = (
+    "rich", "tabulate", "pydantic", "importlib.metadata", "sqlite3", "psycopg",
+    "bizops.plugins.pv", "bizops.plugins.pile", "bizops.plugins.airline", "bizops.core.ledger",
+    "bizops.core.parallel", "tomllib", "hypothesis",
+)
+
+
+def imported_by(*args: str) -> set[str]:
+    code = ("import sys\nfrom bizops.cli import main\ntry:\n    main(%r)\nexcept SystemExit:\n    pass\n"
+            "sys.stderr.write('\\n'.join(sys.modules))" % (list(args),))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={"PATH": "/usr/bin:/bin", "HOME": "/nonexistent", "LANG": "C.UTF-8"})
+    return set(done.stderr.splitlines())
+
+
+def heavy(modules: set[str]) -> list[str]:
+    return sorted(m for m in modules if any(m == h or m.startswith(h + ".") for h in HEAVY))
+
+
+def test_a_quote_from_flags_imports_nothing_heavy():
+    modules = imported_by("--company", "cable", "quote", "--guide-price", "100", "--format", "json")
+    assert "bizops.plugins.cable.quote" in modules  # the measurement did run the quote
+    assert heavy(modules) == []
+
+
+def test_help_lists_commands_without_building_them():
+    modules = imported_by("--help")
+    # the help lists the plugins' commands, so it loads the plugins; nothing that runs a command
+    assert [m for m in heavy(modules) if not m.startswith("bizops.plugins.")] == []
+    for machinery in ("bizops.core.stream", "bizops.core.command", "bizops.core.writers", "orjson"):
+        assert machinery not in modules
