@@ -127,6 +127,8 @@ def money_text(value: Decimal) -> str:
     quantized = value.quantize(CENT)
     if quantized != value:
         raise ValueError(f"money {value} has more than two decimals")
+    if not quantized and quantized.is_signed():  # 0 × −1 is −0 in decimal; people write 0.00
+        quantized = quantized.copy_abs()
     return str(quantized)
 
 

@@ -153,10 +153,15 @@ class _Turns:
                     self.condition.notify_all()
 
     # -- in the parent -------------------------------------------------------
-    def wait_written(self, count: int) -> None:
-        """Until the first `count` pieces are written; a failed write raises its OSError."""
+    def wait_written(self, count: int, check_workers) -> None:
+        """Until the first `count` pieces are written; a failed write raises its OSError.
+
+        `check_workers()` raises if a worker died: its unwritten piece would never come.
+        """
+        done = lambda: self.next.value >= count or self.error.value > 0  # noqa: E731
         with self.condition:
-            self.condition.wait_for(lambda: self.next.value >= count or self.error.value > 0, timeout=None)
+            while not self.condition.wait_for(done, timeout=0.2):
+                check_workers()
         code = self.error.value
         if code > 0:
             raise OSError(code, os.strerror(code))
@@ -195,6 +200,13 @@ def run_parallel(job: Job, reader, context, sink: Sink, processes: int, writer_a
 
         workers = {p.pid for p in pool._pool}
 
+        def check_workers():
+            # A worker that died (killed, out of memory, a plugin's os._exit) takes its piece
+            # with it: the pool, and the turns, would wait for it forever.
+            if {p.pid for p in pool._pool} != workers or any(p.exitcode is not None for p in pool._pool):
+                raise PluginFailure(job.plugin, job.hook, "a --jobs worker process died while deciding; "
+                                    "run with --jobs 1 to see the row")
+
         def write_next():
             nonlocal offset, written
             result = pending.popleft()
@@ -203,16 +215,12 @@ def run_parallel(job: Job, reader, context, sink: Sink, processes: int, writer_a
                     done = result.get(timeout=0.2)
                     break
                 except multiprocessing.TimeoutError:
-                    # A worker that died (killed, out of memory, a plugin's os._exit) takes its
-                    # piece with it: the pool would wait for it forever.
-                    if {p.pid for p in pool._pool} != workers or any(p.exitcode is not None for p in pool._pool):
-                        raise PluginFailure(job.plugin, job.hook, "a --jobs worker process died while deciding; "
-                                            "run with --jobs 1 to see the row") from None
+                    check_workers()
             if turn is not None:
                 if len(done[3]) == 3:
-                    turn.wait_written(written)  # what comes before a failed piece is out first
+                    turn.wait_written(written, check_workers)  # what comes before a failed piece is out first
                 elif turn.error.value > 0:  # a closed pipe, a full disk: stop deciding now
-                    turn.wait_written(0)
+                    turn.wait_written(0, check_workers)
             offset = _write(done, out, sink, offset)
             written += 1
 
@@ -224,7 +232,7 @@ def run_parallel(job: Job, reader, context, sink: Sink, processes: int, writer_a
         while pending:
             write_next()
         if turn is not None:
-            turn.wait_written(written)
+            turn.wait_written(written, check_workers)
         pool.close()
     finally:
         pool.terminate()

@@ -201,6 +201,13 @@ _INLINE = {
 }
 
 
+#: The inline cases of `ge=0` columns (prices, totals): as above, and no minus sign.
+_NOT_NEGATIVE = {
+    kind: _INLINE[kind].replace("and 'E' not in s", "and 'E' not in s and s[0] != '-'")
+    for kind in ("money", "price")
+}
+
+
 class Encoder:
     """Result dicts to their JSON form, column by column, checking each value.
 
@@ -218,7 +225,9 @@ class Encoder:
         for i, column in enumerate(self.columns):
             namespace[f"e{i}"] = _column_encoder(column)
             body.append(f"    v = get({column.name!r})")
-            inline = _INLINE.get(column.kind) if column.ge is None else None  # a bound is checked in e{i}
+            inline = _INLINE.get(column.kind)
+            if column.ge is not None:  # a bound is checked in e{i}; `ge=0` inline: no minus sign
+                inline = _NOT_NEGATIVE.get(column.kind) if Decimal(column.ge) == 0 else None
             body.append((inline or "    v = e{i}(v)\n").format(i=i).rstrip("\n"))
             body.append(f"    o{i} = v")
             keys.append(f"{column.name!r}: o{i}")
