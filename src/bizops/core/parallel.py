@@ -27,6 +27,7 @@ from collections import deque
 
 from bizops.core.errors import BizopsError, PluginFailure, RowError, UsageError
 from bizops.core.i18n import msg
+from bizops.core.requests import compile_fields
 from bizops.core.stream import Job, Sink, run
 from bizops.core.writers import Encoder, make_writer
 
@@ -70,15 +71,15 @@ class _Collecting(Sink):
 
 def _decide_block(seq: int, block: bytes):
     """In a worker: one piece of input -> its output (written here when it is its turn) and counts."""
-    job, reader, context, writer_args, turn = _work
+    job, reader, context, writer_args, turn, build, encoder = _work
     piece = reader.for_block(block)
     out = io.BytesIO()
     writer = make_writer(out=out, columns=job.columns, header=False, **writer_args)
-    sink = _Collecting(writer, Encoder(job.columns, writer_args["explain"]), job.company, writer_args["lang"])
+    sink = _Collecting(writer, encoder, job.company, writer_args["lang"])
     context.warn = sink.warn
     failed = None
     try:
-        run(job, piece, sink, exact=getattr(piece, "exact", None))
+        run(job, piece, sink, exact=getattr(piece, "exact", None), build=build)
         writer.close()
     except BizopsError as exc:
         failed = ("error", exc.exit_code, exc.message)
@@ -193,7 +194,9 @@ def run_parallel(job: Job, reader, context, sink: Sink, processes: int, writer_a
     out.flush()  # a CSV header, before the workers write after it
     fd = _fileno(out)
     turn = _Turns(mp, fd) if fd is not None else None
-    _work = (job, reader, context, writer_args, turn)
+    # Compiled once here, so every worker's memo of parsed values stays warm across its pieces.
+    build = compile_fields(job.spec.inputs, job.now)
+    _work = (job, reader, context, writer_args, turn, build, Encoder(job.columns, writer_args["explain"]))
     pool = mp.Pool(processes, initializer=_worker_start)
     try:
         pending: deque = deque()

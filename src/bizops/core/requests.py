@@ -48,7 +48,7 @@ def _missing(name: str):
 
 _BLOCK = """\
     v = get({name!r})
-    if v is None or v == "":
+    if not v and (v is None or v == ""):  # most values are truthy: one test
         {absent}
     else:
         try:
@@ -65,7 +65,7 @@ _BLOCK = """\
 """
 _BLOCK_NO_MEMO = """\
     v = get({name!r})
-    if v is None or v == "":
+    if not v and (v is None or v == ""):  # most values are truthy: one test
         {absent}
     else:
         try:
