@@ -23,7 +23,7 @@ import queue
 import signal
 import sys
 import threading
-from collections import deque
+from itertools import islice
 
 from bizops.core.errors import BizopsError, PluginFailure, RowError, UsageError
 from bizops.core.i18n import msg
@@ -123,7 +123,7 @@ class _Turns:
             self._queue = queue.SimpleQueue()
             self._writing = threading.Lock()
             threading.Thread(target=self._drain, daemon=True).start()
-            # SIGTERM (how the pool stops workers on Ctrl-C) waits for a write under
+            # SIGTERM (how bizops stops its workers on Ctrl-C) waits for a write under
             # way: a worker stopped mid-write would leave half a row.
             signal.signal(signal.SIGTERM, self._stop)
         self._queue.put((seq, data, failed))
@@ -133,6 +133,9 @@ class _Turns:
             os._exit(128 + signum)
 
     def _drain(self) -> None:
+        # SIGTERM must reach the worker's main thread, which may be waiting for its
+        # next piece: a signal delivered to this thread would wake nobody.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
         while True:
             seq, data, failed = self._queue.get()
             with self.condition:
@@ -195,52 +198,143 @@ def run_parallel(job: Job, reader, context, sink: Sink, processes: int, writer_a
     fd = _fileno(out)
     turn = _Turns(mp, fd) if fd is not None else None
     # Compiled once here, so every worker's memo of parsed values stays warm across its pieces.
-    build = compile_fields(job.spec.inputs, job.now)
+    build = compile_fields(job.spec.inputs, job.now, watch_unknown=True)
     _work = (job, reader, context, writer_args, turn, build, Encoder(job.columns, writer_args["explain"]))
-    pool = mp.Pool(processes, initializer=_worker_start)
+    workers = _Workers(mp, processes)
+    finished = False
     try:
-        pending: deque = deque()
 
-        workers = {p.pid for p in pool._pool}
-
-        def check_workers():
+        def worker_died():
             # A worker that died (killed, out of memory, a plugin's os._exit) takes its piece
-            # with it: the pool, and the turns, would wait for it forever.
-            if {p.pid for p in pool._pool} != workers or any(p.exitcode is not None for p in pool._pool):
-                raise PluginFailure(job.plugin, job.hook, "a --jobs worker process died while deciding; "
-                                    "run with --jobs 1 to see the row")
+            # with it: nothing else would ever answer for it.
+            raise PluginFailure(job.plugin, job.hook, "a --jobs worker process died while deciding; "
+                                "run with --jobs 1 to see the row")
 
-        def write_next():
-            nonlocal offset, written
-            result = pending.popleft()
-            while True:
-                try:
-                    done = result.get(timeout=0.2)
-                    break
-                except multiprocessing.TimeoutError:
-                    check_workers()
+        pieces = enumerate(_chain((first, second), pieces))
+        for seq, block in islice(pieces, processes * workers.AHEAD):  # work queued in each worker
+            workers.send(seq, block)
+        written = 0
+        while written < workers.sent:
+            done = workers.receive(written, worker_died)
+            following = next(pieces, None)  # the worker that answered gets the next piece
+            if following is not None:
+                workers.send(*following)
             if turn is not None:
                 if len(done[3]) == 3:
-                    turn.wait_written(written, check_workers)  # what comes before a failed piece is out first
+                    turn.wait_written(written, workers.check)  # what comes before a failed piece is out first
                 elif turn.error.value > 0:  # a closed pipe, a full disk: stop deciding now
-                    turn.wait_written(0, check_workers)
+                    turn.wait_written(0, workers.check)
             offset = _write(done, out, sink, offset)
             written += 1
-
-        written = 0
-        for seq, block in enumerate(_chain((first, second), pieces)):
-            pending.append(pool.apply_async(_decide_block, (seq, block)))
-            if len(pending) >= 2 * processes:
-                write_next()
-        while pending:
-            write_next()
         if turn is not None:
-            turn.wait_written(written, check_workers)
-        pool.close()
+            turn.wait_written(written, workers.check)
+        finished = True
     finally:
-        pool.terminate()
-        pool.join()
+        workers.stop() if finished else workers.kill()
         _work = None
+
+
+class _Workers:
+    """Forked worker processes, each with its own pipe, given pieces in turn (piece k to worker k mod n).
+
+    Not `multiprocessing.Pool`: its workers share one task-queue lock, and a
+    worker stopped while holding it (Ctrl-C, SIGTERM, out of memory) leaves
+    the pool's terminate() waiting for that lock forever. Per worker, one
+    thread feeds it its pieces and one takes its answers as they come, so
+    neither bizops nor a worker ever waits on the other's pipe.
+    """
+
+    AHEAD = 2  # pieces given to a worker before its first answer: it never waits for work
+
+    def __init__(self, mp, count: int):
+        self.slots = []
+        self.sent = 0
+        for _ in range(count):
+            ours, theirs = mp.Pipe()
+            process = mp.Process(target=_serve, args=(theirs,), daemon=True)
+            process.start()
+            theirs.close()
+            answers: queue.SimpleQueue = queue.SimpleQueue()
+            pieces: queue.SimpleQueue = queue.SimpleQueue()
+            threading.Thread(target=self._listen, args=(ours, answers), daemon=True).start()
+            threading.Thread(target=self._feed, args=(ours, pieces), daemon=True).start()
+            self.slots.append((process, pieces, answers))
+
+    @staticmethod
+    def _listen(pipe, answers) -> None:
+        while True:
+            try:
+                answers.put(pipe.recv())
+            except (EOFError, OSError):
+                answers.put(_GONE)
+                return
+
+    @staticmethod
+    def _feed(pipe, pieces) -> None:
+        while True:
+            piece = pieces.get()
+            try:
+                pipe.send(piece)
+            except OSError:  # the worker died: `receive` says so
+                return
+            if piece is None:
+                return
+
+    def send(self, seq: int, block: bytes) -> None:
+        self.slots[seq % len(self.slots)][1].put((seq, block))
+        self.sent += 1
+
+    def receive(self, seq: int, worker_died):
+        process, _, answers = self.slots[seq % len(self.slots)]
+        while True:
+            try:
+                answer = answers.get(timeout=0.2)
+                break
+            except queue.Empty:
+                if not process.is_alive():
+                    worker_died()
+        if answer is _GONE:
+            worker_died()
+        return answer
+
+    def check(self) -> None:
+        """Raise if a worker died (see `_Turns.wait_written`)."""
+        if any(not process.is_alive() for process, _, _ in self.slots):
+            raise PluginFailure("bizops", "--jobs", "a worker process died while writing its piece")
+
+    def stop(self) -> None:
+        """Every piece is done: let the workers end."""
+        for _, pieces, _ in self.slots:
+            pieces.put(None)
+        for process, _, _ in self.slots:
+            process.join()
+
+    def kill(self) -> None:
+        """Stop now (an error, Ctrl-C): SIGTERM, which a worker takes once a write under way is done."""
+        for process, _, _ in self.slots:
+            if process.is_alive():
+                process.terminate()
+        for process, _, _ in self.slots:
+            process.join(2)
+            if process.is_alive():
+                process.kill()
+                process.join()
+
+
+_GONE = object()  # a worker's pipe closed: it died
+
+
+def _serve(pipe) -> None:
+    """A worker's life: pieces in, answers out, until told to stop."""
+    _worker_start()
+    while True:
+        try:
+            task = pipe.recv()
+        except EOFError:
+            return
+        if task is None:
+            return
+        pipe.send(_decide_block(*task))
 
 
 class _Renumbered:

@@ -162,21 +162,13 @@ def _blocks(stream: BinaryIO, size: int, boundary) -> Iterator[bytes]:
 class JsonLinesReader:
     """One JSON object per line. Blank lines are skipped (their numbers still count)."""
 
+    BATCH = 256
+
     def __init__(self, stream: BinaryIO, encoding: str | None):
         self.stream = stream
         self.encoding = None if encoding in (None, "utf-8", "utf8", "utf-8-sig") else encoding
         self.rows_read = 0
-
-    def records(self) -> Iterator[tuple[int, bytes]]:
-        lineno = 0
-        for line in self.stream:
-            lineno += 1
-            self.rows_read = lineno
-            if lineno == 1 and line.startswith(codecs.BOM_UTF8):
-                line = line[3:]
-            if line.isspace() or not line:
-                continue
-            yield lineno, line
+        self._lines: dict[int, bytes] | None = None  # the lines of the rows last given out, for `exact`
 
     def blocks(self, size: int) -> Iterator[bytes]:
         """The input in pieces of whole lines, for `--jobs` (see `bizops.core.parallel`)."""
@@ -221,7 +213,7 @@ class JsonLinesReader:
                 obj = exact_json(line)
             except ValueError as exc:
                 return _json_row_error(row, exc)
-        self._last = (row, line)
+        self._lines = {row: line}
         return row, obj
 
     def exact(self, row: int, raw: dict) -> dict | None:
@@ -231,11 +223,11 @@ class JsonLinesReader:
         fails validation and the pipeline asks for it again here (rare rows pay,
         not every row). None when there is nothing to re-read.
         """
-        last = getattr(self, "_last", None)
-        if last is None or last[0] != row or float not in set(map(type, raw.values())):
+        line = self._lines.get(row) if self._lines is not None else None
+        if line is None or float not in set(map(type, raw.values())):
             return None
         try:
-            exact = exact_json(last[1])
+            exact = exact_json(line)
         except ValueError:
             return None
         for name, value in raw.items():  # keep what flags filled in (`_with_defaults`)
@@ -243,16 +235,46 @@ class JsonLinesReader:
         return exact
 
     def __iter__(self):
-        parse = self.parse
         lineno = 0
-        for line in self.stream:  # records(), inline: a generator less per row
+        lines: list[bytes] = []
+        numbers: list[int] = []
+        for line in self.stream:
             lineno += 1
-            self.rows_read = lineno
             if lineno == 1 and line.startswith(codecs.BOM_UTF8):
                 line = line[3:]
             if line.isspace() or not line:
                 continue
-            yield parse(lineno, line)
+            lines.append(line)
+            numbers.append(lineno)
+            if len(lines) == self.BATCH:
+                self.rows_read = lineno
+                yield from self._rows(lines, numbers)
+                lines, numbers = [], []
+        self.rows_read = lineno
+        if lines:
+            yield from self._rows(lines, numbers)
+
+    def _rows(self, lines: list[bytes], numbers: list[int]):
+        """A batch of lines read with one call to orjson when they are plain objects, else one by one.
+
+        One call for a batch saves a fifth of the reading; any line that is not
+        one plain object (broken, nested, a repeated key…) sends the batch to
+        `parse`, line by line, which says what is wrong with which row.
+        """
+        if self.encoding is None:
+            joined = b"[" + b",".join(lines) + b"]"
+            try:
+                objects = _fast_loads(joined)
+            except _OrjsonError:
+                objects = None
+            if (objects is not None and len(objects) == len(lines) and set(map(type, objects)) == {dict}
+                    and joined.count(b'":') == sum(map(len, objects))):
+                self._lines = dict(zip(numbers, lines))
+                yield from zip(numbers, objects)
+                return
+        parse = self.parse
+        for row, line in zip(numbers, lines):
+            yield parse(row, line)
 
 
 class JsonArrayReader:

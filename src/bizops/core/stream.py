@@ -105,7 +105,7 @@ def run(job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None,
     """
     spec = job.spec
     if build is None:
-        build = compile_fields(spec.inputs, job.now)
+        build = compile_fields(spec.inputs, job.now, watch_unknown=True)
     known = {f.name for f in spec.inputs}
     if spec.group_by:
         into = next(f for f in spec.inputs if f.name == spec.group_into)
@@ -115,13 +115,9 @@ def run(job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None,
     aggregate = spec.aggregate
     group_by = spec.group_by
 
-    def validate(item):
-        """`(row, fields)` for a good row; None after reporting a bad one."""
-        if type(item) is not tuple:
-            sink.row_error(item)
-            return None
-        row, raw = item
-        if not raw.keys() <= known:  # a column no field reads: say so, once (warn keeps it once)
+    def unknown_columns(raw: dict) -> None:
+        """A column no field reads: say so, once (`warn` keeps each text once)."""
+        if not raw.keys() <= known:
             for name in raw:
                 if name and name not in known:
                     sink.warn(
@@ -131,9 +127,19 @@ def run(job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None,
                             n=name, c=job.company, m=job.command,
                         )
                     )
+
+    build.namespace["unknown"] = unknown_columns  # called by build when a row has keys it did not fill
+
+    def validate(item):
+        """`(row, fields)` for a good row; None after reporting a bad one."""
+        if type(item) is not tuple:
+            sink.row_error(item)
+            return None
+        row, raw = item
         try:
             return row, build(raw)
         except BadValue as exc:
+            unknown_columns(raw)
             again = exact(row, raw) if exact is not None else None
             if again is not None:
                 try:
@@ -158,7 +164,7 @@ def run(job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None,
     if outcomes is None:
         return None
     if type(outcomes) is RowMap and outcomes.requests is ours and not aggregate:
-        _run_direct(job, rows, build, known, validate, outcomes.decide, sink)
+        _run_direct(job, rows, build, validate, outcomes.decide, sink)
         return True
     iterator = guarded(job, lambda: iter(outcomes))
     while True:
@@ -194,15 +200,15 @@ def run(job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None,
     return True
 
 
-def _run_direct(job: Job, rows: Iterable, build, known, validate, decide, sink: Sink) -> None:
+def _run_direct(job: Job, rows: Iterable, build, validate, decide, sink: Sink) -> None:
     """The common case, `map_rows` over our requests: call `decide` per row, no generators.
 
-    A row that is not plainly good (an error from the reader, an unknown
-    column, a bad value) goes through `validate`, which reports it.
+    A row that is not plainly good (an error from the reader, a bad value)
+    goes through `validate`, which reports it.
     """
     result = sink.result
     for item in rows:
-        if type(item) is tuple and item[1].keys() <= known:
+        if type(item) is tuple:
             row = item[0]
             try:
                 fields = build(item[1])

@@ -333,11 +333,25 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
+class _Utf8:
+    """A text file over the binary output, as csv.writer wants one.
+
+    Not an io.TextIOWrapper: one left behind by a failed run would close the
+    output when it is collected.
+    """
+
+    def __init__(self, out: BinaryIO):
+        self._write = out.write
+
+    def write(self, text: str) -> int:
+        return self._write(text.encode("utf-8"))
+
+
 class CsvWriter(Writer):
     def __init__(self, *args, delimiter=",", header=True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.text = io.TextIOWrapper(self.out, encoding="utf-8", newline="", write_through=True)
-        self.csv = csv.writer(self.text, delimiter=delimiter, lineterminator="\r\n" if delimiter == "," else "\n")
+        self.csv = csv.writer(_Utf8(self.out), delimiter=delimiter,
+                              lineterminator="\r\n" if delimiter == "," else "\n")
         self.guarded = tuple(i for i, c in enumerate(self.columns) if c.kind in _TEXT_KINDS)
         names = [c.name for c in self.columns] + (["trace"] if self.explain else [])
         if header:
@@ -351,11 +365,6 @@ class CsvWriter(Writer):
         if self.explain and cells[-1].startswith(_FORMULA_START):
             cells[-1] = "'" + cells[-1]
         self.csv.writerow(cells)
-
-    def close(self):
-        self.text.flush()
-        self.text.detach()
-        super().close()
 
 
 class TableWriter(Writer):

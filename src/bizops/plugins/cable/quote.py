@@ -62,6 +62,7 @@ class Quoter:
         self._cuts: dict[Decimal, Decimal] = {}
         self._max_discounts: dict[Decimal, Decimal] = {}
         self._kept: dict[tuple[Decimal, Decimal], Decimal] = {}
+        self._fee_shares: dict[Decimal, Decimal] = {}  # 100 − fee, the share of the price left after it
 
     def quote(self, request: dict) -> dict:
         """One quote: every rule of the spec, in the order the spec lists them."""
@@ -121,7 +122,12 @@ class Quoter:
             self.refuse(result, scaled / HUNDRED, floor, max_discount, trace)
         else:
             # unit = base / (1 − fee/100) = guide × kept / (100 − fee), half-up to the fen
-            unit = (scaled / (HUNDRED - fee)).quantize(CENT, ROUND_HALF_UP)
+            kept_of_price = self._fee_shares.get(fee)
+            if kept_of_price is None:
+                kept_of_price = HUNDRED - fee
+                if len(self._fee_shares) < 1024:
+                    self._fee_shares[fee] = kept_of_price
+            unit = (scaled / kept_of_price).quantize(CENT, ROUND_HALF_UP)
             result["unit_price"] = unit
             result["total"] = (unit * qty).quantize(CENT, ROUND_HALF_UP)
             if explain:
