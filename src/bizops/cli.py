@@ -203,7 +203,7 @@ def main(argv: list[str] | None = None) -> None:
     except BrokenPipeError:  # `bizops --help | head -1`: the reader has what it wanted
         runtime.silence(sys.stdout)
         code = 0
-    except SystemExit as exc:
+    except SystemExit:
         if type(sys.stdout).__name__ != "PacifyFlushWrapper":
             raise
         code = 0  # typer's own answer to a broken pipe is exit 1; the contract's is 0

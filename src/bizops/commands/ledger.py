@@ -17,7 +17,8 @@ from bizops.commands.options import EncodingOpt, InputFormatOpt, common_options
 from bizops.core.command import emit
 from bizops.core.errors import Exit, InputMissing, OutputError, UsageError
 from bizops.core.i18n import msg, render
-from bizops.core.writers import Encoder, make_writer
+from bizops.core.encoder import Encoder
+from bizops.core.writers import make_writer
 
 SinceOpt = Annotated[Optional[str], typer.Option(
     "--since", help="Only decisions decided on or after this date or time (YYYY-MM-DD[THH:MM]).", show_default=False)]

@@ -21,7 +21,8 @@ from bizops.core.schema import Column, CommandSpec
 from bizops.core.session import CORE_COMMANDS, Session
 from bizops.core.stream import Job, Sink, run
 from bizops.core.formats import STREAMING_FORMATS
-from bizops.core.writers import Encoder, make_writer
+from bizops.core.encoder import Encoder
+from bizops.core.writers import make_writer
 
 Process = Callable[[Iterable, Any, Context], Iterable | None]
 

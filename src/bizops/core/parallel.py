@@ -29,7 +29,8 @@ from bizops.core.errors import BizopsError, PluginFailure, RowError, UsageError
 from bizops.core.i18n import msg
 from bizops.core.requests import compile_fields
 from bizops.core.stream import Job, Sink, run
-from bizops.core.writers import Encoder, make_writer
+from bizops.core.encoder import Encoder
+from bizops.core.writers import make_writer
 
 BLOCK_BYTES = 1 << 20
 

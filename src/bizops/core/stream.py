@@ -21,7 +21,8 @@ from bizops.core.outcomes import RowMap, map_rows  # noqa: F401 - map_rows re-ex
 from bizops.core.requests import compile_fields
 from bizops.core.schema import Column, CommandSpec
 from bizops.core.values import BadValue
-from bizops.core.writers import BadOutput, Encoder, Writer
+from bizops.core.encoder import BadOutput, Encoder
+from bizops.core.writers import Writer
 
 
 class Job(NamedTuple):
@@ -138,19 +139,20 @@ def run(job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None,
         row, raw = item
         try:
             return row, build(raw)
-        except BadValue as exc:
-            unknown_columns(raw)
-            again = exact(row, raw) if exact is not None else None
-            if again is not None:
-                try:
-                    return row, build(again)
-                except BadValue as exc_again:
-                    exc = exc_again
-            reason = exc.reason
-            if group_by and raw.get(group_by) not in (None, ""):
-                reason = Text(f"{group_by} {raw[group_by]}: ", f"{group_by} {raw[group_by]}：") + reason
-            sink.row_error(RowError(reason, row))
-            return None
+        except BadValue as first:
+            error = first
+        unknown_columns(raw)
+        again = exact(row, raw) if exact is not None else None
+        if again is not None:
+            try:
+                return row, build(again)
+            except BadValue as second:  # still bad when read exactly: say what is wrong now
+                error = second
+        reason = error.reason
+        if group_by and raw.get(group_by) not in (None, ""):
+            reason = Text(f"{group_by} {raw[group_by]}: ", f"{group_by} {raw[group_by]}：") + reason
+        sink.row_error(RowError(reason, row))
+        return None
 
     def requests():
         for item in rows:

@@ -1,9 +1,8 @@
 """One output emitter for every format: table, markdown, json, jsonl, csv, tsv.
 
-Results are dicts of typed values (`Decimal`, `datetime`, `Text`…). First the
-`Encoder` turns one into its JSON form by the declared `Column` kinds, checking
-what the plugin returned: money must be a `Decimal` with at most two decimals,
-no value may be a float. Then a writer prints it:
+Results are dicts of typed values (`Decimal`, `datetime`, `Text`…). First
+`bizops.core.encoder.Encoder` turns one into its JSON form, checking what the
+plugin returned; then a writer prints it:
 
 - `jsonl` one object a line; `json` one document (an object for one result,
   an array for a stream); both keep English keys and enum values.
@@ -19,8 +18,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Sequence
-from datetime import date, datetime, time
+from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
 from functools import partial
 from typing import Any, BinaryIO
@@ -54,199 +53,6 @@ CORE_LABELS: dict[str, tuple[str, str]] = {
     "approved": ("批准", "approved"),
     "needs_approval": ("需审批", "needs approval"),
 }
-
-
-class BadOutput(ValueError):
-    """A plugin returned a value its column cannot hold (a float, unrounded money…)."""
-
-
-def _bad(column: Column, value: Any, why: str) -> BadOutput:
-    shown = repr(value)
-    if not shown.startswith(type(value).__name__ + "("):  # Decimal('-2.50') names its type already
-        shown = f"{type(value).__name__} {shown}"
-    return BadOutput(f"column {column.name!r} ({column.kind}) got {shown}: {why}")
-
-
-def _plain(value: Any) -> Any:
-    """A nested value in its JSON form: Decimals as exact text, no floats."""
-    kind = type(value)
-    if kind is str or kind is int or kind is bool or value is None:
-        return value
-    if kind is Decimal:
-        return decimal_text(value)
-    if isinstance(value, str):
-        return str(value)
-    if kind is dict:
-        return {k: _plain(v) for k, v in value.items()}
-    if kind is list or kind is tuple:
-        return [_plain(v) for v in value]
-    if kind is datetime:
-        return format_datetime(value)
-    if kind is date:
-        return value.isoformat()
-    if kind is time:
-        return value.strftime("%H:%M")
-    raise TypeError(f"{kind.__name__} {value!r} cannot be written (floats never are)")
-
-
-def _column_encoder(column: Column) -> Callable[[Any], Any]:
-    kind = column.kind
-
-    if kind == "money":
-        def encode(value):
-            if value is None:
-                return None
-            if type(value) is not Decimal:
-                raise _bad(column, value, "money must be a Decimal")
-            try:
-                return money_text(value)
-            except ValueError as exc:
-                raise _bad(column, value, str(exc)) from None
-    elif kind == "price":
-        def encode(value):
-            if value is None:
-                return None
-            if type(value) is not Decimal:
-                raise _bad(column, value, "a price must be a Decimal")
-            try:
-                return price_text(value)
-            except ValueError as exc:
-                raise _bad(column, value, str(exc)) from None
-    elif kind == "decimal":
-        def encode(value):
-            if type(value) is Decimal:
-                return decimal_text(value)
-            if type(value) is int:
-                return str(value)
-            if value is None:
-                return None
-            raise _bad(column, value, "must be a Decimal")
-    elif kind == "int":
-        def encode(value):
-            if (type(value) is int) or value is None:
-                return value
-            raise _bad(column, value, "must be an int")
-    elif kind == "bool":
-        def encode(value):
-            if value is True or value is False or value is None:
-                return value
-            raise _bad(column, value, "must be a bool")
-    elif kind in ("text", "enum"):
-        def encode(value):
-            if value is None or isinstance(value, str):
-                return value
-            raise _bad(column, value, "must be text")
-    elif kind == "datetime":
-        def encode(value):
-            if value is None:
-                return None
-            if isinstance(value, datetime):
-                return format_datetime(value)
-            raise _bad(column, value, "must be a datetime")
-    elif kind == "date":
-        def encode(value):
-            if value is None:
-                return None
-            if isinstance(value, date):
-                return value.isoformat()
-            raise _bad(column, value, "must be a date")
-    else:  # texts, records, json
-        def encode(value):
-            try:
-                return _plain(value)
-            except TypeError as exc:
-                raise _bad(column, value, str(exc)) from None
-    if column.ge is not None:
-        return _at_least(column, encode)
-    return encode
-
-
-def _at_least(column: Column, encode: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """`encode`, refusing a number below the column's declared `ge` (a negative price, say)."""
-    bound = Decimal(column.ge)
-
-    def bounded(value):
-        text = encode(value)
-        if value is not None and value < bound:
-            raise _bad(column, value, f"must be ≥ {bound}")
-        return text
-
-    return bounded
-
-
-_INLINE = {
-    # The common cases inline; anything else goes to the column's encoder, which
-    # formats it or raises BadOutput. str(Decimal) is exact; a money string is
-    # accepted as is only when it already has exactly two decimals.
-    "text": "    if v is not None and v.__class__ is not str:\n        v = e{i}(v)\n",
-    "enum": "    if v is not None and v.__class__ is not str:\n        v = e{i}(v)\n",
-    "int": "    if v is not None and v.__class__ is not int:\n        v = e{i}(v)\n",
-    "bool": "    if v is not None and v is not True and v is not False:\n        v = e{i}(v)\n",
-    "money": (
-        "    if v is not None:\n"
-        "        s = str(v) if v.__class__ is Decimal else ''\n"
-        "        v = s if s[-3:-2] == '.' and 'E' not in s else e{i}(v)\n"
-    ),
-    "decimal": (
-        "    if v is not None:\n"
-        "        s = str(v) if v.__class__ is Decimal else ''\n"
-        "        v = s if s and 'E' not in s else e{i}(v)\n"
-    ),
-    "price": (
-        "    if v is not None:\n"
-        "        s = str(v) if v.__class__ is Decimal else ''\n"
-        "        v = s if (s[-3:-2] == '.' or s[-5:-4] == '.' or s[-4:-3] == '.') and 'E' not in s else e{i}(v)\n"
-    ),
-    "texts": "    if v:\n        v = e{i}(v)\n    else:\n        v = []\n",
-}
-
-
-#: The inline cases of `ge=0` columns (prices, totals): as above, and no minus sign.
-_NOT_NEGATIVE = {
-    kind: _INLINE[kind].replace("and 'E' not in s", "and 'E' not in s and s[0] != '-'")
-    for kind in ("money", "price")
-}
-
-
-class Encoder:
-    """Result dicts to their JSON form, column by column, checking each value.
-
-    The encoding function is generated once per stream as straight-line code
-    (one block per column), as `requests.compile_fields` is, for the same
-    reason: it runs once per output row.
-    """
-
-    def __init__(self, columns: Sequence[Column], explain: bool):
-        self.columns = tuple(columns)
-        self.explain = explain
-        namespace: dict[str, Any] = {"Decimal": Decimal, "_trace": _trace}
-        body = ["def encode(r):", "    get = r.get"]
-        keys = []
-        for i, column in enumerate(self.columns):
-            namespace[f"e{i}"] = _column_encoder(column)
-            body.append(f"    v = get({column.name!r})")
-            inline = _INLINE.get(column.kind)
-            if column.ge is not None:  # a bound is checked in e{i}; `ge=0` inline: no minus sign
-                inline = _NOT_NEGATIVE.get(column.kind) if Decimal(column.ge) == 0 else None
-            body.append((inline or "    v = e{i}(v)\n").format(i=i).rstrip("\n"))
-            body.append(f"    o{i} = v")
-            keys.append(f"{column.name!r}: o{i}")
-        if explain:
-            keys.append("'trace': _trace(get('trace'))")
-        body.append("    return {" + ", ".join(keys) + "}")
-        exec("\n".join(body), namespace)  # noqa: S102 - our own template, names repr()-quoted
-        #: The generated function itself: the hot path calls it without this object in between.
-        self.encode = namespace["encode"]
-
-    def __call__(self, result: dict) -> dict:
-        return self.encode(result)
-
-
-def _trace(trace) -> list:
-    try:
-        return _plain(trace or [])
-    except TypeError as exc:
-        raise BadOutput(f"trace: {exc}") from None
 
 
 # -- writers -----------------------------------------------------------------

@@ -1,14 +1,11 @@
-"""Every rule case in the plugin's `cases.toml`, run by `bizops check`."""
+"""The pv cases file names every rule of the spec (the cases themselves run in tests/plugins/test_rule_cases.py)."""
 
 from __future__ import annotations
 
 import tomllib
 from pathlib import Path
 
-import pytest
-
 import bizops.plugins.pv
-from bizops.testing import case_names, run_cases
 
 CASES_FILE = Path(bizops.plugins.pv.__file__).with_name("cases.toml")
 DATA = tomllib.loads(CASES_FILE.read_text(encoding="utf-8"))
@@ -22,15 +19,3 @@ def test_cases_file_covers_every_rule():
     text = " ".join(c["name"] for c in CASES)
     untested = [r.id for r in RULES if r.id not in text]
     assert untested == []
-
-
-@pytest.fixture(scope="module")
-def checked():
-    """Every case, run once by `bizops check` (the plugin's defaults, no ledger); results by case name."""
-    return run_cases(CASES_FILE)
-
-
-@pytest.mark.parametrize("name", case_names(CASES_FILE))
-def test_case(checked, name):
-    row = checked[name]
-    assert row["status"] == "ok", "\n".join(row["mismatches"] + row["trace"])

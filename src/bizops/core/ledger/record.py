@@ -29,7 +29,7 @@ from bizops.core.i18n import Text
 from bizops.core.ledger import codec, open_ledger
 from bizops.core.ledger.history import LedgerHistory, customer_name
 from bizops.core.values import format_datetime
-from bizops.core.writers import BadOutput, Encoder
+from bizops.core.encoder import BadOutput, Encoder
 
 _END = object()
 
