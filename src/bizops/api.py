@@ -10,7 +10,7 @@ imports this module at load time does not pull typer into a quote's startup.
 from __future__ import annotations
 
 from bizops.core.context import Context, EmptyHistory, History
-from bizops.core.errors import RowError
+from bizops.core.errors import ConfigError, RowError, UsageError
 from bizops.core.hookspecs import hookimpl
 from bizops.core.i18n import Text, msg
 from bizops.core.money import CENT, HUNDRED, ZERO, decimal_text, round_fen, round_to, to_decimal
@@ -20,7 +20,8 @@ from bizops.core.outcomes import map_rows
 from bizops.core.values import BadValue, format_datetime, parse_bool, parse_date, parse_datetime, parse_time
 
 __all__ = [
-    "CENT", "HUNDRED", "NOW", "ZERO", "BadValue", "Column", "CommandSpec", "Company", "Context", "EmptyHistory",
+    "CENT", "HUNDRED", "NOW", "ZERO", "BadValue", "Column", "CommandSpec", "Company", "ConfigError", "Context",
+    "EmptyHistory", "UsageError",
     "Field", "History", "Policy", "Rule", "RowError", "Setting", "Text", "decimal_text", "format_datetime",
     "hookimpl", "map_rows", "msg", "parse_bool", "parse_date", "parse_datetime", "parse_time", "round_fen",
     "round_to", "rows_command", "to_decimal",

@@ -21,7 +21,7 @@ from bizops.commands.options import (
 from bizops.core.session import PluginSelection
 
 #: Core commands: name -> (module, builder). `builder(name, early_options)` returns a typer.Typer.
-CORE_COMMANDS = {
+COMMAND_GROUPS = {
     "companies": ("bizops.commands.companies", "app"),
     "policy": ("bizops.commands.policy", "app"),
     "quote": ("bizops.commands.decide", "single"),
@@ -51,11 +51,11 @@ class BizopsGroup(TyperGroup):
     """Builds a command only when it is asked for; the help lists them without building."""
 
     def list_commands(self, ctx) -> list[str]:
-        return list(CORE_COMMANDS) + sorted(n for n in _plugin_typers() if n not in CORE_COMMANDS)
+        return list(COMMAND_GROUPS) + sorted(n for n in _plugin_typers() if n not in COMMAND_GROUPS)
 
     def get_command(self, ctx, name: str):
-        if name in CORE_COMMANDS:
-            module_name, builder = CORE_COMMANDS[name][:2]
+        if name in COMMAND_GROUPS:
+            module_name, builder = COMMAND_GROUPS[name][:2]
             build = getattr(importlib.import_module(module_name), builder)
             command = typer.main.get_command(build(name, _early))
             command.name = name
