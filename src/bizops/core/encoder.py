@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from bizops.core.money import decimal_text, money_text, price_text
@@ -142,32 +143,36 @@ _INLINE = {
     # The common cases inline; anything else goes to the column's encoder, which
     # formats it or raises BadOutput. str(Decimal) is exact; a money string is
     # accepted as is only when it already has exactly two decimals.
-    "text": "    if v is not None and v.__class__ is not str:\n        v = e{i}(v)\n",
-    "enum": "    if v is not None and v.__class__ is not str:\n        v = e{i}(v)\n",
-    "int": "    if v is not None and v.__class__ is not int:\n        v = e{i}(v)\n",
-    "bool": "    if v is not None and v is not True and v is not False:\n        v = e{i}(v)\n",
+    "text": "    if {v}.__class__ is not str and {v} is not None:\n        {v} = e{i}({v})\n",
+    "enum": "    if {v}.__class__ is not str and {v} is not None:\n        {v} = e{i}({v})\n",
+    "int": "    if {v}.__class__ is not int and {v} is not None:\n        {v} = e{i}({v})\n",
+    "bool": "    if {v} is not True and {v} is not False and {v} is not None:\n        {v} = e{i}({v})\n",
     "money": (
-        "    if v is not None:\n"
-        "        s = str(v) if v.__class__ is Decimal else ''\n"
-        "        v = s if s[-3:-2] == '.' and 'E' not in s else e{i}(v)\n"
+        "    if {v}.__class__ is Decimal and (s := str({v}))[-3:-2] == '.' and 'E' not in s:\n"
+        "        {v} = s\n"
+        "    elif {v} is not None:\n"
+        "        {v} = e{i}({v})\n"
     ),
     "decimal": (
-        "    if v is not None:\n"
-        "        s = str(v) if v.__class__ is Decimal else ''\n"
-        "        v = s if s and 'E' not in s else e{i}(v)\n"
+        "    if {v}.__class__ is Decimal and 'E' not in (s := str({v})):\n"
+        "        {v} = s\n"
+        "    elif {v} is not None:\n"
+        "        {v} = e{i}({v})\n"
     ),
     "price": (
-        "    if v is not None:\n"
-        "        s = str(v) if v.__class__ is Decimal else ''\n"
-        "        v = s if (s[-3:-2] == '.' or s[-5:-4] == '.' or s[-4:-3] == '.') and 'E' not in s else e{i}(v)\n"
+        "    if {v}.__class__ is Decimal and ((s := str({v}))[-3:-2] == '.' or s[-5:-4] == '.' or s[-4:-3] == '.')"
+        " and 'E' not in s:\n"
+        "        {v} = s\n"
+        "    elif {v} is not None:\n"
+        "        {v} = e{i}({v})\n"
     ),
-    "texts": "    if v:\n        v = e{i}(v)\n    else:\n        v = []\n",
+    "texts": "    {v} = e{i}({v}) if {v} else []\n",
 }
 
 
 #: The inline cases of `ge=0` columns (prices, totals): as above, and no minus sign.
 _NOT_NEGATIVE = {
-    kind: _INLINE[kind].replace("and 'E' not in s", "and 'E' not in s and s[0] != '-'")
+    kind: _INLINE[kind].replace("and 'E' not in s:", "and 'E' not in s and s[0] != '-':")
     for kind in ("money", "price")
 }
 
@@ -177,27 +182,30 @@ class Encoder:
 
     The encoding function is generated once per stream as straight-line code
     (one block per column), as `requests.compile_fields` is, for the same
-    reason: it runs once per output row.
+    reason: it runs once per output row. It takes every column's value in
+    one C call (`itemgetter`); a result that leaves a column out (None) is
+    filled in first, at the cost of a second pass.
     """
 
     def __init__(self, columns: Sequence[Column], explain: bool):
         self.columns = tuple(columns)
         self.explain = explain
-        namespace: dict[str, Any] = {"Decimal": Decimal, "_trace": _trace}
-        body = ["def encode(r):", "    get = r.get"]
-        keys = []
+        names = tuple(column.name for column in self.columns) + (("trace",) if explain else ())
+        values = [f"o{i}" for i in range(len(names))]
+        namespace: dict[str, Any] = {"Decimal": Decimal, "_trace": _trace, "pick": itemgetter(*names),
+                                     "filled": lambda r: {name: r.get(name) for name in names}}
+        body = ["def encode(r):", "    try:",
+                f"        {', '.join(values)}, = pick(r)" if len(names) > 1 else f"        o0 = r[{names[0]!r}]",
+                "    except KeyError:", "        return encode(filled(r))"]
         for i, column in enumerate(self.columns):
             namespace[f"e{i}"] = _column_encoder(column)
-            body.append(f"    v = get({column.name!r})")
             inline = _INLINE.get(column.kind)
             if column.ge is not None:  # a bound is checked in e{i}; `ge=0` inline: no minus sign
                 inline = _NOT_NEGATIVE.get(column.kind) if Decimal(column.ge) == 0 else None
-            body.append((inline or "    v = e{i}(v)\n").format(i=i).rstrip("\n"))
-            body.append(f"    o{i} = v")
-            keys.append(f"{column.name!r}: o{i}")
+            body.append((inline or "    {v} = e{i}({v})\n").format(i=i, v=values[i]).rstrip("\n"))
         if explain:
-            keys.append("'trace': _trace(get('trace'))")
-        body.append("    return {" + ", ".join(keys) + "}")
+            body.append(f"    {values[-1]} = _trace({values[-1]})")
+        body.append("    return {" + ", ".join(f"{name!r}: {value}" for name, value in zip(names, values)) + "}")
         exec("\n".join(body), namespace)  # noqa: S102 - our own template, names repr()-quoted
         #: The generated function itself: the hot path calls it without this object in between.
         self.encode = namespace["encode"]

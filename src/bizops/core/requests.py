@@ -63,6 +63,19 @@ _BLOCK = """\
             if len(m{i}) < LIMIT and (v.__class__ is str{ints}):
                 m{i}[v] = t{i}
 """
+_BLOCK_TEXT = """\
+    v = get({name!r})
+    if not v and (v is None or v == ""):
+        {absent}
+    else:{count}
+        if v.__class__ is str:
+            t{i} = v.strip()
+        else:
+            try:
+                t{i} = c{i}(v)
+            except BadValue as exc:
+                _bad({name!r}, v, exc)
+"""
 _BLOCK_NO_MEMO = """\
     v = get({name!r})
     if not v and (v is None or v == ""):  # most values are truthy: one test
@@ -95,7 +108,9 @@ def compile_fields(fields: Iterable[Field], now=None, watch_unknown: bool = Fals
         namespace[f"p{i}"] = getattr(convert, "parse", None)
         namespace[f"d{i}"] = now if field.default == NOW else field.default
         absent = f"_missing({field.name!r})" if field.required else f"t{i} = d{i}"
-        if convert.memo is None:
+        if field.kind in ("text", "path"):
+            body.append(_BLOCK_TEXT.format(name=field.name, i=i, absent=absent, count=count))
+        elif convert.memo is None:
             body.append(_BLOCK_NO_MEMO.format(name=field.name, i=i, absent=absent, count=count))
         else:
             ints = convert.memo_ints

@@ -22,7 +22,7 @@ from bizops.core.requests import compile_fields
 from bizops.core.schema import Column, CommandSpec
 from bizops.core.values import BadValue
 from bizops.core.encoder import BadOutput, Encoder
-from bizops.core.writers import Writer
+from bizops.core.writers import LINE, Writer, dumps
 
 
 class Job(NamedTuple):
@@ -54,8 +54,7 @@ class Sink:
         self._warned: set[str] = set()
         self._encode, self._write = encoder.encode, writer.write
         # JSON Lines: encoded row -> bytes -> file, C calls only (a Python frame less per row)
-        self._line = getattr(writer, "line", None)
-        self._put = writer.out.write if self._line is not None else None
+        self._put = writer.out.write if getattr(writer, "lines", False) else None
 
     def result(self, result: dict) -> None:
         if "company" not in result:
@@ -63,8 +62,8 @@ class Sink:
         encoded = self._encode(result)
         if result.get("status") == "refused":
             self.refused = True
-        if self._line is not None:
-            self._put(self._line(encoded))
+        if self._put is not None:
+            self._put(dumps(encoded, None, LINE))
         else:
             self._write(encoded, result)
 

@@ -21,7 +21,6 @@ import io
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
-from functools import partial
 from typing import Any, BinaryIO
 
 from bizops.core.formats import OUTPUT_FORMATS, STREAMING_FORMATS  # noqa: F401 - re-exported
@@ -31,19 +30,16 @@ from bizops.core.schema import Column
 from bizops.core.values import format_datetime
 
 try:
-    from orjson import OPT_APPEND_NEWLINE
-    from orjson import dumps
-
-    dumps_line = partial(dumps, option=OPT_APPEND_NEWLINE)  # C all the way down
+    from orjson import OPT_APPEND_NEWLINE as LINE
+    from orjson import dumps  # dumps(obj, None, LINE) is obj's JSON line, C all the way down
 except ImportError:  # pragma: no cover - orjson is a dependency; keep working without it
     import json
 
-    def dumps(obj) -> bytes:
-        return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
+    LINE = 1
 
-    def dumps_line(obj) -> bytes:
-        return dumps(obj) + b"\n"
-
+    def dumps(obj, default=None, option=None) -> bytes:
+        text = json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
+        return text + b"\n" if option == LINE else text
 
 
 #: Labels for enum values every company shares; a company's `labels` add to them.
@@ -77,11 +73,11 @@ class Writer:
 
 
 class JsonLinesWriter(Writer):
-    #: encoded row -> its line, for the row pipeline to call directly (see `Sink.result`)
-    line = staticmethod(dumps_line)
+    #: A row's line is `dumps(encoded, None, LINE)`: the row pipeline writes it itself (see `Sink.result`).
+    lines = True
 
     def write(self, encoded, original):
-        self.out.write(dumps_line(encoded))
+        self.out.write(dumps(encoded, None, LINE))
 
 
 class JsonWriter(Writer):

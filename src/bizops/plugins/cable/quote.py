@@ -18,11 +18,11 @@ policy is read once in `Quoter`, and the trace is built only under --explain.
 from __future__ import annotations
 
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from bizops.core.errors import RowError
 from bizops.core.i18n import msg
-from bizops.core.money import CENT, HUNDRED, ZERO, decimal_text
+from bizops.core.money import CENT, HUNDRED, ZERO, decimal_text, quantize_half_up as to_fen
 from bizops.plugins.cable.prices import ListedProduct, load_price_list
 from bizops.plugins.cable.rules import FEE, FLOOR, LEAD_TIME, NO_VAT, PRICE_LIST, QUOTE_DUE, SPECIAL
 
@@ -67,7 +67,7 @@ class Quoter:
     def quote(self, request: dict) -> dict:
         """One quote: every rule of the spec, in the order the spec lists them."""
         explain = self.explain
-        trace: list = []
+        trace: list | None = [] if explain else None  # the rules append to it only under --explain
         warnings: list = []
         # The common row (its own guide price, no list; a VAT invoice) skips the rule functions' calls.
         guide = request["guide_price"]
@@ -100,6 +100,18 @@ class Quoter:
         if explain and discount:
             trace.append(SPECIAL.applied(msg("{d} % special discount cuts commission by {c} points",
                                              "特价下浮 {d}%，提成降 {c} 个百分点", d=discount, c=cut)))
+        refused = kept < self.floor_pct and guide
+        if refused:
+            unit = total = None
+        else:
+            # unit = base / (1 − fee/100) = guide × kept / (100 − fee), half-up to the fen
+            kept_of_price = self._fee_shares.get(fee)
+            if kept_of_price is None:
+                kept_of_price = HUNDRED - fee
+                if len(self._fee_shares) < 1024:
+                    self._fee_shares[fee] = kept_of_price
+            unit = to_fen(scaled / kept_of_price, CENT)
+            total = to_fen(unit * qty, CENT)
         result = {
             "sku": request["sku"],
             "qty": qty,
@@ -107,9 +119,9 @@ class Quoter:
             "no_vat_discount_pct": no_vat,
             "discount_pct": discount,
             "fee_pct": fee,
-            "floor_unit_price": floor.quantize(CENT, ROUND_HALF_UP),
-            "unit_price": None,
-            "total": None,
+            "floor_unit_price": to_fen(floor, CENT),
+            "unit_price": unit,
+            "total": total,
             "commission_cut_pct": cut,
             "status": "ok",
             "reason": None,
@@ -118,25 +130,15 @@ class Quoter:
             "lead_time": self.lead_custom if custom else self.lead_standard,
             "warnings": warnings,
         }
-        if kept < self.floor_pct and guide:
+        if refused:
             self.refuse(result, scaled / HUNDRED, floor, max_discount, trace)
-        else:
-            # unit = base / (1 − fee/100) = guide × kept / (100 − fee), half-up to the fen
-            kept_of_price = self._fee_shares.get(fee)
-            if kept_of_price is None:
-                kept_of_price = HUNDRED - fee
-                if len(self._fee_shares) < 1024:
-                    self._fee_shares[fee] = kept_of_price
-            unit = (scaled / kept_of_price).quantize(CENT, ROUND_HALF_UP)
-            result["unit_price"] = unit
-            result["total"] = (unit * qty).quantize(CENT, ROUND_HALF_UP)
-            if explain:
-                base = scaled / HUNDRED
-                trace.append(FLOOR.applied(msg("base {b} is not below the floor {f}", "基价 {b} 不低于最低价 {f}",
-                                               b=shown(base), f=shown(floor))))
-                if fee:
-                    trace.append(FEE.applied(msg("{b} / (1 - {x} %) = {u} after rounding",
-                                                 "{b} / (1 - {x}%) = {u}（四舍五入到分）", b=shown(base), x=fee, u=unit)))
+        elif explain:
+            base = scaled / HUNDRED
+            trace.append(FLOOR.applied(msg("base {b} is not below the floor {f}", "基价 {b} 不低于最低价 {f}",
+                                           b=shown(base), f=shown(floor))))
+            if fee:
+                trace.append(FEE.applied(msg("{b} / (1 - {x} %) = {u} after rounding",
+                                             "{b} / (1 - {x}%) = {u}（四舍五入到分）", b=shown(base), x=fee, u=unit)))
         if custom or listed is not None or self.prices is not None:
             result["quote_due"] = self.quote_due(request, listed, trace)
         if explain:
