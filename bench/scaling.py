@@ -16,7 +16,7 @@ from common import bizops, compare, compile_bytecode, machine, orders
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     compile_bytecode()
     path, exe = orders(args.rows), bizops()

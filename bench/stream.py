@@ -38,7 +38,7 @@ def peak_rss_kb(command: list[str], stdin_path) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     compile_bytecode()
     big, small = orders(args.rows), orders(args.rows // 10)

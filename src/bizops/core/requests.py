@@ -8,7 +8,7 @@ naming the field, what it must be and what was given:
 
 The function is generated as straight-line Python, one block per field, the
 way `dataclasses` generates `__init__`: on a million-row order book a loop
-over the fields cost as much as the pricing itself (see bench/README.md).
+over the fields cost as much as the pricing itself (README, "Speed").
 """
 
 from __future__ import annotations
