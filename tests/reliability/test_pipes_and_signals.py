@@ -93,9 +93,19 @@ def test_closed_descriptors(tmp_path):
 
 # -- signals -----------------------------------------------------------------------------------
 def start(args: list[str], tmp_path, **env) -> subprocess.Popen:
+    """bizops as started from a terminal: Ctrl-C's SIGINT at its default disposition.
+
+    A shell without job control starts background commands with SIGINT
+    ignored, and Python keeps an inherited "ignore" (as it should); tests run
+    that way (`pytest … &`) would otherwise see no interruption at all.
+    """
     return subprocess.Popen(bizops_command() + args, cwd=tmp_path, env=process_env(tmp_path, **env),
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=_default_sigint)
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def read_some(proc: subprocess.Popen, size: int = 1) -> bytes:

@@ -73,11 +73,12 @@ def list_(
     """Recent decisions, newest first: id, when, company, command, status, who."""
 
     def body(session) -> int:
+        since_text = _since(since)  # a bad --since is a usage error even before there is a ledger
         ledger = _open(session)
         rows = []
         if ledger is not None:
             try:
-                found = ledger.decisions(company=_company_filter(session), command=command, since=_since(since),
+                found = ledger.decisions(company=_company_filter(session), command=command, since=since_text,
                                          limit=None if customer else (limit or None), newest_first=True)
             finally:
                 ledger.close()
@@ -133,13 +134,14 @@ def export(
         if table not in ("decisions", "entries", "customers"):
             raise UsageError(msg("--table must be decisions, entries or customers, got {v!r}",
                                  "--table 只能是 decisions、entries 或 customers，实际为 {v!r}", v=table))
+        since_text = _since(since)  # a bad --since is a usage error even before there is a ledger
         ledger = _open(session)
         company = _company_filter(session)
         rows, columns = [], {"decisions": view.DECISION_COLUMNS, "entries": view.ENTRY_COLUMNS,
                              "customers": view.CUSTOMER_COLUMNS}[table]
         if ledger is not None:
             try:
-                rows = view.export_rows(ledger, table, company, command, _since(since), session.lang)
+                rows = view.export_rows(ledger, table, company, command, since_text, session.lang)
             finally:
                 ledger.close()
         emit(session, columns, view.as_text(rows, columns, session.output_format), view.LABELS)

@@ -211,3 +211,9 @@ def test_info_says_where_the_ledger_is(ledger_cmd, tally, db):
     after = ledger_cmd("info", "--format", "json").json()[0]
     assert (after["exists"], after["schema_version"], after["decisions"], after["entries"], after["backend"]) == (
         True, 1, 1, 1, db.kind)
+
+
+@pytest.mark.parametrize("command", ["list", "export"])
+def test_a_bad_since_is_a_usage_error_even_before_there_is_a_ledger(ledger_cmd, command):
+    bad = ledger_cmd(command, "--since", "garbage")
+    assert bad.exit_code == 2 and "--since" in bad.stderr and bad.stdout == ""
