@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import codecs
 import io
-import json
 from collections.abc import Iterator
 from itertools import chain
 from decimal import Decimal
@@ -28,7 +27,9 @@ try:  # orjson parses JSON Lines about 3.5x faster than json (see bench/)
     from orjson import JSONDecodeError as _OrjsonError
     from orjson import loads as _fast_loads
 except ImportError:  # pragma: no cover - orjson is a dependency; keep working without it
-    _fast_loads, _OrjsonError = json.loads, ValueError
+    from json import loads as _fast_loads
+
+    _OrjsonError = ValueError
 
 _EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".tsv": "tsv"}
 _BOMS = (codecs.BOM_UTF8,)
@@ -98,6 +99,8 @@ def _encoding_hint(encoding: str | None) -> Text:
 
 def exact_json(text: str | bytes):
     """The standard library's JSON, with decimals kept exact and repeated keys refused."""
+    import json  # only for rows orjson cannot read exactly: not on the start-up path
+
     return json.loads(text, parse_float=_exact_float, parse_int=_exact_int, parse_constant=_no_constant,
                       object_pairs_hook=_no_repeats)
 
@@ -116,9 +119,6 @@ def _exact_float(text: str):
 
 def _no_constant(name: str):
     raise ValueError(f"{name} is not a number")
-
-
-_LENIENT = json.JSONDecoder(parse_int=str, parse_float=str, parse_constant=str)  # where an element ends
 
 
 class RepeatedKey(ValueError):
@@ -304,6 +304,9 @@ class JsonArrayReader:
         self.encoding = encoding or "utf-8-sig"
 
     def __iter__(self):
+        import json
+
+        lenient = json.JSONDecoder(parse_int=str, parse_float=str, parse_constant=str)  # where an element ends
         decoder = json.JSONDecoder(
             parse_float=_exact_float, parse_int=_exact_int, parse_constant=_no_constant, object_pairs_hook=_no_repeats
         )
@@ -353,7 +356,7 @@ class JsonArrayReader:
                         break
                     except (json.JSONDecodeError, RepeatedKey, ValueError) as exc:
                         try:  # valid JSON refused here (a repeated key, NaN): only this element is lost
-                            end = _LENIENT.raw_decode(buffer, pos)[1]
+                            end = lenient.raw_decode(buffer, pos)[1]
                         except ValueError:
                             if eof:
                                 yield _json_row_error(index + 1, exc)

@@ -13,7 +13,6 @@ over the fields cost as much as the pricing itself (README, "Speed").
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -24,6 +23,8 @@ from bizops.core.values import MEMO_LIMIT, BadItem, BadValue, converter
 
 def shown(raw: Any) -> str:
     """A raw value as the user typed it, quoted like JSON, cut when long."""
+    import json  # for error messages only: not on the start-up path
+
     text = raw if type(raw) is str else json.dumps(raw, ensure_ascii=False, default=str)
     if len(text) > 60:
         text = text[:57] + "..."

@@ -16,7 +16,6 @@ plugin returned; then a writer prints it:
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from datetime import datetime
@@ -152,6 +151,8 @@ class _Utf8:
 class CsvWriter(Writer):
     def __init__(self, *args, delimiter=",", header=True, **kwargs):
         super().__init__(*args, **kwargs)
+        import csv  # only for CSV/TSV output: not on the start-up path
+
         self.csv = csv.writer(_Utf8(self.out), delimiter=delimiter,
                               lineterminator="\r\n" if delimiter == "," else "\n")
         self.guarded = tuple(i for i, c in enumerate(self.columns) if c.kind in _TEXT_KINDS)

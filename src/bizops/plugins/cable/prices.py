@@ -7,7 +7,6 @@ unit, name`. In TOML, one table per SKU (`[items."BV-2.5"]`) or an array
 
 from __future__ import annotations
 
-import csv
 import io
 from decimal import Decimal
 from pathlib import Path
@@ -76,6 +75,8 @@ def _read(path: str) -> dict[str, ListedProduct]:
         except UnicodeDecodeError:
             raise ConfigError(msg("price list {f}: neither UTF-8 nor GB18030 text", "价格表 {f}：既不是 UTF-8 也不是 "
                                   "GB18030 文本", f=file)) from None
+    import csv  # a price list is read only when one is configured: not on the start-up path
+
     rows = csv.DictReader(io.StringIO(text, newline=""))
     return _from_rows(((n + 2, row) for n, row in enumerate(rows)), file)
 
