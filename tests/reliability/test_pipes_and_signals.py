@@ -10,6 +10,7 @@ import json
 import os
 import pty
 import re
+import select
 import signal
 import subprocess
 import time
@@ -242,3 +243,28 @@ def test_no_color_is_honoured_on_a_terminal(tmp_path):
     code, out = on_terminal(["--company", "cable", "quote", "--guide-price", "100"], tmp_path, NO_COLOR="")
     assert code == 0
     assert set(re.findall(rb"\x1b\[[0-9;]*m", out)) <= {b"\x1b[1m", b"\x1b[0m"}
+
+
+@pytest.mark.parametrize("jobs", ["auto", "1"])
+def test_rows_piped_slowly_to_a_terminal_are_shown_as_they_are_decided(tmp_path, jobs):
+    """`tail -f orders.jsonl | bizops … quote -` in a terminal: each row at once, not at the end of the input."""
+    terminal, screen = pty.openpty()
+    env = process_env(tmp_path)
+    env.pop("PYTHONUNBUFFERED", None)  # a user's shell has no such setting: stdout is buffered by default
+    proc = subprocess.Popen(bizops_command() + ["--company", "cable", "quote", "-", "--format", "jsonl", "--jobs", jobs],
+                            cwd=tmp_path, env=env, stdin=subprocess.PIPE, stdout=screen, stderr=subprocess.PIPE)
+    os.close(screen)
+    try:
+        shown = b""
+        for qty in (2, 3):
+            proc.stdin.write(b'{"guide_price": "100", "qty": %d}\n' % qty)
+            proc.stdin.flush()
+            deadline = time.monotonic() + 20
+            while shown.count(b"\n") < qty - 1 and time.monotonic() < deadline:
+                if select.select([terminal], [], [], 0.1)[0]:
+                    shown += os.read(terminal, 4096)
+            assert b'"total":"%d00.00"' % qty in shown, shown  # while the input is still open
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=20)
+        os.close(terminal)

@@ -159,10 +159,27 @@ def data_stream(stdout):
     """
     binary = getattr(stdout, "buffer", None)
     raw = binary if isinstance(binary, io.FileIO) else getattr(binary, "raw", None)  # FileIO under -u
-    if not isinstance(raw, io.FileIO) or raw.isatty():
+    if not isinstance(raw, io.FileIO):
         return binary
+    if raw.isatty():
+        return binary if binary is raw else _ShownAtOnce(binary)
     binary.flush()
     return io.BufferedWriter(raw, buffer_size=1 << 16)
+
+
+class _ShownAtOnce:
+    """A terminal's buffered stdout, flushed after every write: a person watches rows as they come."""
+
+    def __init__(self, buffer):
+        self._buffer = buffer
+
+    def write(self, data) -> int:
+        written = self._buffer.write(data)
+        self._buffer.flush()
+        return written
+
+    def __getattr__(self, name):
+        return getattr(self._buffer, name)
 
 
 def _plugin_name(module: str) -> str:

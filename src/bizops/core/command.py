@@ -112,7 +112,7 @@ def execute(session: Session, request: RowsRequest, process: Process | None = No
         flag, unread = request.switched_from
         sink.warn(msg("--{o} reads no input; {f} was not read", "--{o} 不读取输入；未读取 {f}", o=flag, f=unread))
     with open_rows(request) as (reader, rows):
-        if hasattr(reader, "blocks") and _parallel(spec, request, fmt):  # a JSON array is read in one piece
+        if hasattr(reader, "blocks") and _parallel(spec, request, fmt, session.tty):  # a JSON array is one piece
             from bizops.core.parallel import job_count, run_parallel
 
             processes = job_count(request.jobs)
@@ -128,12 +128,18 @@ def execute(session: Session, request: RowsRequest, process: Process | None = No
     return sink.exit_code()
 
 
-def _parallel(spec: CommandSpec, request: RowsRequest, fmt: str) -> bool:
-    """Whether rows may be decided in worker processes (see `bizops.core.parallel`)."""
+def _parallel(spec: CommandSpec, request: RowsRequest, fmt: str, tty: bool) -> bool:
+    """Whether rows may be decided in worker processes (see `bizops.core.parallel`).
+
+    Not when a person types the rows or watches them come (a terminal on
+    either side): workers take a megabyte of input before the first answer.
+    """
     from bizops.core.parallel import can_fork
 
-    return (not spec.aggregate and spec.parallel and not spec.group_by and not request.record
-            and fmt in STREAMING_FORMATS and request.jobs != "1" and not request.flags and can_fork())
+    typed = request.input == "-" and getattr(sys.stdin, "isatty", lambda: False)()
+    return (not spec.aggregate and spec.parallel and not spec.group_by and not request.record and not tty
+            and not typed and fmt in STREAMING_FORMATS and request.jobs != "1" and not request.flags
+            and can_fork())
 
 
 class open_rows:

@@ -250,11 +250,11 @@ class JsonLinesReader:
 
     def _blocks(self):
         """For each block of whole lines read, an iterator of its rows."""
-        read = self.stream.read
+        read = self.stream.read1
         lineno = 0
         rest = b""
         while True:
-            chunk = read(self.CHUNK)
+            chunk = read(self.CHUNK)  # read1: what is there, so rows typed or piped slowly are decided at once
             if not chunk:
                 break
             if lineno == 0 and not rest and chunk.startswith(codecs.BOM_UTF8):
@@ -315,7 +315,7 @@ class JsonArrayReader:
 
         def fill():
             nonlocal buffer, pos, eof
-            chunk = self.stream.read(self.CHUNK)
+            chunk = self.stream.read1(self.CHUNK)  # what is there: an array typed or piped slowly is decided as it comes
             if not chunk:
                 eof = True
             buffer = buffer[pos:] + text_stream.decode(chunk, final=not chunk)
