@@ -44,3 +44,7 @@ def test_a_float_in_a_block_read_at_once_is_read_again_exactly():
     row, raw = next(rows)
     assert (row, raw) == (2, {"a": 0.1})
     assert reader.exact(row, raw) == {"a": Decimal("0.1")}
+
+
+def test_a_byte_order_mark_is_dropped_even_when_it_arrives_a_byte_at_a_time():
+    assert read(b'\xef\xbb\xbf{"qty": 1}\n{"qty": 2}', 1) == [(1, {"qty": 1}), (2, {"qty": 2})]

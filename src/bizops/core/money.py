@@ -108,9 +108,14 @@ def places(value: Decimal) -> int:
     return -exponent if exponent < 0 else 0
 
 
+#: `quantize_half_up(value, CENT)` is `round_fen(value)` in one C call, no keywords: a fifth faster,
+#: for code that rounds several times a row of a million-row stream.
+quantize_half_up = decimal.Context(prec=PRECISION, rounding=ROUND_HALF_UP).quantize
+
+
 def round_fen(value: Decimal) -> Decimal:
     """Half-up to the fen (0.01): the only rounding the specs ask for on money."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return quantize_half_up(value, CENT)
 
 
 def round_to(value: Decimal, digits: int) -> Decimal:
@@ -147,12 +152,6 @@ def decimal_text(value: Decimal) -> str:
     if "E" in text or "e" in text:
         text = format(value, "f")
     return text
-
-
-
-#: `quantize_half_up(value, CENT)`: `value.quantize(CENT, ROUND_HALF_UP)`, by one C call without keywords
-#: (a fifth faster on a million rows' three roundings each).
-quantize_half_up = decimal.Context(prec=PRECISION, rounding=ROUND_HALF_UP).quantize
 
 
 def use_exact_context() -> None:

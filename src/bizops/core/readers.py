@@ -246,9 +246,9 @@ class JsonLinesReader:
 
     def __iter__(self):
         # Rows pass from a block's iterator to the caller through C only (chain, zip): no generator frame per row.
-        return chain.from_iterable(self._blocks())
+        return chain.from_iterable(self._row_batches())
 
-    def _blocks(self):
+    def _row_batches(self):
         """For each block of whole lines read, an iterator of its rows."""
         read = self.stream.read1
         lineno = 0
@@ -257,8 +257,6 @@ class JsonLinesReader:
             chunk = read(self.CHUNK)  # read1: what is there, so rows typed or piped slowly are decided at once
             if not chunk:
                 break
-            if lineno == 0 and not rest and chunk.startswith(codecs.BOM_UTF8):
-                chunk = chunk[3:]
             data = rest + chunk if rest else chunk
             cut = data.rfind(b"\n") + 1
             if cut == 0:
@@ -279,6 +277,8 @@ class JsonLinesReader:
         not one plain object (blank, broken, nested, a repeated key…) sends
         the block to `parse`, line by line, which says what is wrong with which row.
         """
+        if lineno == 0 and block.startswith(codecs.BOM_UTF8):
+            block = block[3:]
         if self.encoding is None:
             joined = b"[" + block[:-1].replace(b"\n", b",") + b"]"
             try:

@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from bizops.core.errors import RowError
 from bizops.core.i18n import msg
-from bizops.core.money import CENT, HUNDRED, ZERO, decimal_text, quantize_half_up as to_fen
+from bizops.core.money import CENT, HUNDRED, ZERO, decimal_text, quantize_half_up
 from bizops.plugins.cable.prices import ListedProduct, load_price_list
 from bizops.plugins.cable.rules import FEE, FLOOR, LEAD_TIME, NO_VAT, PRICE_LIST, QUOTE_DUE, SPECIAL
 
@@ -110,8 +110,8 @@ class Quoter:
                 kept_of_price = HUNDRED - fee
                 if len(self._fee_shares) < 1024:
                     self._fee_shares[fee] = kept_of_price
-            unit = to_fen(scaled / kept_of_price, CENT)
-            total = to_fen(unit * qty, CENT)
+            unit = quantize_half_up(scaled / kept_of_price, CENT)
+            total = quantize_half_up(unit * qty, CENT)
         result = {
             "sku": request["sku"],
             "qty": qty,
@@ -119,7 +119,7 @@ class Quoter:
             "no_vat_discount_pct": no_vat,
             "discount_pct": discount,
             "fee_pct": fee,
-            "floor_unit_price": to_fen(floor, CENT),
+            "floor_unit_price": quantize_half_up(floor, CENT),
             "unit_price": unit,
             "total": total,
             "commission_cut_pct": cut,
