@@ -10,6 +10,9 @@ bizops installed these fixtures exist:
   test (a package directory, a `.py` file, a module name or a module) with
   `--plugin`, in a fresh plugin manager each call, and no other installed
   plugin (the built-in companies stay available).
+- `bizops_history` is a `MemoryHistory` standing in for the ledger a plugin
+  reads and writes through `context.history`: seed what it should find, run
+  bizops with `bizops_history.run(...)`, and read what the plugin wrote.
 
 `check_plugin(plugin)` checks a plugin's hooks against the specs (names,
 arguments), its company declaration and that the two agree; it returns a list
@@ -140,6 +143,75 @@ def bizops_plugin(bizops_run):
         return invoke
 
     return with_plugin
+
+
+class MemoryHistory:
+    """The `History` a plugin sees (`bizops.core.context`), in memory.
+
+    Seed `totals`, `values`, `counts` and `customers` with what the ledger
+    should hold. Every write is appended to `writes` as `("add", kind, key,
+    amount)` or `("set", kind, key, value)`; as in the real ledger, writes
+    change what later rows read only in a run with `--record` (each row in its
+    own transaction), and `count` counts the recorded adds.
+    """
+
+    exists = True
+
+    def __init__(self):
+        from collections import defaultdict
+        from decimal import Decimal
+
+        self.totals: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+        self.values: dict[tuple[str, str], object] = {}
+        self.counts: dict[tuple[str, str], int] = defaultdict(int)
+        self.customers: set[str] = set()
+        self.writes: list[tuple] = []
+        self.record = False
+
+    def total(self, kind, key):
+        from decimal import Decimal
+
+        return self.totals.get((kind, key), Decimal(0))
+
+    def latest(self, kind, key):
+        return self.values.get((kind, key))
+
+    def count(self, kind, key):
+        return self.counts.get((kind, key), 0)
+
+    def known_customer(self, customer):
+        return customer in self.customers
+
+    def add(self, kind, key, amount):
+        from decimal import Decimal
+
+        assert type(amount) is Decimal, f"history amounts are Decimals, got {amount!r}"
+        self.writes.append(("add", kind, key, amount))
+        if self.record:
+            self.totals[(kind, key)] += amount
+            self.counts[(kind, key)] += 1
+
+    def set(self, kind, key, value):
+        assert not isinstance(value, float), f"history values are never floats, got {value!r}"
+        self.writes.append(("set", kind, key, value))
+        if self.record:
+            self.values[(kind, key)] = value
+
+
+@pytest.fixture
+def bizops_history(bizops_run, monkeypatch):
+    """A `MemoryHistory` standing in for `context.history`; `bizops_history.run(...)` runs bizops with it."""
+    from bizops.core.context import Context
+
+    history = MemoryHistory()
+    monkeypatch.setattr(Context, "history", property(lambda self: history))
+
+    def run(*args, **kwargs):
+        history.record = "--record" in args
+        return bizops_run(*args, **kwargs)
+
+    history.run = run
+    return history
 
 
 def plugin_spec(plugin) -> str:

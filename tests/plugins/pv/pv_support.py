@@ -1,10 +1,8 @@
-"""Helpers for the PV firm's tests: running a request or claim, and an in-memory ledger."""
+"""Helpers for the PV firm's tests: running a request or claim, and the in-memory ledger."""
 
 from __future__ import annotations
 
 import json
-from collections import defaultdict
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -45,51 +43,7 @@ def visit(**fields) -> dict:
     return {**base, **fields}
 
 
-class FakeLedger:
-    """The `History` a plugin sees, in memory; writes are kept only for a run with --record."""
-
-    exists = True
-
-    def __init__(self):
-        self.totals: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-        self.counts: dict[tuple[str, str], int] = defaultdict(int)
-        self.record = False
-        self.writes: list[tuple] = []
-
-    def total(self, kind, key):
-        return self.totals.get((kind, key), Decimal(0))
-
-    def latest(self, kind, key):
-        return None
-
-    def count(self, kind, key):
-        return self.counts.get((kind, key), 0)
-
-    def known_customer(self, customer):
-        return False
-
-    def add(self, kind, key, amount):
-        assert type(amount) is Decimal, amount
-        self.writes.append((kind, key, amount))
-        if self.record:
-            self.totals[(kind, key)] += amount
-            self.counts[(kind, key)] += 1
-
-    def set(self, kind, key, value):
-        raise AssertionError("the PV firm only adds trips")
-
-
 @pytest.fixture
-def ledger(bizops_run, monkeypatch):
-    """A `FakeLedger` standing in for `context.history`; `ledger.run(...)` runs bizops with it."""
-    from bizops.core.context import Context
-
-    fake = FakeLedger()
-    monkeypatch.setattr(Context, "history", property(lambda self: fake))
-
-    def run(*args, **kwargs):
-        fake.record = "--record" in args
-        return bizops_run(*args, **kwargs)
-
-    fake.run = run
-    return fake
+def ledger(bizops_history):
+    """The ledger the PV plugin reads and writes, in memory (`bizops.testing.MemoryHistory`)."""
+    return bizops_history

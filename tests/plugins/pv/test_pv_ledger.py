@@ -42,8 +42,8 @@ def test_recorded_claims_count_for_the_next(ledger):
     r = claims(ledger, first, other, first, market, first, record=True)
     assert r.exit_code == 1, r
     assert [row["status"] for row in r.rows()] == ["ok", "ok", "ok", "ok", "refused"]
-    assert ledger.writes == [("trips", "李娜|义乌阳光建材", Decimal(1)), ("trips", "李娜|东阳光伏", Decimal(1)),
-                             ("trips", "李娜|义乌阳光建材", Decimal(1)), ("trips", "李娜|义乌阳光建材", Decimal(1))]
+    assert ledger.writes == [("add", "trips", "李娜|义乌阳光建材", Decimal(1)), ("add", "trips", "李娜|东阳光伏", Decimal(1)),
+                             ("add", "trips", "李娜|义乌阳光建材", Decimal(1)), ("add", "trips", "李娜|义乌阳光建材", Decimal(1))]
 
 
 def test_nothing_is_written_without_record(ledger):
@@ -62,4 +62,4 @@ def test_given_trip_number_wins_over_history_and_is_still_recorded(ledger):
     ledger.counts[("trips", "李娜|义乌阳光建材")] = 5
     out = one(claims(ledger, visit(trip_number=2), record=True))
     assert out["status"] == "ok"
-    assert ledger.writes == [("trips", "李娜|义乌阳光建材", Decimal(1))]
+    assert ledger.writes == [("add", "trips", "李娜|义乌阳光建材", Decimal(1))]
