@@ -31,8 +31,10 @@ import io
 import json
 import os
 import sys
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -158,9 +160,6 @@ class MemoryHistory:
     exists = True
 
     def __init__(self):
-        from collections import defaultdict
-        from decimal import Decimal
-
         self.totals: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
         self.values: dict[tuple[str, str], object] = {}
         self.counts: dict[tuple[str, str], int] = defaultdict(int)
@@ -169,8 +168,6 @@ class MemoryHistory:
         self.record = False
 
     def total(self, kind, key):
-        from decimal import Decimal
-
         return self.totals.get((kind, key), Decimal(0))
 
     def latest(self, kind, key):
@@ -183,8 +180,6 @@ class MemoryHistory:
         return customer in self.customers
 
     def add(self, kind, key, amount):
-        from decimal import Decimal
-
         assert type(amount) is Decimal, f"history amounts are Decimals, got {amount!r}"
         self.writes.append(("add", kind, key, amount))
         if self.record:

@@ -143,11 +143,16 @@ def _json_row_error(row, exc) -> RowError:
     return RowError(msg("not a valid JSON object ({d})", "不是有效的 JSON 对象（{d}）", d=detail), row)
 
 
-def _blocks(stream: BinaryIO, size: int, boundary) -> Iterator[bytes]:
-    """The rest of `stream` in pieces of about `size` bytes, each ending where `boundary` says."""
+def _blocks(stream: BinaryIO, size: int, boundary, read=None) -> Iterator[bytes]:
+    """The rest of `stream` in pieces of about `size` bytes, each ending where `boundary` says.
+
+    `read` is `stream.read` unless given: `stream.read1` hands on what has
+    arrived at once instead of waiting for `size` bytes.
+    """
+    read = read or stream.read
     rest = b""
     while True:
-        chunk = stream.read(size)
+        chunk = read(size)
         if not chunk:
             if rest:
                 yield rest
@@ -159,6 +164,10 @@ def _blocks(stream: BinaryIO, size: int, boundary) -> Iterator[bytes]:
             continue
         yield data[:cut]
         rest = data[cut:]
+
+
+def _after_last_line(data: bytes) -> int:
+    return data.rfind(b"\n") + 1
 
 
 class JsonLinesReader:
@@ -175,7 +184,7 @@ class JsonLinesReader:
 
     def blocks(self, size: int) -> Iterator[bytes]:
         """The input in pieces of whole lines, for `--jobs` (see `bizops.core.parallel`)."""
-        return _blocks(self.stream, size, lambda data: data.rfind(b"\n") + 1)
+        return _blocks(self.stream, size, _after_last_line)
 
     def for_block(self, block: bytes) -> "JsonLinesReader":
         """A reader of one piece, numbering its lines from 1."""
@@ -250,28 +259,18 @@ class JsonLinesReader:
 
     def _row_batches(self):
         """For each block of whole lines read, an iterator of its rows."""
-        read = self.stream.read1
         lineno = 0
-        rest = b""
-        while True:
-            chunk = read(self.CHUNK)  # read1: what is there, so rows typed or piped slowly are decided at once
-            if not chunk:
-                break
-            data = rest + chunk if rest else chunk
-            cut = data.rfind(b"\n") + 1
-            if cut == 0:
-                rest = data
-                continue
-            block, rest = (data[:cut], data[cut:]) if cut < len(data) else (data, b"")
-            yield self._rows(block, lineno)
-            lineno += block.count(b"\n")
+        # read1: what has arrived, so rows typed or piped slowly are decided at once
+        for block in _blocks(self.stream, self.CHUNK, _after_last_line, read=self.stream.read1):
+            if not block.endswith(b"\n"):  # the last line, unterminated
+                block += b"\n"
+            lines = block.count(b"\n")
+            yield self._rows(block, lineno, lines)
+            lineno += lines
             self.rows_read = lineno
-        if rest:
-            yield self._rows(rest + b"\n", lineno)
-            self.rows_read = lineno + 1
 
-    def _rows(self, block: bytes, lineno: int) -> Iterator:
-        """The rows of `block` (whole lines, after line `lineno`): one call to orjson when all are plain objects.
+    def _rows(self, block: bytes, lineno: int, lines: int) -> Iterator:
+        """The `lines` rows of `block`, after line `lineno`: one call to orjson when all are plain objects.
 
         One call for a block saves a third of the reading; any line that is
         not one plain object (blank, broken, nested, a repeated key…) sends
@@ -285,7 +284,7 @@ class JsonLinesReader:
                 objects = _fast_loads(joined)
             except _OrjsonError:
                 objects = None
-            if (objects is not None and len(objects) == block.count(b"\n") and set(map(type, objects)) == {dict}
+            if (objects is not None and len(objects) == lines and set(map(type, objects)) == {dict}
                     and joined.count(b'":') == sum(map(len, objects))):
                 self._block, self._lines = (lineno + 1, block), None
                 return zip(range(lineno + 1, lineno + 1 + len(objects)), objects)
