@@ -34,8 +34,9 @@ def orders(rows: int) -> Path:
 
 def compare(a: str, b: str, runs: int) -> str:
     """The kit's compare.py on two shell commands; returns its last line (the ratio)."""
-    done = subprocess.run([sys.executable, str(KIT / "compare.py"), "--runs", str(runs), a, b],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, str(KIT / "compare.py"), "--runs", str(runs), a, b], capture_output=True, text=True, check=True
+    )
     print(done.stdout, end="")
     return done.stdout.strip().splitlines()[-1]
 
@@ -44,17 +45,21 @@ def compile_bytecode() -> None:
     """Write .pyc for bizops once: under PYTHONDONTWRITEBYTECODE every start would recompile it."""
     import bizops
 
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(bizops.__file__).parent)],
-                   check=False, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(Path(bizops.__file__).parent)],
+        check=False,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def machine() -> str:
     cpu = "?"
     try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
+        with open("/proc/cpuinfo") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
     except OSError:
         pass
     return f"{os.cpu_count()} cores, {cpu}, Python {sys.version.split()[0]}"

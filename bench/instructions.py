@@ -25,10 +25,27 @@ from common import OUT, bizops, compile_bytecode, machine, orders
 
 def instructions(exe: str, path) -> int:
     with open(path, "rb") as stdin:
-        done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
-                               exe, "--company", "cable", "quote", "--jobs", "1", "--format", "jsonl", "-"],
-                              stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                              env={**os.environ, "PYTHONHASHSEED": "0"})
+        done = subprocess.run(
+            [
+                "valgrind",
+                "--tool=callgrind",
+                "--callgrind-out-file=/dev/null",
+                exe,
+                "--company",
+                "cable",
+                "quote",
+                "--jobs",
+                "1",
+                "--format",
+                "jsonl",
+                "-",
+            ],
+            stdin=stdin,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": "0"},
+        )
     return int(re.search(r"Collected : (\d+)", done.stderr).group(1))
 
 

@@ -16,13 +16,27 @@ import json
 import time
 
 import orjson
-
 from common import orders
 
-RESULT = {"company": "cable", "sku": "BV-10-82", "qty": "184", "guide_price": "1577.93",
-          "no_vat_discount_pct": "0", "discount_pct": "0", "fee_pct": "3", "floor_unit_price": "1420.14",
-          "unit_price": "1626.73", "total": "299318.32", "commission_cut_pct": "0", "status": "ok",
-          "reason": None, "max_discount_pct": "10", "quote_due": None, "lead_time": "3-4 days", "warnings": []}
+RESULT = {
+    "company": "cable",
+    "sku": "BV-10-82",
+    "qty": "184",
+    "guide_price": "1577.93",
+    "no_vat_discount_pct": "0",
+    "discount_pct": "0",
+    "fee_pct": "3",
+    "floor_unit_price": "1420.14",
+    "unit_price": "1626.73",
+    "total": "299318.32",
+    "commission_cut_pct": "0",
+    "status": "ok",
+    "reason": None,
+    "max_discount_pct": "10",
+    "quote_due": None,
+    "lead_time": "3-4 days",
+    "warnings": [],
+}
 
 
 def rate(label: str, rows: int, work) -> float:

@@ -24,8 +24,11 @@ def main() -> None:
     one = subprocess.run(f"{exe} --company cable quote --jobs 1 - < {path}", shell=True, capture_output=True).stdout
     every = subprocess.run(f"{exe} --company cable quote - < {path}", shell=True, capture_output=True).stdout
     print(f"same output, same order: {one == every} ({len(one):,} bytes)")
-    line = compare(f"{exe} --company cable quote --jobs 1 - < {path}",
-                   f"{exe} --company cable quote --jobs {os.cpu_count()} - < {path}", args.runs)
+    line = compare(
+        f"{exe} --company cable quote --jobs 1 - < {path}",
+        f"{exe} --company cable quote --jobs {os.cpu_count()} - < {path}",
+        args.runs,
+    )
     ratio = float(line.split("median=")[1].split()[0])
     print(f"speed-up with {os.cpu_count()} processes: {ratio:.2f}x")
 

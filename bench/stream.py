@@ -16,7 +16,6 @@ import sys
 
 from common import KIT, bizops, compare, compile_bytecode, machine, orders
 
-
 _MEASURE = """
 import resource, subprocess, sys
 with open(sys.argv[1], "rb") as stdin:
@@ -30,8 +29,9 @@ def peak_rss_kb(command: list[str], stdin_path) -> int:
 
     Measured from a fresh interpreter, so no other child's memory is counted.
     """
-    done = subprocess.run([sys.executable, "-c", _MEASURE, str(stdin_path), *command],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURE, str(stdin_path), *command], capture_output=True, text=True, check=True
+    )
     return int(done.stdout.strip())
 
 
@@ -44,8 +44,9 @@ def main() -> None:
     big, small = orders(args.rows), orders(args.rows // 10)
     exe = bizops()
     print(f"machine: {machine()}")
-    line = compare(f"{exe} --company cable quote --format jsonl - < {big}",
-                   f"jq -c -f {KIT / 'quote.jq'} {big}", args.runs)
+    line = compare(
+        f"{exe} --company cable quote --format jsonl - < {big}", f"jq -c -f {KIT / 'quote.jq'} {big}", args.runs
+    )
     small_kb = peak_rss_kb([exe, "--company", "cable", "quote", "-"], small)
     big_kb = peak_rss_kb([exe, "--company", "cable", "quote", "-"], big)
     print(f"peak memory: {args.rows // 10:,} rows {small_kb / 1024:.0f} MB, {args.rows:,} rows {big_kb / 1024:.0f} MB")

@@ -47,8 +47,18 @@ def test_every_kind_is_in_the_guide(kind):
 
 def test_the_guide_covers_what_an_author_needs():
     headings = {line.lstrip("# ").strip() for line in GUIDE.splitlines() if line.startswith("## ")}
-    assert {"Start from the template", "Declaring the company", "Hooks", "Results", "Policy values", "The context",
-            "Adding a command", "Errors", "Testing", "Publishing"} <= headings
+    assert {
+        "Start from the template",
+        "Declaring the company",
+        "Hooks",
+        "Results",
+        "Policy values",
+        "The context",
+        "Adding a command",
+        "Errors",
+        "Testing",
+        "Publishing",
+    } <= headings
 
 
 def test_the_guides_python_compiles():
@@ -59,31 +69,101 @@ def test_the_guides_python_compiles():
 
 
 def test_the_guides_paths_exist():
-    for path in ("plugins-contrib/template", "plugins-contrib/field-sales", "src/bizops/plugins/pile",
-                 "src/bizops/plugins/airline/commands.py"):
+    for path in (
+        "plugins-contrib/template",
+        "plugins-contrib/field-sales",
+        "src/bizops/plugins/pile",
+        "src/bizops/plugins/airline/commands.py",
+    ):
         assert path in GUIDE and (REPO / path).exists(), path
 
 
 # -- every hook is exercised -------------------------------------------------------------
 #: A run that calls the hook through a real plugin, and a check of what came back.
 EXERCISES = {
-    "bizops_company": (("companies", "--format", "json"),
-                       lambda run: {r["name"]: r["zh"] for r in run.json()}["cable"] == "电线电缆厂"),
-    "bizops_price": (("--company", "cable", "quote", "--guide-price", "100", "--qty", "10", "--no-vat-invoice",
-                      "--discount-pct", "2", "--fee-pct", "5", "--format", "json"),
-                     lambda run: run.json()["total"] == "968.40"),
-    "bizops_approve": (("--company", "pile", "approve-order", "--submitted-at", "2026-11-23T09:01", "--format", "json"),
-                       lambda run: run.json()["batch"] == "2026-11-23T11:00"),
-    "bizops_expense": (("--company", "pv", "check", str(REPO / "src/bizops/plugins/pv/cases.toml"), "-k", "request",
-                        "--format", "json"),
-                       lambda run: run.exit_code == 0 and all(r["command"] == "expense request" for r in run.json())),
-    "bizops_score": (("--company", "pile", "score", "--person", "王海", "--date", "2026-11-23", "--code",
-                      "route_violation", "--count", "2", "--format", "json"),
-                     lambda run: run.json()["fines"] == "20.00"),
-    "bizops_register_commands": (("--company", "pile", "pile", "plan", "--office", "佛山", "--week", "2026-11-23",
-                                  "--submitted-at", "2026-11-23T10:00", "--spec", "PHC-500", "--length-m", "12",
-                                  "--qty", "40", "--project", "万科城", "--format", "json"),
-                                 lambda run: run.json()["qty"] == "40"),
+    "bizops_company": (
+        ("companies", "--format", "json"),
+        lambda run: {r["name"]: r["zh"] for r in run.json()}["cable"] == "电线电缆厂",
+    ),
+    "bizops_price": (
+        (
+            "--company",
+            "cable",
+            "quote",
+            "--guide-price",
+            "100",
+            "--qty",
+            "10",
+            "--no-vat-invoice",
+            "--discount-pct",
+            "2",
+            "--fee-pct",
+            "5",
+            "--format",
+            "json",
+        ),
+        lambda run: run.json()["total"] == "968.40",
+    ),
+    "bizops_approve": (
+        ("--company", "pile", "approve-order", "--submitted-at", "2026-11-23T09:01", "--format", "json"),
+        lambda run: run.json()["batch"] == "2026-11-23T11:00",
+    ),
+    "bizops_expense": (
+        (
+            "--company",
+            "pv",
+            "check",
+            str(REPO / "src/bizops/plugins/pv/cases.toml"),
+            "-k",
+            "request",
+            "--format",
+            "json",
+        ),
+        lambda run: run.exit_code == 0 and all(r["command"] == "expense request" for r in run.json()),
+    ),
+    "bizops_score": (
+        (
+            "--company",
+            "pile",
+            "score",
+            "--person",
+            "王海",
+            "--date",
+            "2026-11-23",
+            "--code",
+            "route_violation",
+            "--count",
+            "2",
+            "--format",
+            "json",
+        ),
+        lambda run: run.json()["fines"] == "20.00",
+    ),
+    "bizops_register_commands": (
+        (
+            "--company",
+            "pile",
+            "pile",
+            "plan",
+            "--office",
+            "佛山",
+            "--week",
+            "2026-11-23",
+            "--submitted-at",
+            "2026-11-23T10:00",
+            "--spec",
+            "PHC-500",
+            "--length-m",
+            "12",
+            "--qty",
+            "40",
+            "--project",
+            "万科城",
+            "--format",
+            "json",
+        ),
+        lambda run: run.json()["qty"] == "40",
+    ),
 }
 
 

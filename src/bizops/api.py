@@ -14,17 +14,44 @@ from bizops.core.errors import ConfigError, RowError, UsageError
 from bizops.core.hookspecs import hookimpl
 from bizops.core.i18n import Text, msg
 from bizops.core.money import CENT, HUNDRED, ZERO, decimal_text, round_fen, round_to, to_decimal
+from bizops.core.outcomes import map_rows
 from bizops.core.policy import Policy
 from bizops.core.schema import NOW, Column, CommandSpec, Company, Field, Rule, Setting
-from bizops.core.outcomes import map_rows
 from bizops.core.values import BadValue, format_datetime, parse_bool, parse_date, parse_datetime, parse_time
 
 __all__ = [
-    "CENT", "HUNDRED", "NOW", "ZERO", "BadValue", "Column", "CommandSpec", "Company", "ConfigError", "Context",
-    "EmptyHistory", "UsageError",
-    "Field", "History", "Policy", "Rule", "RowError", "Setting", "Text", "decimal_text", "format_datetime",
-    "hookimpl", "map_rows", "msg", "parse_bool", "parse_date", "parse_datetime", "parse_time", "round_fen",
-    "round_to", "rows_command", "to_decimal",
+    "CENT",
+    "HUNDRED",
+    "NOW",
+    "ZERO",
+    "BadValue",
+    "Column",
+    "CommandSpec",
+    "Company",
+    "ConfigError",
+    "Context",
+    "EmptyHistory",
+    "Field",
+    "History",
+    "Policy",
+    "RowError",
+    "Rule",
+    "Setting",
+    "Text",
+    "UsageError",
+    "decimal_text",
+    "format_datetime",
+    "hookimpl",
+    "map_rows",
+    "msg",
+    "parse_bool",
+    "parse_date",
+    "parse_datetime",
+    "parse_time",
+    "round_fen",
+    "round_to",
+    "rows_command",  # noqa: F822 - imported on first use by __getattr__ below
+    "to_decimal",
 ]
 
 

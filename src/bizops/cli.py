@@ -8,7 +8,7 @@ not a core command, or when the help lists every command.
 
 import importlib
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from typer.core import TyperGroup
@@ -16,7 +16,14 @@ from typer.core import TyperGroup
 from bizops import __version__
 from bizops.commands import runtime
 from bizops.commands.options import (
-    CompanyOpt, ConfigOpt, DbOpt, DebugOpt, ExplainOpt, FormatOpt, LangOpt, Options,
+    CompanyOpt,
+    ConfigOpt,
+    DbOpt,
+    DebugOpt,
+    ExplainOpt,
+    FormatOpt,
+    LangOpt,
+    Options,
 )
 from bizops.core.session import PluginSelection
 
@@ -100,7 +107,7 @@ def _plugin_typers() -> dict:
             try:
                 with host.stdout_to_stderr(impl.plugin_name):
                     impl.function(app=holder)
-            except Exception as exc:  # noqa: BLE001 - a broken plugin must not break the CLI
+            except Exception as exc:
                 sys.stderr.write(f"bizops: plugin {impl.plugin_name!r} failed in bizops_register_commands: {exc}\n")
         _plugin_cache = {info.name: info.typer_instance for info in holder.registered_groups if info.name}
         _plugin_cache.update({info.name: info for info in holder.registered_commands if info.name})
@@ -145,16 +152,21 @@ def root(
     db: DbOpt = None,
     explain: ExplainOpt = None,
     debug: DebugOpt = None,
-    plugin: Annotated[Optional[list[str]], typer.Option(
-        "--plugin", help="Also load this plugin (a .py file, package dir or module), for plugin development.")] = None,
-    no_plugins: Annotated[bool, typer.Option(
-        "--no-plugins", help="Load no installed plugins (built-in companies still work).")] = False,
-    version: Annotated[Optional[bool], typer.Option(
-        "--version", callback=_version, is_eager=True, help="Show the version.")] = None,
+    plugin: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--plugin", help="Also load this plugin (a .py file, package dir or module), for plugin development."
+        ),
+    ] = None,
+    no_plugins: Annotated[
+        bool, typer.Option("--no-plugins", help="Load no installed plugins (built-in companies still work).")
+    ] = False,
+    version: Annotated[
+        bool | None, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = None,
 ) -> None:
     """Sales-department regulations as decisions: quotes, order approval, travel expenses, scorecards."""
-    ctx.obj = Options(company=company, config=config, format=format, lang=lang, db=db,
-                      explain=explain, debug=debug)
+    ctx.obj = Options(company=company, config=config, format=format, lang=lang, db=db, explain=explain, debug=debug)
 
 
 def scan(argv: list[str]) -> tuple[Options, PluginSelection]:
@@ -207,7 +219,7 @@ def main(argv: list[str] | None = None) -> None:
         if type(sys.stdout).__name__ != "PacifyFlushWrapper":
             raise
         code = 0  # typer's own answer to a broken pipe is exit 1; the contract's is 0
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         code = _usage_error(exc)
     except KeyboardInterrupt as exc:  # while the command is being built: no traceback either
         code = runtime.report(exc, _early.lang or "en", bool(_early.debug))

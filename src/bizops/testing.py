@@ -98,10 +98,8 @@ def run(*args: str, input: str | bytes | None = None, env: dict[str, str | None]
                 code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     finally:
         for stream in (stdout, stderr):
-            try:
+            with contextlib.suppress(ValueError):
                 stream.flush()
-            except ValueError:
-                pass
         sys.stdin, sys.stdout, sys.stderr = saved
     return Run(code, out.getvalue().decode("utf-8", "replace"), err.getvalue().decode("utf-8", "replace"))
 
@@ -109,9 +107,16 @@ def run(*args: str, input: str | bytes | None = None, env: dict[str, str | None]
 def isolated_env(tmp: Path) -> dict[str, str | None]:
     """An environment with no user config, a private ledger and English messages."""
     return {
-        "BIZOPS_COMPANY": None, "BIZOPS_CONFIG": None, "BIZOPS_DB": None, "BIZOPS_PLUGINS": None,
-        "XDG_CONFIG_HOME": str(tmp / "config"), "XDG_DATA_HOME": str(tmp / "data"),
-        "LC_ALL": None, "LC_MESSAGES": None, "LANG": "C.UTF-8", "NO_COLOR": "1",
+        "BIZOPS_COMPANY": None,
+        "BIZOPS_CONFIG": None,
+        "BIZOPS_DB": None,
+        "BIZOPS_PLUGINS": None,
+        "XDG_CONFIG_HOME": str(tmp / "config"),
+        "XDG_DATA_HOME": str(tmp / "data"),
+        "LC_ALL": None,
+        "LC_MESSAGES": None,
+        "LANG": "C.UTF-8",
+        "NO_COLOR": "1",
     }
 
 
@@ -254,8 +259,11 @@ def check_plugin(plugin) -> list[str]:
             continue
         if name not in specs:
             # a hook is often misnamed after its command: bizops_quote for bizops_price
-            names = {**{f"bizops_{c.split()[0].replace('-', '_')}": h for c, h in CORE_COMMANDS.items()},
-                     "bizops_commands": "bizops_register_commands", **{n: n for n in specs}}
+            names = {
+                **{f"bizops_{c.split()[0].replace('-', '_')}": h for c, h in CORE_COMMANDS.items()},
+                "bizops_commands": "bizops_register_commands",
+                **{n: n for n in specs},
+            }
             near = difflib.get_close_matches(name, names, n=1)
             hint = f" (did you mean {names[near[0]]}?)" if near else ""
             found.append(f"{name}: not a bizops hook{hint}; the hooks are: {', '.join(specs)}")
@@ -269,7 +277,7 @@ def check_plugin(plugin) -> list[str]:
     if "bizops_company" in hooks and not any(p.startswith("bizops_company:") for p in found):
         try:
             company = hooks["bizops_company"]()
-        except Exception as exc:  # noqa: BLE001 - that is the finding
+        except Exception as exc:
             found.append(f"bizops_company: raised {type(exc).__name__}: {exc}")
         if company is not None and not isinstance(company, Company):
             found.append(f"bizops_company: returned {type(company).__name__}, not a bizops.api.Company")

@@ -49,8 +49,9 @@ def test_builtin_cases_hold(bizops_run, cases_file):
 def test_a_passing_case(bizops_run, tmp_path):
     r = bizops_run("check", write(tmp_path, CABLE_EXAMPLE), "--format", "json")
     assert r.exit_code == 0, r
-    assert r.json() == [{"company": "cable", "case": "spec example", "command": "quote", "status": "ok",
-                         "mismatches": [], "trace": []}]
+    assert r.json() == [
+        {"company": "cable", "case": "spec example", "command": "quote", "status": "ok", "mismatches": [], "trace": []}
+    ]
 
 
 def test_a_mismatch_fails_with_the_rule_trace(bizops_run, tmp_path):
@@ -116,8 +117,10 @@ expect_rows = [{ route = ["salesperson", "office", "company_clerk", "dispatch"],
     assert row["mismatches"] == ['[1].route[2]: expected "office", got "office_clerk"']
     text = text.replace('"office"', '"office_clerk"').replace('max = "100.00"', 'max = "90.00", code = "x"')
     [row] = bizops_run("check", write(tmp_path, text, company="pile"), "--format", "json").json()
-    assert row["mismatches"] == ['[1].fine_exposure[1].max: expected "90.00", got "100.00"',
-                                 '[1].fine_exposure[1].code: expected "x", not in the output']
+    assert row["mismatches"] == [
+        '[1].fine_exposure[1].max: expected "90.00", got "100.00"',
+        '[1].fine_exposure[1].code: expected "x", not in the output',
+    ]
 
 
 def test_expected_errors_in_english_or_chinese(bizops_run, tmp_path):
@@ -149,7 +152,8 @@ expect_error = "anything"
     rows = {row["case"]: row for row in bizops_run("check", write(tmp_path, text), "--format", "json").json()}
     assert rows["english"]["status"] == rows["chinese"]["status"] == "ok"
     assert rows["wrong piece"]["mismatches"] == [
-        'expected an error containing "qty must be positive"; got: row 1: qty must be > 0, got 0']
+        'expected an error containing "qty must be positive"; got: row 1: qty must be > 0, got 0'
+    ]
     assert rows["no error at all"]["mismatches"] == ['expected an error containing "anything"; there was none']
 
 
@@ -163,12 +167,14 @@ expect = { status = "ok" }
 """
     r = bizops_run("check", write(tmp_path, text), "--format", "json")
     assert r.exit_code == 1
-    assert r.json()[0]["mismatches"] == ["unexpected error: row 1: qty must be > 0, got -1",
-                                         "expected one result, got 0"]
+    assert r.json()[0]["mismatches"] == [
+        "unexpected error: row 1: qty must be > 0, got -1",
+        "expected one result, got 0",
+    ]
 
 
 def test_expect_rules(bizops_run, tmp_path):
-    text = CABLE_EXAMPLE.replace('expect = {', 'expect_rules = ["cable.price.fee", "cable.price.nothing"]\nexpect = {')
+    text = CABLE_EXAMPLE.replace("expect = {", 'expect_rules = ["cable.price.fee", "cable.price.nothing"]\nexpect = {')
     [row] = bizops_run("check", write(tmp_path, text), "--format", "json").json()
     assert len(row["mismatches"]) == 1
     assert row["mismatches"][0].startswith("rule cable.price.nothing did not apply (applied: cable.price.list, ")
@@ -192,8 +198,9 @@ expect = { quote_due = "2026-11-24T09:30" }
 """
     r = bizops_run("check", write(tmp_path, text), "--format", "json")
     assert r.exit_code == 0, r
-    r = bizops_run("check", write(tmp_path, text.replace("95.00", "90.00").replace("T09:30\"", "T09:00\"")),
-                   "--format", "json")
+    r = bizops_run(
+        "check", write(tmp_path, text.replace("95.00", "90.00").replace('T09:30"', 'T09:00"')), "--format", "json"
+    )
     assert [row["mismatches"] for row in r.json()] == [
         ['floor_unit_price: expected "90.00", got "95.00"'],
         ['quote_due: expected "2026-11-24T09:00", got "2026-11-24T09:30"'],
@@ -203,12 +210,14 @@ expect = { quote_due = "2026-11-24T09:30" }
 def test_options_reach_a_plugin_command(bizops_run, tmp_path):
     data = tomllib.loads((PLUGINS / "airline" / "cases.toml").read_text(encoding="utf-8"))
     case = next(c for c in data["case"] if c["command"] == "flights triage" and "options" in c)
-    (tmp_path / "airline.jsonl").write_text(json.dumps({"company": "airline", **case}, ensure_ascii=False) + "\n",
-                                            encoding="utf-8")
+    (tmp_path / "airline.jsonl").write_text(
+        json.dumps({"company": "airline", **case}, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     assert bizops_run("check", "airline.jsonl", "--format", "json").exit_code == 0
     case["options"] = {**case["options"], "at": "2020-01-01T00:00"}  # years before: the watch sees other flights
-    (tmp_path / "airline.jsonl").write_text(json.dumps({"company": "airline", **case}, ensure_ascii=False) + "\n",
-                                            encoding="utf-8")
+    (tmp_path / "airline.jsonl").write_text(
+        json.dumps({"company": "airline", **case}, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     r = bizops_run("check", "airline.jsonl", "--format", "json")
     assert r.exit_code == 1 and r.json()[0]["status"] == "fail"
 
@@ -223,17 +232,20 @@ expect_rows = [{ check = "key_flights", state = "due" }, { check = "near_flights
 
 
 def test_a_command_that_reads_no_rows_runs_as_its_cli_command(bizops_run, tmp_path):
-    r = bizops_run("check", write(tmp_path, CHECKLIST.replace("AT", "2026-11-23T08:30"), company="airline"),
-                   "--format", "json")
+    r = bizops_run(
+        "check", write(tmp_path, CHECKLIST.replace("AT", "2026-11-23T08:30"), company="airline"), "--format", "json"
+    )
     assert r.exit_code == 0 and r.json()[0]["status"] == "ok", r
-    r = bizops_run("check", write(tmp_path, CHECKLIST.replace("AT", "2026-11-23T13:00"), company="airline"),
-                   "--format", "json")
+    r = bizops_run(
+        "check", write(tmp_path, CHECKLIST.replace("AT", "2026-11-23T13:00"), company="airline"), "--format", "json"
+    )
     assert '[1].state: expected "due", got "overdue"' in r.json()[0]["mismatches"]
 
 
 def test_a_bad_option_value_fails_the_case_with_the_commands_message(bizops_run, tmp_path):
-    r = bizops_run("check", write(tmp_path, CHECKLIST.replace("AT", "half past eight"), company="airline"),
-                   "--format", "json")
+    r = bizops_run(
+        "check", write(tmp_path, CHECKLIST.replace("AT", "half past eight"), company="airline"), "--format", "json"
+    )
     [row] = r.json()
     assert row["status"] == "fail" and r.exit_code == 2
     assert row["mismatches"][0].startswith("unexpected error: --at ")
@@ -256,25 +268,36 @@ def test_cases_read_no_ledger_and_write_none(bizops_run, tmp_path):
 
 
 # -- what is not a cases file ----------------------------------------------------------
-@pytest.mark.parametrize(("text", "message"), [
-    ("company = \"cable\"\n[[case]\n", "not valid TOML"),
-    ('company = "cable"\n', "no cases in the file"),
-    ('company = "cable"\ncases = []\n', "unknown key 'cases'"),
-    ('[[case]]\nname = "x"\ncommand = "quote"\ninput = {}\nexpected = {}\n', "case 1 ('x'): unknown key 'expected'"),
-    ('[[case]]\nname = "x"\ncommand = "quote"\ninput = {}\n', "case 1 ('x'): a case needs something to expect"),
-    ('[[case]]\ncommand = "quote"\nexpect = {}\n', "case 1: a case needs a name"),
-    ('[[case]]\nname = "x"\ncommand = "quote"\ninput = {}\ninputs = []\nexpect = {}\n', "give input or inputs"),
-    ('[[case]]\nname = "x"\ncommand = "quote"\nexpect = {}\n[[case]]\nname = "x"\ncommand = "quote"\nexpect = {}\n',
-     "a second case named 'x'"),
-    ('[[case]]\nname = "x"\ncommand = "qoute"\nexpect = {}\n', "cable has no command 'qoute'; it has: quote"),
-    ('[[case]]\nname = "x"\ncommand = "quote"\ninput = { guide_prise = 1 }\nexpect = {}\n',
-     "input 'guide_prise' is not a field of quote; its fields: "),
-    ('[[case]]\nname = "x"\ncommand = "quote"\noptions = { at = 1 }\nexpect = {}\n', "quote has no option 'at'"),
-    ('[[case]]\nname = "x"\ncommand = "quote"\nnow = "soon"\nexpect = {}\n', "now must be a date and time"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('company = "cable"\n[[case]\n', "not valid TOML"),
+        ('company = "cable"\n', "no cases in the file"),
+        ('company = "cable"\ncases = []\n', "unknown key 'cases'"),
+        (
+            '[[case]]\nname = "x"\ncommand = "quote"\ninput = {}\nexpected = {}\n',
+            "case 1 ('x'): unknown key 'expected'",
+        ),
+        ('[[case]]\nname = "x"\ncommand = "quote"\ninput = {}\n', "case 1 ('x'): a case needs something to expect"),
+        ('[[case]]\ncommand = "quote"\nexpect = {}\n', "case 1: a case needs a name"),
+        ('[[case]]\nname = "x"\ncommand = "quote"\ninput = {}\ninputs = []\nexpect = {}\n', "give input or inputs"),
+        (
+            '[[case]]\nname = "x"\ncommand = "quote"\nexpect = {}\n[[case]]\nname = "x"\ncommand = "quote"\nexpect = {}\n',
+            "a second case named 'x'",
+        ),
+        ('[[case]]\nname = "x"\ncommand = "qoute"\nexpect = {}\n', "cable has no command 'qoute'; it has: quote"),
+        (
+            '[[case]]\nname = "x"\ncommand = "quote"\ninput = { guide_prise = 1 }\nexpect = {}\n',
+            "input 'guide_prise' is not a field of quote; its fields: ",
+        ),
+        ('[[case]]\nname = "x"\ncommand = "quote"\noptions = { at = 1 }\nexpect = {}\n', "quote has no option 'at'"),
+        ('[[case]]\nname = "x"\ncommand = "quote"\nnow = "soon"\nexpect = {}\n', "now must be a date and time"),
+    ],
+)
 def test_a_malformed_cases_file_is_exit_65(bizops_run, tmp_path, text, message):
-    (tmp_path / "cases.toml").write_text(text if text.startswith("company") else 'company = "cable"\n' + text,
-                                         encoding="utf-8")
+    (tmp_path / "cases.toml").write_text(
+        text if text.startswith("company") else 'company = "cable"\n' + text, encoding="utf-8"
+    )
     r = bizops_run("check", "cases.toml", "--format", "json")
     assert r.exit_code == 65, r
     assert r.stdout == ""
@@ -282,8 +305,10 @@ def test_a_malformed_cases_file_is_exit_65(bizops_run, tmp_path, text, message):
 
 
 def test_nested_input_keys_are_checked(bizops_run, tmp_path):
-    text = '[[case]]\nname = "x"\ncommand = "approve-order"\ninput = { items = [{ spec = "A", lenght_m = 1 }] }\n' \
-           'expect = {}\n'
+    text = (
+        '[[case]]\nname = "x"\ncommand = "approve-order"\ninput = { items = [{ spec = "A", lenght_m = 1 }] }\n'
+        "expect = {}\n"
+    )
     r = bizops_run("check", write(tmp_path, text, company="pile"))
     assert r.exit_code == 65 and "input 'items[1].lenght_m' is not a field of approve-order" in r.stderr
 
@@ -293,13 +318,17 @@ def test_a_missing_cases_file_is_exit_66(bizops_run):
     assert r.exit_code == 66 and "nowhere.toml: cannot read the cases file" in r.stderr
 
 
-@pytest.mark.parametrize(("policy", "message"), [
-    ("{ floor_pct = 150 }", "case 1 ('x') policy: [company.cable] floor_pct"),
-    ("{ flor_pct = 90 }", "unknown key 'flor_pct'"),
-])
+@pytest.mark.parametrize(
+    ("policy", "message"),
+    [
+        ("{ floor_pct = 150 }", "case 1 ('x') policy: [company.cable] floor_pct"),
+        ("{ flor_pct = 90 }", "unknown key 'flor_pct'"),
+    ],
+)
 def test_a_policy_the_company_refuses_is_exit_78(bizops_run, tmp_path, policy, message):
-    text = f'[[case]]\nname = "x"\ncommand = "quote"\npolicy = {policy}\ninput = {{ guide_price = "1" }}\n' \
-           'expect = {}\n'
+    text = (
+        f'[[case]]\nname = "x"\ncommand = "quote"\npolicy = {policy}\ninput = {{ guide_price = "1" }}\nexpect = {{}}\n'
+    )
     r = bizops_run("check", write(tmp_path, text), "--format", "json")
     assert r.exit_code == 78, r
     assert message in r.stderr and r.stdout == ""
@@ -320,8 +349,13 @@ def test_company_conflict_is_a_usage_error(bizops_run, tmp_path):
 
 def test_jsonl_cases(bizops_run, tmp_path):
     lines = [
-        {"company": "cable", "name": "a", "command": "quote", "input": {"guide_price": "100.00"},
-         "expect": {"total": "100.00"}},
+        {
+            "company": "cable",
+            "name": "a",
+            "command": "quote",
+            "input": {"guide_price": "100.00"},
+            "expect": {"total": "100.00"},
+        },
         {"name": "b", "command": "quote", "input": {"guide_price": 12.5, "qty": 2}, "expect": {"total": 25.0}},
     ]
     (tmp_path / "cases.jsonl").write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
@@ -348,7 +382,7 @@ def test_several_files(bizops_run):
 
 
 # -- a plugin that fails -----------------------------------------------------------------
-CRASHING = '''
+CRASHING = """
 from bizops.api import Column, CommandSpec, Company, Field, hookimpl, map_rows
 
 
@@ -367,13 +401,15 @@ def decide(fields):
 @hookimpl
 def bizops_price(company, requests, policy, context):
     return map_rows(requests, decide) if company == "crashy" else None
-'''
+"""
 
 
 def test_a_plugin_failure_fails_the_case_and_exits_70(bizops_run, tmp_path):
     (tmp_path / "crashy.py").write_text(CRASHING, encoding="utf-8")
-    text = ('[[case]]\nname = "fine"\ncommand = "quote"\ninput = { x = 1 }\nexpect = { x = 1 }\n'
-            '[[case]]\nname = "crash"\ncommand = "quote"\ninput = { x = 13 }\nexpect_error = "unlucky"\n')
+    text = (
+        '[[case]]\nname = "fine"\ncommand = "quote"\ninput = { x = 1 }\nexpect = { x = 1 }\n'
+        '[[case]]\nname = "crash"\ncommand = "quote"\ninput = { x = 13 }\nexpect_error = "unlucky"\n'
+    )
     r = bizops_run("--plugin", "crashy.py", "check", write(tmp_path, text, company="crashy"), "--format", "json")
     assert r.exit_code == 70, r
     rows = {row["case"]: row for row in r.json()}

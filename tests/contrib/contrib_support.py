@@ -33,6 +33,7 @@ def install(folder: Path, site: Path) -> None:
     for package in meta["tool"]["setuptools"]["packages"]:
         data = meta["tool"]["setuptools"].get("package-data", {}).get(package, [])
         keep = {p.name for pattern in data for p in (folder / package).glob(pattern)}
+
         def ignore(directory, names, keep=keep):
             return [n for n in names if not n.endswith(".py") and n not in keep]
 

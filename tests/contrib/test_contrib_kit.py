@@ -12,7 +12,7 @@ from bizops.testing import case_names, check_plugin, load_plugin, run_cases
 
 FIELD_SALES = CONTRIB / "field-sales" / "bizops_fieldsales"
 
-SOUND = '''
+SOUND = """
 from bizops.api import Column, CommandSpec, Company, Field, Rule, hookimpl, map_rows
 
 SPEC = CommandSpec(inputs=(Field("x", "int"),), outputs=(Column("x", "int", "x", "x"),))
@@ -29,7 +29,7 @@ def bizops_price(company, requests, policy, context):
     if company != "kit":
         return None
     return map_rows(requests, lambda fields: {"x": fields["x"], "status": "ok", "reason": None})
-'''
+"""
 
 
 def plugin(tmp_path: Path, text: str, name: str = "kit") -> Path:
@@ -49,26 +49,43 @@ def test_a_plugin_may_be_given_as_a_path_a_module_name_or_a_module():
     assert load_plugin(pile) is pile
 
 
-@pytest.mark.parametrize(("change", "problem"), [
-    (("def bizops_price(", "def bizops_quote("),
-     "bizops_quote: not a bizops hook (did you mean bizops_price?); the hooks are: bizops_company, bizops_price"),
-    (("def bizops_price(", "def bizops_scroe("), "bizops_scroe: not a bizops hook (did you mean bizops_score?)"),
-    (("(company, requests, policy, context)", "(company, request, policy, context)"),
-     "bizops_price: argument 'request' is not passed to this hook; it passes: company, requests, policy, context"),
-    (('Field("x", "int")', 'Field("x", "integer")'), "bizops_company: quote: field 'x' has unknown kind 'integer'"),
-    (('Column("x", "int", "x", "x")', 'Column("x", "float", "x", "x")'),
-     "bizops_company: quote: column 'x' has unknown kind 'float'"),
-    (('Rule("kit.x", "第1条")', 'Rule("x.kit", "第1条")'),
-     "bizops_company: rule x.kit: an id starts with the company name and a rule cites a clause"),
-    (("return COMPANY", "return COMPANY.name"), "bizops_company: returned str, not a bizops.api.Company"),
-    (("return COMPANY", "raise KeyError('boom')"), "bizops_company: raised KeyError: 'boom'"),
-    (('commands={"quote": SPEC}', 'commands={"quote": SPEC, "score": SPEC}'),
-     "kit: declares the command 'score' but implements no bizops_score"),
-    (('commands={"quote": SPEC}', 'commands={"quote": SPEC, "kit plan": SPEC}'),
-     "kit: declares the command 'kit plan' but implements no bizops_register_commands"),
-    (('commands={"quote": SPEC}', 'commands={"approve-order": SPEC}'),
-     "kit: implements bizops_price but declares no 'quote' command in Company.commands"),
-])
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (
+            ("def bizops_price(", "def bizops_quote("),
+            "bizops_quote: not a bizops hook (did you mean bizops_price?); the hooks are: bizops_company, bizops_price",
+        ),
+        (("def bizops_price(", "def bizops_scroe("), "bizops_scroe: not a bizops hook (did you mean bizops_score?)"),
+        (
+            ("(company, requests, policy, context)", "(company, request, policy, context)"),
+            "bizops_price: argument 'request' is not passed to this hook; it passes: company, requests, policy, context",
+        ),
+        (('Field("x", "int")', 'Field("x", "integer")'), "bizops_company: quote: field 'x' has unknown kind 'integer'"),
+        (
+            ('Column("x", "int", "x", "x")', 'Column("x", "float", "x", "x")'),
+            "bizops_company: quote: column 'x' has unknown kind 'float'",
+        ),
+        (
+            ('Rule("kit.x", "第1条")', 'Rule("x.kit", "第1条")'),
+            "bizops_company: rule x.kit: an id starts with the company name and a rule cites a clause",
+        ),
+        (("return COMPANY", "return COMPANY.name"), "bizops_company: returned str, not a bizops.api.Company"),
+        (("return COMPANY", "raise KeyError('boom')"), "bizops_company: raised KeyError: 'boom'"),
+        (
+            ('commands={"quote": SPEC}', 'commands={"quote": SPEC, "score": SPEC}'),
+            "kit: declares the command 'score' but implements no bizops_score",
+        ),
+        (
+            ('commands={"quote": SPEC}', 'commands={"quote": SPEC, "kit plan": SPEC}'),
+            "kit: declares the command 'kit plan' but implements no bizops_register_commands",
+        ),
+        (
+            ('commands={"quote": SPEC}', 'commands={"approve-order": SPEC}'),
+            "kit: implements bizops_price but declares no 'quote' command in Company.commands",
+        ),
+    ],
+)
 def test_problems_are_named(tmp_path, change, problem):
     text = SOUND.replace(*change)
     assert text != SOUND
@@ -89,8 +106,21 @@ def test_bizops_plugin_loads_only_the_plugin_under_test(bizops_plugin, tmp_path,
     for spec in (FIELD_SALES, str(FIELD_SALES)):
         names = {row["name"] for row in bizops_plugin(spec)("companies", "--format", "json").json()}
         assert names == {"fieldsales", "cable", "pv", "pile", "airline"}
-    r = bizops_plugin(FIELD_SALES)("--company", "fieldsales", "score", "--person", "王海", "--date", "2026-11-23",
-                                   "--activity", "visit", "--count", "5", "--format", "jsonl")
+    r = bizops_plugin(FIELD_SALES)(
+        "--company",
+        "fieldsales",
+        "score",
+        "--person",
+        "王海",
+        "--date",
+        "2026-11-23",
+        "--activity",
+        "visit",
+        "--count",
+        "5",
+        "--format",
+        "jsonl",
+    )
     assert [row["visits"] for row in r.rows()] == [5]
 
 

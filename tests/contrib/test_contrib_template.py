@@ -36,8 +36,11 @@ def acme(tmp_path_factory) -> Path:
 def test_the_steps_rename_everything(acme):
     assert (acme / "bizops_acme" / "__init__.py").is_file()
     assert (acme / "tests" / "test_acme.py").is_file()
-    left = [str(p.relative_to(acme)) for p in acme.rglob("*")
-            if "mycompany" in p.name or (p.is_file() and "mycompany" in p.read_text(encoding="utf-8"))]
+    left = [
+        str(p.relative_to(acme))
+        for p in acme.rglob("*")
+        if "mycompany" in p.name or (p.is_file() and "mycompany" in p.read_text(encoding="utf-8"))
+    ]
     assert left == []
     assert not list(acme.rglob("*.bak"))
     assert entry_points(acme) == {"acme": "bizops_acme"}
@@ -51,12 +54,14 @@ def test_it_runs_loaded_with_plugin(acme, bizops_plugin):
     bizops = bizops_plugin(acme / "bizops_acme")
     rows = {row["name"]: row for row in bizops("companies", "--format", "json").json()}
     assert rows["acme"]["status"] == "loaded" and rows["acme"]["commands"] == ["quote"]
-    r = bizops("--company", "acme", "quote", "--list-price", "200", "--qty", "3", "--discount-pct", "10",
-               "--format", "json")
+    r = bizops(
+        "--company", "acme", "quote", "--list-price", "200", "--qty", "3", "--discount-pct", "10", "--format", "json"
+    )
     assert r.exit_code == 0, r
     assert (r.json()["unit_price"], r.json()["total"], r.json()["status"]) == ("180.00", "540.00", "ok")
-    r = bizops("--company", "acme", "quote", "--list-price", "200", "--discount-pct", "11", "--format", "json",
-               "--explain")
+    r = bizops(
+        "--company", "acme", "quote", "--list-price", "200", "--discount-pct", "11", "--format", "json", "--explain"
+    )
     assert r.exit_code == 1
     assert r.json()["trace"][0]["rule"] == "acme.price.discount"
     (Path.cwd() / "bizops.toml").write_text("[company.acme]\nmax_discount_pct = 12\n", encoding="utf-8")
@@ -72,15 +77,21 @@ def test_its_rule_cases_hold(acme, bizops_plugin):
 def test_installed_it_is_found_by_its_entry_point(acme, tmp_path, monkeypatch, bizops_run):
     install(acme, tmp_path / "site")
     monkeypatch.syspath_prepend(str(tmp_path / "site"))
-    r = bizops_run("--company", "acme", "quote", "--list-price", "99.99", "--qty", "3", "--discount-pct", "5",
-                   "--format", "json")
+    r = bizops_run(
+        "--company", "acme", "quote", "--list-price", "99.99", "--qty", "3", "--discount-pct", "5", "--format", "json"
+    )
     assert r.exit_code == 0, r
     assert r.json()["total"] == "284.97"
 
 
 def test_its_own_tests_pass(acme):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BIZOPS_", "PYTEST_"))}
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"], cwd=acme,
-                          capture_output=True, text=True, env=env)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        cwd=acme,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert re.search(r"\b4 passed\b", done.stdout), done.stdout

@@ -49,7 +49,7 @@ def test_companies_lists_the_four_built_ins(bizops_run):
     assert "pile plan" in rows["pile"]["commands"]
 
 
-PLUGIN = '''
+PLUGIN = """
 from decimal import Decimal
 from bizops.api import hookimpl, Company, CommandSpec, Field, Column, Rule, map_rows, round_fen
 
@@ -67,14 +67,15 @@ def bizops_price(company, requests, policy, context):
         return None
     return map_rows(requests, lambda f: {"price": round_fen(f["price"] * 2), "status": "ok", "reason": None,
                                          "trace": [DOUBLE.applied("doubled")]})
-'''
+"""
 
 
 def test_a_plugin_in_development_loads_with_plugin(bizops_run, tmp_path):
     path = tmp_path / "acme_plugin.py"
     path.write_text(PLUGIN)
-    r = bizops_run("--plugin", str(path), "--company", "acme", "quote", "--price", "12.34", "--format", "json",
-                   "--explain")
+    r = bizops_run(
+        "--plugin", str(path), "--company", "acme", "quote", "--price", "12.34", "--format", "json", "--explain"
+    )
     assert r.exit_code == 0, r
     assert r.json()["price"] == "24.68"
     assert r.json()["trace"] == [{"rule": "acme.price.double", "clause": "acme rules 1", "effect": "doubled"}]

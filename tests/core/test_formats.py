@@ -10,8 +10,9 @@ QUOTES = "sku,qty,guide_price,vat_invoice,discount_pct,fee_pct\nBV-2.5,10,100.00
 
 
 def run_quotes(bizops_run, fmt, *extra):
-    return bizops_run("--company", "cable", "quote", "-", "--input-format", "csv", "--format", fmt, *extra,
-                      input=QUOTES)
+    return bizops_run(
+        "--company", "cable", "quote", "-", "--input-format", "csv", "--format", fmt, *extra, input=QUOTES
+    )
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "json", "csv", "tsv", "table", "markdown"])

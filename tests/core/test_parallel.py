@@ -17,8 +17,9 @@ GENERATOR = Path(__file__).resolve().parents[2] / "bench" / "kit" / "gen_orders.
 def orders(tmp_path_factory) -> Path:
     """35,000 generated quote requests (3 MB: several pieces) with bad rows among them."""
     path = tmp_path_factory.mktemp("orders") / "orders.jsonl"
-    lines = subprocess.run([sys.executable, str(GENERATOR), "35000", "7"], capture_output=True,
-                           check=True).stdout.splitlines(keepends=True)
+    lines = subprocess.run(
+        [sys.executable, str(GENERATOR), "35000", "7"], capture_output=True, check=True
+    ).stdout.splitlines(keepends=True)
     lines[9] = b'{"guide_price": "12", "qty": -1}\n'  # line 10
     lines[20000] = b"not json\n"  # line 20001, in a later piece
     lines[34999] = b'{"guide_price": "1e3"}\n'  # the last line

@@ -32,8 +32,20 @@ def test_init_refuses_to_overwrite_without_force(bizops_run, tmp_path):
 
 
 def test_a_threshold_in_the_config_changes_the_decision(bizops_run, tmp_path):
-    order = ("--company", "cable", "approve-order", "--customer", "新客户", "--amount", "1800", "--city", "广州",
-             "--new-customer", "--format", "json")
+    order = (
+        "--company",
+        "cable",
+        "approve-order",
+        "--customer",
+        "新客户",
+        "--amount",
+        "1800",
+        "--city",
+        "广州",
+        "--new-customer",
+        "--format",
+        "json",
+    )
     assert bizops_run(*order).json()["payment_terms"] == "cod"
     (tmp_path / "bizops.toml").write_text("[company.cable]\ncod_min_amount = 2000\n")
     assert bizops_run(*order).json()["payment_terms"] == "cash"

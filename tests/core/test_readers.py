@@ -27,8 +27,14 @@ def test_every_row_keeps_its_line_number_whatever_the_block_size(chunk):
 @pytest.mark.parametrize("chunk", [7, 64, 1 << 15])
 def test_blank_and_broken_lines_cost_only_themselves(chunk):
     data = b'\xef\xbb\xbf{"qty": 1}\r\n\r\n   \n{"qty": 2\n{"qty": 3}\n[4]\n{"qty": 5, "qty": 6}\n{"qty": 7}'
-    assert read(data, chunk) == [(1, {"qty": 1}), (4, "error"), (5, {"qty": 3}), (6, "error"), (7, "error"),
-                                 (8, {"qty": 7})]
+    assert read(data, chunk) == [
+        (1, {"qty": 1}),
+        (4, "error"),
+        (5, {"qty": 3}),
+        (6, "error"),
+        (7, "error"),
+        (8, {"qty": 7}),
+    ]
 
 
 def test_rows_read_counts_blank_lines_too():

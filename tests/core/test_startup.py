@@ -4,17 +4,33 @@ import subprocess
 import sys
 
 HEAVY = (
-    "rich", "tabulate", "pydantic", "importlib.metadata", "sqlite3", "psycopg",
-    "bizops.plugins.pv", "bizops.plugins.pile", "bizops.plugins.airline", "bizops.core.ledger",
-    "bizops.core.parallel", "tomllib", "hypothesis",
+    "rich",
+    "tabulate",
+    "pydantic",
+    "importlib.metadata",
+    "sqlite3",
+    "psycopg",
+    "bizops.plugins.pv",
+    "bizops.plugins.pile",
+    "bizops.plugins.airline",
+    "bizops.core.ledger",
+    "bizops.core.parallel",
+    "tomllib",
+    "hypothesis",
 )
 
 
 def imported_by(*args: str) -> set[str]:
-    code = ("import sys\nfrom bizops.cli import main\ntry:\n    main(%r)\nexcept SystemExit:\n    pass\n"
-            "sys.stderr.write('\\n'.join(sys.modules))" % (list(args),))
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env={"PATH": "/usr/bin:/bin", "HOME": "/nonexistent", "LANG": "C.UTF-8"})
+    code = (
+        f"import sys\nfrom bizops.cli import main\ntry:\n    main({list(args)!r})\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write('\\n'.join(sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "HOME": "/nonexistent", "LANG": "C.UTF-8"},
+    )
     return set(done.stderr.splitlines())
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from reliability_support import write_orders
 
 

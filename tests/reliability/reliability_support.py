@@ -22,8 +22,14 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 PLUGINS = HERE / "plugins"
 #: The benchmark's order generator: the repository's copy, else the shared one.
-GEN_ORDERS = next((p for p in (REPO / "bench" / "kit" / "gen_orders.py",
-                               REPO.parent / "shared" / "bench" / "gen_orders.py") if p.exists()), None)
+GEN_ORDERS = next(
+    (
+        p
+        for p in (REPO / "bench" / "kit" / "gen_orders.py", REPO.parent / "shared" / "bench" / "gen_orders.py")
+        if p.exists()
+    ),
+    None,
+)
 
 #: Every exit code the contract allows; anything else is a bug.
 CONTRACT_CODES = frozenset({0, 1, 2, 65, 66, 69, 70, 74, 75, 78, 130})
@@ -63,11 +69,18 @@ def process_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def run_process(args: list[str], tmp_path: Path, *, input: bytes | None = None, timeout: float = 60,
-                **env: str) -> subprocess.CompletedProcess:
+def run_process(
+    args: list[str], tmp_path: Path, *, input: bytes | None = None, timeout: float = 60, **env: str
+) -> subprocess.CompletedProcess:
     """Run `bizops ARGS` as a real process, bytes in and out."""
-    return subprocess.run(bizops_command() + args, cwd=tmp_path, env=process_env(tmp_path, **env),
-                          input=input, capture_output=True, timeout=timeout)
+    return subprocess.run(
+        bizops_command() + args,
+        cwd=tmp_path,
+        env=process_env(tmp_path, **env),
+        input=input,
+        capture_output=True,
+        timeout=timeout,
+    )
 
 
 def shell(script: str, tmp_path: Path, timeout: float = 60, **env: str) -> subprocess.CompletedProcess:
@@ -86,12 +99,19 @@ def write_orders(path: Path, rows: int, seed: int = 7) -> Path:
     rng = random.Random(seed)  # the same shape as bench/gen_orders.py
     with open(path, "w", encoding="utf-8") as out:
         for i in range(rows):
-            out.write(json.dumps({
-                "sku": f"BV-{rng.choice(['1.5', '2.5', '4', '6', '10'])}-{i % 97}",
-                "qty": rng.randint(1, 500), "guide_price": f"{rng.uniform(50, 3000):.2f}",
-                "vat_invoice": rng.random() < 0.7, "discount_pct": rng.choice([0, 0, 0, 1, 2, 3, 5, 8]),
-                "fee_pct": rng.choice([0, 0, 0, 3, 5]),
-            }) + "\n")
+            out.write(
+                json.dumps(
+                    {
+                        "sku": f"BV-{rng.choice(['1.5', '2.5', '4', '6', '10'])}-{i % 97}",
+                        "qty": rng.randint(1, 500),
+                        "guide_price": f"{rng.uniform(50, 3000):.2f}",
+                        "vat_invoice": rng.random() < 0.7,
+                        "discount_pct": rng.choice([0, 0, 0, 1, 2, 3, 5, 8]),
+                        "fee_pct": rng.choice([0, 0, 0, 3, 5]),
+                    }
+                )
+                + "\n"
+            )
     return path
 
 

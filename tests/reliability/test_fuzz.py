@@ -16,21 +16,28 @@ from decimal import Decimal
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from reliability_support import CONTRACT_CODES, ROW_ERROR
 
 from bizops.core.plugins import get_plugin_manager
 
-from reliability_support import CONTRACT_CODES, ROW_ERROR
-
-SETTINGS = settings(max_examples=80, deadline=None, derandomize=False,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=80,
+    deadline=None,
+    derandomize=False,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 def _commands() -> list[tuple[str, str, object]]:
     """(company, command, spec) of every command the built-in companies answer."""
     host = get_plugin_manager(no_plugins=True)
     host.load_all()
-    return [(name, command, spec) for name, loaded in sorted(host.companies().items())
-            for command, spec in loaded.company.commands.items() if spec.inputs]
+    return [
+        (name, command, spec)
+        for name, loaded in sorted(host.companies().items())
+        for command, spec in loaded.company.commands.items()
+        if spec.inputs
+    ]
 
 
 COMMANDS = _commands()
@@ -51,9 +58,38 @@ def check(run, company: str) -> None:
 # -- random bytes ------------------------------------------------------------------------------
 NOISE = st.one_of(
     st.binary(max_size=600),
-    st.lists(st.sampled_from([b"{", b"}", b"[", b"]", b'"', b",", b":", b"\n", b"\r\n", b"\x00", b"\xff", b"\xef\xbb\xbf",
-                              b"1", b"-", b".", b"e9", b"NaN", b"true", b"null", b'"amount"', b'"qty"', b"\t",
-                              b"\xe4\xb8\x87", b"\\u0000", b"\xd8\x00"]), max_size=80).map(b"".join),
+    st.lists(
+        st.sampled_from(
+            [
+                b"{",
+                b"}",
+                b"[",
+                b"]",
+                b'"',
+                b",",
+                b":",
+                b"\n",
+                b"\r\n",
+                b"\x00",
+                b"\xff",
+                b"\xef\xbb\xbf",
+                b"1",
+                b"-",
+                b".",
+                b"e9",
+                b"NaN",
+                b"true",
+                b"null",
+                b'"amount"',
+                b'"qty"',
+                b"\t",
+                b"\xe4\xb8\x87",
+                b"\\u0000",
+                b"\xd8\x00",
+            ]
+        ),
+        max_size=80,
+    ).map(b"".join),
 )
 
 
@@ -69,27 +105,93 @@ def test_random_bytes_never_crash_a_reader(bizops_run, company, command, data, r
 @given(data=NOISE, reader=st.sampled_from(READERS))
 def test_random_bytes_never_crash_a_customer_import(bizops_run, tmp_path, data, reader):
     (tmp_path / "customers.in").write_bytes(data)
-    r = bizops_run("--company", "cable", "--db", str(tmp_path / "ledger.db"), "ledger", "import-customers",
-                   "customers.in", *(["--input-format", reader] if reader else []))
+    r = bizops_run(
+        "--company",
+        "cable",
+        "--db",
+        str(tmp_path / "ledger.db"),
+        "ledger",
+        "import-customers",
+        "customers.in",
+        *(["--input-format", reader] if reader else []),
+    )
     assert r.exit_code in CONTRACT_CODES and "Traceback" not in r.stderr, r
 
 
 # -- random rows of the right shape ----------------------------------------------------------------
-NASTY_TEXT = st.sampled_from([
-    "", " ", "0", "-1", "1e3", "NaN", "Infinity", "1,500", "¥1500", "１５００", "1500元", "2万", "壹万元整", "1_000",
-    "9" * 40, "0.001", "12.345678", "5%", "true", "否", "yes", "2026-11-23", "2026-11-23T09:30", "2026/2/30",
-    "25:61", "08:00", "=cmd|' /C calc'!A0", "@SUM(1)", "\t", "a\nb", "\x00", "\u202e", "广州", "Guangzhou",
-    "cash", "credit", "vat", "new", "staff", "in_province", "train", "taxi", "[]", "[{}]", '[{"mode":"train"}]',
-    "{}", "null",
-])
-SCALAR = st.one_of(
-    NASTY_TEXT, st.text(max_size=12), st.integers(-10**20, 10**20), st.booleans(), st.none(),
-    st.decimals(allow_nan=False, allow_infinity=False, places=3, min_value=-10**6, max_value=10**6),
+NASTY_TEXT = st.sampled_from(
+    [
+        "",
+        " ",
+        "0",
+        "-1",
+        "1e3",
+        "NaN",
+        "Infinity",
+        "1,500",
+        "¥1500",
+        "１５００",
+        "1500元",
+        "2万",
+        "壹万元整",
+        "1_000",
+        "9" * 40,
+        "0.001",
+        "12.345678",
+        "5%",
+        "true",
+        "否",
+        "yes",
+        "2026-11-23",
+        "2026-11-23T09:30",
+        "2026/2/30",
+        "25:61",
+        "08:00",
+        "=cmd|' /C calc'!A0",
+        "@SUM(1)",
+        "\t",
+        "a\nb",
+        "\x00",
+        "\u202e",
+        "广州",
+        "Guangzhou",
+        "cash",
+        "credit",
+        "vat",
+        "new",
+        "staff",
+        "in_province",
+        "train",
+        "taxi",
+        "[]",
+        "[{}]",
+        '[{"mode":"train"}]',
+        "{}",
+        "null",
+    ]
 )
-VALUE = st.one_of(SCALAR, st.lists(SCALAR, max_size=3),
-                  st.lists(st.dictionaries(st.sampled_from(["mode", "fare", "amount", "qty", "spec", "at", "class",
-                                                            "order_amount", "closed", "hours", "length_m"]),
-                                           SCALAR, max_size=4), max_size=3))
+SCALAR = st.one_of(
+    NASTY_TEXT,
+    st.text(max_size=12),
+    st.integers(-(10**20), 10**20),
+    st.booleans(),
+    st.none(),
+    st.decimals(allow_nan=False, allow_infinity=False, places=3, min_value=-(10**6), max_value=10**6),
+)
+VALUE = st.one_of(
+    SCALAR,
+    st.lists(SCALAR, max_size=3),
+    st.lists(
+        st.dictionaries(
+            st.sampled_from(
+                ["mode", "fare", "amount", "qty", "spec", "at", "class", "order_amount", "closed", "hours", "length_m"]
+            ),
+            SCALAR,
+            max_size=4,
+        ),
+        max_size=3,
+    ),
+)
 
 
 def valid(field):
@@ -147,8 +249,16 @@ def encode(rows: list[dict], reader: str) -> tuple[bytes, int]:
     writer.writerow(header)
     counted = 0
     for r in rows:
-        cells = ["" if r.get(k) is None else json.dumps(r[k], ensure_ascii=False) if isinstance(r[k], list | dict)
-                 else str(r[k]).lower() if isinstance(r[k], bool) else str(r[k]) for k in header]
+        cells = [
+            ""
+            if r.get(k) is None
+            else json.dumps(r[k], ensure_ascii=False)
+            if isinstance(r[k], list | dict)
+            else str(r[k]).lower()
+            if isinstance(r[k], bool)
+            else str(r[k])
+            for k in header
+        ]
         writer.writerow(cells)
         counted += any(c.strip() for c in cells)  # a row of empty cells is no row
     return out.getvalue().encode(), counted

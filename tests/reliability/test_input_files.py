@@ -11,7 +11,6 @@ import codecs
 import json
 
 import pytest
-
 from reliability_support import assert_contract, error_rows
 
 HEADER = "customer,amount,new_customer,city\r\n"
@@ -23,13 +22,15 @@ def amounts(run) -> list[str]:
 
 # -- encodings ------------------------------------------------------------------------------
 def test_excel_csv_utf8_with_bom_and_crlf(cable, tmp_path):
-    text = HEADER + "广州电缆,1500,yes,广州\r\n老客户,\"2,000.00\",no,\r\n"
+    text = HEADER + '广州电缆,1500,yes,广州\r\n老客户,"2,000.00",no,\r\n'
     (tmp_path / "orders.csv").write_bytes(codecs.BOM_UTF8 + text.encode("utf-8"))
     r = cable("approve-order", "orders.csv")
     assert_contract(r, 0)
     rows = r.rows()
     assert [(x["customer"], x["amount"], x["payment_terms"]) for x in rows] == [
-        ("广州电缆", "1500.00", "cod"), ("老客户", "2000.00", "cash")]
+        ("广州电缆", "1500.00", "cod"),
+        ("老客户", "2000.00", "cash"),
+    ]
 
 
 @pytest.mark.parametrize("encoding", ["gbk", "gb18030"])
@@ -45,7 +46,9 @@ def test_a_chinese_excel_csv_needs_encoding_and_is_then_read_correctly(cable, tm
     r = cable("approve-order", "orders.csv", "--encoding", encoding)
     assert_contract(r, 0)
     assert [(x["customer"], x["amount"], x["payment_terms"]) for x in r.rows()] == [
-        ("广州电缆", "1500.00", "cod"), ("深圳线材", "2000.00", "cash")]
+        ("广州电缆", "1500.00", "cod"),
+        ("深圳线材", "2000.00", "cash"),
+    ]
 
 
 def test_the_encoding_hint_is_given_in_chinese(cable, tmp_path):
@@ -81,18 +84,29 @@ def test_invalid_utf16_is_an_input_error_not_a_crash(cable, tmp_path):
 
 
 def test_invalid_utf8_and_nul_bytes_spoil_only_their_own_rows(cable, tmp_path):
-    data = (HEADER.encode() + b"A,100,no,\r\n" + b"B\xff\xfe,200,no,\r\n" + b"C,300,no,\r\n" + b"D,4\x0000,no,\r\n"
-            + b"E,500,no,\r\n")
+    data = (
+        HEADER.encode()
+        + b"A,100,no,\r\n"
+        + b"B\xff\xfe,200,no,\r\n"
+        + b"C,300,no,\r\n"
+        + b"D,4\x0000,no,\r\n"
+        + b"E,500,no,\r\n"
+    )
     (tmp_path / "orders.csv").write_bytes(data)
     r = cable("approve-order", "orders.csv")
     assert_contract(r, 65)
     assert amounts(r) == ["100.00", "300.00", "500.00"]
     assert r.stderr.splitlines() == [
         "row 3: is not valid UTF-8; a file saved by Excel or WPS in Chinese needs --encoding gb18030",
-        "row 5: contains a NUL byte"]
-    lines = [b'{"customer":"A","amount":"100","new_customer":false}', b'{"customer":"B\xff","amount":"200"}',
-             b'{"customer":"C","amount":"300","new_customer":false}', b'{"customer":"D\x00","amount":"400"}',
-             b'{"customer":"E","amount":"500","new_customer":false}']
+        "row 5: contains a NUL byte",
+    ]
+    lines = [
+        b'{"customer":"A","amount":"100","new_customer":false}',
+        b'{"customer":"B\xff","amount":"200"}',
+        b'{"customer":"C","amount":"300","new_customer":false}',
+        b'{"customer":"D\x00","amount":"400"}',
+        b'{"customer":"E","amount":"500","new_customer":false}',
+    ]
     r = cable("approve-order", "-", input=b"\n".join(lines) + b"\n")
     assert_contract(r, 65)
     assert amounts(r) == ["100.00", "300.00", "500.00"]
@@ -109,10 +123,13 @@ def test_a_header_that_cannot_be_read_is_named(cable, tmp_path):
 
 # -- line ends and quoting -------------------------------------------------------------------
 def test_quoted_line_breaks_stay_in_their_cell_and_rows_keep_spreadsheet_numbers(cable, tmp_path):
-    text = (HEADER + '"广州\r\n电缆厂",1500,yes,广州\r\n'   # row 2 spans two lines
-            + 'B,abc,no,\r\n'                               # row 3
-            + '"C ""quoted""\nname",300,no,\r\n'           # row 4, a bare LF inside quotes
-            + 'D,,no,\r\n')                                 # row 5
+    text = (
+        HEADER
+        + '"广州\r\n电缆厂",1500,yes,广州\r\n'  # row 2 spans two lines
+        + "B,abc,no,\r\n"  # row 3
+        + '"C ""quoted""\nname",300,no,\r\n'  # row 4, a bare LF inside quotes
+        + "D,,no,\r\n"
+    )  # row 5
     (tmp_path / "orders.csv").write_text(text, encoding="utf-8", newline="")
     r = cable("approve-order", "orders.csv")
     assert_contract(r, 65)
@@ -128,7 +145,7 @@ def test_old_mac_and_mixed_line_ends(cable, tmp_path):
 
 
 def test_an_unclosed_quote_is_an_error_not_a_swallowed_file(cable, tmp_path):
-    (tmp_path / "orders.csv").write_text(HEADER + "A,100,no,\r\n\"B,200,no,\r\nC,300,no,\r\n")
+    (tmp_path / "orders.csv").write_text(HEADER + 'A,100,no,\r\n"B,200,no,\r\nC,300,no,\r\n')
     r = cable("approve-order", "orders.csv")
     assert_contract(r, 65)
     assert amounts(r) == ["100.00"]
@@ -138,12 +155,14 @@ def test_an_unclosed_quote_is_an_error_not_a_swallowed_file(cable, tmp_path):
 # -- columns ---------------------------------------------------------------------------------
 def test_missing_and_extra_csv_columns(cable, tmp_path):
     (tmp_path / "orders.csv").write_text(
-        "Customer, Amount ,New Customer,remark\n"   # loose header names; `remark` is not a field
+        "Customer, Amount ,New Customer,remark\n"  # loose header names; `remark` is not a field
         "A,100,no,ok\n"
-        "B,200\n"                                  # short row: the missing cells are empty
-        "C,300,no,ok,surplus\n"                    # a cell beyond the header
-        "D,400,no,ok,,\n"                          # trailing empty cells are harmless
-        "E,500,no\n", encoding="utf-8")
+        "B,200\n"  # short row: the missing cells are empty
+        "C,300,no,ok,surplus\n"  # a cell beyond the header
+        "D,400,no,ok,,\n"  # trailing empty cells are harmless
+        "E,500,no\n",
+        encoding="utf-8",
+    )
     r = cable("approve-order", "orders.csv")
     assert_contract(r, 65)
     assert [(x["customer"], x["amount"]) for x in r.rows()] == [("A", "100.00"), ("D", "400.00"), ("E", "500.00")]
@@ -171,12 +190,18 @@ def test_a_column_named_twice_is_never_guessed(cable, tmp_path):
     assert r.stderr.splitlines() == [
         "row 1: the header row names column 'amount' twice (after ignoring case and spaces)",
         "row 2: not read: the header names column 'amount' twice",
-        "row 3: not read: the header names column 'amount' twice"]
+        "row 3: not read: the header names column 'amount' twice",
+    ]
 
 
 def test_an_empty_input_decides_nothing_and_succeeds(cable, tmp_path):
-    for name, data in (("empty.csv", b""), ("header.csv", HEADER.encode()), ("empty.jsonl", b"\n\n"),
-                       ("empty.json", b"[]"), ("bom.csv", codecs.BOM_UTF8)):
+    for name, data in (
+        ("empty.csv", b""),
+        ("header.csv", HEADER.encode()),
+        ("empty.jsonl", b"\n\n"),
+        ("empty.json", b"[]"),
+        ("bom.csv", codecs.BOM_UTF8),
+    ):
         (tmp_path / name).write_bytes(data)
         r = cable("approve-order", name)
         assert_contract(r, 0)
@@ -185,7 +210,9 @@ def test_an_empty_input_decides_nothing_and_succeeds(cable, tmp_path):
 
 # -- JSON ------------------------------------------------------------------------------------
 def test_a_truncated_last_json_line_is_a_row_error(cable):
-    good = '{"customer":"A","amount":"100","new_customer":false}\n\n{"customer":"B","amount":"200","new_customer":false}\n'
+    good = (
+        '{"customer":"A","amount":"100","new_customer":false}\n\n{"customer":"B","amount":"200","new_customer":false}\n'
+    )
     r = cable("approve-order", "-", input=good + '{"customer":"C","amou')
     assert_contract(r, 65)
     assert amounts(r) == ["100.00", "200.00"]
@@ -193,17 +220,24 @@ def test_a_truncated_last_json_line_is_a_row_error(cable):
 
 
 def test_a_truncated_json_array_keeps_the_elements_before_the_break(cable):
-    r = cable("approve-order", "-", "--input-format", "json",
-              input='[{"customer":"A","amount":"100","new_customer":false},{"customer":"B","amount":"2')
+    r = cable(
+        "approve-order",
+        "-",
+        "--input-format",
+        "json",
+        input='[{"customer":"A","amount":"100","new_customer":false},{"customer":"B","amount":"2',
+    )
     assert_contract(r, 65)
     assert amounts(r) == ["100.00"]
     assert r.stderr.startswith("row 2: not a valid JSON object")
 
 
 def test_repeated_json_keys_are_refused_in_both_json_formats(cable):
-    rows = ['{"customer":"A","amount":"100","new_customer":false}',
-            '{"customer":"B","amount":"100","amount":"900","new_customer":false}',
-            '{"customer":"C","amount":"300","new_customer":false}']
+    rows = [
+        '{"customer":"A","amount":"100","new_customer":false}',
+        '{"customer":"B","amount":"100","amount":"900","new_customer":false}',
+        '{"customer":"C","amount":"300","new_customer":false}',
+    ]
     for fmt, data in (("jsonl", "\n".join(rows) + "\n"), ("json", "[" + ",\n".join(rows) + "]")):
         r = cable("approve-order", "-", "--input-format", fmt, input=data)
         assert_contract(r, 65)
@@ -211,17 +245,24 @@ def test_repeated_json_keys_are_refused_in_both_json_formats(cable):
         assert r.stderr == "row 2: key 'amount' appears twice; give each field once\n", fmt
 
 
-@pytest.mark.parametrize("line, message", [
-    ("[1, 2]", "must be a JSON object"),
-    ('"just text"', "must be a JSON object"),
-    ("null", "must be a JSON object"),
-    ('{"customer": "B", "amount": "200"', "not a valid JSON object"),
-    ("{'customer': 'B'}", "not a valid JSON object"),
-    ('{"customer": ' + "[" * 5000 + "]" * 5000 + "}", "not a valid JSON object"),
-])
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ("[1, 2]", "must be a JSON object"),
+        ('"just text"', "must be a JSON object"),
+        ("null", "must be a JSON object"),
+        ('{"customer": "B", "amount": "200"', "not a valid JSON object"),
+        ("{'customer': 'B'}", "not a valid JSON object"),
+        ('{"customer": ' + "[" * 5000 + "]" * 5000 + "}", "not a valid JSON object"),
+    ],
+)
 def test_lines_that_are_not_objects(cable, line, message):
-    data = '{"customer":"A","amount":"100","new_customer":false}\n' + line + "\n" + \
-        '{"customer":"C","amount":"300","new_customer":false}\n'
+    data = (
+        '{"customer":"A","amount":"100","new_customer":false}\n'
+        + line
+        + "\n"
+        + '{"customer":"C","amount":"300","new_customer":false}\n'
+    )
     r = cable("approve-order", "-", "--input-format", "jsonl", input=data)
     assert_contract(r, 65)
     assert amounts(r) == ["100.00", "300.00"]
@@ -246,12 +287,14 @@ def big_csv(path, rows: int) -> dict[int, str]:
                 out.write(f'"multi\r\nline {i}",{i % 900 + 1},no,"a ""quoted""\nnote"\r\n')
             elif i % 7919 == 3:
                 out.write(f"bad {i},{i}万,no,\r\n")
-                bad[line] = f'row {line}: amount Chinese number words are not read; write the amount in digits, got "{i}万"'
+                bad[line] = (
+                    f'row {line}: amount Chinese number words are not read; write the amount in digits, got "{i}万"'
+                )
             elif i % 10007 == 5:
                 out.write(f"short {i}\r\n")
                 bad[line] = f"row {line}: amount is required"
             else:
-                out.write(f"C{i},\"{i % 900 + 1},000.50\",no,a plain note to fill the piece\r\n")
+                out.write(f'C{i},"{i % 900 + 1},000.50",no,a plain note to fill the piece\r\n')
             line += 1
     return bad
 
@@ -284,8 +327,7 @@ def test_a_large_json_lines_file_with_bad_lines_numbers_them_across_pieces(cable
             lines.append(b'{"customer":"\xff"}'.decode("latin-1"))
             bad.append(i)
         else:
-            lines.append(json.dumps({"customer": f"C{i}", "amount": f"{i}.25", "new_customer": False,
-                                     "pad": "x" * 20}))
+            lines.append(json.dumps({"customer": f"C{i}", "amount": f"{i}.25", "new_customer": False, "pad": "x" * 20}))
     (tmp_path / "orders.jsonl").write_bytes("\n".join(lines).encode("latin-1") + b"\n")
     one = cable("approve-order", "orders.jsonl", "--jobs", "1")
     many = cable("approve-order", "orders.jsonl", "--jobs", "3")

@@ -9,13 +9,26 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from reliability_support import assert_contract, error_rows
 
 #: Accepted spellings of one thousand five hundred yuan.
 ACCEPTED = [
-    "1500", "1500.00", "1,500", "1,500.00", "¥1500", "￥1500", "￥1,500.00", "1500元", "¥1,500.00元",
-    " 1500 ", "+1500", "１５００", "１，５００．００", "￥１５００", "１５００元", "1500\u3000",
+    "1500",
+    "1500.00",
+    "1,500",
+    "1,500.00",
+    "¥1500",
+    "￥1500",
+    "￥1,500.00",
+    "1500元",
+    "¥1,500.00元",
+    " 1500 ",
+    "+1500",
+    "１５００",
+    "１，５００．００",
+    "￥１５００",
+    "１５００元",
+    "1500\u3000",
 ]
 
 #: Values that are not an amount, and the message each must give.
@@ -59,8 +72,10 @@ REFUSED = {
 
 def orders(amounts) -> str:
     """Known customers on cash terms: the amount is the only thing that can go wrong."""
-    return "".join(json.dumps({"customer": f"C{i}", "amount": a, "new_customer": False}, ensure_ascii=False) + "\n"
-                   for i, a in enumerate(amounts, 1))
+    return "".join(
+        json.dumps({"customer": f"C{i}", "amount": a, "new_customer": False}, ensure_ascii=False) + "\n"
+        for i, a in enumerate(amounts, 1)
+    )
 
 
 @pytest.mark.parametrize("text", ACCEPTED)
@@ -110,23 +125,28 @@ def test_chinese_number_words_are_explained_in_chinese_too(cable):
     assert "第 1 行" in r.stderr and "不识别中文数字" in r.stderr
 
 
-@pytest.mark.parametrize("raw, message", [
-    ("NaN", "not a valid JSON object (NaN is not a number)"),
-    ("Infinity", "not a valid JSON object (Infinity is not a number)"),
-    ("-Infinity", "not a valid JSON object (-Infinity is not a number)"),
-    ("1e999", "amount must be a number"),
-    ("1e3", "amount must be a number"),
-    ("1" * 400, "amount has too many digits"),
-    ("1" * 5000, "amount has too many digits"),
-    ("true", "amount must be a number"),
-    ("[1500]", "amount must be a number"),
-    ('{"yuan": 1500}', "amount must be a number"),
-    ('"1500" , "amount": "1600"', "key 'amount' appears twice"),
-])
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        ("NaN", "not a valid JSON object (NaN is not a number)"),
+        ("Infinity", "not a valid JSON object (Infinity is not a number)"),
+        ("-Infinity", "not a valid JSON object (-Infinity is not a number)"),
+        ("1e999", "amount must be a number"),
+        ("1e3", "amount must be a number"),
+        ("1" * 400, "amount has too many digits"),
+        ("1" * 5000, "amount has too many digits"),
+        ("true", "amount must be a number"),
+        ("[1500]", "amount must be a number"),
+        ('{"yuan": 1500}', "amount must be a number"),
+        ('"1500" , "amount": "1600"', "key 'amount' appears twice"),
+    ],
+)
 def test_json_values_that_are_not_amounts_are_row_errors(cable, raw, message):
-    text = ('{"customer": "A", "amount": 100, "new_customer": false}\n'
-            '{"customer": "B", "amount": ' + raw + ', "new_customer": false}\n'
-            '{"customer": "C", "amount": 300.50, "new_customer": false}\n')
+    text = (
+        '{"customer": "A", "amount": 100, "new_customer": false}\n'
+        '{"customer": "B", "amount": ' + raw + ', "new_customer": false}\n'
+        '{"customer": "C", "amount": 300.50, "new_customer": false}\n'
+    )
     for fmt in ("jsonl", "json"):
         data = text if fmt == "jsonl" else "[" + text.replace("}\n{", "},\n{") + "]"
         r = cable("approve-order", "-", "--input-format", fmt, input=data)
@@ -146,19 +166,25 @@ def test_a_json_decimal_is_read_from_its_text_not_through_a_float(cable):
 def test_empty_cells_take_the_default_or_say_what_is_required(cable, tmp_path):
     (tmp_path / "orders.csv").write_text(
         "customer,amount,new_customer,settlement,invoice\n"
-        "A,100,no,,\n"          # empty settlement and invoice: the defaults (cash, ordinary)
-        ",200,no,cash,none\n"   # no customer
-        "C,,no,cash,none\n"     # no amount
-        "D,  ,no,cash,none\n"   # a blank amount is no amount, never zero
-        "E,500,no,credit,vat\n", encoding="utf-8")
+        "A,100,no,,\n"  # empty settlement and invoice: the defaults (cash, ordinary)
+        ",200,no,cash,none\n"  # no customer
+        "C,,no,cash,none\n"  # no amount
+        "D,  ,no,cash,none\n"  # a blank amount is no amount, never zero
+        "E,500,no,credit,vat\n",
+        encoding="utf-8",
+    )
     r = cable("approve-order", "orders.csv")
     assert_contract(r, 65)
     rows = r.rows()
     assert [(x["customer"], x["amount"], x["payment_terms"], x["invoice"]) for x in rows] == [
-        ("A", "100.00", "cash", "ordinary"), ("E", "500.00", "credit", "vat_pending")]
+        ("A", "100.00", "cash", "ordinary"),
+        ("E", "500.00", "credit", "vat_pending"),
+    ]
     assert r.stderr.splitlines() == [
-        "row 3: customer is required", "row 4: amount is required",
-        'row 5: amount must be a number, not empty, got "  "']
+        "row 3: customer is required",
+        "row 4: amount is required",
+        'row 5: amount must be a number, not empty, got "  "',
+    ]
 
 
 @pytest.mark.parametrize("value, shown", [("5", "5"), ("5%", "5"), ("５％", "5"), (" 2.5 % ", "2.5")])
@@ -175,8 +201,10 @@ def test_percentages_refuse_anything_else(cable, value):
     assert r.stderr.startswith("row 1: fee_pct "), r.stderr
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("true", True), ("是", True), ("YES", True), ("1", True), ("否", False), ("no", False), ("0", False)])
+@pytest.mark.parametrize(
+    "value, expected",
+    [("true", True), ("是", True), ("YES", True), ("1", True), ("否", False), ("no", False), ("0", False)],
+)
 def test_booleans_as_the_contract_lists_them(cable, value, expected):
     csv_in = f"customer,amount,new_customer,city\nA,100,{value},广州\n"
     r = cable("approve-order", "-", "--input-format", "csv", input=csv_in)

@@ -17,9 +17,13 @@ import subprocess
 import time
 
 import pytest
-
 from reliability_support import (
-    as_unprivileged, assert_contract, bizops_command, can_drop_root_privileges, process_env, run_process,
+    as_unprivileged,
+    assert_contract,
+    bizops_command,
+    can_drop_root_privileges,
+    process_env,
+    run_process,
 )
 
 
@@ -65,7 +69,14 @@ def decisions(db: str) -> int:
 
 
 def test_vat_accumulates_across_runs_only_when_recorded(ledger):
-    assert_contract(ledger("approve-order", "-", input=jsonl([vat_order("恒通", "1200")]), ), 0)
+    assert_contract(
+        ledger(
+            "approve-order",
+            "-",
+            input=jsonl([vat_order("恒通", "1200")]),
+        ),
+        0,
+    )
     assert pending(ledger, "恒通") == "0.00"  # not recorded: nothing kept
     r = ledger("approve-order", "-", "--record", input=jsonl([vat_order("恒通", "1200"), vat_order("恒通", "3000.50")]))
     assert_contract(r, 0)
@@ -77,8 +88,14 @@ def test_vat_accumulates_across_runs_only_when_recorded(ledger):
 
 
 def test_a_bad_row_under_record_records_nothing_for_it(ledger, db):
-    r = ledger("approve-order", "-", "--record", input=jsonl([
-        vat_order("恒通", "1000"), vat_order("恒通", "2万"), vat_order("恒通", "-500"), vat_order("恒通", "2000")]))
+    r = ledger(
+        "approve-order",
+        "-",
+        "--record",
+        input=jsonl(
+            [vat_order("恒通", "1000"), vat_order("恒通", "2万"), vat_order("恒通", "-500"), vat_order("恒通", "2000")]
+        ),
+    )
     assert_contract(r, 65)
     assert [x["vat_pending_total"] for x in r.rows()] == ["1000.00", "3000.00"]
     assert decisions(db) == 2
@@ -88,9 +105,13 @@ def test_a_bad_row_under_record_records_nothing_for_it(ledger, db):
 def test_a_writer_killed_mid_stream_loses_no_accumulation(ledger, db, tmp_path):
     rows = [vat_order(f"客户{i % 7}", f"{(i * 37) % 900 + 1}.25") for i in range(20_000)]
     (tmp_path / "orders.jsonl").write_text(jsonl(rows), encoding="utf-8")
-    proc = subprocess.Popen(bizops_command() + ["--company", "cable", "--db", db, "approve-order", "orders.jsonl",
-                                                "--record"], cwd=tmp_path, env=process_env(tmp_path),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        bizops_command() + ["--company", "cable", "--db", db, "approve-order", "orders.jsonl", "--record"],
+        cwd=tmp_path,
+        env=process_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     proc.stdout.read(1)
     time.sleep(0.3)
     proc.kill()  # kill -9: no handler runs, SQLite's journal must do the work
@@ -100,14 +121,18 @@ def test_a_writer_killed_mid_stream_loses_no_accumulation(ledger, db, tmp_path):
     check = ledger("ledger", "check", "--format", "json")
     assert_contract(check, 0)
     # Recording the first `stored` rows afresh gives the same pending totals: the last one was all or nothing.
-    fresh = run_process(["--company", "cable", "--db", str(tmp_path / "fresh.db"), "approve-order", "-", "--record"],
-                        tmp_path, input=jsonl(rows[:stored]).encode())
+    fresh = run_process(
+        ["--company", "cable", "--db", str(tmp_path / "fresh.db"), "approve-order", "-", "--record"],
+        tmp_path,
+        input=jsonl(rows[:stored]).encode(),
+    )
     assert fresh.returncode == 0
     for customer in {r["customer"] for r in rows[:stored]}:
         probe = jsonl([vat_order(customer, "0.01")]).encode()
         left = run_process(["--company", "cable", "--db", db, "approve-order", "-"], tmp_path, input=probe)
-        right = run_process(["--company", "cable", "--db", str(tmp_path / "fresh.db"), "approve-order", "-"],
-                            tmp_path, input=probe)
+        right = run_process(
+            ["--company", "cable", "--db", str(tmp_path / "fresh.db"), "approve-order", "-"], tmp_path, input=probe
+        )
         assert json.loads(left.stdout)["vat_pending_total"] == json.loads(right.stdout)["vat_pending_total"]
 
 
@@ -120,9 +145,15 @@ def test_a_full_disk_is_exit_74_and_the_accumulation_is_intact(ledger, db, tmp_p
         resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
 
     many = jsonl([vat_order("恒通", "10")] * 200 + [vat_order(f"新{i}", "10") for i in range(200)])
-    done = subprocess.run(bizops_command() + ["--company", "cable", "--db", db, "approve-order", "-", "--record"],
-                          cwd=tmp_path, env=process_env(tmp_path), input=many.encode(), capture_output=True,
-                          preexec_fn=full_disk, timeout=60)
+    done = subprocess.run(
+        bizops_command() + ["--company", "cable", "--db", db, "approve-order", "-", "--record"],
+        cwd=tmp_path,
+        env=process_env(tmp_path),
+        input=many.encode(),
+        capture_output=True,
+        preexec_fn=full_disk,
+        timeout=60,
+    )
     assert done.returncode == 74, done.stderr
     assert b"Traceback" not in done.stderr
     assert b"disk is full" in done.stderr or b"I/O error" in done.stderr
@@ -143,12 +174,19 @@ def test_a_read_only_ledger_is_exit_74_for_writing_and_still_read(ledger, db, tm
     try:
         base = bizops_command() + ["--company", "cable", "--db", db, "approve-order", "-"]
         order = jsonl([vat_order("恒通", "500")]).encode()
-        done = subprocess.run(as_unprivileged(base + ["--record"]), cwd=tmp_path, env=process_env(tmp_path),
-                              input=order, capture_output=True, timeout=60)
+        done = subprocess.run(
+            as_unprivileged(base + ["--record"]),
+            cwd=tmp_path,
+            env=process_env(tmp_path),
+            input=order,
+            capture_output=True,
+            timeout=60,
+        )
         assert done.returncode == 74, done.stderr
         assert b"read-only: cannot record" in done.stderr and b"Traceback" not in done.stderr
-        reading = subprocess.run(as_unprivileged(base), cwd=tmp_path, env=process_env(tmp_path), input=order,
-                                 capture_output=True, timeout=60)
+        reading = subprocess.run(
+            as_unprivileged(base), cwd=tmp_path, env=process_env(tmp_path), input=order, capture_output=True, timeout=60
+        )
         assert reading.returncode == 0, reading.stderr
         assert json.loads(reading.stdout)["vat_pending_total"] == "1500.00"
     finally:
@@ -163,8 +201,13 @@ def test_a_lock_held_past_the_timeout_is_exit_75_and_safe_to_retry(ledger, db):
     holder.execute("BEGIN IMMEDIATE")
     try:
         started = time.monotonic()
-        r = ledger("approve-order", "-", "--record", input=jsonl([vat_order("恒通", "2000")]),
-                   env={"BIZOPS_LEDGER_TIMEOUT": "0.5"})
+        r = ledger(
+            "approve-order",
+            "-",
+            "--record",
+            input=jsonl([vat_order("恒通", "2000")]),
+            env={"BIZOPS_LEDGER_TIMEOUT": "0.5"},
+        )
         assert_contract(r, 75)
         assert time.monotonic() - started >= 0.5
         assert "is busy: another bizops is writing it (waited 0.5 s); try again" in r.stderr
@@ -191,15 +234,22 @@ def test_a_ledger_from_a_newer_bizops_is_refused_untouched(ledger, db):
 
 
 def test_importing_the_same_customers_twice_counts_them_once(ledger, db, tmp_path):
-    (tmp_path / "customers.csv").write_text("客户名称,城市\n恒通电器,广州\n粤海线缆,深圳\n恒通电器,广州\n", encoding="utf-8")
+    (tmp_path / "customers.csv").write_text(
+        "客户名称,城市\n恒通电器,广州\n粤海线缆,深圳\n恒通电器,广州\n", encoding="utf-8"
+    )
     first = ledger("ledger", "import-customers", "customers.csv", "--format", "json")
     second = ledger("ledger", "import-customers", "customers.csv", "--format", "json")
     assert_contract(first, 0)
     assert_contract(second, 0)
     assert (first.json()[0]["added"], second.json()[0]["added"]) == (2, 0)
     assert second.json()[0]["known"] == 3
-    r = ledger("approve-order", "-", input=jsonl([{"customer": "恒通电器", "amount": "800"},
-                                                  {"customer": "新客户", "amount": "800", "city": "广州"}]))
+    r = ledger(
+        "approve-order",
+        "-",
+        input=jsonl(
+            [{"customer": "恒通电器", "amount": "800"}, {"customer": "新客户", "amount": "800", "city": "广州"}]
+        ),
+    )
     assert_contract(r, 0)
     assert [x["new_customer"] for x in r.rows()] == [False, True]
     conn = sqlite3.connect(db)
@@ -209,11 +259,24 @@ def test_importing_the_same_customers_twice_counts_them_once(ledger, db, tmp_pat
 
 def test_a_ledger_path_that_is_not_a_ledger_or_has_no_directory(bizops_run, tmp_path):
     (tmp_path / "junk.db").write_bytes(b"not a database " * 200)
-    for db, message in ((str(tmp_path / "junk.db"), "is not a bizops ledger"),
-                        (str(tmp_path / "none" / "l.db"), "does not exist"),
-                        (str(tmp_path), "is a directory")):
+    for db, message in (
+        (str(tmp_path / "junk.db"), "is not a bizops ledger"),
+        (str(tmp_path / "none" / "l.db"), "does not exist"),
+        (str(tmp_path), "is a directory"),
+    ):
         for extra in ((), ("--record",)):
-            r = bizops_run("--company", "cable", "--db", db, "approve-order", "--customer", "A", "--amount", "1",
-                           "--no-new-customer", *extra)
+            r = bizops_run(
+                "--company",
+                "cable",
+                "--db",
+                db,
+                "approve-order",
+                "--customer",
+                "A",
+                "--amount",
+                "1",
+                "--no-new-customer",
+                *extra,
+            )
             assert_contract(r, 74)
             assert message in r.stderr, r.stderr

@@ -16,7 +16,6 @@ import subprocess
 import time
 
 import pytest
-
 from reliability_support import bizops_command, process_env, run_process, shell
 
 pytestmark = pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full and POSIX signals")
@@ -39,8 +38,11 @@ STREAMED = [(fmt, jobs) for fmt in ("jsonl", "csv") for jobs in ("auto", "1")] +
 @pytest.mark.parametrize("fmt, jobs", STREAMED)
 def test_head_ends_a_large_stream_quietly(tmp_path, big_orders, some_orders, jobs, fmt):
     source = big_orders if fmt in ("jsonl", "csv") else some_orders
-    done = shell(f'$BIZOPS --company cable quote "{source}" --jobs {jobs} --format {fmt} 2>err | head -1 >first;'
-                 ' echo "${PIPESTATUS[0]}"', tmp_path)
+    done = shell(
+        f'$BIZOPS --company cable quote "{source}" --jobs {jobs} --format {fmt} 2>err | head -1 >first;'
+        ' echo "${PIPESTATUS[0]}"',
+        tmp_path,
+    )
     assert done.stdout.decode().strip() == "0"
     assert (tmp_path / "err").read_bytes() == b""
     first = (tmp_path / "first").read_text()
@@ -50,12 +52,17 @@ def test_head_ends_a_large_stream_quietly(tmp_path, big_orders, some_orders, job
 
 
 def test_head_on_stdin_input_and_on_an_error_stream(tmp_path, big_orders):
-    done = shell(f'$BIZOPS --company cable quote - < "{big_orders}" 2>err | head -c 100 >/dev/null;'
-                 ' echo "${PIPESTATUS[0]}"', tmp_path)
+    done = shell(
+        f'$BIZOPS --company cable quote - < "{big_orders}" 2>err | head -c 100 >/dev/null; echo "${{PIPESTATUS[0]}}"',
+        tmp_path,
+    )
     assert done.stdout.decode().strip() == "0" and (tmp_path / "err").read_bytes() == b""
     # stderr closed early too (2>&1 | head): still no traceback, still exit 0
-    done = shell('printf \'{"guide_price":"x"}\\n%.0s\' $(seq 5000) | $BIZOPS --company cable quote - 2>&1 | head -1;'
-                 ' echo "${PIPESTATUS[1]}"', tmp_path)
+    done = shell(
+        'printf \'{"guide_price":"x"}\\n%.0s\' $(seq 5000) | $BIZOPS --company cable quote - 2>&1 | head -1;'
+        ' echo "${PIPESTATUS[1]}"',
+        tmp_path,
+    )
     lines = done.stdout.decode().splitlines()
     assert lines[0] == 'row 1: guide_price must be a number, got "x"'
     assert lines[-1] in ("0", "65")  # 65 when every error line fitted in the pipe before head left
@@ -69,10 +76,16 @@ def test_a_full_disk_is_exit_74_with_a_message(tmp_path, big_orders, some_orders
     assert done.stderr.decode() == "bizops: I/O error: No space left on device\n"
 
 
-@pytest.mark.parametrize("args", [
-    ["--company", "cable", "quote", "--guide-price", "100"], ["companies"], ["--company", "cable", "policy", "show"],
-    ["--help"], ["--version"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--company", "cable", "quote", "--guide-price", "100"],
+        ["companies"],
+        ["--company", "cable", "policy", "show"],
+        ["--help"],
+        ["--version"],
+    ],
+)
 def test_every_command_reports_a_full_disk(tmp_path, args):
     done = shell("$BIZOPS " + " ".join(args) + " >/dev/full", tmp_path)
     assert done.returncode == 74, done
@@ -83,7 +96,10 @@ def test_closed_descriptors(tmp_path):
     done = shell("$BIZOPS --company cable quote - <&-", tmp_path)
     assert (done.returncode, done.stderr) == (66, b"bizops: standard input is closed: nothing to read\n")
     done = shell("$BIZOPS --company cable quote --guide-price 100 >&-", tmp_path)
-    assert (done.returncode, done.stderr) == (74, b"bizops: standard output is closed: the results have nowhere to go\n")
+    assert (done.returncode, done.stderr) == (
+        74,
+        b"bizops: standard output is closed: the results have nowhere to go\n",
+    )
     done = shell("$BIZOPS --company cable quote --guide-price abc 2>&-", tmp_path)
     assert done.returncode == 65 and done.stdout == b""
     done = shell("$BIZOPS --company cable quote --guide-price 100 2>&- >/dev/full", tmp_path)
@@ -100,9 +116,16 @@ def start(args: list[str], tmp_path, **env) -> subprocess.Popen:
     ignored, and Python keeps an inherited "ignore" (as it should); tests run
     that way (`pytest … &`) would otherwise see no interruption at all.
     """
-    return subprocess.Popen(bizops_command() + args, cwd=tmp_path, env=process_env(tmp_path, **env),
-                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True, preexec_fn=_default_sigint)
+    return subprocess.Popen(
+        bizops_command() + args,
+        cwd=tmp_path,
+        env=process_env(tmp_path, **env),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        preexec_fn=_default_sigint,
+    )
 
 
 def _default_sigint() -> None:
@@ -156,8 +179,18 @@ def test_an_interrupted_csv_stream_ends_at_a_row(tmp_path, big_orders):
 
 
 def orders(count: int, customers: int = 40) -> bytes:
-    return "".join(json.dumps({"customer": f"C{i % customers}", "amount": f"{(i * 37) % 6000 + 1}.25",
-                               "new_customer": False, "invoice": "vat"}) + "\n" for i in range(count)).encode()
+    return "".join(
+        json.dumps(
+            {
+                "customer": f"C{i % customers}",
+                "amount": f"{(i * 37) % 6000 + 1}.25",
+                "new_customer": False,
+                "invoice": "vat",
+            }
+        )
+        + "\n"
+        for i in range(count)
+    ).encode()
 
 
 def stored_decisions(db: str) -> int:
@@ -194,11 +227,16 @@ def test_an_interrupted_record_leaves_only_whole_decisions(tmp_path, how):
     # The same first rows recorded into a fresh ledger leave the same pending VAT per customer:
     # nothing was half-counted, nothing counted twice.
     fresh = str(tmp_path / "fresh.db")
-    redo = run_process(["--company", "cable", "--db", fresh, "approve-order", "-", "--record"], tmp_path,
-                       input=b"".join(book.splitlines(keepends=True)[:stored]))
+    redo = run_process(
+        ["--company", "cable", "--db", fresh, "approve-order", "-", "--record"],
+        tmp_path,
+        input=b"".join(book.splitlines(keepends=True)[:stored]),
+    )
     assert redo.returncode == 0, redo
-    probe = b"".join(json.dumps({"customer": f"C{c}", "amount": "0.01", "new_customer": False,
-                                 "invoice": "vat"}).encode() + b"\n" for c in range(40))
+    probe = b"".join(
+        json.dumps({"customer": f"C{c}", "amount": "0.01", "new_customer": False, "invoice": "vat"}).encode() + b"\n"
+        for c in range(40)
+    )
     left = run_process(["--company", "cable", "--db", db, "approve-order", "-"], tmp_path, input=probe)
     right = run_process(["--company", "cable", "--db", fresh, "approve-order", "-"], tmp_path, input=probe)
     assert left.returncode == right.returncode == 0
@@ -207,10 +245,14 @@ def test_an_interrupted_record_leaves_only_whole_decisions(tmp_path, how):
 
 # -- colour ------------------------------------------------------------------------------------
 def test_no_escape_codes_in_pipes(tmp_path):
-    for args in (["--company", "cable", "quote", "--guide-price", "100", "--format", "table", "--explain"],
-                 ["--company", "cable", "quote", "--guide-price", "abc", "--format", "table"],
-                 ["companies", "--format", "table"], ["--company", "cable", "policy", "show"], ["--help"],
-                 ["--company", "cable", "quote", "--bogus"]):
+    for args in (
+        ["--company", "cable", "quote", "--guide-price", "100", "--format", "table", "--explain"],
+        ["--company", "cable", "quote", "--guide-price", "abc", "--format", "table"],
+        ["companies", "--format", "table"],
+        ["--company", "cable", "policy", "show"],
+        ["--help"],
+        ["--company", "cable", "quote", "--bogus"],
+    ):
         done = run_process(args, tmp_path, NO_COLOR="", FORCE_COLOR="", TERM="xterm-256color")
         assert not ESCAPES.search(done.stdout + done.stderr), (args, done)
 
@@ -218,9 +260,14 @@ def test_no_escape_codes_in_pipes(tmp_path):
 def on_terminal(args: list[str], tmp_path, **env) -> tuple[int, bytes]:
     """Run with stdin, stdout and stderr on a pseudo-terminal, as in an interactive shell."""
     master, slave = pty.openpty()
-    proc = subprocess.Popen(bizops_command() + args, cwd=tmp_path, env=process_env(tmp_path, TERM="xterm-256color",
-                                                                                    COLUMNS="200", **env),
-                            stdin=slave, stdout=slave, stderr=slave)
+    proc = subprocess.Popen(
+        bizops_command() + args,
+        cwd=tmp_path,
+        env=process_env(tmp_path, TERM="xterm-256color", COLUMNS="200", **env),
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+    )
     os.close(slave)
     out = b""
     while True:
@@ -251,8 +298,14 @@ def test_rows_piped_slowly_to_a_terminal_are_shown_as_they_are_decided(tmp_path,
     terminal, screen = pty.openpty()
     env = process_env(tmp_path)
     env.pop("PYTHONUNBUFFERED", None)  # a user's shell has no such setting: stdout is buffered by default
-    proc = subprocess.Popen(bizops_command() + ["--company", "cable", "quote", "-", "--format", "jsonl", "--jobs", jobs],
-                            cwd=tmp_path, env=env, stdin=subprocess.PIPE, stdout=screen, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        bizops_command() + ["--company", "cable", "quote", "-", "--format", "jsonl", "--jobs", jobs],
+        cwd=tmp_path,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=screen,
+        stderr=subprocess.PIPE,
+    )
     os.close(screen)
     try:
         shown = b""

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from reliability_support import PLUGINS, assert_contract, run_process
 
 ROGUE = str(PLUGINS / "rogue.py")
@@ -33,8 +32,20 @@ def cable_quote_works(run) -> None:
     assert [r["total"] for r in run.rows()] == ["968.40"]
 
 
-CABLE_QUOTE = ("--company", "cable", "quote", "--guide-price", "100", "--qty", "10", "--no-vat-invoice",
-               "--discount-pct", "2", "--fee-pct", "5")
+CABLE_QUOTE = (
+    "--company",
+    "cable",
+    "quote",
+    "--guide-price",
+    "100",
+    "--qty",
+    "10",
+    "--no-vat-invoice",
+    "--discount-pct",
+    "2",
+    "--fee-pct",
+    "5",
+)
 
 
 def test_a_well_behaved_rogue_is_exact(rogue):
@@ -44,18 +55,30 @@ def test_a_well_behaved_rogue_is_exact(rogue):
 
 
 # -- faults in a hook ----------------------------------------------------------------------------
-@pytest.mark.parametrize("fault, message", [
-    ("raise", "plugin 'rogue' failed in bizops_price: ValueError: qty 3 is unlucky"),
-    ("exit", "plugin 'rogue' failed in bizops_price: called sys.exit(3)"),
-    ("float", "plugin 'rogue' failed in bizops_price: returned an invalid result: column 'total' (money) got "
-              "float 2.5: money must be a Decimal"),
-    ("negative", "plugin 'rogue' failed in bizops_price: returned an invalid result: column 'unit_price' (money) "
-                 "got Decimal('-2.50'): must be ≥ 0"),
-    ("unrounded", "plugin 'rogue' failed in bizops_price: returned an invalid result: column 'total' (money) got "
-                  "Decimal('0.8333"),
-    ("short", "plugin 'rogue' failed in bizops_price: returned no result for 1 request(s)"),
-    ("not-dict", "plugin 'rogue' failed in bizops_price: returned str, not a result dict or RowError"),
-])
+@pytest.mark.parametrize(
+    "fault, message",
+    [
+        ("raise", "plugin 'rogue' failed in bizops_price: ValueError: qty 3 is unlucky"),
+        ("exit", "plugin 'rogue' failed in bizops_price: called sys.exit(3)"),
+        (
+            "float",
+            "plugin 'rogue' failed in bizops_price: returned an invalid result: column 'total' (money) got "
+            "float 2.5: money must be a Decimal",
+        ),
+        (
+            "negative",
+            "plugin 'rogue' failed in bizops_price: returned an invalid result: column 'unit_price' (money) "
+            "got Decimal('-2.50'): must be ≥ 0",
+        ),
+        (
+            "unrounded",
+            "plugin 'rogue' failed in bizops_price: returned an invalid result: column 'total' (money) got "
+            "Decimal('0.8333",
+        ),
+        ("short", "plugin 'rogue' failed in bizops_price: returned no result for 1 request(s)"),
+        ("not-dict", "plugin 'rogue' failed in bizops_price: returned str, not a result dict or RowError"),
+    ],
+)
 def test_a_failing_hook_is_named_with_exit_70_and_no_traceback(rogue, fault, message):
     r = rogue(fault, "--company", "rogue", "quote", "-", input=QTYS)
     assert_contract(r, 70)
@@ -91,14 +114,17 @@ def test_a_plugin_that_prints_cannot_spoil_the_data(rogue):
     assert_contract(r, 70)
     assert [x["total"] for x in r.rows()] == ["2.50", "5.00", "7.50", "32.50", "12.50"]  # stdout is pure JSON Lines
     assert "rogue: pricing 13" in r.stderr
-    assert "bizops: plugin 'rogue' failed in print: wrote to stdout (moved to stderr, where messages belong)" in r.stderr
+    assert (
+        "bizops: plugin 'rogue' failed in print: wrote to stdout (moved to stderr, where messages belong)" in r.stderr
+    )
 
 
 @pytest.mark.parametrize("fault", ["raise", "print", "float", "exit", "os-exit"])
 def test_faults_in_worker_processes_are_reported_the_same(rogue, tmp_path, fault):
     """Over a megabyte of input: `--jobs` decides it in forked workers."""
-    (tmp_path / "qty.jsonl").write_text("".join(f'{{"qty": {i % 12 + 1}, "pad": "{"x" * 30}"}}\n'
-                                                for i in range(40_000)))
+    (tmp_path / "qty.jsonl").write_text(
+        "".join(f'{{"qty": {i % 12 + 1}, "pad": "{"x" * 30}"}}\n' for i in range(40_000))
+    )
     r = rogue(fault, "--company", "rogue", "quote", "qty.jsonl", "--jobs", "3")
     assert_contract(r, 70)
     assert "plugin 'rogue' failed in " in r.stderr
@@ -125,8 +151,10 @@ def test_a_plugin_with_a_syntax_error_is_named_and_the_others_still_load(bizops_
     broken = str(PLUGINS / "broken_syntax.py")
     r = bizops_run("--plugin", broken, *CABLE_QUOTE)
     cable_quote_works(r)
-    assert "bizops: plugin 'broken_syntax' failed in import: SyntaxError: expected ':' (broken_syntax.py, line 6); " \
-           "left out, the other plugins still work" in r.stderr
+    assert (
+        "bizops: plugin 'broken_syntax' failed in import: SyntaxError: expected ':' (broken_syntax.py, line 6); "
+        "left out, the other plugins still work" in r.stderr
+    )
     r = bizops_run("--plugin", broken, "companies", "--format", "json")
     assert_contract(r, 0)
     listed = {row["name"]: row for row in r.json()}
@@ -142,18 +170,24 @@ def test_a_misspelt_hook_is_refused_by_name_not_ignored(bizops_run):
     misspelt = str(PLUGINS / "misspelt.py")
     r = bizops_run("--plugin", misspelt, "--company", "misspelt", "quote", "--x", "1")
     assert_contract(r, 70)
-    assert r.stderr.startswith("bizops: plugin 'misspelt' failed in register: unknown hook 'bizops_quoet' "
-                               "(the hooks are: bizops_approve, bizops_company, bizops_expense, bizops_price, ")
+    assert r.stderr.startswith(
+        "bizops: plugin 'misspelt' failed in register: unknown hook 'bizops_quoet' "
+        "(the hooks are: bizops_approve, bizops_company, bizops_expense, bizops_price, "
+    )
     cable_quote_works(bizops_run("--plugin", misspelt, *CABLE_QUOTE))
-    listed = {row["name"]: row["status"] for row in bizops_run("--plugin", misspelt, "companies",
-                                                                "--format", "json").json()}
+    listed = {
+        row["name"]: row["status"] for row in bizops_run("--plugin", misspelt, "companies", "--format", "json").json()
+    }
     assert listed["misspelt"] == "failed" and listed["cable"] == "loaded"
 
 
-@pytest.mark.parametrize("fault, hook, detail", [
-    ("import-exit", "import", "called sys.exit(4)"),
-    ("company-raise", "bizops_company", "RuntimeError: no company today"),
-])
+@pytest.mark.parametrize(
+    "fault, hook, detail",
+    [
+        ("import-exit", "import", "called sys.exit(4)"),
+        ("company-raise", "bizops_company", "RuntimeError: no company today"),
+    ],
+)
 def test_a_plugin_failing_to_load_leaves_the_others_working(rogue, fault, hook, detail):
     r = rogue(fault, "--company", "rogue", "quote", "--qty", "1")
     assert_contract(r, 70)
@@ -177,7 +211,10 @@ def site(tmp_path):
     """A directory laid out as pip installs plugins: the rogue and broken plugins with their dist-info."""
     root = tmp_path / "site"
     root.mkdir()
-    for dist, name, module in (("bizops_rogue-1.0", "rogue", "rogue"), ("bizops_broken-0.1", "broken", "broken_syntax")):
+    for dist, name, module in (
+        ("bizops_rogue-1.0", "rogue", "rogue"),
+        ("bizops_broken-0.1", "broken", "broken_syntax"),
+    ):
         (root / f"{module}.py").write_text((PLUGINS / f"{module}.py").read_text(encoding="utf-8"), encoding="utf-8")
         info = root / f"{dist}.dist-info"
         info.mkdir()

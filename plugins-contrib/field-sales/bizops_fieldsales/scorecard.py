@@ -86,9 +86,17 @@ def score(events, policy, context):
             day = days[key] = Day()
         planned = event["day_type"]
         if planned is not None and day.planned not in (None, planned):
-            yield RowError(msg("day_type {p} contradicts the {q} day planned earlier for {n} on {d}",
-                               "day_type {p} 与前面为 {n} {d} 计划的 {q} 矛盾",
-                               p=planned, q=day.planned, n=event["person"], d=event["date"].isoformat()), row)
+            yield RowError(
+                msg(
+                    "day_type {p} contradicts the {q} day planned earlier for {n} on {d}",
+                    "day_type {p} 与前面为 {n} {d} 计划的 {q} 矛盾",
+                    p=planned,
+                    q=day.planned,
+                    n=event["person"],
+                    d=event["date"].isoformat(),
+                ),
+                row,
+            )
             continue
         day.planned = planned or day.planned
         day.add(event)
@@ -100,22 +108,47 @@ def scorecard(person: str, date, day: Day, policy, explain: bool) -> dict:
     kind, why = day_type(day, policy)
     if kind == "visit":
         checks = (
-            (VISITS, day.visits, policy.visit_min_visits, msg("visits {n} of {m}", "拜访 {n} 家，要求 {m} 家",
-                                                                n=day.visits, m=policy.visit_min_visits)),
-            (CONTACTS, day.contacts, policy.visit_min_contacts,
-             msg("customers in touch {n} of {m}", "保持联络客户 {n} 家，要求 {m} 家",
-                 n=day.contacts, m=policy.visit_min_contacts)),
+            (
+                VISITS,
+                day.visits,
+                policy.visit_min_visits,
+                msg("visits {n} of {m}", "拜访 {n} 家，要求 {m} 家", n=day.visits, m=policy.visit_min_visits),
+            ),
+            (
+                CONTACTS,
+                day.contacts,
+                policy.visit_min_contacts,
+                msg(
+                    "customers in touch {n} of {m}",
+                    "保持联络客户 {n} 家，要求 {m} 家",
+                    n=day.contacts,
+                    m=policy.visit_min_contacts,
+                ),
+            ),
         )
     else:
         checks = (
-            (CALLS, day.calls, policy.phone_min_calls, msg("calls {n} of {m}", "电话 {n} 个，要求 {m} 个",
-                                                            n=day.calls, m=policy.phone_min_calls)),
-            (CONVERSATIONS, day.conversations, policy.phone_min_conversations,
-             msg("real conversations {n} of {m}", "有效沟通 {n} 家，要求 {m} 家",
-                 n=day.conversations, m=policy.phone_min_conversations)),
+            (
+                CALLS,
+                day.calls,
+                policy.phone_min_calls,
+                msg("calls {n} of {m}", "电话 {n} 个，要求 {m} 个", n=day.calls, m=policy.phone_min_calls),
+            ),
+            (
+                CONVERSATIONS,
+                day.conversations,
+                policy.phone_min_conversations,
+                msg(
+                    "real conversations {n} of {m}",
+                    "有效沟通 {n} 家，要求 {m} 家",
+                    n=day.conversations,
+                    m=policy.phone_min_conversations,
+                ),
+            ),
         )
-    shortfall = [text + msg(" ({s} short)", "（差 {s}）", s=needed - done)
-                 for _, done, needed, text in checks if done < needed]
+    shortfall = [
+        text + msg(" ({s} short)", "（差 {s}）", s=needed - done) for _, done, needed, text in checks if done < needed
+    ]
     result = {
         "person": person,
         "date": date,
@@ -144,14 +177,22 @@ def day_type(day: Day, policy) -> tuple[str, object]:
     """
     if day.planned is not None:
         visiting = day.planned == "visit"
-        return day.planned, msg("planned as a {k} day", "计划为{z}", k="visiting" if visiting else "phone",
-                                z="拜访日" if visiting else "电话日")
+        return day.planned, msg(
+            "planned as a {k} day",
+            "计划为{z}",
+            k="visiting" if visiting else "phone",
+            z="拜访日" if visiting else "电话日",
+        )
     visit_share = day.visits * policy.phone_min_calls
     phone_share = day.calls * policy.visit_min_visits
     kind = "visit" if visit_share >= phone_share else "phone"
     pct_visits = day.visits * 100 // policy.visit_min_visits
     pct_calls = day.calls * 100 // policy.phone_min_calls
-    return kind, msg("mainly {k}: visits at {v} % of their quota, calls at {c} % of theirs",
-                     "以{z}为主：拜访达定额的 {v}%，电话达定额的 {c}%",
-                     k="visits" if kind == "visit" else "calls", z="拜访" if kind == "visit" else "电话",
-                     v=pct_visits, c=pct_calls)
+    return kind, msg(
+        "mainly {k}: visits at {v} % of their quota, calls at {c} % of theirs",
+        "以{z}为主：拜访达定额的 {v}%，电话达定额的 {c}%",
+        k="visits" if kind == "visit" else "calls",
+        z="拜访" if kind == "visit" else "电话",
+        v=pct_visits,
+        c=pct_calls,
+    )

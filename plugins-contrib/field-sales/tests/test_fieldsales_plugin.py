@@ -38,7 +38,12 @@ def test_companies_lists_the_plugin(bizops_plugin):
     rows = bizops_plugin(PACKAGE)("companies", "--format", "json").json()
     [row] = [r for r in rows if r["name"] == "fieldsales"]
     assert (row["zh"], row["en"], row["hooks"], row["commands"], row["status"]) == (
-        "外勤销售", "Field sales", ["bizops_score"], ["score"], "loaded")
+        "外勤销售",
+        "Field sales",
+        ["bizops_score"],
+        ["score"],
+        "loaded",
+    )
 
 
 def _installed() -> bool:
@@ -49,13 +54,27 @@ def _installed() -> bool:
     return True
 
 
-@pytest.mark.skipif(not _installed(),
-                    reason="bizops-fieldsales is not installed (pip install ./plugins-contrib/field-sales)")
+@pytest.mark.skipif(
+    not _installed(), reason="bizops-fieldsales is not installed (pip install ./plugins-contrib/field-sales)"
+)
 def test_installed_plugin_is_found_through_its_entry_point(bizops_run):
     rows = bizops_run("companies", "--format", "json").json()
     [row] = [r for r in rows if r["name"] == "fieldsales"]
     assert row["status"] == "loaded"
     assert row["source"].startswith("entry point (bizops_fieldsales")
-    r = bizops_run("--company", "fieldsales", "score", "--person", "王海", "--date", "2026-11-23",
-                   "--activity", "visit", "--count", "4", "--format", "json")
+    r = bizops_run(
+        "--company",
+        "fieldsales",
+        "score",
+        "--person",
+        "王海",
+        "--date",
+        "2026-11-23",
+        "--activity",
+        "visit",
+        "--count",
+        "4",
+        "--format",
+        "json",
+    )
     assert r.json()["visits"] == 4

@@ -33,8 +33,17 @@ def test_visiting_day_quota_is_met_at_4_visits_and_10_customers(score):
     assert r.exit_code == 0, r
     [card] = r.json()
     assert card == {
-        "company": "fieldsales", "person": "王海", "date": "2026-11-23", "day_type": "visit", "visits": 4,
-        "contacts": 10, "calls": 0, "conversations": 0, "quota": "met", "shortfall": [], "warnings": [],
+        "company": "fieldsales",
+        "person": "王海",
+        "date": "2026-11-23",
+        "day_type": "visit",
+        "visits": 4,
+        "contacts": 10,
+        "calls": 0,
+        "conversations": 0,
+        "quota": "met",
+        "shortfall": [],
+        "warnings": [],
     }
 
 
@@ -46,15 +55,20 @@ def test_visiting_day_boundaries(score, visits, contacts, quota):
     assert (card["visits"], card["contacts"], card["quota"]) == (visits, contacts, quota)
 
 
-@pytest.mark.parametrize(("calls", "conversations", "quota", "shortfall"), [
-    (80, 20, "met", []),
-    (79, 20, "missed", ["calls 79 of 80 (1 short)"]),
-    (80, 19, "missed", ["real conversations 19 of 20 (1 short)"]),
-    (60, 10, "missed", ["calls 60 of 80 (20 short)", "real conversations 10 of 20 (10 short)"]),
-])
+@pytest.mark.parametrize(
+    ("calls", "conversations", "quota", "shortfall"),
+    [
+        (80, 20, "met", []),
+        (79, 20, "missed", ["calls 79 of 80 (1 short)"]),
+        (80, 19, "missed", ["real conversations 19 of 20 (1 short)"]),
+        (60, 10, "missed", ["calls 60 of 80 (20 short)", "real conversations 10 of 20 (10 short)"]),
+    ],
+)
 def test_phone_day_boundaries(score, calls, conversations, quota, shortfall):
-    events = [day(activity="call", count=calls - conversations, day_type="phone"),
-              day(activity="call", conversation=True, count=conversations)]
+    events = [
+        day(activity="call", count=calls - conversations, day_type="phone"),
+        day(activity="call", conversation=True, count=conversations),
+    ]
     [card] = score(events, "--format", "json").json()
     assert (card["day_type"], card["calls"], card["conversations"]) == ("phone", calls, conversations)
     assert (card["quota"], card["shortfall"]) == (quota, shortfall)
@@ -62,7 +76,8 @@ def test_phone_day_boundaries(score, calls, conversations, quota, shortfall):
 
 def test_customers_count_once_a_day_and_unanswered_calls_are_not_contact(score):
     events = [
-        day(activity="visit", customer="万科 佛山"), day(activity="visit", customer="万科  佛山"),
+        day(activity="visit", customer="万科 佛山"),
+        day(activity="visit", customer="万科  佛山"),
         day(activity="call", customer="万科 佛山", conversation=True),
         day(activity="call", customer="保利", conversation=False),
         day(activity="call", customer="保利", conversation=True),
@@ -80,11 +95,19 @@ def test_the_day_is_judged_by_what_it_mainly_was(score):
 
 
 def test_one_scorecard_per_person_and_day_sorted(score):
-    events = [day(date="2026-11-24", activity="visit"), day(person="李娜", activity="call"),
-              day(activity="visit"), day(date="2026-11-22", activity="visit")]
+    events = [
+        day(date="2026-11-24", activity="visit"),
+        day(person="李娜", activity="call"),
+        day(activity="visit"),
+        day(date="2026-11-22", activity="visit"),
+    ]
     cards = score(events, "--format", "jsonl").rows()
     assert [(c["person"], c["date"]) for c in cards] == [
-        ("李娜", "2026-11-23"), ("王海", "2026-11-22"), ("王海", "2026-11-23"), ("王海", "2026-11-24")]
+        ("李娜", "2026-11-23"),
+        ("王海", "2026-11-22"),
+        ("王海", "2026-11-23"),
+        ("王海", "2026-11-24"),
+    ]
 
 
 def test_a_bad_event_is_reported_by_row_and_the_others_still_count(score):
@@ -97,8 +120,9 @@ def test_a_bad_event_is_reported_by_row_and_the_others_still_count(score):
 
 
 def test_a_day_planned_two_ways_refuses_the_contradicting_event(score):
-    r = score([day(activity="visit", day_type="visit", count=4), day(activity="call", day_type="phone")],
-              "--format", "json")
+    r = score(
+        [day(activity="visit", day_type="visit", count=4), day(activity="call", day_type="phone")], "--format", "json"
+    )
     assert r.exit_code == 65
     assert "row 2: day_type phone contradicts the visit day planned earlier for 王海 on 2026-11-23" in r.stderr
     assert r.json()[0]["calls"] == 0
@@ -115,8 +139,9 @@ def test_explain_names_the_rules_and_clauses(score):
 
 
 def test_quotas_are_policy_values_in_the_config(score, tmp_path):
-    (tmp_path / "bizops.toml").write_text("[company.fieldsales]\nvisit_min_visits = 5\nvisit_min_contacts = 8\n",
-                                          encoding="utf-8")
+    (tmp_path / "bizops.toml").write_text(
+        "[company.fieldsales]\nvisit_min_visits = 5\nvisit_min_contacts = 8\n", encoding="utf-8"
+    )
     [card] = score([day(activity="visit", count=4), day(activity="contact", count=4)], "--format", "json").json()
     assert (card["quota"], card["shortfall"]) == ("missed", ["visits 4 of 5 (1 short)"])
 
@@ -131,21 +156,42 @@ def test_a_quota_below_one_is_a_config_error(score, tmp_path):
 def test_policy_show_lists_every_quota(bizops_plugin):
     rows = bizops_plugin(PACKAGE)("--company", "fieldsales", "policy", "show", "--format", "json").json()
     assert {r["name"]: r["value"] for r in rows} == {
-        "visit_min_visits": 4, "visit_min_contacts": 10, "phone_min_calls": 80, "phone_min_conversations": 20}
+        "visit_min_visits": 4,
+        "visit_min_contacts": 10,
+        "phone_min_calls": 80,
+        "phone_min_conversations": 20,
+    }
 
 
 def test_example_csv_in_chinese_table(bizops_plugin):
     r = bizops_plugin(PACKAGE)("--company", "fieldsales", "score", EXAMPLE, "--format", "table", "--lang", "zh")
     assert r.exit_code == 0, r
-    for text in ("业务员", "联络客户", "有效沟通", "拜访日", "电话日", "达标", "未达标",
-                 "电话 73 个，要求 80 个（差 7）"):
+    for text in (
+        "业务员",
+        "联络客户",
+        "有效沟通",
+        "拜访日",
+        "电话日",
+        "达标",
+        "未达标",
+        "电话 73 个，要求 80 个（差 7）",
+    ):
         assert text in r.stdout
 
 
 def test_example_csv_values(bizops_plugin):
     cards = bizops_plugin(PACKAGE)("--company", "fieldsales", "score", EXAMPLE, "--format", "json").json()
-    got = {(c["person"], c["date"]): (c["day_type"], c["visits"], c["contacts"], c["calls"], c["conversations"],
-                                      c["quota"]) for c in cards}
+    got = {
+        (c["person"], c["date"]): (
+            c["day_type"],
+            c["visits"],
+            c["contacts"],
+            c["calls"],
+            c["conversations"],
+            c["quota"],
+        )
+        for c in cards
+    }
     assert got == {
         ("李娜", "2026-11-23"): ("phone", 0, 22, 85, 22, "met"),
         ("李娜", "2026-11-24"): ("phone", 0, 24, 73, 18, "missed"),

@@ -16,15 +16,33 @@ def quote(fields: dict, policy, context) -> dict:
     """
     price, qty, discount = fields["list_price"], fields["qty"], fields["discount_pct"]
     unit_price = round_fen(price * (HUNDRED - discount) / HUNDRED)
-    result = {"unit_price": unit_price, "total": round_fen(unit_price * qty), "status": "ok", "reason": None,
-              "warnings": []}
+    result = {
+        "unit_price": unit_price,
+        "total": round_fen(unit_price * qty),
+        "status": "ok",
+        "reason": None,
+        "warnings": [],
+    }
     if discount > policy.max_discount_pct:
         # Messages are bilingual: English in JSON, Chinese in tables with --lang zh.
         result["status"] = "refused"
-        result["reason"] = msg("discount {d} % is above the maximum {m} %", "折扣 {d}% 超过最高折扣 {m}%",
-                               d=discount, m=policy.max_discount_pct)
+        result["reason"] = msg(
+            "discount {d} % is above the maximum {m} %",
+            "折扣 {d}% 超过最高折扣 {m}%",
+            d=discount,
+            m=policy.max_discount_pct,
+        )
     if context.explain:  # the trace costs time: build it only for --explain
-        result["trace"] = [DISCOUNT.applied(msg(
-            "{p} less {d} % = {u} a unit (maximum {m} %)", "{p} 减 {d}% = 每件 {u}（最高 {m}%）",
-            p=price, d=discount, u=unit_price, m=policy.max_discount_pct))]
+        result["trace"] = [
+            DISCOUNT.applied(
+                msg(
+                    "{p} less {d} % = {u} a unit (maximum {m} %)",
+                    "{p} 减 {d}% = 每件 {u}（最高 {m}%）",
+                    p=price,
+                    d=discount,
+                    u=unit_price,
+                    m=policy.max_discount_pct,
+                )
+            )
+        ]
     return result

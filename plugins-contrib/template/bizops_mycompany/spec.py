@@ -17,7 +17,8 @@ VERSION = "0.1.0"
 # One Rule per rule of your regulation: an id starting with the company's name and
 # the clause of the document it comes from (shown with --explain).
 DISCOUNT = Rule(
-    f"{NAME}.price.discount", "价格管理办法 第3条",
+    f"{NAME}.price.discount",
+    "价格管理办法 第3条",
     "a salesperson may give at most the maximum discount off the list price",
     "业务员给予的折扣不得超过最高折扣",
 )
@@ -26,8 +27,15 @@ DISCOUNT = Rule(
 #   [company.mycompany]
 #   max_discount_pct = 8
 SETTINGS = (
-    Setting("max_discount_pct", "pct", Decimal(10), "Largest discount a salesperson may give, in %",
-            "业务员可给予的最高折扣（%）", ge=0, le=100),
+    Setting(
+        "max_discount_pct",
+        "pct",
+        Decimal(10),
+        "Largest discount a salesperson may give, in %",
+        "业务员可给予的最高折扣（%）",
+        ge=0,
+        le=100,
+    ),
 )
 
 QUOTE = CommandSpec(

@@ -27,15 +27,37 @@ def test_rule_cases_hold(bizops_plugin):
 
 def test_quote(bizops_plugin):
     bizops = bizops_plugin(PACKAGE)
-    r = bizops("--company", "mycompany", "quote", "--list-price", "99.99", "--qty", "3", "--discount-pct", "5",
-               "--format", "json")
+    r = bizops(
+        "--company",
+        "mycompany",
+        "quote",
+        "--list-price",
+        "99.99",
+        "--qty",
+        "3",
+        "--discount-pct",
+        "5",
+        "--format",
+        "json",
+    )
     assert r.exit_code == 0, r
     assert (r.json()["unit_price"], r.json()["total"]) == ("94.99", "284.97")
 
 
 def test_refused_quote_exits_1_with_a_chinese_reason(bizops_plugin):
     bizops = bizops_plugin(PACKAGE)
-    r = bizops("--company", "mycompany", "quote", "--list-price", "100", "--discount-pct", "11",
-               "--format", "table", "--lang", "zh")
+    r = bizops(
+        "--company",
+        "mycompany",
+        "quote",
+        "--list-price",
+        "100",
+        "--discount-pct",
+        "11",
+        "--format",
+        "table",
+        "--lang",
+        "zh",
+    )
     assert r.exit_code == 1
     assert "折扣 11% 超过最高折扣 10%" in r.stdout

@@ -15,7 +15,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -39,13 +39,24 @@ COLUMNS = (
 )
 LABELS = {"ok": ("通过", "ok"), "fail": ("不通过", "FAIL")}
 
-FilesArg = Annotated[list[Path], typer.Argument(
-    metavar="CASES_FILE...", help="Cases files: TOML ([[case]] tables) or JSON Lines (one case a line).",
-    show_default=False)]
-CaseOpt = Annotated[Optional[str], typer.Option(
-    "--case", "-k", help="Only the cases whose name contains this text.", show_default=False)]
-DefaultsOpt = Annotated[bool, typer.Option(
-    "--defaults", help="Ignore the config file: each case runs on the plugin's defaults and its own policy.")]
+FilesArg = Annotated[
+    list[Path],
+    typer.Argument(
+        metavar="CASES_FILE...",
+        help="Cases files: TOML ([[case]] tables) or JSON Lines (one case a line).",
+        show_default=False,
+    ),
+]
+CaseOpt = Annotated[
+    str | None,
+    typer.Option("--case", "-k", help="Only the cases whose name contains this text.", show_default=False),
+]
+DefaultsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--defaults", help="Ignore the config file: each case runs on the plugin's defaults and its own policy."
+    ),
+]
 
 #: Common options of a plugin command set by `check` itself, never by a case's `options`.
 _COMMON = {"company", "config", "format", "lang", "db", "explain", "debug", "bizops_typer_ctx"}
@@ -67,14 +78,26 @@ def check(options, files: FilesArg, case: CaseOpt = None, defaults: DefaultsOpt 
                     code = max(code, Exit.REFUSED)
                     if outcome.failure is not None:
                         code = max(code, outcome.failure.exit_code)
-                rows.append(dict(
-                    company=company, case=item.name, command=item.command, status="fail" if failed else "ok",
-                    mismatches=problems, trace=cases.trace_of(outcome) if failed or session.explain else [],
-                ))
+                rows.append(
+                    {
+                        "company": company,
+                        "case": item.name,
+                        "command": item.command,
+                        "status": "fail" if failed else "ok",
+                        "mismatches": problems,
+                        "trace": cases.trace_of(outcome) if failed or session.explain else [],
+                    }
+                )
         emit(session, COLUMNS, rows, LABELS)
         bad = sum(row["status"] == "fail" for row in rows)
-        summary = msg("{n} case{s}: {ok} ok, {bad} failed", "{n} 个用例：{ok} 个通过，{bad} 个不通过",
-                      n=len(rows), s="" if len(rows) == 1 else "s", ok=len(rows) - bad, bad=bad)
+        summary = msg(
+            "{n} case{s}: {ok} ok, {bad} failed",
+            "{n} 个用例：{ok} 个通过，{bad} 个不通过",
+            n=len(rows),
+            s="" if len(rows) == 1 else "s",
+            ok=len(rows) - bad,
+            bad=bad,
+        )
         sys.stderr.write(f"check: {render(summary, session.lang)}\n")
         return code
 
@@ -98,9 +121,15 @@ def plan(session, options, files: list[Path], pattern: str | None, defaults: boo
     for path in files:
         loaded = cases.load(path)
         if options.company and loaded.company and options.company != loaded.company:
-            raise UsageError(msg("{f} holds cases of {c}, not of --company {o}",
-                                 "{f} 是 {c} 的用例，不是 --company {o} 的",
-                                 f=loaded.path, c=loaded.company, o=options.company))
+            raise UsageError(
+                msg(
+                    "{f} holds cases of {c}, not of --company {o}",
+                    "{f} 是 {c} 的用例，不是 --company {o} 的",
+                    f=loaded.path,
+                    c=loaded.company,
+                    o=options.company,
+                )
+            )
         company = session.host.company(loaded.company or session.company_name)
         base = ConfigFile(None, {}) if defaults else session.config
         build_policy(company, base)  # the config file's own errors name the config file
@@ -122,21 +151,35 @@ def runner_for(session, loaded: cases.CasesFile, item: cases.Case, company, conf
     if item.command not in CORE_COMMANDS:
         rows = plugin_rows(item.command)
         if rows is None:
-            raise Unavailable(msg("{c} declares {m} but no plugin adds it as a row command (bizops.api.rows_command)",
-                                  "{c} 声明了 {m}，但没有插件以行命令（bizops.api.rows_command）添加它",
-                                  c=company.name, m=item.command))
+            raise Unavailable(
+                msg(
+                    "{c} declares {m} but no plugin adds it as a row command (bizops.api.rows_command)",
+                    "{c} 声明了 {m}，但没有插件以行命令（bizops.api.rows_command）添加它",
+                    c=company.name,
+                    m=item.command,
+                )
+            )
         process, plugin, known = rows.process, rows.plugin, rows.options
         for flag, (other, other_process) in rows.switch.items():
             if item.options.get(flag):
                 command, process = other, other_process
                 if item.inputs is not None:
-                    raise loaded.problem(item, msg("{m} with {o} reads no input", "{m} 加 {o} 时不读取输入",
-                                                   m=item.command, o=flag))
+                    raise loaded.problem(
+                        item, msg("{m} with {o} reads no input", "{m} 加 {o} 时不读取输入", m=item.command, o=flag)
+                    )
                 break
     unknown = [name for name in item.options if name not in known]
     if unknown:
-        raise loaded.problem(item, msg("{m} has no option {o!r}; its options: {a}", "{m} 没有选项 {o!r}；可用选项：{a}",
-                                       m=item.command, o=unknown[0], a=", ".join(known) or "-"))
+        raise loaded.problem(
+            item,
+            msg(
+                "{m} has no option {o!r}; its options: {a}",
+                "{m} 没有选项 {o!r}；可用选项：{a}",
+                m=item.command,
+                o=unknown[0],
+                a=", ".join(known) or "-",
+            ),
+        )
 
     def run_rows(lang: str, workdir: Path) -> cases.Outcome:
         case_session = cases.CaseSession(session, company.name, config, policy, lang)

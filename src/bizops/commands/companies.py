@@ -30,16 +30,38 @@ def companies(options) -> int:
         rows = []
         for name, loaded in host.loaded.items():
             company = loaded.company
-            hooks = sorted(caller.name for caller in host.pm.get_hookcallers(loaded.module) or ()
-                           if caller.name != "bizops_company")
-            rows.append(dict(
-                name=company.name if company else name, zh=company and company.zh, en=company and company.en,
-                version=company and company.version, source=loaded.source, hooks=hooks,
-                commands=list(company.commands) if company else [], status="loaded", error=None,
-            ))
+            hooks = sorted(
+                caller.name
+                for caller in host.pm.get_hookcallers(loaded.module) or ()
+                if caller.name != "bizops_company"
+            )
+            rows.append(
+                {
+                    "name": company.name if company else name,
+                    "zh": company and company.zh,
+                    "en": company and company.en,
+                    "version": company and company.version,
+                    "source": loaded.source,
+                    "hooks": hooks,
+                    "commands": list(company.commands) if company else [],
+                    "status": "loaded",
+                    "error": None,
+                }
+            )
         for failure in host.failures:
-            rows.append(dict(name=failure.name, zh=None, en=None, version=None, source=failure.source, hooks=[],
-                             commands=[], status="failed", error=f"{failure.hook}: {failure.error}"))
+            rows.append(
+                {
+                    "name": failure.name,
+                    "zh": None,
+                    "en": None,
+                    "version": None,
+                    "source": failure.source,
+                    "hooks": [],
+                    "commands": [],
+                    "status": "failed",
+                    "error": f"{failure.hook}: {failure.error}",
+                }
+            )
         emit(session, COLUMNS, rows, LABELS)
         return 0
 

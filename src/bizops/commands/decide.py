@@ -28,7 +28,7 @@ def early_spec(command: str, early_options) -> CommandSpec | None:
     try:
         session = runtime.session(early_options)
         return session.company.commands.get(command)
-    except Exception:  # noqa: BLE001 - no company yet: the command reports it when run
+    except Exception:
         return None
 
 

@@ -7,7 +7,7 @@ BIZOPS_COMPANY, or the config) limits `list` and `export` to one company.
 """
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -15,16 +15,25 @@ from bizops.commands import ledger_view as view
 from bizops.commands import runtime
 from bizops.commands.options import EncodingOpt, InputFormatOpt, common_options
 from bizops.core.command import emit
+from bizops.core.encoder import Encoder
 from bizops.core.errors import Exit, InputMissing, OutputError, UsageError
 from bizops.core.i18n import msg, render
-from bizops.core.encoder import Encoder
 from bizops.core.writers import make_writer
 
-SinceOpt = Annotated[Optional[str], typer.Option(
-    "--since", help="Only decisions decided on or after this date or time (YYYY-MM-DD[THH:MM]).", show_default=False)]
-CommandOpt = Annotated[Optional[str], typer.Option(
-    "--command", help="Only decisions of this command (quote, approve-order, 'expense claim', score, …).",
-    show_default=False)]
+SinceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--since", help="Only decisions decided on or after this date or time (YYYY-MM-DD[THH:MM]).", show_default=False
+    ),
+]
+CommandOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--command",
+        help="Only decisions of this command (quote, approve-order, 'expense claim', score, …).",
+        show_default=False,
+    ),
+]
 IdArg = Annotated[int, typer.Argument(help="The decision's id (see bizops ledger list).", show_default=False)]
 
 
@@ -66,8 +75,9 @@ def list_(
     options,
     command: CommandOpt = None,
     since: SinceOpt = None,
-    customer: Annotated[Optional[str], typer.Option("--customer", help="Only decisions about this customer.",
-                                                    show_default=False)] = None,
+    customer: Annotated[
+        str | None, typer.Option("--customer", help="Only decisions about this customer.", show_default=False)
+    ] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", help="At most this many, newest first (0: all).")] = 50,
 ) -> int:
     """Recent decisions, newest first: id, when, company, command, status, who."""
@@ -78,8 +88,13 @@ def list_(
         rows = []
         if ledger is not None:
             try:
-                found = ledger.decisions(company=_company_filter(session), command=command, since=since_text,
-                                         limit=None if customer else (limit or None), newest_first=True)
+                found = ledger.decisions(
+                    company=_company_filter(session),
+                    command=command,
+                    since=since_text,
+                    limit=None if customer else (limit or None),
+                    newest_first=True,
+                )
             finally:
                 ledger.close()
             if customer:
@@ -102,8 +117,11 @@ def show(options, decision_id: IdArg) -> int:
         try:
             decision = ledger.decision(decision_id) if ledger is not None else None
             if decision is None:
-                raise UsageError(msg("no decision {i} in the ledger {p}", "账本 {p} 中没有决定 {i}",
-                                     i=decision_id, p=_where(session)))
+                raise UsageError(
+                    msg(
+                        "no decision {i} in the ledger {p}", "账本 {p} 中没有决定 {i}", i=decision_id, p=_where(session)
+                    )
+                )
             entries = ledger.entries(decision_id)
         finally:
             if ledger is not None:
@@ -113,8 +131,16 @@ def show(options, decision_id: IdArg) -> int:
         if fmt in ("table", "markdown"):
             view.show_table(session, row, fmt)
         else:
-            writer = make_writer(fmt, session.stdout, view.DECISION_COLUMNS, lang=session.lang, explain=False,
-                                 labels=view.LABELS, single=True, tty=session.tty)
+            writer = make_writer(
+                fmt,
+                session.stdout,
+                view.DECISION_COLUMNS,
+                lang=session.lang,
+                explain=False,
+                labels=view.LABELS,
+                single=True,
+                tty=session.tty,
+            )
             writer.write(Encoder(view.DECISION_COLUMNS, False)(row), row)
             writer.close()
         return Exit.OK
@@ -132,13 +158,22 @@ def export(
 
     def body(session) -> int:
         if table not in ("decisions", "entries", "customers"):
-            raise UsageError(msg("--table must be decisions, entries or customers, got {v!r}",
-                                 "--table 只能是 decisions、entries 或 customers，实际为 {v!r}", v=table))
+            raise UsageError(
+                msg(
+                    "--table must be decisions, entries or customers, got {v!r}",
+                    "--table 只能是 decisions、entries 或 customers，实际为 {v!r}",
+                    v=table,
+                )
+            )
         since_text = _since(since)  # a bad --since is a usage error even before there is a ledger
         ledger = _open(session)
         company = _company_filter(session)
-        rows, columns = [], {"decisions": view.DECISION_COLUMNS, "entries": view.ENTRY_COLUMNS,
-                             "customers": view.CUSTOMER_COLUMNS}[table]
+        rows, columns = (
+            [],
+            {"decisions": view.DECISION_COLUMNS, "entries": view.ENTRY_COLUMNS, "customers": view.CUSTOMER_COLUMNS}[
+                table
+            ],
+        )
         if ledger is not None:
             try:
                 rows = view.export_rows(ledger, table, company, command, since_text, session.lang)
@@ -152,8 +187,14 @@ def export(
 
 def import_customers(
     options,
-    file: Annotated[str, typer.Argument(help="Customer list: CSV with a header (name or 客户名称, other columns "
-                                        "kept), JSON Lines or a JSON array; - for stdin.", show_default=False)],
+    file: Annotated[
+        str,
+        typer.Argument(
+            help="Customer list: CSV with a header (name or 客户名称, other columns "
+            "kept), JSON Lines or a JSON array; - for stdin.",
+            show_default=False,
+        ),
+    ],
     input_format: InputFormatOpt = None,
     encoding: EncodingOpt = None,
 ) -> int:
@@ -171,10 +212,11 @@ def import_customers(
             stream, handle = sys.stdin.buffer, None
         else:
             try:
-                stream = handle = open(file, "rb")
+                stream = handle = open(file, "rb")  # noqa: SIM115 - closed in the finally below
             except OSError as exc:
-                raise InputMissing(msg("{f}: cannot read input: {e}", "{f}：无法读取输入：{e}",
-                                       f=file, e=exc.strerror or exc)) from None
+                raise InputMissing(
+                    msg("{f}: cannot read input: {e}", "{f}：无法读取输入：{e}", f=file, e=exc.strerror or exc)
+                ) from None
         try:
             head = stream.peek(512)[:512] if hasattr(stream, "peek") else b""
             rows = open_reader(stream, format_for(file, input_format, head), encoding)
@@ -188,8 +230,11 @@ def import_customers(
                 handle.close()
         for error in result["errors"]:
             sys.stderr.write(row_message(error, session.lang) + "\n")
-        emit(session, view.IMPORT_COLUMNS, [dict(company=company, file=file, **{k: result[k] for k in
-                                                                           ("rows", "added", "known", "invalid")})])
+        emit(
+            session,
+            view.IMPORT_COLUMNS,
+            [dict(company=company, file=file, **{k: result[k] for k in ("rows", "added", "known", "invalid")})],
+        )
         return Exit.DATA if result["errors"] else Exit.OK
 
     return runtime.guarded(options, body)
@@ -198,8 +243,9 @@ def import_customers(
 def reverse(
     options,
     decision_id: IdArg,
-    note: Annotated[Optional[str], typer.Option("--note", help="Why it is reversed (kept with the reversal).",
-                                                show_default=False)] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", help="Why it is reversed (kept with the reversal).", show_default=False)
+    ] = None,
 ) -> int:
     """Correct a recorded decision: a new decision with its history entries negated (the old one stays)."""
 
@@ -224,8 +270,9 @@ def check(options) -> int:
     def body(session) -> int:
         from bizops.core.ledger.manage import check as do_check
 
-        ledger = _existing(session, msg("no ledger at {p}; nothing to check", "{p} 没有账本；无需检查",
-                                        p=_where(session)))
+        ledger = _existing(
+            session, msg("no ledger at {p}; nothing to check", "{p} 没有账本；无需检查", p=_where(session))
+        )
         try:
             findings = do_check(ledger)
         finally:
@@ -251,10 +298,17 @@ def backup(
         if path.exists() and not force:
             raise UsageError(msg("{f} exists; add --force to overwrite it", "{f} 已存在；加 --force 覆盖", f=path))
         if not path.parent.is_dir():
-            raise OutputError(msg("cannot write the backup {f}: directory {d} does not exist",
-                                  "无法写入备份 {f}：目录 {d} 不存在", f=path, d=path.parent))
-        ledger = _existing(session, msg("no ledger at {p}; nothing to back up", "{p} 没有账本；无需备份",
-                                        p=_where(session)))
+            raise OutputError(
+                msg(
+                    "cannot write the backup {f}: directory {d} does not exist",
+                    "无法写入备份 {f}：目录 {d} 不存在",
+                    f=path,
+                    d=path.parent,
+                )
+            )
+        ledger = _existing(
+            session, msg("no ledger at {p}; nothing to back up", "{p} 没有账本；无需备份", p=_where(session))
+        )
         try:
             if path.exists():
                 path.unlink()
@@ -263,11 +317,17 @@ def backup(
         finally:
             ledger.close()
         if kind == "jsonl":
-            sys.stderr.write(render(msg(
-                "note: this is every ledger row as JSON Lines; for a full server backup use pg_dump "
-                "(pg_dump -Fc -t 'bizops_*' DBNAME)",
-                "提示：这是账本全部记录的 JSON Lines 导出；完整的服务器备份请用 pg_dump（pg_dump -Fc -t 'bizops_*' 数据库名）"),
-                session.lang) + "\n")
+            sys.stderr.write(
+                render(
+                    msg(
+                        "note: this is every ledger row as JSON Lines; for a full server backup use pg_dump "
+                        "(pg_dump -Fc -t 'bizops_*' DBNAME)",
+                        "提示：这是账本全部记录的 JSON Lines 导出；完整的服务器备份请用 pg_dump（pg_dump -Fc -t 'bizops_*' 数据库名）",
+                    ),
+                    session.lang,
+                )
+                + "\n"
+            )
         emit(session, view.BACKUP_COLUMNS, [dict(path=str(path), kind=kind, status="ok", **counts)], view.LABELS)
         return Exit.OK
 
@@ -289,8 +349,21 @@ def info(options) -> int:
                 counts, version = ledger.counts(), ledger.version
             finally:
                 ledger.close()
-        emit(session, view.INFO_COLUMNS, [dict(location=location.shown, backend=location.kind, source=location.source,
-                                          exists=version is not None, schema_version=version, **counts)], view.LABELS)
+        emit(
+            session,
+            view.INFO_COLUMNS,
+            [
+                dict(
+                    location=location.shown,
+                    backend=location.kind,
+                    source=location.source,
+                    exists=version is not None,
+                    schema_version=version,
+                    **counts,
+                )
+            ],
+            view.LABELS,
+        )
         return Exit.OK
 
     return runtime.guarded(options, body)
@@ -303,8 +376,12 @@ def _where(session) -> str:
 
 
 def app(name: str = "ledger", early_options=None) -> typer.Typer:
-    typer_app = typer.Typer(add_completion=False, rich_markup_mode=None, no_args_is_help=True,
-                            help="The ledger of recorded decisions: list, show, export, check, back up, correct.")
+    typer_app = typer.Typer(
+        add_completion=False,
+        rich_markup_mode=None,
+        no_args_is_help=True,
+        help="The ledger of recorded decisions: list, show, export, check, back up, correct.",
+    )
     typer_app.command("list")(common_options(list_))
     typer_app.command("show")(common_options(show))
     typer_app.command("export")(common_options(export))

@@ -14,8 +14,11 @@ from bizops.core.ledger import codec
 from bizops.core.schema import Column
 
 LABELS = {
-    "ok": ("通过", "ok"), "failed": ("未通过", "failed"), "refused": ("拒绝", "refused"),
-    "sqlite": ("SQLite 文件", "SQLite file"), "postgres": ("PostgreSQL 服务器", "PostgreSQL server"),
+    "ok": ("通过", "ok"),
+    "failed": ("未通过", "failed"),
+    "refused": ("拒绝", "refused"),
+    "sqlite": ("SQLite 文件", "SQLite file"),
+    "postgres": ("PostgreSQL 服务器", "PostgreSQL server"),
     "jsonl": ("JSON Lines 文件", "JSON Lines file"),
 }
 
@@ -123,10 +126,17 @@ def summary(decision: dict, lang: str) -> dict:
         note = outputs.get("note")
         reason = msg("reverses decision {i}", "冲销决定 {i}", i=decision["reverses"]) + (f": {note}" if note else "")
     return {
-        "id": decision["id"], "decided_at": decision["decided_at"], "company": decision["company"],
-        "command": decision["command"], "row": decision["row_label"], "customer": decision["customer"],
-        "status": decision["status"], "reason": render(reason, lang) if reason else None,
-        "user": decision["user_name"], "reverses": decision["reverses"], "reversed_by": decision["reversed_by"],
+        "id": decision["id"],
+        "decided_at": decision["decided_at"],
+        "company": decision["company"],
+        "command": decision["command"],
+        "row": decision["row_label"],
+        "customer": decision["customer"],
+        "status": decision["status"],
+        "reason": render(reason, lang) if reason else None,
+        "user": decision["user_name"],
+        "reverses": decision["reverses"],
+        "reversed_by": decision["reversed_by"],
     }
 
 
@@ -135,12 +145,24 @@ def full(decision: dict, entries: list[dict], lang: str) -> dict:
     row = summary(decision, lang)
     del row["reason"]
     row.update(
-        recorded_at=decision["recorded_at"], host=decision["host"], plugin=decision["plugin"],
-        plugin_version=decision["plugin_version"], bizops_version=decision["bizops_version"],
-        policy_fingerprint=decision["policy_fingerprint"], inputs=codec.loads(decision["inputs"]),
+        recorded_at=decision["recorded_at"],
+        host=decision["host"],
+        plugin=decision["plugin"],
+        plugin_version=decision["plugin_version"],
+        bizops_version=decision["bizops_version"],
+        policy_fingerprint=decision["policy_fingerprint"],
+        inputs=codec.loads(decision["inputs"]),
         outputs=outputs_of(decision, lang),
-        entries=[{"kind": e["kind"], "key": e["key"], "amount": e["amount"], "value": codec.loads(e["value"]),
-                  "sign": e["sign"]} for e in entries],
+        entries=[
+            {
+                "kind": e["kind"],
+                "key": e["key"],
+                "amount": e["amount"],
+                "value": codec.loads(e["value"]),
+                "sign": e["sign"],
+            }
+            for e in entries
+        ],
     )
     return row
 
@@ -150,8 +172,9 @@ def as_text(rows: list[dict], columns, fmt: str) -> list[dict]:
     if fmt not in ("table", "markdown"):
         return rows
     names = [c.name for c in columns if c.kind == "json"]
-    return [{**row, **{n: None if row.get(n) is None else codec.dumps(codec.plain(row[n])) for n in names}}
-            for row in rows]
+    return [
+        {**row, **{n: None if row.get(n) is None else codec.dumps(codec.plain(row[n])) for n in names}} for row in rows
+    ]
 
 
 def show_table(session, row: dict, fmt: str) -> None:
@@ -160,9 +183,24 @@ def show_table(session, row: dict, fmt: str) -> None:
     label = {c.name: c.label(lang) for c in DECISION_COLUMNS}
     labels, values = company_labels(session, row["company"], row["command"])
     lines = []
-    for name in ("id", "company", "command", "row", "customer", "status", "decided_at", "recorded_at", "user",
-                 "host", "plugin", "plugin_version", "bizops_version", "policy_fingerprint", "reverses",
-                 "reversed_by"):
+    for name in (
+        "id",
+        "company",
+        "command",
+        "row",
+        "customer",
+        "status",
+        "decided_at",
+        "recorded_at",
+        "user",
+        "host",
+        "plugin",
+        "plugin_version",
+        "bizops_version",
+        "policy_fingerprint",
+        "reverses",
+        "reversed_by",
+    ):
         if row.get(name) is not None:
             lines.append({"field": label[name], "value": text_of(row[name], lang)})
     prefix_in = "输入" if lang == "zh" else "input"
@@ -205,7 +243,7 @@ def company_labels(session, company: str, command: str) -> tuple[dict, dict]:
     """
     try:
         found = session.host.company(company)
-    except Exception:  # noqa: BLE001 - an uninstalled or broken plugin
+    except Exception:
         return {}, {}
     spec = found.commands.get(command)
     columns = {c.name: c.label(session.lang) for c in output_columns(spec)} if spec else {}
@@ -221,7 +259,6 @@ def export_rows(ledger, table, company, command, since, lang) -> list[dict]:
     entries: dict[int, list] = {}
     for entry in ledger.entries(company=company):
         entries.setdefault(entry["decision_id"], []).append(entry)
-    return [full(d, entries.get(d["id"], []), lang)
-            for d in ledger.decisions(company=company, command=command, since=since)]
-
-
+    return [
+        full(d, entries.get(d["id"], []), lang) for d in ledger.decisions(company=company, command=command, since=since)
+    ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from typing import Annotated, NamedTuple, Optional
+from typing import Annotated, NamedTuple
 
 import typer
 
@@ -19,60 +19,101 @@ from bizops.core.formats import INPUT_FORMATS, OUTPUT_FORMATS
 _GLOBAL = "Global options"
 
 CompanyOpt = Annotated[
-    Optional[str],
-    typer.Option("--company", metavar="NAME", help="Company plugin to use (else BIZOPS_COMPANY, else the config).", show_default=False),
+    str | None,
+    typer.Option(
+        "--company",
+        metavar="NAME",
+        help="Company plugin to use (else BIZOPS_COMPANY, else the config).",
+        show_default=False,
+    ),
 ]
 ConfigOpt = Annotated[
-    Optional[str],
-    typer.Option("--config", metavar="PATH", help="Policy file (else BIZOPS_CONFIG, ./bizops.toml, the user config).", show_default=False),
+    str | None,
+    typer.Option(
+        "--config",
+        metavar="PATH",
+        help="Policy file (else BIZOPS_CONFIG, ./bizops.toml, the user config).",
+        show_default=False,
+    ),
 ]
 FormatOpt = Annotated[
-    Optional[str],
-    typer.Option("--format", metavar="FORMAT", help=f"Output: {'|'.join(OUTPUT_FORMATS)} (default: table on a terminal, else jsonl).",
-                 show_default=False),
+    str | None,
+    typer.Option(
+        "--format",
+        metavar="FORMAT",
+        help=f"Output: {'|'.join(OUTPUT_FORMATS)} (default: table on a terminal, else jsonl).",
+        show_default=False,
+    ),
 ]
 LangOpt = Annotated[
-    Optional[str],
-    typer.Option("--lang", metavar="zh|en", help="zh|en for table labels and messages (default from LANG).", show_default=False),
+    str | None,
+    typer.Option(
+        "--lang", metavar="zh|en", help="zh|en for table labels and messages (default from LANG).", show_default=False
+    ),
 ]
 DbOpt = Annotated[
-    Optional[str],
-    typer.Option("--db", metavar="PATH|URL", help="Ledger: a SQLite path or postgresql://… (else BIZOPS_DB, else the user data dir).",
-                 show_default=False),
+    str | None,
+    typer.Option(
+        "--db",
+        metavar="PATH|URL",
+        help="Ledger: a SQLite path or postgresql://… (else BIZOPS_DB, else the user data dir).",
+        show_default=False,
+    ),
 ]
 ExplainOpt = Annotated[
-    Optional[bool],
+    bool | None,
     typer.Option("--explain", help="Add the trace of rules that decided each result.", show_default=False),
 ]
 DebugOpt = Annotated[
-    Optional[bool],
+    bool | None,
     typer.Option("--debug", help="Show a traceback when something fails.", show_default=False),
 ]
 
 InputArg = Annotated[
-    Optional[str],
-    typer.Argument(metavar="[INPUT]", help="Requests file (JSON Lines, JSON array or CSV), or - for stdin. Without it: one request from flags.",
-                   show_default=False),
+    str | None,
+    typer.Argument(
+        metavar="[INPUT]",
+        help="Requests file (JSON Lines, JSON array or CSV), or - for stdin. Without it: one request from flags.",
+        show_default=False,
+    ),
 ]
 InputFormatOpt = Annotated[
-    Optional[str],
-    typer.Option("--input-format", metavar="FORMAT", help=f"{'|'.join(INPUT_FORMATS)} (default: by extension, else sniffed).",
-                 show_default=False),
+    str | None,
+    typer.Option(
+        "--input-format",
+        metavar="FORMAT",
+        help=f"{'|'.join(INPUT_FORMATS)} (default: by extension, else sniffed).",
+        show_default=False,
+    ),
 ]
 EncodingOpt = Annotated[
-    Optional[str],
-    typer.Option("--encoding", metavar="ENCODING", help="Input encoding, e.g. gb18030 for a CSV from Chinese Excel/WPS (default utf-8).",
-                 show_default=False),
+    str | None,
+    typer.Option(
+        "--encoding",
+        metavar="ENCODING",
+        help="Input encoding, e.g. gb18030 for a CSV from Chinese Excel/WPS (default utf-8).",
+        show_default=False,
+    ),
 ]
 JobsOpt = Annotated[
-    Optional[str],
-    typer.Option("--jobs", "-j", metavar="N|auto", help="Processes for a large input: a number, or auto (all cores once the input "
-                 "outgrows one chunk). Output order is kept.", show_default=False),
+    str | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        metavar="N|auto",
+        help="Processes for a large input: a number, or auto (all cores once the input "
+        "outgrows one chunk). Output order is kept.",
+        show_default=False,
+    ),
 ]
 NowOpt = Annotated[
-    Optional[str],
-    typer.Option("--now", metavar="TIME", help="The time to decide as of (YYYY-MM-DDTHH:MM), for defaults such as requested_at.",
-                 show_default=False),
+    str | None,
+    typer.Option(
+        "--now",
+        metavar="TIME",
+        help="The time to decide as of (YYYY-MM-DDTHH:MM), for defaults such as requested_at.",
+        show_default=False,
+    ),
 ]
 RecordOpt = Annotated[
     bool,
@@ -91,7 +132,7 @@ class Options(NamedTuple):
     explain: bool | None = None
     debug: bool | None = None
 
-    def over(self, base: "Options | None") -> "Options":
+    def over(self, base: Options | None) -> Options:
         """These options, falling back to `base` where they are not given."""
         if base is None:
             return self
@@ -101,8 +142,13 @@ class Options(NamedTuple):
 _COMMON = [
     inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation)
     for name, annotation in (
-        ("company", CompanyOpt), ("config", ConfigOpt), ("format", FormatOpt), ("lang", LangOpt),
-        ("db", DbOpt), ("explain", ExplainOpt), ("debug", DebugOpt),
+        ("company", CompanyOpt),
+        ("config", ConfigOpt),
+        ("format", FormatOpt),
+        ("lang", LangOpt),
+        ("db", DbOpt),
+        ("explain", ExplainOpt),
+        ("debug", DebugOpt),
     )
 ]
 _CONTEXT = inspect.Parameter("bizops_typer_ctx", inspect.Parameter.KEYWORD_ONLY, annotation=typer.Context)

@@ -1,7 +1,7 @@
 """`bizops policy show | init | check`: a company's thresholds, as effective, as a file, as checked."""
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -35,8 +35,14 @@ def show(options) -> int:
     def body(session) -> int:
         policy = session.policy
         rows = [
-            dict(company=policy.company, name=s.name, value=toml_value(policy[s.name]), source=policy.sources[s.name],
-                 allowed=describe_allowed(s), help=(s.help_zh or s.help) if session.lang == "zh" else s.help)
+            {
+                "company": policy.company,
+                "name": s.name,
+                "value": toml_value(policy[s.name]),
+                "source": policy.sources[s.name],
+                "allowed": describe_allowed(s),
+                "help": (s.help_zh or s.help) if session.lang == "zh" else s.help,
+            }
             for s in session.company.settings
         ]
         emit(session, SHOW_COLUMNS, rows)
@@ -47,7 +53,7 @@ def show(options) -> int:
 
 def init(
     options,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --output file.")] = False,
 ) -> int:
     """Write a complete, valid TOML config with every value of the selected company."""
@@ -72,9 +78,12 @@ def config_text(company, lang: str) -> str:
 
     zh = lang == "zh"
     lines = [
-        f"# bizops 配置：{company.zh}（{company.name}）" if zh else f"# bizops configuration: {company.en} ({company.name})",
-        "# 每个值都是默认值；修改后用 bizops policy check 校验。" if zh else
-        "# Every value below is the default; change what your company does differently,",
+        f"# bizops 配置：{company.zh}（{company.name}）"
+        if zh
+        else f"# bizops configuration: {company.en} ({company.name})",
+        "# 每个值都是默认值；修改后用 bizops policy check 校验。"
+        if zh
+        else "# Every value below is the default; change what your company does differently,",
         "" if zh else "# then run `bizops policy check`.",
         "",
         "[company]",
@@ -94,7 +103,7 @@ def config_text(company, lang: str) -> str:
 
 def check(
     options,
-    file: Annotated[Optional[Path], typer.Argument(help="Config file (default: the one bizops would use).")] = None,
+    file: Annotated[Path | None, typer.Argument(help="Config file (default: the one bizops would use).")] = None,
 ) -> int:
     """Validate a config file against every installed company it has a table for."""
 
@@ -106,24 +115,40 @@ def check(
         else:
             config = session.config
             if config.path is None:
-                raise ConfigError(msg("no config file found (bizops.toml or the user config)",
-                                      "未找到配置文件（bizops.toml 或用户配置）"))
+                raise ConfigError(
+                    msg(
+                        "no config file found (bizops.toml or the user config)",
+                        "未找到配置文件（bizops.toml 或用户配置）",
+                    )
+                )
         host = session.host
         host.load_all()
         installed = host.companies()
         rows = []
         names = list(config.tables()) or ([config.company] if config.company else [])
         if config.company and config.company not in installed:
-            raise ConfigError(msg("{f}: company {c!r} is not installed; installed: {i}",
-                                  "{f}：公司 {c!r} 未安装；已安装：{i}",
-                                  f=config.path, c=config.company, i=", ".join(sorted(installed))))
+            raise ConfigError(
+                msg(
+                    "{f}: company {c!r} is not installed; installed: {i}",
+                    "{f}：公司 {c!r} 未安装；已安装：{i}",
+                    f=config.path,
+                    c=config.company,
+                    i=", ".join(sorted(installed)),
+                )
+            )
         for name in names:
             if name not in installed:
-                raise ConfigError(msg("{f}: [company.{c}] names no installed company; installed: {i}",
-                                      "{f}：[company.{c}] 不是已安装的公司；已安装：{i}",
-                                      f=config.path, c=name, i=", ".join(sorted(installed))))
+                raise ConfigError(
+                    msg(
+                        "{f}: [company.{c}] names no installed company; installed: {i}",
+                        "{f}：[company.{c}] 不是已安装的公司；已安装：{i}",
+                        f=config.path,
+                        c=name,
+                        i=", ".join(sorted(installed)),
+                    )
+                )
             build_policy(installed[name].company, config)
-            rows.append(dict(company=name, file=str(config.path), status="ok", warnings=[]))
+            rows.append({"company": name, "file": str(config.path), "status": "ok", "warnings": []})
         emit(session, CHECK_COLUMNS, rows, {"ok": ("通过", "ok")})
         return 0
 
@@ -131,8 +156,9 @@ def check(
 
 
 def app(name: str = "policy", early_options=None) -> typer.Typer:
-    typer_app = typer.Typer(add_completion=False, rich_markup_mode=None,
-                            help="A company's thresholds: show, write a config, check one.")
+    typer_app = typer.Typer(
+        add_completion=False, rich_markup_mode=None, help="A company's thresholds: show, write a config, check one."
+    )
     typer_app.command("show")(common_options(show))
     typer_app.command("init")(common_options(init))
     typer_app.command("check")(common_options(check))

@@ -10,13 +10,19 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from typing import Annotated, Any, NamedTuple, Optional
+from typing import Annotated, Any, NamedTuple
 
 import typer
 
 from bizops.commands import runtime
 from bizops.commands.options import (
-    EncodingOpt, InputArg, InputFormatOpt, JobsOpt, NowOpt, RecordOpt, common_options,
+    EncodingOpt,
+    InputArg,
+    InputFormatOpt,
+    JobsOpt,
+    NowOpt,
+    RecordOpt,
+    common_options,
 )
 from bizops.core.schema import CommandSpec, Field
 
@@ -25,8 +31,18 @@ _FIELD_PREFIX = "field__"
 _OPTION_PREFIX = "option__"
 
 
-_METAVARS = {"int": "N", "decimal": "NUMBER", "money": "AMOUNT", "price": "PRICE", "pct": "PERCENT",
-             "date": "DATE", "datetime": "TIME", "time": "HH:MM", "enum": "CHOICE", "records": "JSON"}
+_METAVARS = {
+    "int": "N",
+    "decimal": "NUMBER",
+    "money": "AMOUNT",
+    "price": "PRICE",
+    "pct": "PERCENT",
+    "date": "DATE",
+    "datetime": "TIME",
+    "time": "HH:MM",
+    "enum": "CHOICE",
+    "records": "JSON",
+}
 
 
 def _flag(field: Field) -> Any:
@@ -35,11 +51,12 @@ def _flag(field: Field) -> Any:
     if field.choices:
         help_text += f" [{'|'.join(field.choices)}]"
     if field.kind == "bool":
-        return Annotated[Optional[bool], typer.Option(f"{name}/--no-{name[2:]}", help=help_text, show_default=False)]
+        return Annotated[bool | None, typer.Option(f"{name}/--no-{name[2:]}", help=help_text, show_default=False)]
     if field.kind == "records":
         help_text += " (a JSON list of objects)"
-    return Annotated[Optional[str], typer.Option(name, metavar=_METAVARS.get(field.kind, "TEXT"), help=help_text,
-                                                 show_default=False)]
+    return Annotated[
+        str | None, typer.Option(name, metavar=_METAVARS.get(field.kind, "TEXT"), help=help_text, show_default=False)
+    ]
 
 
 class RowsCommand(NamedTuple):
@@ -93,16 +110,25 @@ def rows_command(
     params += [inspect.Parameter(_FIELD_PREFIX + f.name, _KW, default=None, annotation=_flag(f)) for f in fields]
 
     def run_command(options, **values):
-        flags = {name[len(_FIELD_PREFIX):]: v for name, v in values.items()
-                 if name.startswith(_FIELD_PREFIX) and v is not None}
-        extra = {name[len(_OPTION_PREFIX):]: v for name, v in values.items() if name.startswith(_OPTION_PREFIX)}
+        flags = {
+            name[len(_FIELD_PREFIX) :]: v
+            for name, v in values.items()
+            if name.startswith(_FIELD_PREFIX) and v is not None
+        }
+        extra = {name[len(_OPTION_PREFIX) :]: v for name, v in values.items() if name.startswith(_OPTION_PREFIX)}
         if company and not options.company:
             options = options._replace(company=company)
         from bizops.core.command import RowsRequest, execute  # the run's machinery: not to build --help
 
         request = RowsRequest(
-            command=command, input=values["input"], flags=flags, input_format=values["input_format"],
-            encoding=values["encoding"], jobs=values["jobs"], now=values["now"], record=values["record"],
+            command=command,
+            input=values["input"],
+            flags=flags,
+            input_format=values["input_format"],
+            encoding=values["encoding"],
+            jobs=values["jobs"],
+            now=values["now"],
+            record=values["record"],
             options=extra,
         )
         answer = process
@@ -118,8 +144,9 @@ def rows_command(
     )
     run_command.__name__ = command.replace(" ", "_").replace("-", "_")
     run_command.__doc__ = help or (spec.help if spec else None)
-    run_command.bizops_rows = RowsCommand(command, spec, process, plugin, company,
-                                          {n: _default_of(a) for n, a in own.items()}, dict(switch or {}))
+    run_command.bizops_rows = RowsCommand(
+        command, spec, process, plugin, company, {n: _default_of(a) for n, a in own.items()}, dict(switch or {})
+    )
     return common_options(run_command)
 
 

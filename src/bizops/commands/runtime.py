@@ -63,8 +63,11 @@ def check_std_streams(lang: str | None) -> int | None:
         sys.stdin = _ClosedStdin()
     if sys.stdout is None:
         zh = (lang or default_lang()) == "zh"
-        sys.stderr.write("bizops: 标准输出已关闭：结果无处可写\n" if zh else
-                         "bizops: standard output is closed: the results have nowhere to go\n")
+        sys.stderr.write(
+            "bizops: 标准输出已关闭：结果无处可写\n"
+            if zh
+            else "bizops: standard output is closed: the results have nowhere to go\n"
+        )
         return Exit.IO
     return None
 
@@ -116,7 +119,7 @@ def guarded(options, body: Callable[[Session], int]) -> int:
         _silence_stdout(real_stdout)
         _silence_stdout(sys.stderr)
         return Exit.OK
-    except BaseException as exc:  # noqa: BLE001 - everything becomes an exit code
+    except BaseException as exc:
         failed = exc
         code = report(exc, lang, debug)
     finally:
@@ -224,8 +227,11 @@ def _report(exc: BaseException, lang: str, debug: bool) -> int:
     elif isinstance(exc, SystemExit):
         text, code = f"exit requested: {exc.code!r}", Exit.SOFTWARE
     else:
-        text = f"bizops 内部错误：{type(exc).__name__}: {exc}" if lang == "zh" else (
-            f"bizops failed: {type(exc).__name__}: {exc}")
+        text = (
+            f"bizops 内部错误：{type(exc).__name__}: {exc}"
+            if lang == "zh"
+            else (f"bizops failed: {type(exc).__name__}: {exc}")
+        )
         code = Exit.SOFTWARE
     if debug:
         traceback.print_exception(exc, file=sys.stderr)

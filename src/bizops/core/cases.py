@@ -40,8 +40,20 @@ from bizops.core.schema import Company, Field
 from bizops.core.session import Session
 from bizops.core.values import BadValue, format_datetime, parse_datetime
 
-CASE_KEYS = ("name", "command", "note", "now", "policy", "options", "input", "inputs",
-             "expect", "expect_rows", "expect_error", "expect_rules")
+CASE_KEYS = (
+    "name",
+    "command",
+    "note",
+    "now",
+    "policy",
+    "options",
+    "input",
+    "inputs",
+    "expect",
+    "expect_rows",
+    "expect_error",
+    "expect_rules",
+)
 EXPECTATIONS = ("expect", "expect_rows", "expect_error", "expect_rules")
 
 
@@ -85,8 +97,9 @@ def load(path: str | Path) -> CasesFile:
     except UnicodeDecodeError:
         raise CasesError(msg("{f}: not UTF-8 text", "{f}：不是 UTF-8 文本", f=name)) from None
     except OSError as exc:
-        raise InputMissing(msg("{f}: cannot read the cases file: {e}", "{f}：无法读取用例文件：{e}",
-                               f=name, e=exc.strerror or exc)) from None
+        raise InputMissing(
+            msg("{f}: cannot read the cases file: {e}", "{f}：无法读取用例文件：{e}", f=name, e=exc.strerror or exc)
+        ) from None
     return parse(text, name)
 
 
@@ -100,8 +113,15 @@ def parse(text: str, name: str) -> CasesFile:
     for where, item in raw:
         case = _case(item, where, name)
         if case.name in names:
-            raise CasesError(msg("{f}: {w}: a second case named {n!r} (names must be unique)",
-                                 "{f}：{w}：用例名 {n!r} 重复（用例名须唯一）", f=name, w=where, n=case.name))
+            raise CasesError(
+                msg(
+                    "{f}: {w}: a second case named {n!r} (names must be unique)",
+                    "{f}：{w}：用例名 {n!r} 重复（用例名须唯一）",
+                    f=name,
+                    w=where,
+                    n=case.name,
+                )
+            )
         names.add(case.name)
         cases.append(case)
     return CasesFile(name, company, tuple(cases))
@@ -116,8 +136,14 @@ def _toml_cases(text: str, name: str) -> tuple[list, str | None]:
         raise CasesError(msg("{f}: not valid TOML: {e}", "{f}：TOML 格式错误：{e}", f=name, e=exc)) from None
     unknown = [k for k in data if k not in ("company", "case")]
     if unknown:
-        raise CasesError(msg("{f}: unknown key {k!r}; a cases file has company and [[case]] tables",
-                             "{f}：未知键 {k!r}；用例文件只有 company 和 [[case]] 表", f=name, k=unknown[0]))
+        raise CasesError(
+            msg(
+                "{f}: unknown key {k!r}; a cases file has company and [[case]] tables",
+                "{f}：未知键 {k!r}；用例文件只有 company 和 [[case]] 表",
+                f=name,
+                k=unknown[0],
+            )
+        )
     company = data.get("company")
     if company is not None and not (isinstance(company, str) and company):
         raise CasesError(msg("{f}: company must be a company name", "{f}：company 必须是公司名", f=name))
@@ -142,12 +168,25 @@ def _json_cases(text: str, name: str) -> tuple[list, str | None]:
             try:
                 raw.append((f"line {number}", json.loads(line, parse_float=Decimal)))
             except ValueError as exc:
-                raise CasesError(msg("{f}: line {n}: not valid JSON: {e}", "{f}：第 {n} 行：JSON 格式错误：{e}",
-                                     f=name, n=number, e=exc)) from None
+                raise CasesError(
+                    msg(
+                        "{f}: line {n}: not valid JSON: {e}",
+                        "{f}：第 {n} 行：JSON 格式错误：{e}",
+                        f=name,
+                        n=number,
+                        e=exc,
+                    )
+                ) from None
     companies = {item.pop("company") for _, item in raw if isinstance(item, dict) and "company" in item}
     if len(companies) > 1:
-        raise CasesError(msg("{f}: the cases name different companies: {c}", "{f}：用例属于不同的公司：{c}",
-                             f=name, c=", ".join(sorted(map(str, companies)))))
+        raise CasesError(
+            msg(
+                "{f}: the cases name different companies: {c}",
+                "{f}：用例属于不同的公司：{c}",
+                f=name,
+                c=", ".join(sorted(map(str, companies))),
+            )
+        )
     company = companies.pop() if companies else None
     if company is not None and not (isinstance(company, str) and company):
         raise CasesError(msg("{f}: company must be a company name", "{f}：company 必须是公司名", f=name))
@@ -167,25 +206,40 @@ def _case(item: Any, where: str, path: str) -> Case:
         where = f"{where} ({name!r})"
     unknown = [k for k in item if k not in CASE_KEYS]
     if unknown:
-        raise bad("unknown key {k!r}; a case has: {a}", "未知键 {k!r}；用例可用的键：{a}",
-                  k=unknown[0], a=", ".join(CASE_KEYS))
+        raise bad(
+            "unknown key {k!r}; a case has: {a}",
+            "未知键 {k!r}；用例可用的键：{a}",
+            k=unknown[0],
+            a=", ".join(CASE_KEYS),
+        )
     if not named:
         raise bad("a case needs a name", "用例须有 name")
     if not isinstance(command, str) or not command.strip():
-        raise bad("a case needs a command (quote, approve-order, pile plan…)",
-                  "用例须有 command（quote、approve-order…）")
+        raise bad(
+            "a case needs a command (quote, approve-order, pile plan…)", "用例须有 command（quote、approve-order…）"
+        )
     for a, b in (("input", "inputs"), ("expect", "expect_rows")):
         if a in item and b in item:
             raise bad("give {a} or {b}, not both", "{a} 与 {b} 只能给一个", a=a, b=b)
     if not any(k in item for k in EXPECTATIONS):
         raise bad("a case needs something to expect: {e}", "用例须给出预期：{e}", e=", ".join(EXPECTATIONS))
-    shapes = {"input": dict, "inputs": list, "policy": dict, "options": dict, "expect": dict, "expect_rows": list,
-              "expect_error": str, "expect_rules": list, "note": str}
+    shapes = {
+        "input": dict,
+        "inputs": list,
+        "policy": dict,
+        "options": dict,
+        "expect": dict,
+        "expect_rows": list,
+        "expect_error": str,
+        "expect_rules": list,
+        "note": str,
+    }
     for key, kind in shapes.items():
         if key in item and not isinstance(item[key], kind):
             shape = {dict: "a table", list: "a list", str: "text"}[kind]
-            raise bad("{k} must be {s}", "{k} 须为{z}", k=key, s=shape,
-                      z={dict: "键值表", list: "列表", str: "文本"}[kind])
+            raise bad(
+                "{k} must be {s}", "{k} 须为{z}", k=key, s=shape, z={dict: "键值表", list: "列表", str: "文本"}[kind]
+            )
     for key in ("inputs", "expect_rows"):
         if key in item and not all(isinstance(x, dict) for x in item[key]):
             raise bad("{k} must be a list of tables", "{k} 须为键值表的列表", k=key)
@@ -198,8 +252,13 @@ def _case(item: Any, where: str, path: str) -> Case:
         try:
             now = format_datetime(parse_datetime(now if isinstance(now, str | datetime) else str(now)))
         except BadValue as exc:
-            raise bad("now {r}, got {v!r}", "now {rz}，实际为 {v!r}", r=exc.reason,
-                      rz=getattr(exc.reason, "zh", exc.reason), v=str(now)) from None
+            raise bad(
+                "now {r}, got {v!r}",
+                "now {rz}，实际为 {v!r}",
+                r=exc.reason,
+                rz=getattr(exc.reason, "zh", exc.reason),
+                v=str(now),
+            ) from None
     if "input" in item:
         inputs = (item["input"],)
     elif "inputs" in item:
@@ -208,11 +267,17 @@ def _case(item: Any, where: str, path: str) -> Case:
         inputs = None
     expect = (item["expect"],) if "expect" in item else (tuple(item["expect_rows"]) if "expect_rows" in item else None)
     return Case(
-        name=name, command=" ".join(command.split()), where=label,
+        name=name,
+        command=" ".join(command.split()),
+        where=label,
         inputs=None if inputs is None else tuple(plain(i, exact=False) for i in inputs),
-        now=now, policy=dict(item.get("policy", {})), options=plain(dict(item.get("options", {})), exact=False),
-        expect=None if expect is None else tuple(plain(e) for e in expect), one="expect" in item,
-        expect_error=item.get("expect_error"), expect_rules=tuple(item.get("expect_rules", ())),
+        now=now,
+        policy=dict(item.get("policy", {})),
+        options=plain(dict(item.get("options", {})), exact=False),
+        expect=None if expect is None else tuple(plain(e) for e in expect),
+        one="expect" in item,
+        expect_error=item.get("expect_error"),
+        expect_rules=tuple(item.get("expect_rules", ())),
     )
 
 
@@ -242,8 +307,16 @@ def check_inputs(cases: CasesFile, case: Case, company: Company) -> None:
     """The case's command exists for the company and its inputs name only fields it reads."""
     spec = company.commands.get(case.command)
     if spec is None:
-        raise cases.problem(case, msg("{c} has no command {m!r}; it has: {a}", "{c} 没有命令 {m!r}；它有：{a}",
-                                      c=company.name, m=case.command, a=", ".join(company.commands) or "-"))
+        raise cases.problem(
+            case,
+            msg(
+                "{c} has no command {m!r}; it has: {a}",
+                "{c} 没有命令 {m!r}；它有：{a}",
+                c=company.name,
+                m=case.command,
+                a=", ".join(company.commands) or "-",
+            ),
+        )
     fields = {f.name: f for f in spec.inputs}
     if spec.group_by:  # CSV-shaped rows: the grouped items' fields may stand at the top
         into = fields.get(spec.group_into)
@@ -256,9 +329,16 @@ def _known_keys(cases: CasesFile, case: Case, request: dict, fields: dict[str, F
     for key, value in request.items():
         field = fields.get(key)
         if field is None:
-            raise cases.problem(case, msg("input {k!r} is not a field of {m}; its fields: {a}",
-                                          "输入 {k!r} 不是 {m} 的字段；字段有：{a}",
-                                          k=prefix + key, m=case.command, a=", ".join(fields) or "-"))
+            raise cases.problem(
+                case,
+                msg(
+                    "input {k!r} is not a field of {m}; its fields: {a}",
+                    "输入 {k!r} 不是 {m} 的字段；字段有：{a}",
+                    k=prefix + key,
+                    m=case.command,
+                    a=", ".join(fields) or "-",
+                ),
+            )
         if field.kind == "records" and isinstance(value, list):
             inner = {f.name: f for f in field.fields}
             for index, item in enumerate(value, 1):
@@ -301,8 +381,9 @@ class CaseSession(Session):
     """A session for one case: its policy, JSON into a buffer, and no ledger (history reads as empty)."""
 
     def __init__(self, base: Session, company: str, config: ConfigFile, policy: Policy, lang: str):
-        super().__init__(_Options(company, lang), base.selection, environ=base.environ,
-                         stdout=io.BytesIO(), host=base.host)
+        super().__init__(
+            _Options(company, lang), base.selection, environ=base.environ, stdout=io.BytesIO(), host=base.host
+        )
         self.config = config  # cached properties: set, not computed
         self.policy = policy
 
@@ -311,8 +392,15 @@ class CaseSession(Session):
         return None
 
 
-def run_rows(session: CaseSession, case: Case, process, plugin: str | None, options: dict,
-             workdir: Path, command: str | None = None) -> Outcome:
+def run_rows(
+    session: CaseSession,
+    case: Case,
+    process,
+    plugin: str | None,
+    options: dict,
+    workdir: Path,
+    command: str | None = None,
+) -> Outcome:
     """Run the case as `execute` runs a row command: input from a JSON Lines file, JSON out.
 
     `command` is what the case's command turns into under one of its switches
@@ -325,9 +413,14 @@ def run_rows(session: CaseSession, case: Case, process, plugin: str | None, opti
         path = workdir / "case.jsonl"
         path.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in case.inputs), encoding="utf-8")
     command = command or case.command
-    request = RowsRequest(command=command, input=None if path is None else str(path),
-                          input_format=None if path is None else "jsonl", jobs="1", now=case.now,
-                          options={**options, **case.options})
+    request = RowsRequest(
+        command=command,
+        input=None if path is None else str(path),
+        input_format=None if path is None else "jsonl",
+        jobs="1",
+        now=case.now,
+        options={**options, **case.options},
+    )
     kept: list[dict] = []
     if process is None:
         process = hook_process(session, command)
@@ -340,8 +433,7 @@ def run_rows(session: CaseSession, case: Case, process, plugin: str | None, opti
     return outcome_of(session.stdout.getvalue(), err.getvalue(), code, failure, kept, session.lang)
 
 
-def outcome_of(stdout: bytes, stderr: str, code: int, failure: BizopsError | None, kept: list,
-               lang: str) -> Outcome:
+def outcome_of(stdout: bytes, stderr: str, code: int, failure: BizopsError | None, kept: list, lang: str) -> Outcome:
     """An `Outcome` from what a command wrote: its JSON, and its stderr split into errors and warnings."""
     text = stdout.decode("utf-8", "replace").strip()
     try:
@@ -350,8 +442,11 @@ def outcome_of(stdout: bytes, stderr: str, code: int, failure: BizopsError | Non
         rows = []
     if isinstance(rows, dict):
         rows = [rows]
-    errors = [line for line in stderr.splitlines()
-              if line.strip() and not line.startswith(("warning: ", "警告: ", "bizops: "))]
+    errors = [
+        line
+        for line in stderr.splitlines()
+        if line.strip() and not line.startswith(("warning: ", "警告: ", "bizops: "))
+    ]
     if failure is not None:
         from bizops.core.i18n import render
 
@@ -384,9 +479,15 @@ def judge(case: Case, outcome: Outcome) -> list[Text]:
     if case.expect_error is not None and not crashed:
         if not any(case.expect_error in e for e in outcome.errors):
             got = "; ".join(outcome.errors)
-            found.append(msg("expected an error containing {e}; {g}", "预期出现包含 {e} 的错误；{z}",
-                             e=_shown(case.expect_error), g=f"got: {got}" if got else "there was none",
-                             z=f"实际：{got}" if got else "没有出现错误"))
+            found.append(
+                msg(
+                    "expected an error containing {e}; {g}",
+                    "预期出现包含 {e} 的错误；{z}",
+                    e=_shown(case.expect_error),
+                    g=f"got: {got}" if got else "there was none",
+                    z=f"实际：{got}" if got else "没有出现错误",
+                )
+            )
     else:
         found += [msg("unexpected error: {e}", "意外的错误：{e}", e=e) for e in outcome.errors]
     rows = outcome.rows
@@ -398,16 +499,25 @@ def judge(case: Case, outcome: Outcome) -> list[Text]:
                 found += differences(case.expect[0], rows[0], "")
         else:
             if len(rows) != len(case.expect):
-                found.append(msg("expected {e} results, got {n}", "预期 {e} 个结果，实际 {n} 个",
-                                 e=len(case.expect), n=len(rows)))
+                found.append(
+                    msg(
+                        "expected {e} results, got {n}", "预期 {e} 个结果，实际 {n} 个", e=len(case.expect), n=len(rows)
+                    )
+                )
             for number, (want, got) in enumerate(zip(case.expect, rows, strict=False), 1):
                 found += differences(want, got, f"[{number}]")
     if case.expect_rules:
         applied = [step.get("rule") for row in rows for step in (row.get("trace") or []) if isinstance(step, dict)]
         for rule in case.expect_rules:
             if rule not in applied:
-                found.append(msg("rule {r} did not apply (applied: {a})", "规则 {r} 未适用（适用的：{a}）",
-                                 r=rule, a=", ".join(dict.fromkeys(applied)) or "-"))
+                found.append(
+                    msg(
+                        "rule {r} did not apply (applied: {a})",
+                        "规则 {r} 未适用（适用的：{a}）",
+                        r=rule,
+                        a=", ".join(dict.fromkeys(applied)) or "-",
+                    )
+                )
     return found
 
 
@@ -420,8 +530,11 @@ def differences(want: Any, got: Any, where: str) -> list[Text]:
         for key, value in want.items():
             here = f"{where}.{key}" if where else key
             if key not in got:
-                found.append(msg("{w}: expected {e}, not in the output", "{w}：预期 {e}，输出中没有该项",
-                                 w=here, e=_shown(value)))
+                found.append(
+                    msg(
+                        "{w}: expected {e}, not in the output", "{w}：预期 {e}，输出中没有该项", w=here, e=_shown(value)
+                    )
+                )
             else:
                 found += differences(value, got[key], here)
         return found
@@ -469,6 +582,10 @@ def trace_of(outcome: Outcome) -> list[Text]:
                 continue
             effect = step.get("effect", "")
             head = f"[{number}] " if len(results) > 1 else ""
-            lines.append(Text(f"{head}{step.get('rule')} ({step.get('clause')}): {effect}",
-                              f"{head}{step.get('rule')}（{step.get('clause')}）：{getattr(effect, 'zh', effect)}"))
+            lines.append(
+                Text(
+                    f"{head}{step.get('rule')} ({step.get('clause')}): {effect}",
+                    f"{head}{step.get('rule')}（{step.get('clause')}）：{getattr(effect, 'zh', effect)}",
+                )
+            )
     return lines

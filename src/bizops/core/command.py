@@ -12,16 +12,15 @@ from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
 from bizops.core.context import Context
+from bizops.core.encoder import Encoder
 from bizops.core.errors import InputMissing, UsageError
+from bizops.core.formats import INPUT_FORMATS, STREAMING_FORMATS
 from bizops.core.i18n import msg
 from bizops.core.money import use_exact_context
-from bizops.core.formats import INPUT_FORMATS
 from bizops.core.readers import format_for, is_utf16, open_reader, utf16_as_utf8
 from bizops.core.schema import Column, CommandSpec
 from bizops.core.session import CORE_COMMANDS, Session
 from bizops.core.stream import Job, Sink, run
-from bizops.core.formats import STREAMING_FORMATS
-from bizops.core.encoder import Encoder
 from bizops.core.writers import make_writer
 
 Process = Callable[[Iterable, Any, Context], Iterable | None]
@@ -64,16 +63,11 @@ def hook_process(session: Session, command: str) -> Process:
             company=company, kind=kind, requests=requests, policy=policy, context=context
         )
     if command == "score":
-        return lambda requests, policy, context: hook(
-            company=company, events=requests, policy=policy, context=context
-        )
-    return lambda requests, policy, context: hook(
-        company=company, requests=requests, policy=policy, context=context
-    )
+        return lambda requests, policy, context: hook(company=company, events=requests, policy=policy, context=context)
+    return lambda requests, policy, context: hook(company=company, requests=requests, policy=policy, context=context)
 
 
-def execute(session: Session, request: RowsRequest, process: Process | None = None,
-            plugin: str | None = None) -> int:
+def execute(session: Session, request: RowsRequest, process: Process | None = None, plugin: str | None = None) -> int:
     """Run a row command and return its exit code (errors above 65 raise instead)."""
     spec = session.command_spec(request.command)
     use_exact_context()
@@ -85,13 +79,28 @@ def execute(session: Session, request: RowsRequest, process: Process | None = No
     columns = output_columns(spec)
     now = session.now(request.now)
     single = request.input is None
-    writer = make_writer(fmt, session.stdout, columns, lang=lang, explain=session.explain,
-                         labels=company.labels, single=single, tty=session.tty)
+    writer = make_writer(
+        fmt,
+        session.stdout,
+        columns,
+        lang=lang,
+        explain=session.explain,
+        labels=company.labels,
+        single=single,
+        tty=session.tty,
+    )
     sink = Sink(writer, Encoder(columns, session.explain), company.name, lang)
     # Under --record the trace is always built: `bizops ledger show` explains any past decision.
-    context = Context(company=company, now=now, lang=lang, explain=session.explain or request.record,
-                      record=request.record,
-                      options=request.options, history_factory=session.history_factory, warn=sink.warn)
+    context = Context(
+        company=company,
+        now=now,
+        lang=lang,
+        explain=session.explain or request.record,
+        record=request.record,
+        options=request.options,
+        history_factory=session.history_factory,
+        warn=sink.warn,
+    )
     host = session.host
     job = Job(
         company=company.name,
@@ -117,8 +126,14 @@ def execute(session: Session, request: RowsRequest, process: Process | None = No
 
             processes = job_count(request.jobs)
             if processes > 1:
-                writer_args = dict(fmt=fmt, lang=lang, explain=session.explain, labels=company.labels,
-                                   single=False, tty=False)
+                writer_args = {
+                    "fmt": fmt,
+                    "lang": lang,
+                    "explain": session.explain,
+                    "labels": company.labels,
+                    "single": False,
+                    "tty": False,
+                }
                 run_parallel(job, reader, context, sink, processes, writer_args)
                 writer.close()
                 return sink.exit_code()
@@ -137,9 +152,18 @@ def _parallel(spec: CommandSpec, request: RowsRequest, fmt: str, tty: bool) -> b
     from bizops.core.parallel import can_fork
 
     typed = request.input == "-" and getattr(sys.stdin, "isatty", lambda: False)()
-    return (not spec.aggregate and spec.parallel and not spec.group_by and not request.record and not tty
-            and not typed and fmt in STREAMING_FORMATS and request.jobs != "1" and not request.flags
-            and can_fork())
+    return (
+        not spec.aggregate
+        and spec.parallel
+        and not spec.group_by
+        and not request.record
+        and not tty
+        and not typed
+        and fmt in STREAMING_FORMATS
+        and request.jobs != "1"
+        and not request.flags
+        and can_fork()
+    )
 
 
 class open_rows:
@@ -159,8 +183,12 @@ class open_rows:
             return None, iter([(1, dict(request.flags))])
         if request.input_format and request.input_format not in INPUT_FORMATS:
             raise UsageError(
-                msg("--input-format must be one of {a}, got {v!r}", "--input-format 必须是 {a} 之一，实际为 {v!r}",
-                    a=", ".join(INPUT_FORMATS), v=request.input_format)
+                msg(
+                    "--input-format must be one of {a}, got {v!r}",
+                    "--input-format 必须是 {a} 之一，实际为 {v!r}",
+                    a=", ".join(INPUT_FORMATS),
+                    v=request.input_format,
+                )
             )
         if request.encoding:
             import codecs
@@ -206,11 +234,18 @@ def _with_defaults(rows, defaults: dict):
         yield item
 
 
-def emit(session: Session, columns: tuple[Column, ...], results: Iterable[dict],
-         labels: dict | None = None) -> None:
+def emit(session: Session, columns: tuple[Column, ...], results: Iterable[dict], labels: dict | None = None) -> None:
     """Write plain result dicts (not from a hook) in the session's format."""
-    writer = make_writer(session.output_format, session.stdout, columns, lang=session.lang,
-                         explain=False, labels=labels or {}, single=False, tty=session.tty)
+    writer = make_writer(
+        session.output_format,
+        session.stdout,
+        columns,
+        lang=session.lang,
+        explain=False,
+        labels=labels or {},
+        single=False,
+        tty=session.tty,
+    )
     encode = Encoder(columns, False)
     for result in results:
         writer.write(encode(result), result)

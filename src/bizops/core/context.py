@@ -71,10 +71,17 @@ class Context:
     `all`, …). `warn` writes a stream-level warning to stderr once.
     """
 
-    def __init__(self, company: Company, now: datetime, lang: str = "en", explain: bool = False,
-                 record: bool = False, options: dict[str, Any] | None = None,
-                 history_factory: Callable[[], History] | None = None,
-                 warn: Callable[[Text], None] | None = None):
+    def __init__(
+        self,
+        company: Company,
+        now: datetime,
+        lang: str = "en",
+        explain: bool = False,
+        record: bool = False,
+        options: dict[str, Any] | None = None,
+        history_factory: Callable[[], History] | None = None,
+        warn: Callable[[Text], None] | None = None,
+    ):
         self.company = company
         self.now = now
         self.lang = lang

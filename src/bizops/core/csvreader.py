@@ -21,8 +21,7 @@ class CsvReader:
     missing trailing cells are empty.
     """
 
-    def __init__(self, stream: BinaryIO, encoding: str | None, delimiter: str = ",",
-                 header: list[str] | None = None):
+    def __init__(self, stream: BinaryIO, encoding: str | None, delimiter: str = ",", header: list[str] | None = None):
         self.stream = stream
         self.encoding = encoding or "utf-8"
         self.delimiter = delimiter
@@ -57,15 +56,13 @@ class CsvReader:
 
         return _blocks(self.stream, size, boundary)
 
-    def for_block(self, block: bytes) -> "CsvReader":
+    def for_block(self, block: bytes) -> CsvReader:
         """A reader of one piece of data rows (no header), numbering them from 1."""
         return CsvReader(io.BytesIO(block), self.encoding, self.delimiter, header=self.header)
 
     def _lines(self) -> Iterator[str]:
         encoding, bad = self.encoding, self._bad_lines
-        lineno = 0
-        for raw in self.stream:
-            lineno += 1
+        for lineno, raw in enumerate(self.stream, 1):
             if lineno == 1 and raw.startswith(codecs.BOM_UTF8):
                 raw = raw[3:]
             try:
@@ -103,8 +100,11 @@ class CsvReader:
                 self.header = [normalise_header(c) for c in cells]
                 self.repeated = _repeated(self.header)
                 if problem is None and self.repeated is not None:
-                    problem = msg("names column {c!r} twice (after ignoring case and spaces)",
-                                  "列 {c!r} 出现了两次（不区分大小写和空格）", c=self.repeated)
+                    problem = msg(
+                        "names column {c!r} twice (after ignoring case and spaces)",
+                        "列 {c!r} 出现了两次（不区分大小写和空格）",
+                        c=self.repeated,
+                    )
                 if problem is not None:
                     self.header_error = RowError(Text("the header row ", "表头行") + problem, row)
                     yield self.header_error
@@ -120,14 +120,21 @@ class CsvReader:
         """One row's cells to `(row, dict)` by the header, or a `RowError`."""
         header = self.header
         if self.repeated is not None:  # which of the two cells is meant cannot be known
-            return RowError(msg("not read: the header names column {c!r} twice",
-                                "未读取：表头中列 {c!r} 出现了两次", c=self.repeated), row)
-        if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
+            return RowError(
+                msg(
+                    "not read: the header names column {c!r} twice",
+                    "未读取：表头中列 {c!r} 出现了两次",
+                    c=self.repeated,
+                ),
+                row,
+            )
+        if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
             return RowError(
                 msg(
                     "has {n} cells but the header has {h} columns",
                     "有 {n} 个单元格，但表头只有 {h} 列",
-                    n=len(cells), h=len(header),
+                    n=len(cells),
+                    h=len(header),
                 ),
                 row,
             )

@@ -58,6 +58,7 @@ def _column_encoder(column: Column) -> Callable[[Any], Any]:
     kind = column.kind
 
     if kind == "money":
+
         def encode(value):
             if value is None:
                 return None
@@ -68,6 +69,7 @@ def _column_encoder(column: Column) -> Callable[[Any], Any]:
             except ValueError as exc:
                 raise _bad(column, value, str(exc)) from None
     elif kind == "price":
+
         def encode(value):
             if value is None:
                 return None
@@ -78,6 +80,7 @@ def _column_encoder(column: Column) -> Callable[[Any], Any]:
             except ValueError as exc:
                 raise _bad(column, value, str(exc)) from None
     elif kind == "decimal":
+
         def encode(value):
             if type(value) is Decimal:
                 return decimal_text(value)
@@ -87,21 +90,25 @@ def _column_encoder(column: Column) -> Callable[[Any], Any]:
                 return None
             raise _bad(column, value, "must be a Decimal")
     elif kind == "int":
+
         def encode(value):
             if (type(value) is int) or value is None:
                 return value
             raise _bad(column, value, "must be an int")
     elif kind == "bool":
+
         def encode(value):
             if value is True or value is False or value is None:
                 return value
             raise _bad(column, value, "must be a bool")
     elif kind in ("text", "enum"):
+
         def encode(value):
             if value is None or isinstance(value, str):
                 return value
             raise _bad(column, value, "must be text")
     elif kind == "datetime":
+
         def encode(value):
             if value is None:
                 return None
@@ -109,6 +116,7 @@ def _column_encoder(column: Column) -> Callable[[Any], Any]:
                 return format_datetime(value)
             raise _bad(column, value, "must be a datetime")
     elif kind == "date":
+
         def encode(value):
             if value is None:
                 return None
@@ -116,11 +124,13 @@ def _column_encoder(column: Column) -> Callable[[Any], Any]:
                 return value.isoformat()
             raise _bad(column, value, "must be a date")
     else:  # texts, records, json
+
         def encode(value):
             try:
                 return _plain(value)
             except TypeError as exc:
                 raise _bad(column, value, str(exc)) from None
+
     if column.ge is not None:
         return _at_least(column, encode)
     return encode
@@ -172,8 +182,7 @@ _INLINE = {
 
 #: The inline cases of `ge=0` columns (prices, totals): as above, and no minus sign.
 _NOT_NEGATIVE = {
-    kind: _INLINE[kind].replace("and 'E' not in s:", "and 'E' not in s and s[0] != '-':")
-    for kind in ("money", "price")
+    kind: _INLINE[kind].replace("and 'E' not in s:", "and 'E' not in s and s[0] != '-':") for kind in ("money", "price")
 }
 
 
@@ -192,11 +201,19 @@ class Encoder:
         self.explain = explain
         names = tuple(column.name for column in self.columns) + (("trace",) if explain else ())
         values = [f"o{i}" for i in range(len(names))]
-        namespace: dict[str, Any] = {"Decimal": Decimal, "_trace": _trace, "pick": itemgetter(*names),
-                                     "filled": lambda r: {name: r.get(name) for name in names}}
-        body = ["def encode(r):", "    try:",
-                f"        {', '.join(values)}, = pick(r)" if len(names) > 1 else f"        o0 = r[{names[0]!r}]",
-                "    except KeyError:", "        return encode(filled(r))"]
+        namespace: dict[str, Any] = {
+            "Decimal": Decimal,
+            "_trace": _trace,
+            "pick": itemgetter(*names),
+            "filled": lambda r: {name: r.get(name) for name in names},
+        }
+        body = [
+            "def encode(r):",
+            "    try:",
+            f"        {', '.join(values)}, = pick(r)" if len(names) > 1 else f"        o0 = r[{names[0]!r}]",
+            "    except KeyError:",
+            "        return encode(filled(r))",
+        ]
         for i, column in enumerate(self.columns):
             namespace[f"e{i}"] = _column_encoder(column)
             inline = _INLINE.get(column.kind)
@@ -206,7 +223,7 @@ class Encoder:
         if explain:
             body.append(f"    {values[-1]} = _trace({values[-1]})")
         body.append("    return {" + ", ".join(f"{name!r}: {value}" for name, value in zip(names, values)) + "}")
-        exec("\n".join(body), namespace)  # noqa: S102 - our own template, names repr()-quoted
+        exec("\n".join(body), namespace)
         #: The generated function itself: the hot path calls it without this object in between.
         self.encode = namespace["encode"]
 

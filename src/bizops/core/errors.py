@@ -92,6 +92,6 @@ class RowError(Exception):
         self.message = message
         self.row = row
 
-    def at(self, row: int | str) -> "RowError":
+    def at(self, row: int | str) -> RowError:
         self.row = row
         return self

@@ -45,7 +45,7 @@ hookimpl = pluggy.HookimplMarker("bizops")
 
 
 @hookspec
-def bizops_company() -> "Company | None":
+def bizops_company() -> Company | None:
     """Declare the company this plugin brings.
 
     Receives nothing. Returns a `bizops.core.schema.Company`: its name, zh/en
@@ -58,8 +58,8 @@ def bizops_company() -> "Company | None":
 
 @hookspec(firstresult=True)
 def bizops_price(
-    company: str, requests: "Iterator[Request]", policy: "Policy", context: "Context"
-) -> "Iterable[Outcome] | None":
+    company: str, requests: Iterator[Request], policy: Policy, context: Context
+) -> Iterable[Outcome] | None:
     """Quote prices (`bizops quote`): one outcome per request, in order.
 
     Receives the selected company's name, the validated quote requests, the
@@ -71,8 +71,8 @@ def bizops_price(
 
 @hookspec(firstresult=True)
 def bizops_approve(
-    company: str, requests: "Iterator[Request]", policy: "Policy", context: "Context"
-) -> "Iterable[Outcome] | None":
+    company: str, requests: Iterator[Request], policy: Policy, context: Context
+) -> Iterable[Outcome] | None:
     """Decide orders (`bizops approve-order`): one outcome per request, in order.
 
     Receives and returns as `bizops_price` does; a result says the decision
@@ -86,10 +86,10 @@ def bizops_approve(
 def bizops_expense(
     company: str,
     kind: Literal["request", "claim"],
-    requests: "Iterator[Request]",
-    policy: "Policy",
-    context: "Context",
-) -> "Iterable[Outcome] | None":
+    requests: Iterator[Request],
+    policy: Policy,
+    context: Context,
+) -> Iterable[Outcome] | None:
     """Travel expenses: `kind` is `request` (before the trip) or `claim` (after).
 
     One outcome per request, in order; None when `company` is not this
@@ -99,9 +99,7 @@ def bizops_expense(
 
 
 @hookspec(firstresult=True)
-def bizops_score(
-    company: str, events: "Iterator[Request]", policy: "Policy", context: "Context"
-) -> "Iterable[Outcome] | None":
+def bizops_score(company: str, events: Iterator[Request], policy: Policy, context: Context) -> Iterable[Outcome] | None:
     """Scorecards (`bizops score`): aggregate a stream of events.
 
     Receives events as `(row, fields)` like requests. Returns one result per
@@ -112,7 +110,7 @@ def bizops_score(
 
 
 @hookspec
-def bizops_register_commands(app: "typer.Typer") -> None:
+def bizops_register_commands(app: typer.Typer) -> None:
     """Add company-specific commands (`bizops pile plan`) to the CLI.
 
     Receives the top-level `typer.Typer`; add commands or sub-apps to it with

@@ -13,7 +13,7 @@ import os
 class Text(str):
     __slots__ = ("zh",)
 
-    def __new__(cls, en: str, zh: str | None = None) -> "Text":
+    def __new__(cls, en: str, zh: str | None = None) -> Text:
         self = super().__new__(cls, en)
         self.zh = zh if zh is not None else en
         return self

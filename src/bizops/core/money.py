@@ -59,9 +59,7 @@ def to_decimal(value, *, percent: bool = False) -> Decimal:
     # Fast path: what machines write (`1234.5`). Decimal() alone would also take
     # `1_000`, `1e3`, `NaN` and non-ASCII digits, hence the checks.
     if text.isascii() and text.replace(".", "", 1).isdigit():
-        if text.find(".") > MAX_INTEGER_DIGITS or (
-            "." not in text and len(text) > MAX_INTEGER_DIGITS
-        ):
+        if text.find(".") > MAX_INTEGER_DIGITS or ("." not in text and len(text) > MAX_INTEGER_DIGITS):
             raise NotANumber(_too_long())
         return Decimal(text)
     return Decimal(_normalise(text, percent))

@@ -25,11 +25,11 @@ import sys
 import threading
 from itertools import islice
 
+from bizops.core.encoder import Encoder
 from bizops.core.errors import BizopsError, PluginFailure, RowError, UsageError
 from bizops.core.i18n import msg
 from bizops.core.requests import compile_fields
 from bizops.core.stream import Job, Sink, run
-from bizops.core.encoder import Encoder
 from bizops.core.writers import make_writer
 
 BLOCK_BYTES = 1 << 20
@@ -46,8 +46,13 @@ def job_count(jobs: str | None) -> int:
     except ValueError:
         count = 0
     if count < 1:
-        raise UsageError(msg("--jobs must be a number ≥ 1 or auto, got {v!r}",
-                             "--jobs 必须是 ≥ 1 的数字或 auto，实际为 {v!r}", v=jobs))
+        raise UsageError(
+            msg(
+                "--jobs must be a number ≥ 1 or auto, got {v!r}",
+                "--jobs 必须是 ≥ 1 的数字或 auto，实际为 {v!r}",
+                v=jobs,
+            )
+        )
     return count
 
 
@@ -84,7 +89,7 @@ def _decide_block(seq: int, block: bytes):
         writer.close()
     except BizopsError as exc:
         failed = ("error", exc.exit_code, exc.message)
-    except Exception as exc:  # noqa: BLE001 - reported in the parent, by the guard
+    except Exception as exc:
         failed = ("crash", 0, f"{type(exc).__name__}: {exc}")
     data = out.getvalue() if failed is None else b""
     if turn is not None:
@@ -140,7 +145,7 @@ class _Turns:
         while True:
             seq, data, failed = self._queue.get()
             with self.condition:
-                self.condition.wait_for(lambda: self.next.value == seq)
+                self.condition.wait_for(lambda: self.next.value == seq)  # noqa: B023 - called before the loop moves on
                 try:
                     if self.error.value:
                         pass
@@ -150,7 +155,7 @@ class _Turns:
                         with self._writing:
                             view = memoryview(data)
                             while view:
-                                view = view[os.write(self.fd, view):]
+                                view = view[os.write(self.fd, view) :]
                 except OSError as exc:
                     self.error.value = exc.errno or -2
                 finally:
@@ -208,8 +213,9 @@ def run_parallel(job: Job, reader, context, sink: Sink, processes: int, writer_a
         def worker_died():
             # A worker that died (killed, out of memory, a plugin's os._exit) takes its piece
             # with it: nothing else would ever answer for it.
-            raise PluginFailure(job.plugin, job.hook, "a --jobs worker process died while deciding; "
-                                "run with --jobs 1 to see the row")
+            raise PluginFailure(
+                job.plugin, job.hook, "a --jobs worker process died while deciding; run with --jobs 1 to see the row"
+            )
 
         pieces = enumerate(_chain((first, second), pieces))
         for seq, block in islice(pieces, processes * workers.AHEAD):  # work queued in each worker

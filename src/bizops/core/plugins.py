@@ -57,8 +57,12 @@ class _Manager(pluggy.PluginManager):
             attr = inspect.getattr_static(plugin, name, None)
             if inspect.isfunction(attr):
                 opts = {
-                    "wrapper": False, "hookwrapper": False, "optionalhook": False,
-                    "tryfirst": False, "trylast": False, "specname": None,
+                    "wrapper": False,
+                    "hookwrapper": False,
+                    "optionalhook": False,
+                    "tryfirst": False,
+                    "trylast": False,
+                    "specname": None,
                 }
         return opts
 
@@ -116,7 +120,9 @@ class PluginHost:
         except Exception as exc:  # a misspelt hook, a wrong signature
             self._forget(obj)
             detail = _one_line(exc)
-            if isinstance(exc, pluggy.PluginValidationError) and detail.startswith("PluginValidationError: unknown hook"):
+            if isinstance(exc, pluggy.PluginValidationError) and detail.startswith(
+                "PluginValidationError: unknown hook"
+            ):
                 known = ", ".join(sorted(n for n, c in vars(self.pm.hook).items() if c.has_spec()))
                 detail = detail.split(" in plugin ")[0].split(": ", 1)[1] + f" (the hooks are: {known})"
             self.failures.append(Failure(name, source, "register", detail, traceback.format_exc()))
@@ -127,7 +133,7 @@ class PluginHost:
             results = self.pm.subset_hook_caller(
                 "bizops_company", remove_plugins=[p for p in self.pm.get_plugins() if p is not obj]
             )()
-        except BaseException as exc:  # noqa: BLE001 - sys.exit in a plugin included
+        except BaseException as exc:
             if isinstance(exc, KeyboardInterrupt):
                 raise
             self._forget(obj)
@@ -137,8 +143,11 @@ class PluginHost:
         companies = [r for r in results if r is not None]
         if companies:
             company = companies[0]
-            wrong = ([f"returned {type(company).__name__}, not a Company"] if not isinstance(company, Company)
-                     else problems(company))
+            wrong = (
+                [f"returned {type(company).__name__}, not a Company"]
+                if not isinstance(company, Company)
+                else problems(company)
+            )
             if wrong:
                 self._forget(obj)
                 del self.loaded[name]
@@ -147,16 +156,14 @@ class PluginHost:
             loaded.company = company
 
     def _forget(self, obj) -> None:
-        try:
+        with contextlib.suppress(Exception):
             self.pm.unregister(obj)
-        except Exception:  # noqa: BLE001 - it may never have been registered
-            pass
 
     def import_and_register(self, name: str, source: str, load) -> None:
         with self.stdout_to_stderr(name):
             try:
                 obj = load()
-            except BaseException as exc:  # noqa: BLE001 - SyntaxError, SystemExit...
+            except BaseException as exc:
                 if isinstance(exc, KeyboardInterrupt):
                     raise
                 self.failures.append(Failure(name, source, "import", _one_line(exc), traceback.format_exc()))
@@ -199,7 +206,8 @@ class PluginHost:
             msg(
                 "unknown company {n!r}; installed: {i}",
                 "未知公司 {n!r}；已安装：{i}",
-                n=name, i=installed,
+                n=name,
+                i=installed,
             )
         )
 

@@ -107,8 +107,13 @@ def read_config(path: Path | None) -> ConfigFile:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(msg("{f}: not valid TOML: {e}", "{f}：TOML 格式错误：{e}", f=path, e=exc)) from None
     except UnicodeDecodeError:
-        raise ConfigError(msg("{f}: not valid TOML: a TOML file is UTF-8 text (save it as UTF-8)",
-                              "{f}：TOML 格式错误：TOML 文件须为 UTF-8 文本（请另存为 UTF-8）", f=path)) from None
+        raise ConfigError(
+            msg(
+                "{f}: not valid TOML: a TOML file is UTF-8 text (save it as UTF-8)",
+                "{f}：TOML 格式错误：TOML 文件须为 UTF-8 文本（请另存为 UTF-8）",
+                f=path,
+            )
+        ) from None
     except OSError as exc:
         raise ConfigError(msg("{f}: cannot read: {e}", "{f}：无法读取：{e}", f=path, e=exc.strerror or exc)) from None
     for key, value in data.items():
@@ -117,13 +122,14 @@ def read_config(path: Path | None) -> ConfigFile:
                 msg(
                     "{f}: unknown key {k!r}; allowed at the top: {a} (plugins are not loaded from a config file)",
                     "{f}：未知键 {k!r}；顶层允许：{a}（配置文件不能加载插件）",
-                    f=path, k=key, a=", ".join(TOP_LEVEL_KEYS),
+                    f=path,
+                    k=key,
+                    a=", ".join(TOP_LEVEL_KEYS),
                 )
             )
         if key == "company":
             bad = not isinstance(value, (str, dict)) or (
-                isinstance(value, dict)
-                and any(not isinstance(v, dict) for k, v in value.items() if k != "name")
+                isinstance(value, dict) and any(not isinstance(v, dict) for k, v in value.items() if k != "name")
             )
             if bad:
                 raise ConfigError(
@@ -195,7 +201,10 @@ def build_policy(company: Company, config: ConfigFile) -> Policy:
                 msg(
                     "{f}: {w} unknown key {k!r}; known keys: {a}",
                     "{f}：{w} 未知键 {k!r}；可用的键：{a}",
-                    f=config.path, w=where, k=key, a=", ".join(known) or "-",
+                    f=config.path,
+                    w=where,
+                    k=key,
+                    a=", ".join(known) or "-",
                 )
             )
     values, sources = {}, {}

@@ -16,8 +16,8 @@ from __future__ import annotations
 import codecs
 import io
 from collections.abc import Iterator
-from itertools import chain
 from decimal import Decimal
+from itertools import chain
 from typing import BinaryIO
 
 from bizops.core.errors import BizopsError, Exit, RowError, UsageError
@@ -69,9 +69,14 @@ def utf16_as_utf8(stream: BinaryIO, encoding: str | None) -> BinaryIO:
     try:
         text = data.decode(encoding or "utf-16")
     except UnicodeDecodeError as exc:
-        raise BizopsError(msg("the input is not valid UTF-16 (byte {p}); save it as CSV UTF-8",
-                              "输入不是有效的 UTF-16（第 {p} 字节）；请另存为 CSV UTF-8", p=exc.start),
-                          Exit.DATA) from None
+        raise BizopsError(
+            msg(
+                "the input is not valid UTF-16 (byte {p}); save it as CSV UTF-8",
+                "输入不是有效的 UTF-16（第 {p} 字节）；请另存为 CSV UTF-8",
+                p=exc.start,
+            ),
+            Exit.DATA,
+        ) from None
     return io.BufferedReader(io.BytesIO(text.lstrip("\ufeff").encode("utf-8")))
 
 
@@ -101,8 +106,9 @@ def exact_json(text: str | bytes):
     """The standard library's JSON, with decimals kept exact and repeated keys refused."""
     import json  # only for rows orjson cannot read exactly: not on the start-up path
 
-    return json.loads(text, parse_float=_exact_float, parse_int=_exact_int, parse_constant=_no_constant,
-                      object_pairs_hook=_no_repeats)
+    return json.loads(
+        text, parse_float=_exact_float, parse_int=_exact_int, parse_constant=_no_constant, object_pairs_hook=_no_repeats
+    )
 
 
 def _exact_int(text: str):
@@ -186,7 +192,7 @@ class JsonLinesReader:
         """The input in pieces of whole lines, for `--jobs` (see `bizops.core.parallel`)."""
         return _blocks(self.stream, size, _after_last_line)
 
-    def for_block(self, block: bytes) -> "JsonLinesReader":
+    def for_block(self, block: bytes) -> JsonLinesReader:
         """A reader of one piece, numbering its lines from 1."""
         return JsonLinesReader(io.BytesIO(block), self.encoding)
 
@@ -210,8 +216,9 @@ class JsonLinesReader:
             try:  # orjson refuses numbers no double holds (a 400-digit amount, 1e999): read exactly
                 obj = exact_json(line)
             except (ValueError, RecursionError) as exact:
-                return _json_row_error(row, exact if isinstance(exact, RepeatedKey) or "is not a number" in str(exact)
-                                       else exc)
+                return _json_row_error(
+                    row, exact if isinstance(exact, RepeatedKey) or "is not a number" in str(exact) else exc
+                )
             if type(obj) is not dict:
                 return RowError(msg("must be a JSON object {{...}}", "必须是 JSON 对象 {{...}}"), row)
             return row, obj
@@ -284,13 +291,20 @@ class JsonLinesReader:
                 objects = _fast_loads(joined)
             except _OrjsonError:
                 objects = None
-            if (objects is not None and len(objects) == lines and set(map(type, objects)) == {dict}
-                    and joined.count(b'":') == sum(map(len, objects))):
+            if (
+                objects is not None
+                and len(objects) == lines
+                and set(map(type, objects)) == {dict}
+                and joined.count(b'":') == sum(map(len, objects))
+            ):
                 self._block, self._lines = (lineno + 1, block), None
                 return zip(range(lineno + 1, lineno + 1 + len(objects)), objects)
         parse = self.parse
-        return (parse(row, line) for row, line in enumerate(block[:-1].split(b"\n"), lineno + 1)
-                if line and not line.isspace())
+        return (
+            parse(row, line)
+            for row, line in enumerate(block[:-1].split(b"\n"), lineno + 1)
+            if line and not line.isspace()
+        )
 
 
 class JsonArrayReader:
@@ -314,7 +328,9 @@ class JsonArrayReader:
 
         def fill():
             nonlocal buffer, pos, eof
-            chunk = self.stream.read1(self.CHUNK)  # what is there: an array typed or piped slowly is decided as it comes
+            chunk = self.stream.read1(
+                self.CHUNK
+            )  # what is there: an array typed or piped slowly is decided as it comes
             if not chunk:
                 eof = True
             buffer = buffer[pos:] + text_stream.decode(chunk, final=not chunk)
@@ -376,4 +392,7 @@ class JsonArrayReader:
                 if single:
                     return
         except UnicodeDecodeError:
-            yield RowError(Text("the input ", "输入") + _encoding_hint(None if self.encoding == "utf-8-sig" else self.encoding), index + 1)
+            yield RowError(
+                Text("the input ", "输入") + _encoding_hint(None if self.encoding == "utf-8-sig" else self.encoding),
+                index + 1,
+            )

@@ -97,8 +97,13 @@ def compile_fields(fields: Iterable[Field], now=None, watch_unknown: bool = Fals
     (set by the caller), which can look for a column no field reads: counting
     costs a tenth of comparing every row's keys.
     """
-    namespace: dict[str, Any] = {"BadValue": BadValue, "_bad": _bad, "_missing": _missing, "LIMIT": MEMO_LIMIT,
-                                 "unknown": lambda raw: None}
+    namespace: dict[str, Any] = {
+        "BadValue": BadValue,
+        "_bad": _bad,
+        "_missing": _missing,
+        "LIMIT": MEMO_LIMIT,
+        "unknown": lambda raw: None,
+    }
     body = ["def build(raw):", "    get = raw.get"] + (["    n = 0"] if watch_unknown else [])
     count = "\n        n += 1" if watch_unknown else ""
     names = []
@@ -115,17 +120,22 @@ def compile_fields(fields: Iterable[Field], now=None, watch_unknown: bool = Fals
             body.append(_BLOCK_NO_MEMO.format(name=field.name, i=i, absent=absent, count=count))
         else:
             ints = convert.memo_ints
-            body.append(_BLOCK.format(
-                name=field.name, i=i, absent=absent, count=count,
-                # a number's memo has int keys, and JSON true == 1: never look a bool up there
-                guard=" if v.__class__ is not bool else None" if ints else "",
-                ints=" or v.__class__ is int" if ints else "",
-            ))
+            body.append(
+                _BLOCK.format(
+                    name=field.name,
+                    i=i,
+                    absent=absent,
+                    count=count,
+                    # a number's memo has int keys, and JSON true == 1: never look a bool up there
+                    guard=" if v.__class__ is not bool else None" if ints else "",
+                    ints=" or v.__class__ is int" if ints else "",
+                )
+            )
         names.append(f"{field.name!r}: t{i}")
     if watch_unknown:
         body.append("    if n != len(raw):\n        unknown(raw)")
     body.append("    return {" + ", ".join(names) + "}")
-    exec("\n".join(body), namespace)  # noqa: S102 - our own template, field names repr()-quoted
+    exec("\n".join(body), namespace)
     build = namespace["build"]
     build.namespace = namespace  # `build.namespace["unknown"]`: see watch_unknown
     return build

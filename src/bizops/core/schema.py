@@ -16,13 +16,33 @@ from bizops.core.i18n import Text
 
 #: Input kinds a `Field` may have.
 FIELD_KINDS = (
-    "text", "int", "decimal", "money", "price", "pct", "bool",
-    "date", "datetime", "time", "enum", "records",
+    "text",
+    "int",
+    "decimal",
+    "money",
+    "price",
+    "pct",
+    "bool",
+    "date",
+    "datetime",
+    "time",
+    "enum",
+    "records",
 )
 #: Output kinds a `Column` may have (how the writer checks and prints it).
 COLUMN_KINDS = (
-    "text", "enum", "int", "decimal", "money", "price", "bool", "date", "datetime",
-    "texts", "records", "json",
+    "text",
+    "enum",
+    "int",
+    "decimal",
+    "money",
+    "price",
+    "bool",
+    "date",
+    "datetime",
+    "texts",
+    "records",
+    "json",
 )
 #: Policy value kinds a `Setting` may have.
 SETTING_KINDS = ("text", "int", "decimal", "money", "pct", "bool", "time", "enum", "path")
@@ -52,7 +72,7 @@ class Field(NamedTuple):
     le: Decimal | int | None = None
     lt: Decimal | int | None = None
     places: int | None = None
-    fields: tuple["Field", ...] = ()
+    fields: tuple[Field, ...] = ()
 
 
 class Column(NamedTuple):

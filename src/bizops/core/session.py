@@ -14,11 +14,11 @@ from functools import cached_property, partial
 from typing import Any, BinaryIO, NamedTuple
 
 from bizops.core.errors import ConfigError, Unavailable, UsageError
+from bizops.core.formats import OUTPUT_FORMATS
 from bizops.core.i18n import LANGS, default_lang, msg
 from bizops.core.plugins import PluginHost, get_plugin_manager
 from bizops.core.policy import ConfigFile, Policy, build_policy, find_config, read_config, user_data_dir
-from bizops.core.schema import Company, CommandSpec
-from bizops.core.formats import OUTPUT_FORMATS
+from bizops.core.schema import CommandSpec, Company
 
 #: The core commands and the hook that answers each.
 CORE_COMMANDS = {
@@ -38,8 +38,14 @@ class PluginSelection(NamedTuple):
 
 
 class Session:
-    def __init__(self, options, selection: PluginSelection | None = None, environ=None,
-                 stdout: BinaryIO | None = None, host: PluginHost | None = None):
+    def __init__(
+        self,
+        options,
+        selection: PluginSelection | None = None,
+        environ=None,
+        stdout: BinaryIO | None = None,
+        host: PluginHost | None = None,
+    ):
         self.options = options
         self.selection = selection or PluginSelection()
         self.environ = os.environ if environ is None else environ
@@ -95,7 +101,9 @@ class Session:
             msg(
                 "{c} has no rules for {m}; it supports: {s}",
                 "{c} 没有 {m} 的规则；支持的命令：{s}",
-                c=self.company.name, m=command, s=supported,
+                c=self.company.name,
+                m=command,
+                s=supported,
             )
         )
 
@@ -108,9 +116,14 @@ class Session:
         """
         config = self.config
         db = config.top("db")
-        return (self.options.db, self.environ.get("BIZOPS_DB"), db if isinstance(db, str) else None,
-                str(config.path) if config.path else None, str(user_data_dir(self.environ)),
-                self.environ.get("BIZOPS_LEDGER_TIMEOUT"))
+        return (
+            self.options.db,
+            self.environ.get("BIZOPS_DB"),
+            db if isinstance(db, str) else None,
+            str(config.path) if config.path else None,
+            str(user_data_dir(self.environ)),
+            self.environ.get("BIZOPS_LEDGER_TIMEOUT"),
+        )
 
     @property
     def history_factory(self):
@@ -147,8 +160,12 @@ class Session:
         fmt = self.options.format or ("table" if self.tty else "jsonl")
         if fmt not in OUTPUT_FORMATS:
             raise UsageError(
-                msg("--format must be one of {a}, got {v!r}", "--format 必须是 {a} 之一，实际为 {v!r}",
-                    a=", ".join(OUTPUT_FORMATS), v=fmt)
+                msg(
+                    "--format must be one of {a}, got {v!r}",
+                    "--format 必须是 {a} 之一，实际为 {v!r}",
+                    a=", ".join(OUTPUT_FORMATS),
+                    v=fmt,
+                )
             )
         return fmt
 
@@ -164,14 +181,22 @@ class Session:
         """A top-level config value that must be one of `allowed`: a wrong one is the config's error (78)."""
         value = self.config.top(key)
         if value not in allowed:
-            raise ConfigError(msg("{f}: {k} must be one of {a}, got {v!r}", "{f}：{k} 必须是 {a} 之一，实际为 {v!r}",
-                                  f=self.config.path, k=key, a=", ".join(allowed), v=value))
+            raise ConfigError(
+                msg(
+                    "{f}: {k} must be one of {a}, got {v!r}",
+                    "{f}：{k} 必须是 {a} 之一，实际为 {v!r}",
+                    f=self.config.path,
+                    k=key,
+                    a=", ".join(allowed),
+                    v=value,
+                )
+            )
         return value
 
     def _config_top(self, key: str) -> Any:
         try:
             return self.config.top(key)
-        except Exception:  # noqa: BLE001 - a broken config is reported where it matters
+        except Exception:
             return None
 
     # -- time -----------------------------------------------------------------

@@ -7,6 +7,7 @@ contract has no other code for being stopped).
 
 from __future__ import annotations
 
+import contextlib
 import signal
 
 
@@ -15,7 +16,5 @@ def _interrupt(signum, frame):
 
 
 def exit_on_sigterm() -> None:
-    try:
+    with contextlib.suppress(ValueError, OSError):  # not the main thread (tests), or no such signal
         signal.signal(signal.SIGTERM, _interrupt)
-    except (ValueError, OSError):  # not the main thread (tests), or no such signal
-        pass

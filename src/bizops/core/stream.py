@@ -15,13 +15,13 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
+from bizops.core.encoder import BadOutput, Encoder
 from bizops.core.errors import BizopsError, Exit, PluginFailure, RowError
 from bizops.core.i18n import Text, msg, render
 from bizops.core.outcomes import RowMap, map_rows  # noqa: F401 - map_rows re-exported
 from bizops.core.requests import compile_fields
 from bizops.core.schema import Column, CommandSpec
 from bizops.core.values import BadValue
-from bizops.core.encoder import BadOutput, Encoder
 from bizops.core.writers import LINE, Writer, dumps
 
 
@@ -94,8 +94,9 @@ def row_message(error: RowError, lang: str) -> str:
     return f"{word} {row}: {error.message}"
 
 
-def run(job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None,
-        build: Callable[[dict], dict] | None = None) -> None:
+def run(
+    job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None, build: Callable[[dict], dict] | None = None
+) -> None:
     """Push `rows` (`(row, raw)` pairs or `RowError`s) through the job into `sink`.
 
     `exact(row, raw)` (a JSON Lines reader's) re-reads a row that failed
@@ -124,7 +125,9 @@ def run(job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None,
                         msg(
                             "column {n!r} is not a field of {c} {m}; ignored",
                             "列 {n!r} 不是 {c} {m} 的字段，已忽略",
-                            n=name, c=job.company, m=job.command,
+                            n=name,
+                            c=job.company,
+                            m=job.command,
                         )
                     )
 
@@ -175,7 +178,7 @@ def run(job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None,
             break
         except (BizopsError, KeyboardInterrupt):
             raise
-        except BaseException as exc:  # noqa: BLE001 - sys.exit included
+        except BaseException as exc:
             raise failure(job, exc) from exc
         if type(outcome) is dict:
             if not aggregate:
@@ -231,7 +234,7 @@ def _run_direct(job: Job, rows: Iterable, build, validate, decide, sink: Sink) -
             continue
         except (BizopsError, KeyboardInterrupt):
             raise
-        except BaseException as exc:  # noqa: BLE001 - sys.exit included
+        except BaseException as exc:
             raise failure(job, exc) from exc
         if type(outcome) is not dict:
             raise PluginFailure(job.plugin, job.hook, f"returned {type(outcome).__name__}, not a result dict")
@@ -247,7 +250,7 @@ def guarded(job: Job, call: Callable[[], Any]) -> Any:
         return call()
     except (BizopsError, KeyboardInterrupt):
         raise
-    except BaseException as exc:  # noqa: BLE001
+    except BaseException as exc:
         raise failure(job, exc) from exc
 
 
@@ -256,8 +259,14 @@ def failure(job: Job, exc: BaseException) -> PluginFailure:
     plugin = job.plugin
     for frame, _ in reversed(list(traceback.walk_tb(exc.__traceback__))):
         module = frame.f_globals.get("__name__", "")
-        owner = next((name for prefix, name in job.plugin_modules.items()
-                      if module == prefix or module.startswith(prefix + ".")), None)
+        owner = next(
+            (
+                name
+                for prefix, name in job.plugin_modules.items()
+                if module == prefix or module.startswith(prefix + ".")
+            ),
+            None,
+        )
         if owner:
             plugin = owner
             break
@@ -284,7 +293,7 @@ def group_rows(rows: Iterable, key: str, into: str, item_fields: tuple[str, ...]
         nonlocal current
         if current is None:
             return None
-        value, first, last, head, items, error = current
+        _value, first, last, head, items, error = current
         current = None
         label = first if first == last else f"{first}-{last}"
         if error is not None:
@@ -317,7 +326,11 @@ def group_rows(rows: Iterable, key: str, into: str, item_fields: tuple[str, ...]
                         current[5] = msg(
                             "{k} {v}: {f} differs between its rows ({a!r} and {b!r})",
                             "{k} {v}：各行的 {f} 不一致（{a!r} 与 {b!r}）",
-                            k=key, v=value, f=name, a=current[3][name], b=v,
+                            k=key,
+                            v=value,
+                            f=name,
+                            a=current[3][name],
+                            b=v,
                         )
                         break
                     if current[3].get(name) in (None, ""):

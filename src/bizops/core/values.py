@@ -21,9 +21,7 @@ from bizops.core.i18n import Text, msg
 TRUE_WORDS = frozenset({"true", "1", "yes", "y", "是", "t", "on"})
 FALSE_WORDS = frozenset({"false", "0", "no", "n", "否", "f", "off"})
 
-_DATETIME = re.compile(
-    r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?)?"
-)
+_DATETIME = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 _TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
 MEMO_LIMIT = 4096
 
@@ -139,15 +137,16 @@ def _number(spec):
     if places is None:
         places = {"money": 2, "price": 4, "int": 0}.get(kind)
     percent = kind == "pct"
-    gt, ge, lt, le = (None if getattr(spec, a, None) is None else Decimal(getattr(spec, a))
-                      for a in ("gt", "ge", "lt", "le"))
+    gt, ge, lt, le = (
+        None if getattr(spec, a, None) is None else Decimal(getattr(spec, a)) for a in ("gt", "ge", "lt", "le")
+    )
     whole = kind == "int"
 
     # What machines write (`1234.50`, ASCII digits, no sign): read without the general path.
     # Decimal() alone would also take `1_000`, `1e3`, `NaN` and non-ASCII digits.
     plain = re.compile(
-        "[0-9]{1,%d}" % money.MAX_INTEGER_DIGITS
-        + ("" if places == 0 else r"(?:\.[0-9]{1,%s})?" % ("" if places is None else places))
+        f"[0-9]{{1,{money.MAX_INTEGER_DIGITS}}}"
+        + ("" if places == 0 else rf"(?:\.[0-9]{{1,{'' if places is None else places}}})?")
     ).fullmatch
     # A plain number is never negative: with no other bound than `ge=0`, it needs no check.
     unsigned_is_enough = not whole and ge is not None and ge == 0 and gt is None and lt is None and le is None
@@ -163,9 +162,12 @@ def _number(spec):
         else:
             value = _general(raw)
         # Bounds inline: this runs for every distinct amount of an order book.
-        if (gt is not None and not value > gt) or (ge is not None and not value >= ge) or (
-            lt is not None and not value < lt
-        ) or (le is not None and not value <= le):
+        if (
+            (gt is not None and not value > gt)
+            or (ge is not None and not value >= ge)
+            or (lt is not None and not value < lt)
+            or (le is not None and not value <= le)
+        ):
             raise BadValue(_out_of_bounds(value, gt, ge, lt, le))
         return int(value) if whole else value
 
@@ -283,4 +285,3 @@ def _records(spec):
         return items
 
     return parse
-

@@ -58,8 +58,17 @@ class Writer:
 
     streaming = True
 
-    def __init__(self, out: BinaryIO, columns: Sequence[Column], *, lang: str, explain: bool,
-                 labels: dict[str, tuple[str, str]], single: bool = False, tty: bool = False):
+    def __init__(
+        self,
+        out: BinaryIO,
+        columns: Sequence[Column],
+        *,
+        lang: str,
+        explain: bool,
+        labels: dict[str, tuple[str, str]],
+        single: bool = False,
+        tty: bool = False,
+    ):
         self.out, self.columns, self.lang, self.explain = out, tuple(columns), lang, explain
         self.labels = {**CORE_LABELS, **labels}
         self.single, self.tty = single, tty
@@ -153,8 +162,7 @@ class CsvWriter(Writer):
         super().__init__(*args, **kwargs)
         import csv  # only for CSV/TSV output: not on the start-up path
 
-        self.csv = csv.writer(_Utf8(self.out), delimiter=delimiter,
-                              lineterminator="\r\n" if delimiter == "," else "\n")
+        self.csv = csv.writer(_Utf8(self.out), delimiter=delimiter, lineterminator="\r\n" if delimiter == "," else "\n")
         self.guarded = tuple(i for i, c in enumerate(self.columns) if c.kind in _TEXT_KINDS)
         names = [c.name for c in self.columns] + (["trace"] if self.explain else [])
         if header:
@@ -231,18 +239,19 @@ class TableWriter(Writer):
         else:
             from tabulate import tabulate
 
-            table = tabulate(self.rows, headers=headers, tablefmt="pipe" if self.markdown else "simple",
-                             disable_numparse=True)
+            table = tabulate(
+                self.rows, headers=headers, tablefmt="pipe" if self.markdown else "simple", disable_numparse=True
+            )
             self.out.write((table + "\n").encode())
         if self.explain and self.traces:
             self.out.write(self._trace_text().encode())
         super().close()
 
     def _rich(self, headers):
+        import os
+
         from rich.console import Console
         from rich.table import Table
-
-        import os
 
         # NO_COLOR (no-color.org): rich already drops colours; drop the bold headers too, no escapes at all.
         table = Table(*headers, show_lines=False, header_style="" if os.environ.get("NO_COLOR") else "bold")
@@ -261,9 +270,19 @@ class TableWriter(Writer):
         return "\n".join(lines) + "\n"
 
 
-def make_writer(fmt: str, out: BinaryIO, columns: Sequence[Column], *, lang: str, explain: bool,
-                labels: dict[str, tuple[str, str]], single: bool, tty: bool, header: bool = True) -> Writer:
-    options = dict(lang=lang, explain=explain, labels=labels, single=single, tty=tty)
+def make_writer(
+    fmt: str,
+    out: BinaryIO,
+    columns: Sequence[Column],
+    *,
+    lang: str,
+    explain: bool,
+    labels: dict[str, tuple[str, str]],
+    single: bool,
+    tty: bool,
+    header: bool = True,
+) -> Writer:
+    options = {"lang": lang, "explain": explain, "labels": labels, "single": single, "tty": tty}
     if fmt == "jsonl":
         return JsonLinesWriter(out, columns, **options)
     if fmt == "json":

@@ -10,7 +10,6 @@ from __future__ import annotations
 import uuid
 
 import pytest
-
 from ledger_support import PG_SKIP, TALLY, Db, postgres_url
 
 
@@ -58,5 +57,3 @@ def ledger_cmd(bizops_run, db):
         return bizops_run("--plugin", TALLY, "ledger", *args, "--db", db.url, input=input, env=env)
 
     return invoke
-
-

@@ -12,8 +12,10 @@ from bizops.testing import isolated_env
 
 HERE = Path(__file__).resolve().parent
 TALLY = str(HERE / "tally_plugin.py")
-PG_SKIP = ("PostgreSQL variant skipped: set BIZOPS_TEST_POSTGRES=postgresql://… to a database the tests may "
-           "use (.ci/postgres starts a throwaway server and sets it)")
+PG_SKIP = (
+    "PostgreSQL variant skipped: set BIZOPS_TEST_POSTGRES=postgresql://… to a database the tests may "
+    "use (.ci/postgres starts a throwaway server and sets it)"
+)
 
 
 @dataclass
@@ -62,5 +64,11 @@ def subprocess_env(tmp_path: Path, **extra: str) -> dict:
 
 def bizops_process(args: list[str], tmp_path: Path, input: bytes | None = None, **env: str) -> subprocess.Popen:
     """Start `python -m bizops ARGS` as a real process (pipes for stdin, stdout, stderr)."""
-    return subprocess.Popen([sys.executable, "-m", "bizops", *args], cwd=tmp_path, env=subprocess_env(tmp_path, **env),
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-m", "bizops", *args],
+        cwd=tmp_path,
+        env=subprocess_env(tmp_path, **env),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )

@@ -9,8 +9,9 @@ import sqlite3
 
 import pytest
 
-ORDERS = "".join(json.dumps({"customer": c, "amount": a}) + "\n"
-                 for c, a in (("ACME", "100"), ("Beta", "13"), ("ACME", "50")))
+ORDERS = "".join(
+    json.dumps({"customer": c, "amount": a}) + "\n" for c, a in (("ACME", "100"), ("Beta", "13"), ("ACME", "50"))
+)
 
 
 @pytest.fixture
@@ -26,11 +27,16 @@ def recorded(tally):
 def test_list_shows_recent_decisions_newest_first_with_filters(recorded, ledger_cmd):
     rows = ledger_cmd("list", "--format", "json").json()
     assert [(r["id"], r["customer"], r["status"], r["row"]) for r in rows] == [
-        (4, "Gamma", "ok", "1"), (3, "ACME", "ok", "3"), (2, "Beta", "refused", "2"), (1, "ACME", "ok", "1")]
+        (4, "Gamma", "ok", "1"),
+        (3, "ACME", "ok", "3"),
+        (2, "Beta", "refused", "2"),
+        (1, "ACME", "ok", "1"),
+    ]
     assert rows[2]["reason"] == "unlucky" and rows[0]["company"] == "tally" and rows[0]["user"]
     assert [r["id"] for r in ledger_cmd("list", "--since", "2026-11-10", "--format", "json").json()] == [4]
-    assert [r["id"] for r in ledger_cmd("list", "--since", "2026-11-02T10:00", "-n", "2", "--format", "json").json()] \
-        == [4, 3]
+    assert [
+        r["id"] for r in ledger_cmd("list", "--since", "2026-11-02T10:00", "-n", "2", "--format", "json").json()
+    ] == [4, 3]
     assert [r["id"] for r in ledger_cmd("list", "--customer", "ACME", "--format", "json").json()] == [3, 1]
     assert ledger_cmd("list", "--company", "cable", "--format", "json").json() == []
     assert ledger_cmd("list", "--command", "score", "--format", "json").json() == []
@@ -50,7 +56,11 @@ def test_show_gives_a_past_decision_again_with_its_trace(recorded, ledger_cmd):
     assert r.exit_code == 0, r
     shown = r.json()
     assert (shown["id"], shown["command"], shown["customer"], shown["decided_at"]) == (
-        3, "approve-order", "ACME", "2026-11-02T10:00")
+        3,
+        "approve-order",
+        "ACME",
+        "2026-11-02T10:00",
+    )
     assert shown["inputs"] == {"customer": "ACME", "amount": "50", "new_customer": None}
     assert (shown["outputs"]["before"], shown["outputs"]["after"]) == ("100.00", "150.00")
     assert shown["outputs"]["trace"][0]["rule"] == "tally.order.accumulate"
@@ -70,7 +80,11 @@ def test_export_every_decision_and_every_entry(recorded, ledger_cmd):
     text = ledger_cmd("export", "--table", "entries", "--format", "csv").stdout
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [(r["decision_id"], r["key"], r["amount"], r["sign"]) for r in rows] == [
-        ("1", "ACME", "100", "1"), ("2", "Beta", "13", "1"), ("3", "ACME", "50", "1"), ("4", "Gamma", "5", "1")]
+        ("1", "ACME", "100", "1"),
+        ("2", "Beta", "13", "1"),
+        ("3", "ACME", "50", "1"),
+        ("4", "Gamma", "5", "1"),
+    ]
     decisions_csv = list(csv.DictReader(io.StringIO(ledger_cmd("export", "--format", "csv").stdout)))
     assert json.loads(decisions_csv[1]["outputs"])["reason"] == "unlucky"
     assert ledger_cmd("export", "--since", "2026-11-20", "--format", "jsonl").rows()[0]["id"] == 4
@@ -79,20 +93,26 @@ def test_export_every_decision_and_every_entry(recorded, ledger_cmd):
 
 def test_import_customers_twice_counts_once(tally, ledger_cmd, tmp_path):
     sheet = tmp_path / "customers.csv"
-    sheet.write_bytes("客户名称,城市,联系人\r\n广州南方电气,广州,王\r\n佛山宏达, 佛山,\r\n,深圳,李\r\n广州南方电气,广州,王\r\n"
-                      .encode("gb18030"))
-    first = ledger_cmd("import-customers", str(sheet), "--encoding", "gb18030", "--company", "tally",
-                       "--format", "json")
-    assert first.exit_code == 65, first   # the row without a name
+    sheet.write_bytes(
+        "客户名称,城市,联系人\r\n广州南方电气,广州,王\r\n佛山宏达, 佛山,\r\n,深圳,李\r\n广州南方电气,广州,王\r\n".encode(
+            "gb18030"
+        )
+    )
+    first = ledger_cmd(
+        "import-customers", str(sheet), "--encoding", "gb18030", "--company", "tally", "--format", "json"
+    )
+    assert first.exit_code == 65, first  # the row without a name
     assert "row 4: 客户名称 is empty" in first.stderr
-    assert first.json() == [{"company": "tally", "file": str(sheet), "rows": 4, "added": 2, "known": 1,
-                             "invalid": 1}]
-    again = ledger_cmd("import-customers", str(sheet), "--encoding", "gb18030", "--company", "tally",
-                       "--format", "json").json()[0]
+    assert first.json() == [{"company": "tally", "file": str(sheet), "rows": 4, "added": 2, "known": 1, "invalid": 1}]
+    again = ledger_cmd(
+        "import-customers", str(sheet), "--encoding", "gb18030", "--company", "tally", "--format", "json"
+    ).json()[0]
     assert (again["added"], again["known"]) == (0, 3)
     customers = ledger_cmd("export", "--table", "customers", "--format", "json").json()
     assert [(c["name"], c["fields"]) for c in customers] == [
-        ("广州南方电气", {"城市": "广州", "联系人": "王"}), ("佛山宏达", {"城市": "佛山"})]
+        ("广州南方电气", {"城市": "广州", "联系人": "王"}),
+        ("佛山宏达", {"城市": "佛山"}),
+    ]
     # An imported customer is known: not new on its first order.
     assert tally("approve-order", "--customer", "佛山宏达", "--amount", "1").rows()[0]["known"] is True
     assert tally("approve-order", "--customer", "无名", "--amount", "1").rows()[0]["known"] is False
@@ -115,8 +135,9 @@ def test_reverse_negates_a_decision_and_history_follows(recorded, ledger_cmd, db
     assert recorded("approve-order", "--customer", "ACME", "--amount", "1").rows()[0]["before"] == "150.00"
     r = ledger_cmd("reverse", "3", "--note", "entered twice", "--format", "json")
     assert r.exit_code == 0, r
-    assert r.json() == [{"id": 5, "reverses": 3, "company": "tally", "command": "approve-order", "entries": 1,
-                         "note": "entered twice"}]
+    assert r.json() == [
+        {"id": 5, "reverses": 3, "company": "tally", "command": "approve-order", "entries": 1, "note": "entered twice"}
+    ]
     assert recorded("approve-order", "--customer", "ACME", "--amount", "1").rows()[0]["before"] == "100.00"
     # The original is untouched; the reversal is a record of its own.
     shown = ledger_cmd("show", "3", "--format", "json").json()
@@ -155,8 +176,14 @@ def test_check_passes_on_a_sound_ledger_and_fails_on_a_changed_one(recorded, led
     r = ledger_cmd("check", "--format", "json")
     assert r.exit_code == 0, r
     assert {c["check"]: c["status"] for c in r.json()} == {
-        "storage": "ok", "schema": "ok", "decisions_complete": "ok", "checksums": "ok", "json": "ok",
-        "amounts": "ok", "reversals": "ok"}
+        "storage": "ok",
+        "schema": "ok",
+        "decisions_complete": "ok",
+        "checksums": "ok",
+        "json": "ok",
+        "amounts": "ok",
+        "reversals": "ok",
+    }
     # Records are never changed by bizops; the ledger refuses it to anyone else too.
     with pytest.raises(Exception, match="never changed"):
         db.sql("UPDATE bizops_entries SET amount = '1000' WHERE id = 1")
@@ -185,8 +212,16 @@ def test_backup_copies_the_ledger(recorded, ledger_cmd, bizops_run, db, tmp_path
     target = tmp_path / ("copy.db" if db.kind == "sqlite" else "copy.jsonl")
     r = ledger_cmd("backup", str(target), "--format", "json")
     assert r.exit_code == 0, r
-    assert r.json() == [{"path": str(target), "kind": "sqlite" if db.kind == "sqlite" else "jsonl", "decisions": 4,
-                         "entries": 4, "customers": 0, "status": "ok"}]
+    assert r.json() == [
+        {
+            "path": str(target),
+            "kind": "sqlite" if db.kind == "sqlite" else "jsonl",
+            "decisions": 4,
+            "entries": 4,
+            "customers": 0,
+            "status": "ok",
+        }
+    ]
     if db.kind == "sqlite":
         # One self-contained file, a ledger in its own right.
         assert sqlite3.connect(target).execute("PRAGMA journal_mode").fetchone()[0] == "delete"
@@ -210,7 +245,12 @@ def test_info_says_where_the_ledger_is(ledger_cmd, tally, db):
     tally("approve-order", "--customer", "A", "--amount", "1", "--record")
     after = ledger_cmd("info", "--format", "json").json()[0]
     assert (after["exists"], after["schema_version"], after["decisions"], after["entries"], after["backend"]) == (
-        True, 1, 1, 1, db.kind)
+        True,
+        1,
+        1,
+        1,
+        db.kind,
+    )
 
 
 @pytest.mark.parametrize("command", ["list", "export"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import resource
 import signal
@@ -11,7 +12,6 @@ import time
 from decimal import Decimal
 
 import pytest
-
 from ledger_support import TALLY, bizops_process, subprocess_env
 
 
@@ -34,7 +34,7 @@ def wait_for(condition, seconds: float = 30.0) -> None:
 def decisions(db) -> int:
     try:
         return db.sql("SELECT count(*) FROM bizops_decisions")[0][0]
-    except Exception:  # noqa: BLE001 - not created yet
+    except Exception:
         return 0
 
 
@@ -56,20 +56,25 @@ def test_two_processes_recording_for_one_customer_lose_no_accumulation(db, tmp_p
     # Serialised: sorted by what each saw before, every order starts where the previous one ended.
     chain = sorted(outs, key=lambda o: Decimal(o["before"]))
     assert chain[0]["before"] == "0.00"
-    for earlier, later in zip(chain, chain[1:]):
+    for earlier, later in itertools.pairwise(chain):
         assert earlier["after"] == later["before"]
     assert Decimal(chain[-1]["after"]) == expected
-    final = subprocess.run([sys.executable, "-m", "bizops", *tally_args(db, "approve-order", "--customer", "ACME",
-                                                                         "--amount", "1")],
-                           env=subprocess_env(tmp_path), cwd=tmp_path, capture_output=True, text=True)
+    final = subprocess.run(
+        [sys.executable, "-m", "bizops", *tally_args(db, "approve-order", "--customer", "ACME", "--amount", "1")],
+        env=subprocess_env(tmp_path),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     assert json.loads(final.stdout)["before"] == f"{expected}.00"
 
 
 @pytest.mark.parametrize("how", ["SIGKILL", "SIGTERM"])
 def test_a_writer_stopped_mid_record_leaves_the_ledger_consistent(db, tmp_path, how):
     """Each decision writes four entries with pauses between them; stop the writer in the middle of one."""
-    proc = bizops_process(tally_args(db, "approve-order", "-", "--record"), tmp_path,
-                          TALLY_SLEEP="0.02", TALLY_ENTRIES="3")
+    proc = bizops_process(
+        tally_args(db, "approve-order", "-", "--record"), tmp_path, TALLY_SLEEP="0.02", TALLY_ENTRIES="3"
+    )
     proc.stdin.write(orders("ACME", range(1, 301)))  # tally refuses 13: recorded all the same
     proc.stdin.close()
     wait_for(lambda: decisions(db) >= 3)
@@ -85,17 +90,33 @@ def test_a_writer_stopped_mid_record_leaves_the_ledger_consistent(db, tmp_path, 
     stored = decisions(db)
     assert 3 <= stored < 300
     assert printed <= stored  # a result is printed only once its decision is committed
-    counts = db.sql("SELECT d.entry_count, (SELECT count(*) FROM bizops_entries e WHERE e.decision_id = d.id) "
-                    "FROM bizops_decisions d")
+    counts = db.sql(
+        "SELECT d.entry_count, (SELECT count(*) FROM bizops_entries e WHERE e.decision_id = d.id) "
+        "FROM bizops_decisions d"
+    )
     assert counts == [(4, 4)] * stored  # every decision whole; no partial one
     env = subprocess_env(tmp_path)
-    check = subprocess.run([sys.executable, "-m", "bizops", "ledger", "check", "--db", db.url, "--format", "json"],
-                           env=env, cwd=tmp_path, capture_output=True, text=True)
+    check = subprocess.run(
+        [sys.executable, "-m", "bizops", "ledger", "check", "--db", db.url, "--format", "json"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     assert check.returncode == 0, check.stdout + check.stderr
     # The lock died with the writer: the next one records at once.
-    after = subprocess.run([sys.executable, "-m", "bizops", *tally_args(db, "approve-order", "--customer", "ACME",
-                                                                         "--amount", "1", "--record")],
-                           env={**env, "BIZOPS_LEDGER_TIMEOUT": "5"}, cwd=tmp_path, capture_output=True, text=True)
+    after = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bizops",
+            *tally_args(db, "approve-order", "--customer", "ACME", "--amount", "1", "--record"),
+        ],
+        env={**env, "BIZOPS_LEDGER_TIMEOUT": "5"},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     assert after.returncode == 0, after.stderr
     assert json.loads(after.stdout)["before"] == f"{sum(range(1, stored + 1))}.00"
 
@@ -103,20 +124,28 @@ def test_a_writer_stopped_mid_record_leaves_the_ledger_consistent(db, tmp_path, 
 def test_a_full_disk_is_exit_74_and_records_nothing(sqlite_db, tmp_path):
     env = subprocess_env(tmp_path)
     base = [sys.executable, "-m", "bizops", *tally_args(sqlite_db, "approve-order", "--record")]
-    first = subprocess.run(base + ["--customer", "ACME", "--amount", "5"], env=env, cwd=tmp_path,
-                           capture_output=True, text=True)
+    first = subprocess.run(
+        base + ["--customer", "ACME", "--amount", "5"], env=env, cwd=tmp_path, capture_output=True, text=True
+    )
     assert first.returncode == 0, first.stderr
 
     def small_files():  # in the child: no file may grow past 2 KiB, as on a full disk
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (2048, 2048))
 
-    full = subprocess.run(base + ["--customer", "ACME", "--amount", "7"], env=env, cwd=tmp_path,
-                          capture_output=True, text=True, preexec_fn=small_files)
+    full = subprocess.run(
+        base + ["--customer", "ACME", "--amount", "7"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        preexec_fn=small_files,
+    )
     assert full.returncode == 74, full.stderr
     assert "Traceback" not in full.stderr
     assert "disk is full" in full.stderr or "I/O error" in full.stderr
     assert sqlite_db.sql("SELECT count(*) FROM bizops_decisions")[0][0] == 1
-    again = subprocess.run(base + ["--customer", "ACME", "--amount", "7"], env=env, cwd=tmp_path,
-                           capture_output=True, text=True)
+    again = subprocess.run(
+        base + ["--customer", "ACME", "--amount", "7"], env=env, cwd=tmp_path, capture_output=True, text=True
+    )
     assert json.loads(again.stdout)["before"] == "5.00"

@@ -11,11 +11,12 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from ledger_support import TALLY, subprocess_env
 
-ORDERS = "".join(json.dumps({"customer": c, "amount": a}) + "\n"
-                 for c, a in (("ACME", "100"), ("ACME", "250.50"), ("Beta", "7"), ("ACME", "0.01")))
+ORDERS = "".join(
+    json.dumps({"customer": c, "amount": a}) + "\n"
+    for c, a in (("ACME", "100"), ("ACME", "250.50"), ("Beta", "7"), ("ACME", "0.01"))
+)
 
 
 def test_nothing_is_written_without_record(tally, db):
@@ -30,7 +31,11 @@ def test_recorded_rows_see_each_other_and_later_runs_see_them(tally, db):
     assert r.exit_code == 0, r
     rows = r.rows()
     assert [(x["before"], x["after"]) for x in rows] == [
-        ("0.00", "100.00"), ("100.00", "350.50"), ("0.00", "7.00"), ("350.50", "350.51")]
+        ("0.00", "100.00"),
+        ("100.00", "350.50"),
+        ("0.00", "7.00"),
+        ("350.50", "350.51"),
+    ]
     assert [x["known"] for x in rows] == [False, True, False, True]
     again = tally("approve-order", "--customer", "ACME", "--amount", "1").rows()[0]
     assert (again["before"], again["after"], again["known"]) == ("350.51", "350.51", True)
@@ -42,10 +47,16 @@ def test_recorded_rows_see_each_other_and_later_runs_see_them(tally, db):
 
 
 def test_a_row_error_records_nothing_and_the_others_are_kept(tally, db):
-    text = (json.dumps({"customer": "ACME", "amount": "5"}) + "\n" +
-            json.dumps({"customer": "ACME", "amount": "2000000"}) + "\n" +     # the plugin's RowError
-            json.dumps({"customer": "ACME", "amount": "abc"}) + "\n" +         # not a number
-            json.dumps({"customer": "ACME", "amount": "6"}) + "\n")
+    text = (
+        json.dumps({"customer": "ACME", "amount": "5"})
+        + "\n"
+        + json.dumps({"customer": "ACME", "amount": "2000000"})
+        + "\n"  # the plugin's RowError
+        + json.dumps({"customer": "ACME", "amount": "abc"})
+        + "\n"  # not a number
+        + json.dumps({"customer": "ACME", "amount": "6"})
+        + "\n"
+    )
     r = tally("approve-order", "-", "--record", input=text)
     assert r.exit_code == 65, r
     assert "row 2: amount too large" in r.stderr and "row 3:" in r.stderr
@@ -63,11 +74,18 @@ def test_a_refused_decision_is_recorded_and_exits_1(tally, db):
 def test_every_decision_keeps_its_inputs_outputs_and_provenance(tally, db):
     r = tally("approve-order", "--customer", " ACME ", "--amount", "100", "--record", "--now", "2026-11-23T09:30")
     assert r.exit_code == 0, r
-    (row,) = db.sql("SELECT company, command, customer, status, decided_at, user_name, plugin, plugin_version, "
-                    "bizops_version, policy_fingerprint, inputs, outputs, recorded_at FROM bizops_decisions")
+    (row,) = db.sql(
+        "SELECT company, command, customer, status, decided_at, user_name, plugin, plugin_version, "
+        "bizops_version, policy_fingerprint, inputs, outputs, recorded_at FROM bizops_decisions"
+    )
     company, command, customer, status, decided_at, user, plugin, version, bizops_version, fp, inputs, outputs, at = row
-    assert (company, command, customer, status, decided_at) == ("tally", "approve-order", "ACME", "ok",
-                                                                 "2026-11-23T09:30")
+    assert (company, command, customer, status, decided_at) == (
+        "tally",
+        "approve-order",
+        "ACME",
+        "ok",
+        "2026-11-23T09:30",
+    )
     assert (plugin, version, bizops_version) == ("tally_plugin", "9.9.9", "0.1.0")
     assert len(fp) == 16 and user and at[:4].isdigit()
     assert json.loads(inputs)["amount"] == "100"
@@ -79,26 +97,47 @@ def test_every_decision_keeps_its_inputs_outputs_and_provenance(tally, db):
 
 
 def test_aggregate_records_one_decision_per_output_row(tally, db):
-    january = "".join(json.dumps({"person": p, "period": "2026-01", "points": n}) + "\n"
-                      for p, n in (("a", "5"), ("b", "7"), ("a", "1")))
+    january = "".join(
+        json.dumps({"person": p, "period": "2026-01", "points": n}) + "\n"
+        for p, n in (("a", "5"), ("b", "7"), ("a", "1"))
+    )
     r = tally("score", "-", "--record", input=january)
     assert r.exit_code == 0, r
     assert [(x["person"], x["points"], x["previous"]) for x in r.rows()] == [("a", "6", None), ("b", "7", None)]
-    rows = db.sql("SELECT d.row_label, d.inputs, e.key, e.value FROM bizops_decisions d "
-                  "JOIN bizops_entries e ON e.decision_id = d.id ORDER BY d.id")
+    rows = db.sql(
+        "SELECT d.row_label, d.inputs, e.key, e.value FROM bizops_decisions d "
+        "JOIN bizops_entries e ON e.decision_id = d.id ORDER BY d.id"
+    )
     assert [(label, len(json.loads(inputs)["events"]), key, value) for label, inputs, key, value in rows] == [
-        ("1…3", 2, "a|prev", "6"), ("2", 1, "b|prev", "7")]
+        ("1…3", 2, "a|prev", "6"),
+        ("2", 1, "b|prev", "7"),
+    ]
     february = json.dumps({"person": "a", "period": "2026-02", "points": "2"}) + "\n"
     assert tally("score", "-", input=february).rows()[0]["previous"] == "6"
 
 
 def test_writes_of_a_plugin_are_checked_even_without_record(bizops_run, tmp_path, db):
     plugin = tmp_path / "floaty.py"
-    plugin.write_text(Path(TALLY).read_text().replace(
-        "history.add(\"pending\", customer, amount)", "history.add(\"pending\", customer, float(amount))"))
+    plugin.write_text(
+        Path(TALLY)
+        .read_text()
+        .replace('history.add("pending", customer, amount)', 'history.add("pending", customer, float(amount))')
+    )
     for extra in ((), ("--record",)):
-        r = bizops_run("--plugin", str(plugin), "--company", "tally", "--db", db.url, "approve-order",
-                       "--customer", "A", "--amount", "1", *extra)
+        r = bizops_run(
+            "--plugin",
+            str(plugin),
+            "--company",
+            "tally",
+            "--db",
+            db.url,
+            "approve-order",
+            "--customer",
+            "A",
+            "--amount",
+            "1",
+            *extra,
+        )
         assert r.exit_code == 70, r
         assert "floaty" in r.stderr and "Decimal" in r.stderr
     if db.exists():
@@ -106,22 +145,34 @@ def test_writes_of_a_plugin_are_checked_even_without_record(bizops_run, tmp_path
 
 
 def test_the_default_ledger_is_created_by_the_first_record_only(bizops_run, tmp_path):
-    default = tmp_path / "data" / "bizops" / "ledger.db"   # bizops_run points XDG_DATA_HOME at tmp/data
+    default = tmp_path / "data" / "bizops" / "ledger.db"  # bizops_run points XDG_DATA_HOME at tmp/data
     r = bizops_run("--plugin", TALLY, "--company", "tally", "approve-order", "--customer", "A", "--amount", "1")
     assert r.exit_code == 0 and not default.exists()
-    r = bizops_run("--plugin", TALLY, "--company", "tally", "approve-order", "--customer", "A", "--amount", "1",
-                   "--record")
+    r = bizops_run(
+        "--plugin", TALLY, "--company", "tally", "approve-order", "--customer", "A", "--amount", "1", "--record"
+    )
     assert r.exit_code == 0 and default.exists()
-    r = bizops_run("--plugin", TALLY, "--company", "tally", "approve-order", "--customer", "A", "--amount", "1",
-                   env={"BIZOPS_DB": str(default)})
+    r = bizops_run(
+        "--plugin",
+        TALLY,
+        "--company",
+        "tally",
+        "approve-order",
+        "--customer",
+        "A",
+        "--amount",
+        "1",
+        env={"BIZOPS_DB": str(default)},
+    )
     assert r.rows()[0]["before"] == "1.00"
 
 
 def test_db_in_the_config_file_is_relative_to_it(bizops_run, tmp_path):
     (tmp_path / "bizops.toml").write_text('db = "books/ledger.db"\n')
     (tmp_path / "books").mkdir()
-    r = bizops_run("--plugin", TALLY, "--company", "tally", "approve-order", "--customer", "A", "--amount", "1",
-                   "--record")
+    r = bizops_run(
+        "--plugin", TALLY, "--company", "tally", "approve-order", "--customer", "A", "--amount", "1", "--record"
+    )
     assert r.exit_code == 0, r
     assert (tmp_path / "books" / "ledger.db").exists()
 
@@ -129,8 +180,20 @@ def test_db_in_the_config_file_is_relative_to_it(bizops_run, tmp_path):
 # -- what goes wrong -----------------------------------------------------------------------
 @pytest.mark.parametrize("record", [False, True])
 def test_a_missing_ledger_directory_is_exit_74(bizops_run, record):
-    r = bizops_run("--plugin", TALLY, "--company", "tally", "--db", "/no/such/dir/x.db", "approve-order",
-                   "--customer", "A", "--amount", "1", *(["--record"] if record else []))
+    r = bizops_run(
+        "--plugin",
+        TALLY,
+        "--company",
+        "tally",
+        "--db",
+        "/no/such/dir/x.db",
+        "approve-order",
+        "--customer",
+        "A",
+        "--amount",
+        "1",
+        *(["--record"] if record else []),
+    )
     assert r.exit_code == 74, r
     assert r.stderr.strip() == "bizops: ledger /no/such/dir/x.db: directory /no/such/dir does not exist"
     assert "Traceback" not in r.stderr
@@ -140,8 +203,22 @@ def test_a_read_only_ledger_is_exit_74_when_recording_and_readable_otherwise(tmp
     place = tmp_path / "shelf"
     place.mkdir()
     db = place / "ledger.db"
-    base = [sys.executable, "-m", "bizops", "--plugin", TALLY, "--company", "tally", "--db", str(db),
-            "approve-order", "--customer", "A", "--amount", "1"]
+    base = [
+        sys.executable,
+        "-m",
+        "bizops",
+        "--plugin",
+        TALLY,
+        "--company",
+        "tally",
+        "--db",
+        str(db),
+        "approve-order",
+        "--customer",
+        "A",
+        "--amount",
+        "1",
+    ]
     env = subprocess_env(tmp_path)
     done = subprocess.run(base + ["--record"], env=env, cwd=tmp_path, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
@@ -168,8 +245,20 @@ def test_a_file_that_is_not_a_ledger_is_exit_74(bizops_run, tmp_path):
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"this is not sqlite at all" * 100)
     for extra in ((), ("--record",)):
-        r = bizops_run("--plugin", TALLY, "--company", "tally", "--db", str(junk), "approve-order",
-                       "--customer", "A", "--amount", "1", *extra)
+        r = bizops_run(
+            "--plugin",
+            TALLY,
+            "--company",
+            "tally",
+            "--db",
+            str(junk),
+            "approve-order",
+            "--customer",
+            "A",
+            "--amount",
+            "1",
+            *extra,
+        )
         assert r.exit_code == 74, r
         assert "is not a bizops ledger" in r.stderr
 
@@ -190,8 +279,20 @@ def test_a_server_that_cannot_be_reached_is_exit_69_and_the_password_is_never_sh
     pytest.importorskip("psycopg", reason="PostgreSQL variant: pip install 'bizops[postgres]'")
     url = "postgresql://sales:Sup3r-Secret@127.0.0.1:1/books"
     for extra in ((), ("--record",), ("--debug",)):
-        r = bizops_run("--plugin", TALLY, "--company", "tally", "--db", url, "approve-order", "--customer", "A",
-                       "--amount", "1", *extra)
+        r = bizops_run(
+            "--plugin",
+            TALLY,
+            "--company",
+            "tally",
+            "--db",
+            url,
+            "approve-order",
+            "--customer",
+            "A",
+            "--amount",
+            "1",
+            *extra,
+        )
         assert r.exit_code == 69, r
         assert "Sup3r-Secret" not in r.stderr + r.stdout
         assert "cannot reach the ledger server postgresql://sales:***@127.0.0.1:1/books" in r.stderr

@@ -13,7 +13,6 @@ import json
 from decimal import Decimal
 
 import pytest
-
 from ledger_support import bizops_process
 
 
@@ -33,13 +32,33 @@ def jsonl(*rows: dict) -> str:
 
 
 # -- pv: at most two paid trips to one customer ------------------------------------------------
-VISIT = {"employee": "李娜", "role": "staff", "scope": "in_province", "depart": "2026-03-10", "return": "2026-03-10",
-         "purpose": "visit", "customer": "义乌阳光建材", "feedback_forms": 1, "report_submitted": "2026-03-11"}
+VISIT = {
+    "employee": "李娜",
+    "role": "staff",
+    "scope": "in_province",
+    "depart": "2026-03-10",
+    "return": "2026-03-10",
+    "purpose": "visit",
+    "customer": "义乌阳光建材",
+    "feedback_forms": 1,
+    "report_submitted": "2026-03-11",
+}
 
 
 def claim(run, *extra, **fields):
-    r = run("--company", "pv", "expense", "claim", "-", "--input-format", "jsonl", "--format", "jsonl", *extra,
-            input=jsonl({**VISIT, **fields}))
+    r = run(
+        "--company",
+        "pv",
+        "expense",
+        "claim",
+        "-",
+        "--input-format",
+        "jsonl",
+        "--format",
+        "jsonl",
+        *extra,
+        input=jsonl({**VISIT, **fields}),
+    )
     assert r.exit_code in (0, 1), r
     return r.rows()[0]
 
@@ -49,7 +68,7 @@ def test_pv_the_third_recorded_trip_to_a_customer_is_not_paid(run, ledger_cmd):
     assert (first["status"], first["allowance_days"]) == ("ok", 1)
     assert "counted as the first" in first["warnings"][0]
     assert claim(run, "--record", depart="2026-03-17", **{"return": "2026-03-17"})["status"] == "ok"
-    third = claim(run, depart="2026-03-24", **{"return": "2026-03-24"})   # not recorded: only asks
+    third = claim(run, depart="2026-03-24", **{"return": "2026-03-24"})  # not recorded: only asks
     assert (third["status"], third["total"], third["allowance_days"]) == ("refused", "0.00", 0)
     assert third["disallowed"][0]["reason"].startswith("trip 3 to 义乌阳光建材")
     # Another customer, and another employee to this customer, start from one.
@@ -61,18 +80,44 @@ def test_pv_the_third_recorded_trip_to_a_customer_is_not_paid(run, ledger_cmd):
 
 
 def test_pv_trips_recorded_in_one_stream_count_for_the_next_row(run):
-    trips = [{**VISIT, "depart": f"2026-04-0{d}", "return": f"2026-04-0{d}", "report_submitted": f"2026-04-0{d + 1}"}
-             for d in (1, 3, 5)]
-    r = run("--company", "pv", "expense", "claim", "-", "--input-format", "jsonl", "--format", "jsonl", "--record",
-            input=jsonl(*trips))
+    trips = [
+        {**VISIT, "depart": f"2026-04-0{d}", "return": f"2026-04-0{d}", "report_submitted": f"2026-04-0{d + 1}"}
+        for d in (1, 3, 5)
+    ]
+    r = run(
+        "--company",
+        "pv",
+        "expense",
+        "claim",
+        "-",
+        "--input-format",
+        "jsonl",
+        "--format",
+        "jsonl",
+        "--record",
+        input=jsonl(*trips),
+    )
     assert r.exit_code == 1, r
     assert [row["status"] for row in r.rows()] == ["ok", "ok", "refused"]
 
 
 # -- cable: VAT invoices accumulate to 5,000 ------------------------------------------------------
 def vat_order(run, customer, amount, *extra):
-    r = run("--company", "cable", "approve-order", "--customer", customer, "--amount", amount, "--no-new-customer",
-            "--invoice", "vat", "--format", "json", *extra)
+    r = run(
+        "--company",
+        "cable",
+        "approve-order",
+        "--customer",
+        customer,
+        "--amount",
+        amount,
+        "--no-new-customer",
+        "--invoice",
+        "vat",
+        "--format",
+        "json",
+        *extra,
+    )
     assert r.exit_code == 0, r
     return r.json()
 
@@ -80,9 +125,12 @@ def vat_order(run, customer, amount, *extra):
 def test_cable_the_order_that_brings_pending_vat_to_5000_gets_the_invoice(run, ledger_cmd):
     first = vat_order(run, "佛山宏达", "2000", "--record")
     assert (first["invoice"], first["vat_pending_total"], first["vat_invoice_amount"]) == (
-        "vat_pending", "2000.00", None)
+        "vat_pending",
+        "2000.00",
+        None,
+    )
     assert vat_order(run, "佛山宏达", "2999.99", "--record")["vat_pending_total"] == "4999.99"
-    asked = vat_order(run, "佛山宏达", "0.01")   # reading only: the invoice it would get
+    asked = vat_order(run, "佛山宏达", "0.01")  # reading only: the invoice it would get
     assert (asked["invoice"], asked["vat_invoice_amount"]) == ("vat", "5000.00")
     done = vat_order(run, "佛山宏达", "0.01", "--record")
     assert (done["invoice"], done["vat_invoice_amount"], done["vat_pending_total"]) == ("vat", "5000.00", "0.00")
@@ -91,8 +139,9 @@ def test_cable_the_order_that_brings_pending_vat_to_5000_gets_the_invoice(run, l
     shown = ledger_cmd("show", "3", "--format", "json").json()
     assert shown["outputs"]["vat_invoice_amount"] == "5000.00"
     assert "cable.approve.vat_invoice" in [step["rule"] for step in shown["outputs"]["trace"]]
-    assert shown["entries"] == [{"kind": "vat_pending", "key": "佛山宏达", "amount": "-4999.99", "value": None,
-                                 "sign": 1}]
+    assert shown["entries"] == [
+        {"kind": "vat_pending", "key": "佛山宏达", "amount": "-4999.99", "value": None, "sign": 1}
+    ]
 
 
 def test_cable_a_recorded_or_imported_customer_is_not_new(run, ledger_cmd, tmp_path):
@@ -110,7 +159,7 @@ def test_cable_a_recorded_or_imported_customer_is_not_new(run, ledger_cmd, tmp_p
 # -- cable: two months under 60 ---------------------------------------------------------------
 def test_cable_the_second_month_under_60_raises_the_flag(run):
     score = ("--company", "cable", "score", "-", "--input-format", "jsonl", "--format", "jsonl")
-    october = jsonl({"person": "张三", "date": "2026-10-05", "code": "late", "count": 9})     # 100 − 45 = 55
+    october = jsonl({"person": "张三", "date": "2026-10-05", "code": "late", "count": 9})  # 100 − 45 = 55
     november = jsonl({"person": "张三", "date": "2026-11-03", "code": "log_missing", "count": 5})  # 50
     assert run(*score, input=november).rows()[0]["flags"] == []
     recorded = run(*score, "--record", input=october).rows()[0]
@@ -126,8 +175,10 @@ PLAN_HEADER = "office,week,submitted_at,change,spec,length_m,qty,project,notes\n
 
 
 def test_pile_changes_later_in_the_week_merge_onto_the_recorded_plan(run):
-    monday = PLAN_HEADER + ("佛山办事处,2026-11-23,2026-11-23 10:20,add,PHC-500 AB 125,12,400,万科城三期,\n"
-                            "佛山办事处,2026-11-23,2026-11-23 10:20,add,PHC-500 AB 125,10,160,万科城三期,\n")
+    monday = PLAN_HEADER + (
+        "佛山办事处,2026-11-23,2026-11-23 10:20,add,PHC-500 AB 125,12,400,万科城三期,\n"
+        "佛山办事处,2026-11-23,2026-11-23 10:20,add,PHC-500 AB 125,10,160,万科城三期,\n"
+    )
     wednesday = PLAN_HEADER + "佛山办事处,2026-11-23,2026-11-25 09:10,set,PHC-500 AB 125,12,460,万科城三期,\n"
     plan = ("pile", "plan", "-", "--input-format", "csv", "--format", "jsonl")
     r = run(*plan, "--record", input=monday)
@@ -135,7 +186,9 @@ def test_pile_changes_later_in_the_week_merge_onto_the_recorded_plan(run):
     assert [row["qty"] for row in r.rows()] == ["400", "160"]
     alone = run(*plan, input=wednesday).rows()
     assert [(row["length_m"], row["qty"], row["source"]) for row in alone] == [
-        ("12", "460", "change"), ("10", "160", "first_report")]
+        ("12", "460", "change"),
+        ("10", "160", "first_report"),
+    ]
 
 
 # -- cable: concurrent writers ---------------------------------------------------------------------
@@ -144,8 +197,9 @@ def test_cable_two_processes_recording_vat_orders_lose_nothing(db, tmp_path, biz
     if probe.exit_code != 0:
         pytest.skip("cable approve-order is not there yet")
     amounts = [Decimal("100.00") + i for i in range(12)]
-    text = jsonl(*({"customer": "东莞大成", "amount": str(a), "new_customer": False, "invoice": "vat"}
-                   for a in amounts))
+    text = jsonl(
+        *({"customer": "东莞大成", "amount": str(a), "new_customer": False, "invoice": "vat"} for a in amounts)
+    )
     args = ["--company", "cable", "--db", db.url, "approve-order", "-", "--input-format", "jsonl", "--record"]
     procs = [bizops_process(args, tmp_path) for _ in range(2)]
     for proc in procs:
@@ -157,8 +211,22 @@ def test_cable_two_processes_recording_vat_orders_lose_nothing(db, tmp_path, biz
         assert proc.wait(60) == 0, err.decode()
         outs += [json.loads(line) for line in out.splitlines()]
     invoiced = sum(Decimal(o["vat_invoice_amount"]) for o in outs if o["invoice"] == "vat")
-    pending = bizops_run("--company", "cable", "--db", db.url, "approve-order", "--customer", "东莞大成",
-                         "--amount", "0.01", "--no-new-customer", "--invoice", "vat", "--format", "json").json()
+    pending = bizops_run(
+        "--company",
+        "cable",
+        "--db",
+        db.url,
+        "approve-order",
+        "--customer",
+        "东莞大成",
+        "--amount",
+        "0.01",
+        "--no-new-customer",
+        "--invoice",
+        "vat",
+        "--format",
+        "json",
+    ).json()
     left = Decimal(pending["vat_pending_total"]) - Decimal("0.01")
     # Every yuan asked for a VAT invoice is either invoiced or still pending: nothing lost, nothing twice.
     assert invoiced + left == 2 * sum(amounts)

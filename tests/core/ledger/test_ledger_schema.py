@@ -31,12 +31,14 @@ def test_an_older_ledger_is_migrated_forward_once(db, monkeypatch, write):
     step = SCHEMA_VERSION + 1
 
     def add_region(dialect):
-        return ["ALTER TABLE bizops_customers ADD COLUMN region TEXT",
-                "CREATE INDEX bizops_customers_region ON bizops_customers (company, region)"]
+        return [
+            "ALTER TABLE bizops_customers ADD COLUMN region TEXT",
+            "CREATE INDEX bizops_customers_region ON bizops_customers (company, region)",
+        ]
 
     monkeypatch.setitem(MIGRATIONS, step, add_region)
     monkeypatch.setattr(store, "SCHEMA_VERSION", step)
-    ledger = _open(db, write=write)   # reading migrates too, through a writing connection
+    ledger = _open(db, write=write)  # reading migrates too, through a writing connection
     assert ledger.version == step
     ledger.close()
     assert _open(db, write=True).version == step  # and only once

@@ -11,8 +11,13 @@ LEDGER_MODULES = ("sqlite3", "_sqlite3", "psycopg", "bizops.core.ledger")
 
 
 def imported(args: list[str], tmp_path) -> set[str]:
-    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "bizops", *args], env=subprocess_env(tmp_path),
-                          cwd=tmp_path, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "bizops", *args],
+        env=subprocess_env(tmp_path),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr
     return {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
 
@@ -24,7 +29,8 @@ def test_a_quote_imports_nothing_of_the_ledger(tmp_path):
 
 
 def test_reading_history_imports_the_ledger(tmp_path):
-    modules = imported(["--company", "cable", "approve-order", "--customer", "A", "--amount", "100",
-                        "--city", "广州"], tmp_path)
+    modules = imported(
+        ["--company", "cable", "approve-order", "--customer", "A", "--amount", "100", "--city", "广州"], tmp_path
+    )
     assert "sqlite3" in modules and "bizops.core.ledger.store" in modules
     assert not [m for m in modules if m.startswith("psycopg")]

@@ -16,30 +16,52 @@ def test_at_1159_the_first_pass_is_still_due(bizops_run, how):
     rows = r.json()
     assert [row["check"] for row in rows] == CHECKS
     assert states(rows) == {
-        "key_flights": "overdue", "near_flights": "overdue", "horizon_first_pass": "due",
-        "revenue_system": "upcoming", "horizon_second_pass": "upcoming", "b2b_groups": "upcoming"}
+        "key_flights": "overdue",
+        "near_flights": "overdue",
+        "horizon_first_pass": "due",
+        "revenue_system": "upcoming",
+        "horizon_second_pass": "upcoming",
+        "b2b_groups": "upcoming",
+    }
 
 
 @pytest.mark.parametrize("how", [("flights", "triage", "--checklist"), ("flights", "checklist")])
 def test_at_1200_the_first_pass_is_overdue(bizops_run, how):
     rows = bizops_run(*how, "--at", "2026-11-23T12:00", "--format", "json").json()
     assert states(rows) == {
-        "key_flights": "overdue", "near_flights": "overdue", "horizon_first_pass": "overdue",
-        "revenue_system": "upcoming", "horizon_second_pass": "due", "b2b_groups": "due"}
+        "key_flights": "overdue",
+        "near_flights": "overdue",
+        "horizon_first_pass": "overdue",
+        "revenue_system": "upcoming",
+        "horizon_second_pass": "due",
+        "b2b_groups": "due",
+    }
 
 
 @pytest.mark.parametrize("how", [("flights", "triage", "--checklist"), ("flights", "checklist")])
 def test_at_1300_the_revenue_system_check_is_due(bizops_run, how):
     rows = bizops_run(*how, "--at", "2026-11-23T13:00", "--format", "json").json()
     assert states(rows) == {
-        "key_flights": "overdue", "near_flights": "overdue", "horizon_first_pass": "overdue",
-        "revenue_system": "due", "horizon_second_pass": "due", "b2b_groups": "due"}
+        "key_flights": "overdue",
+        "near_flights": "overdue",
+        "horizon_first_pass": "overdue",
+        "revenue_system": "due",
+        "horizon_second_pass": "due",
+        "b2b_groups": "due",
+    }
 
 
 def test_times_and_days(bizops_run):
     rows = bizops_run("flights", "checklist", "--at", "2026-11-23T08:30", "--format", "json").json()
-    assert rows[0] == {"company": "airline", "check": "key_flights", "days": "0-3",
-                       "opens": "2026-11-23T08:30", "due_by": "2026-11-23T09:30", "state": "due", "warnings": []}
+    assert rows[0] == {
+        "company": "airline",
+        "check": "key_flights",
+        "days": "0-3",
+        "opens": "2026-11-23T08:30",
+        "due_by": "2026-11-23T09:30",
+        "state": "due",
+        "warnings": [],
+    }
     assert [(r["days"], r["opens"][11:], r["due_by"][11:]) for r in rows] == [
         ("0-3", "08:30", "09:30"),
         ("4-7", "08:30", "09:30"),
@@ -52,16 +74,18 @@ def test_times_and_days(bizops_run):
 
 
 def test_before_the_day_and_after_it(bizops_run):
-    assert set(states(bizops_run("flights", "checklist", "--at", "2026-11-23T08:29", "--format", "json")
-                      .json()).values()) == {"upcoming"}
-    assert set(states(bizops_run("flights", "checklist", "--at", "2026-11-23T18:00", "--format", "json")
-                      .json()).values()) == {"overdue"}
+    assert set(
+        states(bizops_run("flights", "checklist", "--at", "2026-11-23T08:29", "--format", "json").json()).values()
+    ) == {"upcoming"}
+    assert set(
+        states(bizops_run("flights", "checklist", "--at", "2026-11-23T18:00", "--format", "json").json()).values()
+    ) == {"overdue"}
 
 
 def test_times_are_policy_values(bizops_run, tmp_path):
     (tmp_path / "bizops.toml").write_text(
-        '[company.airline]\nfirst_pass_by = "11:30"\nrevenue_check_from = "14:00"\nkey_max_days = 2\n',
-        encoding="utf-8")
+        '[company.airline]\nfirst_pass_by = "11:30"\nrevenue_check_from = "14:00"\nkey_max_days = 2\n', encoding="utf-8"
+    )
     rows = bizops_run("flights", "checklist", "--at", "2026-11-23T13:00", "--format", "json").json()
     assert rows[0]["days"] == "0-2" and rows[1]["days"] == "3-7"
     assert rows[2]["due_by"] == "2026-11-23T11:30"
@@ -94,12 +118,18 @@ def test_bad_at(bizops_run):
 
 
 def test_table_in_chinese(bizops_run):
-    r = bizops_run("flights", "triage", "--checklist", "--at", "2026-11-23T12:00", "--format", "table",
-                   "--lang", "zh")
+    r = bizops_run("flights", "triage", "--checklist", "--at", "2026-11-23T12:00", "--format", "table", "--lang", "zh")
     assert r.exit_code == 0, r
     lines = r.stdout.splitlines()
     assert lines[0].split() == ["公司", "检查", "天数", "开始", "时限", "状态", "提示"]
-    assert lines[4].split() == ["airline", "远期第一次检查", "16-30", "2026-11-23T08:30", "2026-11-23T12:00", "已过时限"]
+    assert lines[4].split() == [
+        "airline",
+        "远期第一次检查",
+        "16-30",
+        "2026-11-23T08:30",
+        "2026-11-23T12:00",
+        "已过时限",
+    ]
     assert "MIS 合理收入" in r.stdout and "未到" in r.stdout and "待办" in r.stdout
 
 

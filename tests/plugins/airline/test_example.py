@@ -32,12 +32,17 @@ def test_triage_of_the_month_in_numbers(bizops_run, flights):
     # hand-checked: CA1612 today, 132 of 158 seats, 163587.60 of 174900.00
     first = rows[0]
     assert (first["flight_no"], first["load_factor"], first["revenue_completion"], first["revenue_gap"]) == (
-        "CA1612", "0.8354", "0.9353", "11312.40")
+        "CA1612",
+        "0.8354",
+        "0.9353",
+        "11312.40",
+    )
     anomalies = [r["flight_no"] + " " + r["departure"] for r in rows if "declare_anomaly" in r["actions"]]
     assert anomalies == ["CA1634 2026-11-23T16:05", "CA1612 2026-11-25T13:25"]
     overbooked = [r for r in rows if r["warnings"]]
     assert [(r["flight_no"], r["load_factor"], r["warnings"]) for r in overbooked] == [
-        ("CA1626", "1.0108", ["overbooked"])]
+        ("CA1626", "1.0108", ["overbooked"])
+    ]
     every = bizops_run("flights", "triage", flights, "--at", AT, "--all", "--format", "json").json()
     assert len(every) == 87
     assert Counter(r["tier"] for r in every)["gone"] == 6
@@ -51,8 +56,18 @@ def test_triage_of_the_month_as_a_table(bizops_run, flights):
     assert "\x1b" not in r.stdout
     assert max(len(line) for line in lines) <= 120
     assert lines[0].split()[:5] == ["company", "flight", "route", "departs", "days"]
-    assert lines[2].split() == ["airline", "CA1612", "DLC-SZX", "2026-11-23T13:25", "0", "key", "0.8354", "0.9353",
-                                "11312.40", "revenue"]
+    assert lines[2].split() == [
+        "airline",
+        "CA1612",
+        "DLC-SZX",
+        "2026-11-23T13:25",
+        "0",
+        "key",
+        "0.8354",
+        "0.9353",
+        "11312.40",
+        "revenue",
+    ]
     zh = bizops_run("flights", "triage", flights, "--at", AT, "--format", "table", "--lang", "zh").stdout
     assert zh.splitlines()[0].split()[:6] == ["公司", "航班", "航线", "起飞", "天数", "档"]
     assert "异常申报" in zh and "超售" in zh
@@ -62,8 +77,10 @@ def test_route_revenue_scorecards(bizops_run, tmp_path):
     events = shutil.copy(ROOT / "examples" / "airline" / "route_revenue.csv", tmp_path / "route_revenue.csv")
     r = bizops_run("--company", "airline", "score", str(events), "--format", "json")
     assert r.exit_code == 0, r
-    assert [(c["person"], c["period"], c["revenue"], c["target_revenue"], c["completion"], c["gap"],
-             c["routes_below"]) for c in r.json()] == [
+    assert [
+        (c["person"], c["period"], c["revenue"], c["target_revenue"], c["completion"], c["gap"], c["routes_below"])
+        for c in r.json()
+    ] == [
         ("李强", "2026-10", "5210095.20", "5249000.00", "0.9926", "38904.80", ["DLC-SZX", "DLC-CTU"]),
         ("李强", "2026-11", "5394100.00", "5249000.00", "1.0276", "-145100.00", []),
         ("王芳", "2026-10", "4576770.50", "4525300.00", "1.0114", "-51470.50", ["DLC-PEK"]),

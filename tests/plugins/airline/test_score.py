@@ -17,15 +17,40 @@ def test_score_per_person_and_period(bizops_run, tmp_path):
     r = bizops_run("--company", "airline", "score", "events.csv", "--format", "json")
     assert r.exit_code == 65, r
     assert r.json() == [
-        {"company": "airline", "person": "李强", "period": "2026-11", "revenue": "500000.00",
-         "target_revenue": "500000.00", "completion": "1.0000", "gap": "0.00", "routes_below": [], "warnings": []},
-        {"company": "airline", "person": "王芳", "period": "2026-10", "revenue": "700000.00",
-         "target_revenue": "1000000.00", "completion": "0.7000", "gap": "300000.00", "routes_below": ["DLC-SZX"],
-         "warnings": []},
+        {
+            "company": "airline",
+            "person": "李强",
+            "period": "2026-11",
+            "revenue": "500000.00",
+            "target_revenue": "500000.00",
+            "completion": "1.0000",
+            "gap": "0.00",
+            "routes_below": [],
+            "warnings": [],
+        },
+        {
+            "company": "airline",
+            "person": "王芳",
+            "period": "2026-10",
+            "revenue": "700000.00",
+            "target_revenue": "1000000.00",
+            "completion": "0.7000",
+            "gap": "300000.00",
+            "routes_below": ["DLC-SZX"],
+            "warnings": [],
+        },
         # DLC-SZX twice in 2026-11: 1,000,000.00 / 1,050,000.00 summed is still below; CTU a fen below
-        {"company": "airline", "person": "王芳", "period": "2026-11", "revenue": "2899999.99",
-         "target_revenue": "2850000.00", "completion": "1.0175", "gap": "-49999.99",
-         "routes_below": ["DLC-SZX", "DLC-CTU"], "warnings": []},
+        {
+            "company": "airline",
+            "person": "王芳",
+            "period": "2026-11",
+            "revenue": "2899999.99",
+            "target_revenue": "2850000.00",
+            "completion": "1.0175",
+            "gap": "-49999.99",
+            "routes_below": ["DLC-SZX", "DLC-CTU"],
+            "warnings": [],
+        },
     ]
     assert 'row 7: target_revenue must be > 0, got "0"' in r.stderr
     assert 'row 9: period must be a month YYYY-MM, got "Nov 2026"' in r.stderr
@@ -35,15 +60,33 @@ def test_completion_exactly_at_the_alert_is_not_below(bizops_run, tmp_path):
     (tmp_path / "bizops.toml").write_text('[company.airline]\ncompletion_alert = "0.95"\n', encoding="utf-8")
     (tmp_path / "events.csv").write_text(
         "person,route,period,revenue,target_revenue\n"
-        "王芳,DLC-PEK,2026-11,950.00,1000.00\n王芳,DLC-SZX,2026-11,949.99,1000.00\n", encoding="utf-8")
+        "王芳,DLC-PEK,2026-11,950.00,1000.00\n王芳,DLC-SZX,2026-11,949.99,1000.00\n",
+        encoding="utf-8",
+    )
     (card,) = bizops_run("--company", "airline", "score", "events.csv", "--format", "json").json()
     assert card["routes_below"] == ["DLC-SZX"]
     assert (card["completion"], card["gap"]) == ("0.9500", "100.01")
 
 
 def test_one_event_from_flags_and_explain(bizops_run):
-    r = bizops_run("--company", "airline", "score", "--person", "王芳", "--route", "DLC-PEK", "--period", "2026-11",
-                   "--revenue", "80000", "--target-revenue", "90000", "--format", "json", "--explain")
+    r = bizops_run(
+        "--company",
+        "airline",
+        "score",
+        "--person",
+        "王芳",
+        "--route",
+        "DLC-PEK",
+        "--period",
+        "2026-11",
+        "--revenue",
+        "80000",
+        "--target-revenue",
+        "90000",
+        "--format",
+        "json",
+        "--explain",
+    )
     assert r.exit_code == 0, r
     card = r.json()
     assert (card["completion"], card["gap"], card["routes_below"]) == ("0.8889", "10000.00", ["DLC-PEK"])
@@ -51,11 +94,29 @@ def test_one_event_from_flags_and_explain(bizops_run):
 
 
 def test_table_in_chinese(bizops_run, tmp_path):
-    (tmp_path / "events.csv").write_text(EVENTS.splitlines()[0] + "\n" + EVENTS.splitlines()[1] + "\n",
-                                         encoding="utf-8")
+    (tmp_path / "events.csv").write_text(
+        EVENTS.splitlines()[0] + "\n" + EVENTS.splitlines()[1] + "\n", encoding="utf-8"
+    )
     r = bizops_run("--company", "airline", "score", "events.csv", "--format", "table", "--lang", "zh")
     assert r.exit_code == 0, r
-    assert r.stdout.splitlines()[0].split() == ["公司", "责任人", "月份", "收入", "合理收入", "完成率", "差额",
-                                                 "未达标航线", "提示"]
-    assert r.stdout.splitlines()[2].split() == ["airline", "王芳", "2026-11", "900000.00", "1000000.00", "0.9000",
-                                                 "100000.00", "DLC-SZX"]
+    assert r.stdout.splitlines()[0].split() == [
+        "公司",
+        "责任人",
+        "月份",
+        "收入",
+        "合理收入",
+        "完成率",
+        "差额",
+        "未达标航线",
+        "提示",
+    ]
+    assert r.stdout.splitlines()[2].split() == [
+        "airline",
+        "王芳",
+        "2026-11",
+        "900000.00",
+        "1000000.00",
+        "0.9000",
+        "100000.00",
+        "DLC-SZX",
+    ]

@@ -8,8 +8,7 @@ AT = "2026-11-23T10:00"
 
 
 def flight(no="CA1", departure="2026-11-25", **fields):
-    row = {"flight_no": no, "route": "DLC-PEK", "departure": departure, "capacity": 100,
-           "target_revenue": "1000.00"}
+    row = {"flight_no": no, "route": "DLC-PEK", "departure": departure, "capacity": 100, "target_revenue": "1000.00"}
     row.update(fields)
     return row
 
@@ -17,21 +16,25 @@ def flight(no="CA1", departure="2026-11-25", **fields):
 def triage(bizops_run, flights, *args, fmt="json"):
     data = "".join(json.dumps(f, ensure_ascii=False) + "\n" for f in flights)
     # --input-format: in-process stdin cannot be peeked at, so it would be sniffed as CSV
-    return bizops_run("flights", "triage", "-", "--input-format", "jsonl", "--at", AT, "--format", fmt, *args,
-                      input=data)
+    return bizops_run(
+        "flights", "triage", "-", "--input-format", "jsonl", "--at", AT, "--format", fmt, *args, input=data
+    )
 
 
-@pytest.mark.parametrize("departure, days, tier", [
-    ("2026-11-23", 0, "key"),            # a date-only flight leaving today
-    ("2026-11-23T10:00", 0, "key"),      # leaving at --at: not gone yet
-    ("2026-11-26", 3, "key"),
-    ("2026-11-27", 4, "near"),
-    ("2026-11-30T23:59", 7, "near"),
-    ("2026-12-01T00:00", 8, "dynamic"),
-    ("2026-12-08", 15, "dynamic"),
-    ("2026-12-09", 16, "horizon"),
-    ("2026-12-23T23:30", 30, "horizon"),
-])
+@pytest.mark.parametrize(
+    "departure, days, tier",
+    [
+        ("2026-11-23", 0, "key"),  # a date-only flight leaving today
+        ("2026-11-23T10:00", 0, "key"),  # leaving at --at: not gone yet
+        ("2026-11-26", 3, "key"),
+        ("2026-11-27", 4, "near"),
+        ("2026-11-30T23:59", 7, "near"),
+        ("2026-12-01T00:00", 8, "dynamic"),
+        ("2026-12-08", 15, "dynamic"),
+        ("2026-12-09", 16, "horizon"),
+        ("2026-12-23T23:30", 30, "horizon"),
+    ],
+)
 def test_tier_bounds(bizops_run, departure, days, tier):
     r = triage(bizops_run, [flight(departure=departure)])
     assert r.exit_code == 0, r
@@ -39,11 +42,14 @@ def test_tier_bounds(bizops_run, departure, days, tier):
     assert (row["days_out"], row["tier"]) == (days, tier)
 
 
-@pytest.mark.parametrize("departure, days, tier", [
-    ("2026-12-24", 31, "beyond"),
-    ("2026-11-23T09:59", 0, "gone"),     # left a minute before --at
-    ("2026-11-22", -1, "gone"),          # a date-only flight of yesterday
-])
+@pytest.mark.parametrize(
+    "departure, days, tier",
+    [
+        ("2026-12-24", 31, "beyond"),
+        ("2026-11-23T09:59", 0, "gone"),  # left a minute before --at
+        ("2026-11-22", -1, "gone"),  # a date-only flight of yesterday
+    ],
+)
 def test_gone_and_beyond_left_out_unless_all(bizops_run, departure, days, tier):
     r = triage(bizops_run, [flight(departure=departure)])
     assert r.exit_code == 0, r
@@ -54,8 +60,11 @@ def test_gone_and_beyond_left_out_unless_all(bizops_run, departure, days, tier):
 
 
 def test_all_lists_beyond_then_gone_after_the_watch(bizops_run):
-    flights = [flight("CA1", "2026-11-22", status="anomaly", revenue="10.00"), flight("CA2", "2026-12-30"),
-               flight("CA3", "2026-11-24", revenue="10.00", groups=1)]
+    flights = [
+        flight("CA1", "2026-11-22", status="anomaly", revenue="10.00"),
+        flight("CA2", "2026-12-30"),
+        flight("CA3", "2026-11-24", revenue="10.00", groups=1),
+    ]
     rows = triage(bizops_run, flights, "--all").json()
     assert [(r["flight_no"], r["tier"]) for r in rows] == [("CA3", "key"), ("CA2", "beyond"), ("CA1", "gone")]
     # outside the watch only the anomaly is still to declare
@@ -81,17 +90,16 @@ def test_completion_compared_before_rounding(bizops_run):
 
 
 def test_ratios_half_up_to_four_places_and_negative_gap(bizops_run):
-    (row,) = triage(bizops_run, [flight(capacity=158, sold=150, revenue="98000.00",
-                                        target_revenue="90000.00")]).json()
-    assert row["load_factor"] == "0.9494"        # 0.949367…
+    (row,) = triage(bizops_run, [flight(capacity=158, sold=150, revenue="98000.00", target_revenue="90000.00")]).json()
+    assert row["load_factor"] == "0.9494"  # 0.949367…
     assert row["revenue_completion"] == "1.0889"  # 1.088888…
     assert row["revenue_gap"] == "-8000.00"
     (row,) = triage(bizops_run, [flight(capacity=8, sold=1, revenue="1.00", target_revenue="16.00")]).json()
     assert (row["load_factor"], row["revenue_completion"]) == ("0.1250", "0.0625")
     (row,) = triage(bizops_run, [flight(capacity=20000, sold=1)]).json()
-    assert row["load_factor"] == "0.0001"        # 0.00005: the half rounds up
+    assert row["load_factor"] == "0.0001"  # 0.00005: the half rounds up
     (row,) = triage(bizops_run, [flight(capacity=20001, sold=1)]).json()
-    assert row["load_factor"] == "0.0000"        # 0.0000499…: down
+    assert row["load_factor"] == "0.0000"  # 0.0000499…: down
 
 
 def test_alert_is_a_policy_value(bizops_run, tmp_path):
@@ -102,11 +110,24 @@ def test_alert_is_a_policy_value(bizops_run, tmp_path):
 
 def test_tier_bounds_are_policy_values(bizops_run, tmp_path):
     (tmp_path / "bizops.toml").write_text(
-        "[company.airline]\nkey_max_days = 1\nnear_max_days = 5\nhorizon_max_days = 20\n", encoding="utf-8")
-    rows = triage(bizops_run, [flight("CA1", "2026-11-25"), flight("CA2", "2026-11-29"),
-                               flight("CA3", "2026-12-13"), flight("CA4", "2026-12-14")], "--all").json()
+        "[company.airline]\nkey_max_days = 1\nnear_max_days = 5\nhorizon_max_days = 20\n", encoding="utf-8"
+    )
+    rows = triage(
+        bizops_run,
+        [
+            flight("CA1", "2026-11-25"),
+            flight("CA2", "2026-11-29"),
+            flight("CA3", "2026-12-13"),
+            flight("CA4", "2026-12-14"),
+        ],
+        "--all",
+    ).json()
     assert [(r["flight_no"], r["tier"]) for r in rows] == [
-        ("CA1", "near"), ("CA2", "dynamic"), ("CA3", "horizon"), ("CA4", "beyond")]
+        ("CA1", "near"),
+        ("CA2", "dynamic"),
+        ("CA3", "horizon"),
+        ("CA4", "beyond"),
+    ]
 
 
 def test_tier_bounds_must_rise(bizops_run, tmp_path):
@@ -117,13 +138,19 @@ def test_tier_bounds_must_rise(bizops_run, tmp_path):
 
 
 def test_groups_followed_up_0_to_7_days_out(bizops_run):
-    flights = [flight("CA1", "2026-11-23", revenue="1000.00", groups=1),
-               flight("CA2", "2026-11-30", revenue="1000.00", groups=2),
-               flight("CA3", "2026-12-01", revenue="1000.00", groups=2),
-               flight("CA4", "2026-11-25", revenue="1000.00", groups=0)]
+    flights = [
+        flight("CA1", "2026-11-23", revenue="1000.00", groups=1),
+        flight("CA2", "2026-11-30", revenue="1000.00", groups=2),
+        flight("CA3", "2026-12-01", revenue="1000.00", groups=2),
+        flight("CA4", "2026-11-25", revenue="1000.00", groups=0),
+    ]
     rows = triage(bizops_run, flights).json()
     assert {r["flight_no"]: r["actions"] for r in rows} == {
-        "CA1": ["follow_up_groups"], "CA2": ["follow_up_groups"], "CA3": [], "CA4": []}
+        "CA1": ["follow_up_groups"],
+        "CA2": ["follow_up_groups"],
+        "CA3": [],
+        "CA4": [],
+    }
 
 
 def test_actions_in_rule_order(bizops_run):
@@ -132,13 +159,21 @@ def test_actions_in_rule_order(bizops_run):
 
 
 def test_order_tier_days_then_natural_flight_number(bizops_run):
-    flights = [flight("CA1602", "2026-12-10T08:00"), flight("CA1602", "2026-11-24T08:00"),
-               flight("CA953", "2026-11-24T20:00"), flight("CA100", "2026-11-28T08:00"),
-               flight("CA20", "2026-11-23T18:00")]
+    flights = [
+        flight("CA1602", "2026-12-10T08:00"),
+        flight("CA1602", "2026-11-24T08:00"),
+        flight("CA953", "2026-11-24T20:00"),
+        flight("CA100", "2026-11-28T08:00"),
+        flight("CA20", "2026-11-23T18:00"),
+    ]
     rows = triage(bizops_run, flights).json()
     assert [(r["flight_no"], r["departure"]) for r in rows] == [
-        ("CA20", "2026-11-23T18:00"), ("CA953", "2026-11-24T20:00"), ("CA1602", "2026-11-24T08:00"),
-        ("CA100", "2026-11-28T08:00"), ("CA1602", "2026-12-10T08:00")]
+        ("CA20", "2026-11-23T18:00"),
+        ("CA953", "2026-11-24T20:00"),
+        ("CA1602", "2026-11-24T08:00"),
+        ("CA100", "2026-11-28T08:00"),
+        ("CA1602", "2026-12-10T08:00"),
+    ]
 
 
 def test_departure_written_back_as_given(bizops_run):
@@ -150,51 +185,99 @@ def test_defaults_and_overbooking(bizops_run):
     (row,) = triage(bizops_run, [flight(capacity=185, sold=187, revenue="2000.00")]).json()
     assert row["load_factor"] == "1.0108"
     assert row["warnings"] == ["overbooked"]
-    (row,) = triage(bizops_run, [flight()]).json()     # sold, revenue, groups default to 0
+    (row,) = triage(bizops_run, [flight()]).json()  # sold, revenue, groups default to 0
     assert (row["load_factor"], row["revenue_completion"], row["revenue_gap"]) == ("0.0000", "0.0000", "1000.00")
 
 
 def test_bad_rows_are_row_errors_and_the_rest_go_on(bizops_run):
-    flights = [flight("CA1", "next week"), flight("CA2", capacity=0), flight("CA3", target_revenue="0"),
-               flight("CA4", status="late"), flight("CA5")]
+    flights = [
+        flight("CA1", "next week"),
+        flight("CA2", capacity=0),
+        flight("CA3", target_revenue="0"),
+        flight("CA4", status="late"),
+        flight("CA5"),
+    ]
     r = triage(bizops_run, flights)
     assert r.exit_code == 65, r
     assert [row["flight_no"] for row in r.json()] == ["CA5"]
     assert 'row 1: departure must be a date YYYY-MM-DD or a date and time YYYY-MM-DDTHH:MM, got "next week"' in r.stderr
-    assert 'row 2: capacity must be > 0, got 0' in r.stderr
+    assert "row 2: capacity must be > 0, got 0" in r.stderr
     assert "row 3: target_revenue must be > 0" in r.stderr
     assert "row 4: status must be one of normal, anomaly" in r.stderr
 
 
 def test_bad_at_is_a_usage_error(bizops_run):
-    r = bizops_run("flights", "triage", "-", "--input-format", "jsonl", "--at", "tomorrow",
-                   input=json.dumps(flight()) + "\n")
+    r = bizops_run(
+        "flights", "triage", "-", "--input-format", "jsonl", "--at", "tomorrow", input=json.dumps(flight()) + "\n"
+    )
     assert r.exit_code == 2, r
     assert "--at must be a date and time" in r.stderr
 
 
 def test_at_defaults_to_now(bizops_run):
-    r = bizops_run("flights", "triage", "-", "--input-format", "jsonl", "--now", "2026-11-20T09:00", "--format", "json",
-                   input=json.dumps(flight(departure="2026-11-25")) + "\n")
+    r = bizops_run(
+        "flights",
+        "triage",
+        "-",
+        "--input-format",
+        "jsonl",
+        "--now",
+        "2026-11-20T09:00",
+        "--format",
+        "json",
+        input=json.dumps(flight(departure="2026-11-25")) + "\n",
+    )
     (row,) = r.json()
     assert (row["days_out"], row["tier"]) == (5, "near")
 
 
 def test_one_flight_from_flags(bizops_run):
-    r = bizops_run("flights", "triage", "--flight-no", "CA1626", "--route", "DLC-PEK", "--departure",
-                   "2026-11-24T07:40", "--capacity", "185", "--sold", "163", "--revenue", "84401.40",
-                   "--target-revenue", "94100.00", "--at", AT, "--format", "json")
+    r = bizops_run(
+        "flights",
+        "triage",
+        "--flight-no",
+        "CA1626",
+        "--route",
+        "DLC-PEK",
+        "--departure",
+        "2026-11-24T07:40",
+        "--capacity",
+        "185",
+        "--sold",
+        "163",
+        "--revenue",
+        "84401.40",
+        "--target-revenue",
+        "94100.00",
+        "--at",
+        AT,
+        "--format",
+        "json",
+    )
     assert r.exit_code == 0, r
     assert r.json() == {
-        "company": "airline", "flight_no": "CA1626", "route": "DLC-PEK", "departure": "2026-11-24T07:40",
-        "days_out": 1, "tier": "key", "load_factor": "0.8811", "revenue_completion": "0.8969",
-        "revenue_gap": "9698.60", "actions": ["review_revenue"], "warnings": []}
+        "company": "airline",
+        "flight_no": "CA1626",
+        "route": "DLC-PEK",
+        "departure": "2026-11-24T07:40",
+        "days_out": 1,
+        "tier": "key",
+        "load_factor": "0.8811",
+        "revenue_completion": "0.8969",
+        "revenue_gap": "9698.60",
+        "actions": ["review_revenue"],
+        "warnings": [],
+    }
 
 
 def test_explain_traces_each_rule(bizops_run):
     (row,) = triage(bizops_run, [flight(revenue="10.00", groups=1, status="anomaly")], "--explain").json()
     assert [t["rule"] for t in row["trace"]] == [
-        "airline.watch.tiers", "airline.watch.revenue", "airline.watch.groups", "airline.watch.anomaly"]
+        "airline.watch.tiers",
+        "airline.watch.revenue",
+        "airline.watch.groups",
+        "airline.watch.anomaly",
+    ]
     assert row["trace"][0]["effect"] == "2 days out: key (0-3 days)"
 
 
@@ -211,10 +294,32 @@ def test_table_in_chinese(bizops_run):
 def test_table_in_english(bizops_run):
     r = triage(bizops_run, [flight(revenue="10.00", groups=1)], fmt="table")
     lines = r.stdout.splitlines()
-    assert lines[0].split() == ["company", "flight", "route", "departs", "days", "tier", "load", "done", "gap",
-                                "to", "do", "notes"]
-    assert lines[2].split() == ["airline", "CA1", "DLC-PEK", "2026-11-25", "2", "key", "0.0000", "0.0100",
-                                "990.00", "revenue"]
+    assert lines[0].split() == [
+        "company",
+        "flight",
+        "route",
+        "departs",
+        "days",
+        "tier",
+        "load",
+        "done",
+        "gap",
+        "to",
+        "do",
+        "notes",
+    ]
+    assert lines[2].split() == [
+        "airline",
+        "CA1",
+        "DLC-PEK",
+        "2026-11-25",
+        "2",
+        "key",
+        "0.0000",
+        "0.0100",
+        "990.00",
+        "revenue",
+    ]
     assert lines[3].split() == ["groups"]
 
 

@@ -16,7 +16,7 @@ EXAMPLES = REPO / "examples" / "cable"
 
 def half_up(value: Fraction, places: int = 2) -> str:
     """`value` rounded half-up (away from zero on a tie) to `places` decimals, as text."""
-    scale = 10 ** places
+    scale = 10**places
     sign = -1 if value < 0 else 1
     units = (abs(value) * scale * 2 + 1) // 2  # floor(x + 1/2) for x ≥ 0
     whole, frac = divmod(units, scale)

@@ -30,7 +30,7 @@ def vat(run, customer, amount, *extra):
 
 def test_vat_pending_accumulates_across_recorded_runs(run):
     assert vat(run, "乙", "3000", "--record")["vat_pending_total"] == "3000.00"
-    assert vat(run, "乙", "1999.99")["vat_pending_total"] == "4999.99"       # not recorded
+    assert vat(run, "乙", "1999.99")["vat_pending_total"] == "4999.99"  # not recorded
     assert vat(run, "乙", "1000", "--record")["vat_pending_total"] == "4000.00"
     done = vat(run, "乙", "1000", "--record")
     assert (done["invoice"], done["vat_invoice_amount"], done["vat_pending_total"]) == ("vat", "5000.00", "0.00")
@@ -39,8 +39,10 @@ def test_vat_pending_accumulates_across_recorded_runs(run):
 
 
 def test_recorded_stream_rows_see_each_other(run):
-    line = json.dumps({"customer": "丁", "amount": "2000", "new_customer": False, "invoice": "vat"},
-                      ensure_ascii=False) + "\n"
+    line = (
+        json.dumps({"customer": "丁", "amount": "2000", "new_customer": False, "invoice": "vat"}, ensure_ascii=False)
+        + "\n"
+    )
     r = run(*A, "-", "--input-format", "jsonl", "--record", input=line * 3)
     assert [o["invoice"] for o in r.json()] == ["vat_pending", "vat_pending", "vat"]
     assert r.json()[2]["vat_invoice_amount"] == "6000.00"
@@ -59,7 +61,7 @@ def test_dismissal_review_from_a_recorded_month(run):
     november = json.dumps({"person": "a", "date": "2026-11-02", "code": "late", "count": 9}) + "\n"
     score = ("--company", "cable", "score", "-", "--input-format", "jsonl")
     assert run(*score, input=november).json()[0]["flags"] == []
-    assert run(*score, input=october).json()[0]["score"] == "55"              # not recorded
+    assert run(*score, input=october).json()[0]["score"] == "55"  # not recorded
     assert run(*score, input=november).json()[0]["flags"] == []
     run(*score, "--record", input=october)
     assert run(*score, input=november).json()[0]["flags"] == ["dismissal_review"]

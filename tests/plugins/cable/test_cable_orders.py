@@ -6,7 +6,7 @@ import json
 from decimal import Decimal
 
 import pytest
-from cable_support import EXAMPLES, ledger  # noqa: F401 - ledger is a fixture
+from cable_support import EXAMPLES, ledger
 
 A = ("--company", "cable", "approve-order")
 
@@ -23,20 +23,23 @@ def config(tmp_path, **values):
 
 
 # -- cable.approve.new_customer_terms -----------------------------------------------------------
-@pytest.mark.parametrize("flags, terms", [
-    (("--new-customer", "--city", "广州", "--amount", "1500"), "cod"),           # exactly 1,500
-    (("--new-customer", "--city", "广州市", "--amount", "1,500.00"), "cod"),
-    (("--new-customer", "--city", "Guangzhou", "--amount", "¥1500"), "cod"),
-    (("--new-customer", "--city", "guangzhou city", "--amount", "99999"), "cod"),
-    (("--new-customer", "--city", "广州", "--amount", "1499.99"), "cash"),
-    (("--new-customer", "--city", "佛山", "--amount", "1500"), "prepay"),
-    (("--new-customer", "--city", "佛山", "--amount", "10"), "prepay"),
-    (("--no-new-customer", "--city", "佛山", "--amount", "1500"), "cash"),
-    (("--no-new-customer", "--amount", "1500"), "cash"),                        # city not needed
-    (("--new-customer", "--city", "广州", "--amount", "1500", "--settlement", "credit"), "credit"),
-    (("--new-customer", "--amount", "1500", "--settlement", "credit"), "credit"),
-    (("--no-new-customer", "--amount", "1500", "--settlement", "credit"), "credit"),
-])
+@pytest.mark.parametrize(
+    "flags, terms",
+    [
+        (("--new-customer", "--city", "广州", "--amount", "1500"), "cod"),  # exactly 1,500
+        (("--new-customer", "--city", "广州市", "--amount", "1,500.00"), "cod"),
+        (("--new-customer", "--city", "Guangzhou", "--amount", "¥1500"), "cod"),
+        (("--new-customer", "--city", "guangzhou city", "--amount", "99999"), "cod"),
+        (("--new-customer", "--city", "广州", "--amount", "1499.99"), "cash"),
+        (("--new-customer", "--city", "佛山", "--amount", "1500"), "prepay"),
+        (("--new-customer", "--city", "佛山", "--amount", "10"), "prepay"),
+        (("--no-new-customer", "--city", "佛山", "--amount", "1500"), "cash"),
+        (("--no-new-customer", "--amount", "1500"), "cash"),  # city not needed
+        (("--new-customer", "--city", "广州", "--amount", "1500", "--settlement", "credit"), "credit"),
+        (("--new-customer", "--amount", "1500", "--settlement", "credit"), "credit"),
+        (("--no-new-customer", "--amount", "1500", "--settlement", "credit"), "credit"),
+    ],
+)
 def test_payment_terms(bizops_run, flags, terms):
     out = order(bizops_run, "--customer", "甲", *flags)
     assert out["payment_terms"] == terms
@@ -60,14 +63,17 @@ def test_cod_minimum_and_home_city_from_config(bizops_run, tmp_path):
 
 
 # -- cable.approve.deposit ------------------------------------------------------------------------
-@pytest.mark.parametrize("flags, deposit", [
-    (("--new-customer", "--custom", "--amount", "1000"), "300.00"),
-    (("--new-customer", "--custom", "--amount", "0.05"), "0.02"),                 # 0.015 half-up
-    (("--new-customer", "--custom", "--amount", "100.05"), "30.02"),              # 30.015 half-up
-    (("--new-customer", "--no-custom", "--amount", "1000"), "0.00"),
-    (("--no-new-customer", "--custom", "--amount", "1000"), "0.00"),              # deposit_applies_to = new
-    (("--new-customer", "--custom", "--amount", "60000", "--settlement", "credit"), "18000.00"),
-])
+@pytest.mark.parametrize(
+    "flags, deposit",
+    [
+        (("--new-customer", "--custom", "--amount", "1000"), "300.00"),
+        (("--new-customer", "--custom", "--amount", "0.05"), "0.02"),  # 0.015 half-up
+        (("--new-customer", "--custom", "--amount", "100.05"), "30.02"),  # 30.015 half-up
+        (("--new-customer", "--no-custom", "--amount", "1000"), "0.00"),
+        (("--no-new-customer", "--custom", "--amount", "1000"), "0.00"),  # deposit_applies_to = new
+        (("--new-customer", "--custom", "--amount", "60000", "--settlement", "credit"), "18000.00"),
+    ],
+)
 def test_deposit(bizops_run, flags, deposit):
     assert order(bizops_run, "--customer", "甲", "--city", "广州", *flags)["deposit"] == deposit
 
@@ -85,17 +91,20 @@ def test_bad_deposit_applies_to_is_exit_78(bizops_run, tmp_path):
 
 
 # -- cable.approve.credit_limits ------------------------------------------------------------------
-@pytest.mark.parametrize("new, amount, approvers", [
-    ("--no-new-customer", "20000", []),
-    ("--no-new-customer", "20000.00", []),
-    ("--no-new-customer", "20000.01", ["sales_manager"]),
-    ("--no-new-customer", "50000", ["sales_manager"]),
-    ("--no-new-customer", "50000.01", ["sales_manager", "general_manager"]),
-    ("--new-customer", "19999.99", []),
-    ("--new-customer", "20000", ["sales_manager", "general_manager"]),
-    ("--new-customer", "20000.01", ["sales_manager", "general_manager"]),
-    ("--new-customer", "50000.01", ["sales_manager", "general_manager"]),
-])
+@pytest.mark.parametrize(
+    "new, amount, approvers",
+    [
+        ("--no-new-customer", "20000", []),
+        ("--no-new-customer", "20000.00", []),
+        ("--no-new-customer", "20000.01", ["sales_manager"]),
+        ("--no-new-customer", "50000", ["sales_manager"]),
+        ("--no-new-customer", "50000.01", ["sales_manager", "general_manager"]),
+        ("--new-customer", "19999.99", []),
+        ("--new-customer", "20000", ["sales_manager", "general_manager"]),
+        ("--new-customer", "20000.01", ["sales_manager", "general_manager"]),
+        ("--new-customer", "50000.01", ["sales_manager", "general_manager"]),
+    ],
+)
 def test_credit_sign_off(bizops_run, new, amount, approvers):
     out = order(bizops_run, "--customer", "甲", new, "--amount", amount, "--settlement", "credit")
     assert out["approvers"] == approvers
@@ -116,19 +125,36 @@ def test_credit_thresholds_from_config(bizops_run, tmp_path):
 
 
 def test_sign_off_in_a_chinese_table(bizops_run):
-    r = order(bizops_run, "--customer", "甲", "--new-customer", "--amount", "20000", "--settlement", "credit",
-              "--custom", "--invoice", "vat", "--lang", "zh", fmt="table")
+    r = order(
+        bizops_run,
+        "--customer",
+        "甲",
+        "--new-customer",
+        "--amount",
+        "20000",
+        "--settlement",
+        "credit",
+        "--custom",
+        "--invoice",
+        "vat",
+        "--lang",
+        "zh",
+        fmt="table",
+    )
     for label in ("确认人", "业务经理", "总经理", "需审批", "帐期", "增值税专用发票", "6000.00"):
         assert label in r.stdout, label
 
 
 # -- cable.approve.vat_invoice -------------------------------------------------------------------
-@pytest.mark.parametrize("invoice, amount, expected, pending, vat_amount", [
-    ("vat", "5000", "vat", "0.00", "5000.00"),
-    ("vat", "4999.99", "vat_pending", "4999.99", None),
-    ("ordinary", "4000", "ordinary", "0.00", None),
-    ("none", "9000", "none", "0.00", None),
-])
+@pytest.mark.parametrize(
+    "invoice, amount, expected, pending, vat_amount",
+    [
+        ("vat", "5000", "vat", "0.00", "5000.00"),
+        ("vat", "4999.99", "vat_pending", "4999.99", None),
+        ("ordinary", "4000", "ordinary", "0.00", None),
+        ("none", "9000", "none", "0.00", None),
+    ],
+)
 def test_vat_invoice_without_history(bizops_run, invoice, amount, expected, pending, vat_amount):
     out = order(bizops_run, "--customer", "甲", "--no-new-customer", "--amount", amount, "--invoice", invoice)
     assert (out["invoice"], out["vat_pending_total"], out["vat_invoice_amount"]) == (expected, pending, vat_amount)
@@ -145,7 +171,7 @@ def test_vat_accumulates_in_the_ledger_under_record(ledger):
     first = order(ledger.run, *flags, "--amount", "3000", "--record")
     assert (first["invoice"], first["vat_pending_total"]) == ("vat_pending", "3000.00")
     assert ledger.total("vat_pending", "乙") == Decimal("3000")
-    dry = order(ledger.run, *flags, "--amount", "1999.99")           # no --record: nothing written
+    dry = order(ledger.run, *flags, "--amount", "1999.99")  # no --record: nothing written
     assert (dry["invoice"], dry["vat_pending_total"]) == ("vat_pending", "4999.99")
     assert ledger.total("vat_pending", "乙") == Decimal("3000")
     other = order(ledger.run, "--customer", "乙", "--no-new-customer", "--amount", "800", "--record")
@@ -168,7 +194,10 @@ def test_rows_of_a_recorded_stream_see_each_other(ledger, tmp_path):
     text = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
     recorded = ledger.run(*A, "-", "--input-format", "jsonl", "--format", "json", "--record", input=text).json()
     assert [(o["invoice"], o["vat_pending_total"], o["vat_invoice_amount"]) for o in recorded] == [
-        ("vat_pending", "2000.00", None), ("vat_pending", "4000.00", None), ("vat", "0.00", "6000.00")]
+        ("vat_pending", "2000.00", None),
+        ("vat_pending", "4000.00", None),
+        ("vat", "0.00", "6000.00"),
+    ]
 
 
 def test_rows_of_an_unrecorded_stream_do_not(ledger):
@@ -183,10 +212,14 @@ def test_new_customer_taken_from_the_ledger(ledger):
     ledger.customers.add("老客户")
     known = order(ledger.run, "--customer", "老客户", "--amount", "1500", "--city", "佛山")
     assert (known["new_customer"], known["payment_terms"]) == (False, "cash")
-    assert known["warnings"] == ["new_customer not given: taken from the ledger, which knows 老客户 (existing customer)"]
+    assert known["warnings"] == [
+        "new_customer not given: taken from the ledger, which knows 老客户 (existing customer)"
+    ]
     unknown = order(ledger.run, "--customer", "新来的", "--amount", "1500", "--city", "佛山")
     assert (unknown["new_customer"], unknown["payment_terms"]) == (True, "prepay")
-    assert unknown["warnings"] == ["new_customer not given: taken from the ledger, where 新来的 is unknown (new customer)"]
+    assert unknown["warnings"] == [
+        "new_customer not given: taken from the ledger, where 新来的 is unknown (new customer)"
+    ]
     given = order(ledger.run, "--customer", "新来的", "--amount", "1500", "--city", "佛山", "--no-new-customer")
     assert (given["new_customer"], given["warnings"]) == (False, [])
 
@@ -202,31 +235,62 @@ def test_example_orders_file(bizops_run):
     r = bizops_run(*A, str(EXAMPLES / "orders.csv"), "--format", "json")
     assert r.exit_code == 0, r
     out = r.json()
-    assert [o["payment_terms"] for o in out] == ["cod", "cash", "prepay", "cash", "credit", "credit", "credit",
-                                                 "credit", "cod"]
-    assert [o["approvers"] for o in out][4:8] == [[], ["sales_manager"], ["sales_manager", "general_manager"],
-                                                  ["sales_manager", "general_manager"]]
+    assert [o["payment_terms"] for o in out] == [
+        "cod",
+        "cash",
+        "prepay",
+        "cash",
+        "credit",
+        "credit",
+        "credit",
+        "credit",
+        "cod",
+    ]
+    assert [o["approvers"] for o in out][4:8] == [
+        [],
+        ["sales_manager"],
+        ["sales_manager", "general_manager"],
+        ["sales_manager", "general_manager"],
+    ]
     assert out[2]["deposit"] == "2640.00"
     assert out[3]["invoice"] == "vat_pending"
 
 
 def test_explain_cites_each_rule(bizops_run):
-    out = order(bizops_run, "--customer", "甲", "--new-customer", "--amount", "20000", "--settlement", "credit",
-                "--custom", "--invoice", "vat", "--explain")
+    out = order(
+        bizops_run,
+        "--customer",
+        "甲",
+        "--new-customer",
+        "--amount",
+        "20000",
+        "--settlement",
+        "credit",
+        "--custom",
+        "--invoice",
+        "vat",
+        "--explain",
+    )
     assert [t["rule"] for t in out["trace"]] == [
-        "cable.approve.new_customer_terms", "cable.approve.deposit", "cable.approve.credit_limits",
-        "cable.approve.vat_invoice"]
+        "cable.approve.new_customer_terms",
+        "cable.approve.deposit",
+        "cable.approve.credit_limits",
+        "cable.approve.vat_invoice",
+    ]
     assert out["trace"][2]["clause"] == "000 三、客户结算与服务 3"
     assert "20000.00 ≥ 20000" in out["trace"][2]["effect"]
 
 
-@pytest.mark.parametrize("flags, message", [
-    (("--customer", "甲"), "amount is required"),
-    (("--amount", "100"), "customer is required"),
-    (("--customer", "甲", "--amount", "0"), "amount must be > 0"),
-    (("--customer", "甲", "--amount", "100", "--settlement", "monthly"), "settlement must be one of"),
-    (("--customer", "甲", "--amount", "100", "--invoice", "special"), "invoice must be one of"),
-])
+@pytest.mark.parametrize(
+    "flags, message",
+    [
+        (("--customer", "甲"), "amount is required"),
+        (("--amount", "100"), "customer is required"),
+        (("--customer", "甲", "--amount", "0"), "amount must be > 0"),
+        (("--customer", "甲", "--amount", "100", "--settlement", "monthly"), "settlement must be one of"),
+        (("--customer", "甲", "--amount", "100", "--invoice", "special"), "invoice must be one of"),
+    ],
+)
 def test_invalid_orders_exit_65(bizops_run, flags, message):
     r = bizops_run(*A, *flags, "--format", "json")
     assert r.exit_code == 65 and message in r.stderr, r

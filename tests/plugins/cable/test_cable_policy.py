@@ -10,11 +10,25 @@ from cable_support import REPO
 PLUGIN = REPO / "src" / "bizops" / "plugins" / "cable"
 
 THRESHOLDS = {
-    "price_list": None, "max_no_vat_discount_pct": 6, "floor_pct": 90, "commission_cut_per_pct": "0.1",
-    "home_city": ["广州", "Guangzhou"], "cod_min_amount": 1500, "deposit_pct": 30, "deposit_applies_to": "new",
-    "credit_manager_over": 20000, "credit_gm_over": 50000, "new_credit_both_from": 20000, "vat_min": 5000,
-    "base_points": 100, "bonus_cap": 100, "yuan_per_point": 1, "dismissal_below": 60, "dismissal_months": 2,
-    "task_single_penalty": 15, "task_each_unfinished_penalty": 10,
+    "price_list": None,
+    "max_no_vat_discount_pct": 6,
+    "floor_pct": 90,
+    "commission_cut_per_pct": "0.1",
+    "home_city": ["广州", "Guangzhou"],
+    "cod_min_amount": 1500,
+    "deposit_pct": 30,
+    "deposit_applies_to": "new",
+    "credit_manager_over": 20000,
+    "credit_gm_over": 50000,
+    "new_credit_both_from": 20000,
+    "vat_min": 5000,
+    "base_points": 100,
+    "bonus_cap": 100,
+    "yuan_per_point": 1,
+    "dismissal_below": 60,
+    "dismissal_months": 2,
+    "task_single_penalty": 15,
+    "task_each_unfinished_penalty": 10,
 }
 
 
@@ -36,8 +50,22 @@ def test_policy_show_source_follows_the_config(bizops_run, tmp_path):
 def test_policy_init_round_trips(bizops_run, tmp_path):
     r = bizops_run("--company", "cable", "policy", "init", "--output", "full.toml")
     assert r.exit_code == 0, r
-    q = bizops_run("--company", "cable", "--config", str(tmp_path / "full.toml"), "approve-order", "--customer", "甲",
-                   "--amount", "1500", "--new-customer", "--city", "Guangzhou", "--format", "json")
+    q = bizops_run(
+        "--company",
+        "cable",
+        "--config",
+        str(tmp_path / "full.toml"),
+        "approve-order",
+        "--customer",
+        "甲",
+        "--amount",
+        "1500",
+        "--new-customer",
+        "--city",
+        "Guangzhou",
+        "--format",
+        "json",
+    )
     assert q.exit_code == 0, q
     assert q.json()["payment_terms"] == "cod"
 
@@ -45,8 +73,9 @@ def test_policy_init_round_trips(bizops_run, tmp_path):
 @pytest.mark.parametrize("line", ['vat_min = "lots"', "cod_min_amount = -1", 'home_city = "广州"', "price = 1"])
 def test_bad_config_values_are_exit_78(bizops_run, tmp_path, line):
     (tmp_path / "bizops.toml").write_text(f"[company.cable]\n{line}\n", encoding="utf-8")
-    r = bizops_run("--company", "cable", "approve-order", "--customer", "甲", "--amount", "1", "--new-customer",
-                   "--city", "广州")
+    r = bizops_run(
+        "--company", "cable", "approve-order", "--customer", "甲", "--amount", "1", "--new-customer", "--city", "广州"
+    )
     assert r.exit_code == 78, r
     assert line.split(" ")[0] in r.stderr
 
@@ -72,16 +101,24 @@ def test_no_float_in_the_plugin():
 
 
 def test_rule_ids_and_clauses(bizops_run):
-    from bizops.testing import check_plugin
-
     import bizops.plugins.cable as cable
+    from bizops.testing import check_plugin
 
     assert check_plugin(cable) == []
     ids = [rule.id for rule in cable.COMPANY.rules]
-    assert ids[:11] == ["cable.price.list", "cable.price.no_vat", "cable.price.special", "cable.price.floor",
-                        "cable.price.fee", "cable.price.quote_due", "cable.price.lead_time",
-                        "cable.approve.new_customer_terms", "cable.approve.deposit", "cable.approve.credit_limits",
-                        "cable.approve.vat_invoice"]
+    assert ids[:11] == [
+        "cable.price.list",
+        "cable.price.no_vat",
+        "cable.price.special",
+        "cable.price.floor",
+        "cable.price.fee",
+        "cable.price.quote_due",
+        "cable.price.lead_time",
+        "cable.approve.new_customer_terms",
+        "cable.approve.deposit",
+        "cable.approve.credit_limits",
+        "cable.approve.vat_invoice",
+    ]
     assert all(rule.clause.startswith("000 ") and rule.en and rule.zh for rule in cable.COMPANY.rules)
 
 
@@ -91,7 +128,22 @@ def test_every_output_column_and_enum_value_has_both_labels():
     for spec in cable.COMPANY.commands.values():
         for column in spec.outputs:
             assert column.zh and column.en, column.name
-    for value in ("cod", "cash", "prepay", "credit", "vat", "vat_pending", "ordinary", "none", "approved",
-                  "needs_approval", "sales_manager", "general_manager", "dismissal_review", "ok", "refused"):
+    for value in (
+        "cod",
+        "cash",
+        "prepay",
+        "credit",
+        "vat",
+        "vat_pending",
+        "ordinary",
+        "none",
+        "approved",
+        "needs_approval",
+        "sales_manager",
+        "general_manager",
+        "dismissal_review",
+        "ok",
+        "refused",
+    ):
         zh, en = cable.COMPANY.labels[value]
         assert zh and en

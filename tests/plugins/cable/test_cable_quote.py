@@ -28,13 +28,36 @@ def one(bizops_run, *flags):
 
 # -- the spec's example ---------------------------------------------------------------------
 def test_spec_example_every_field(bizops_run):
-    out = one(bizops_run, "--guide-price", "100.00", "--qty", "10", "--no-vat-invoice",
-              "--discount-pct", "2", "--fee-pct", "5")
+    out = one(
+        bizops_run,
+        "--guide-price",
+        "100.00",
+        "--qty",
+        "10",
+        "--no-vat-invoice",
+        "--discount-pct",
+        "2",
+        "--fee-pct",
+        "5",
+    )
     assert out == {
-        "company": "cable", "sku": None, "qty": "10", "guide_price": "100.00", "no_vat_discount_pct": "6",
-        "discount_pct": "2", "fee_pct": "5", "floor_unit_price": "90.00", "unit_price": "96.84",
-        "total": "968.40", "commission_cut_pct": "0.2", "status": "ok", "reason": None,
-        "max_discount_pct": "4", "quote_due": None, "lead_time": "3-4 days", "warnings": [],
+        "company": "cable",
+        "sku": None,
+        "qty": "10",
+        "guide_price": "100.00",
+        "no_vat_discount_pct": "6",
+        "discount_pct": "2",
+        "fee_pct": "5",
+        "floor_unit_price": "90.00",
+        "unit_price": "96.84",
+        "total": "968.40",
+        "commission_cut_pct": "0.2",
+        "status": "ok",
+        "reason": None,
+        "max_discount_pct": "4",
+        "quote_due": None,
+        "lead_time": "3-4 days",
+        "warnings": [],
     }
 
 
@@ -59,13 +82,16 @@ def test_readme_first_command_on_the_example_file(bizops_run):
 
 
 # -- cable.price.no_vat / .special ------------------------------------------------------------
-@pytest.mark.parametrize("flags, no_vat, unit", [
-    (("--no-vat-invoice",), "6", "94.00"),
-    (("--no-vat-invoice", "--no-vat-discount-pct", "3"), "3", "97.00"),
-    (("--no-vat-invoice", "--no-vat-discount-pct", "6%"), "6%", "94.00"),
-    (("--vat-invoice",), "0", "100.00"),
-    ((), "0", "100.00"),
-])
+@pytest.mark.parametrize(
+    "flags, no_vat, unit",
+    [
+        (("--no-vat-invoice",), "6", "94.00"),
+        (("--no-vat-invoice", "--no-vat-discount-pct", "3"), "3", "97.00"),
+        (("--no-vat-invoice", "--no-vat-discount-pct", "6%"), "6%", "94.00"),
+        (("--vat-invoice",), "0", "100.00"),
+        ((), "0", "100.00"),
+    ],
+)
 def test_no_vat_discount(bizops_run, flags, no_vat, unit):
     out = one(bizops_run, "--guide-price", "100", *flags)
     assert out["no_vat_discount_pct"] in (no_vat, no_vat.rstrip("%"))
@@ -73,10 +99,13 @@ def test_no_vat_discount(bizops_run, flags, no_vat, unit):
     assert out["commission_cut_pct"] == "0"  # the no-VAT discount does not cut commission
 
 
-@pytest.mark.parametrize("flags, message", [
-    (("--no-vat-invoice", "--no-vat-discount-pct", "6.01"), "no_vat_discount_pct must be ≤ 6, got 6.01"),
-    (("--vat-invoice", "--no-vat-discount-pct", "1"), "must be 0 when vat_invoice is true"),
-])
+@pytest.mark.parametrize(
+    "flags, message",
+    [
+        (("--no-vat-invoice", "--no-vat-discount-pct", "6.01"), "no_vat_discount_pct must be ≤ 6, got 6.01"),
+        (("--vat-invoice", "--no-vat-discount-pct", "1"), "must be 0 when vat_invoice is true"),
+    ],
+)
 def test_no_vat_discount_out_of_bounds_is_invalid(bizops_run, flags, message):
     r = quote(bizops_run, "--guide-price", "100", *flags)
     assert r.exit_code == 65, r
@@ -91,12 +120,15 @@ def test_commission_cut_is_a_tenth_of_the_special_discount(bizops_run, discount,
 
 
 # -- cable.price.floor ------------------------------------------------------------------------
-@pytest.mark.parametrize("vat_flag, discount, status, unit, max_discount", [
-    ("--no-vat-invoice", "4", "ok", "90.00", "4"),          # 6 + 4 = 10 %: exactly on the floor
-    ("--no-vat-invoice", "4.01", "refused", None, "4"),
-    ("--vat-invoice", "10", "ok", "90.00", "10"),
-    ("--vat-invoice", "10.01", "refused", None, "10"),
-])
+@pytest.mark.parametrize(
+    "vat_flag, discount, status, unit, max_discount",
+    [
+        ("--no-vat-invoice", "4", "ok", "90.00", "4"),  # 6 + 4 = 10 %: exactly on the floor
+        ("--no-vat-invoice", "4.01", "refused", None, "4"),
+        ("--vat-invoice", "10", "ok", "90.00", "10"),
+        ("--vat-invoice", "10.01", "refused", None, "10"),
+    ],
+)
 def test_floor_at_its_boundary(bizops_run, vat_flag, discount, status, unit, max_discount):
     r = quote(bizops_run, "--guide-price", "100.00", vat_flag, "--discount-pct", discount)
     out = r.json()
@@ -105,8 +137,10 @@ def test_floor_at_its_boundary(bizops_run, vat_flag, discount, status, unit, max
     if status == "refused":
         assert r.exit_code == 1
         assert out["total"] is None
-        assert out["reason"] == (f"below the floor of 90 % of the guide price (90.00); "
-                                 f"the largest special discount allowed is {max_discount} %")
+        assert out["reason"] == (
+            f"below the floor of 90 % of the guide price (90.00); "
+            f"the largest special discount allowed is {max_discount} %"
+        )
     else:
         assert r.exit_code == 0 and out["reason"] is None
 
@@ -130,15 +164,18 @@ def test_refused_row_in_chinese_table(bizops_run):
 
 
 # -- rounding: half-up to the fen ----------------------------------------------------------------
-@pytest.mark.parametrize("flags, field, expected", [
-    (("--guide-price", "8.004", "--fee-pct", "20"), "unit_price", "10.01"),       # 8.004 / 0.8 = 10.005
-    (("--guide-price", "100.025"), "unit_price", "100.03"),                        # not banker's 100.02
-    (("--guide-price", "100.005"), "floor_unit_price", "90.00"),                   # 90.0045
-    (("--guide-price", "0.05"), "floor_unit_price", "0.05"),                       # 0.045
-    (("--guide-price", "10.05", "--qty", "0.5"), "total", "5.03"),                 # 5.025
-    (("--guide-price", "10.05", "--qty", "0.3"), "total", "3.02"),                 # 3.015
-    (("--guide-price", "100", "--fee-pct", "3"), "unit_price", "103.09"),          # 103.0927…
-])
+@pytest.mark.parametrize(
+    "flags, field, expected",
+    [
+        (("--guide-price", "8.004", "--fee-pct", "20"), "unit_price", "10.01"),  # 8.004 / 0.8 = 10.005
+        (("--guide-price", "100.025"), "unit_price", "100.03"),  # not banker's 100.02
+        (("--guide-price", "100.005"), "floor_unit_price", "90.00"),  # 90.0045
+        (("--guide-price", "0.05"), "floor_unit_price", "0.05"),  # 0.045
+        (("--guide-price", "10.05", "--qty", "0.5"), "total", "5.03"),  # 5.025
+        (("--guide-price", "10.05", "--qty", "0.3"), "total", "3.02"),  # 3.015
+        (("--guide-price", "100", "--fee-pct", "3"), "unit_price", "103.09"),  # 103.0927…
+    ],
+)
 def test_half_up_at_half_a_fen(bizops_run, flags, field, expected):
     assert one(bizops_run, *flags)[field] == expected
 
@@ -155,14 +192,17 @@ def price_list(request, tmp_path):
     return request.param
 
 
-@pytest.mark.parametrize("flags, guide, due, lead", [
-    (("--sku", "BV-2.5"), "138.00", None, "3-4 days"),                            # standard, listed
-    (("--sku", "RVV-3x1.5"), "6.2850", None, "3-4 days"),                          # four-decimal list price
-    (("--sku", "ZR-BVR-6"), "4.1250", "2026-11-24T10:30", "3-4 days"),             # non-standard
-    (("--sku", "WH-CAR-12P"), "38.60", "2026-11-24T10:30", "3-4 days"),            # harness
-    (("--sku", "KVV-10x1.5", "--guide-price", "12.80"), "12.80", "2026-11-24T10:30", "3-4 days"),  # unlisted
-    (("--sku", "BV-4", "--custom", "--guide-price", "236"), "236.00", "2026-11-24T10:30", "per production"),
-])
+@pytest.mark.parametrize(
+    "flags, guide, due, lead",
+    [
+        (("--sku", "BV-2.5"), "138.00", None, "3-4 days"),  # standard, listed
+        (("--sku", "RVV-3x1.5"), "6.2850", None, "3-4 days"),  # four-decimal list price
+        (("--sku", "ZR-BVR-6"), "4.1250", "2026-11-24T10:30", "3-4 days"),  # non-standard
+        (("--sku", "WH-CAR-12P"), "38.60", "2026-11-24T10:30", "3-4 days"),  # harness
+        (("--sku", "KVV-10x1.5", "--guide-price", "12.80"), "12.80", "2026-11-24T10:30", "3-4 days"),  # unlisted
+        (("--sku", "BV-4", "--custom", "--guide-price", "236"), "236.00", "2026-11-24T10:30", "per production"),
+    ],
+)
 def test_price_list_rows(bizops_run, price_list, flags, guide, due, lead):
     out = one(bizops_run, *flags, "--requested-at", "2026-11-23T10:30")
     assert (out["guide_price"], out["quote_due"], out["lead_time"]) == (guide, due, lead)
@@ -182,10 +222,13 @@ def test_list_price_wins_over_a_different_given_price(bizops_run, price_list):
     assert same["warnings"] == []
 
 
-@pytest.mark.parametrize("flags, message", [
-    (("--sku", "KVV-10x1.5"), "'KVV-10x1.5' is not on the price list: give the finance department's guide_price"),
-    (("--sku", "BV-2.5", "--custom"), "a custom product needs the finance department's guide_price"),
-])
+@pytest.mark.parametrize(
+    "flags, message",
+    [
+        (("--sku", "KVV-10x1.5"), "'KVV-10x1.5' is not on the price list: give the finance department's guide_price"),
+        (("--sku", "BV-2.5", "--custom"), "a custom product needs the finance department's guide_price"),
+    ],
+)
 def test_finance_price_required(bizops_run, price_list, flags, message):
     r = quote(bizops_run, *flags)
     assert r.exit_code == 65 and message in r.stderr, r
@@ -195,8 +238,10 @@ def test_without_a_price_list_the_guide_price_is_required(bizops_run):
     r = quote(bizops_run, "--sku", "BV-2.5")
     assert r.exit_code == 65 and "finance department" in r.stderr
     assert one(bizops_run, "--sku", "BV-2.5", "--guide-price", "100")["quote_due"] is None
-    assert one(bizops_run, "--guide-price", "100", "--custom",
-               "--requested-at", "2026-11-30T23:30")["quote_due"] == "2026-12-01T23:30"
+    assert (
+        one(bizops_run, "--guide-price", "100", "--custom", "--requested-at", "2026-11-30T23:30")["quote_due"]
+        == "2026-12-01T23:30"
+    )
 
 
 def test_csv_and_toml_lists_quote_the_same(bizops_run, tmp_path):
@@ -217,12 +262,15 @@ def test_price_list_path_is_relative_to_the_config(bizops_run):
     assert r.json()["guide_price"] == "86.50"
 
 
-@pytest.mark.parametrize("content, message", [
-    ("sku,guide_price\nBV-1,abc\n", "price list"),
-    ("sku,guide_price\nBV-1,1.23456\n", "at most 4 decimals"),
-    ("sku,guide_price,harness\nBV-1,1,maybe\n", "price list"),
-    ("sku,guide_price\nBV-1,1\nBV-1,2\n", "listed twice"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("sku,guide_price\nBV-1,abc\n", "price list"),
+        ("sku,guide_price\nBV-1,1.23456\n", "at most 4 decimals"),
+        ("sku,guide_price,harness\nBV-1,1,maybe\n", "price list"),
+        ("sku,guide_price\nBV-1,1\nBV-1,2\n", "listed twice"),
+    ],
+)
 def test_bad_price_list_is_a_config_error(bizops_run, tmp_path, content, message):
     (tmp_path / "list.csv").write_text(content, encoding="utf-8")
     config(tmp_path, price_list="list.csv")
@@ -237,8 +285,9 @@ def test_missing_price_list_is_a_config_error(bizops_run, tmp_path):
 
 
 def test_gbk_price_list_from_chinese_excel(bizops_run, tmp_path):
-    (tmp_path / "list.csv").write_bytes("sku,guide_price,standard,harness,unit,name\r\nBV-1,10.50,是,否,卷,电线\r\n"
-                                        .encode("gb18030"))
+    (tmp_path / "list.csv").write_bytes(
+        "sku,guide_price,standard,harness,unit,name\r\nBV-1,10.50,是,否,卷,电线\r\n".encode("gb18030")
+    )
     config(tmp_path, price_list="list.csv")
     assert one(bizops_run, "--sku", "BV-1")["guide_price"] == "10.50"
 
@@ -249,7 +298,11 @@ def test_floor_pct_from_config_changes_the_decision(bizops_run, tmp_path):
     config(tmp_path, floor_pct=85)
     out = one(bizops_run, "--guide-price", "100", "--discount-pct", "12")
     assert (out["status"], out["unit_price"], out["max_discount_pct"], out["floor_unit_price"]) == (
-        "ok", "88.00", "15", "85.00")
+        "ok",
+        "88.00",
+        "15",
+        "85.00",
+    )
 
 
 def test_other_quote_settings_from_config(bizops_run, tmp_path):
@@ -267,11 +320,19 @@ def test_out_of_range_policy_is_exit_78(bizops_run, tmp_path):
 
 # -- --explain ------------------------------------------------------------------------------------
 def test_explain_names_every_rule_that_decided(bizops_run, price_list):
-    out = one(bizops_run, "--explain", "--sku", "WH-CAR-12P", "--no-vat-invoice", "--discount-pct", "2",
-              "--fee-pct", "5")
+    out = one(
+        bizops_run, "--explain", "--sku", "WH-CAR-12P", "--no-vat-invoice", "--discount-pct", "2", "--fee-pct", "5"
+    )
     rules = [t["rule"] for t in out["trace"]]
-    assert rules == ["cable.price.list", "cable.price.no_vat", "cable.price.special", "cable.price.floor",
-                     "cable.price.fee", "cable.price.quote_due", "cable.price.lead_time"]
+    assert rules == [
+        "cable.price.list",
+        "cable.price.no_vat",
+        "cable.price.special",
+        "cable.price.floor",
+        "cable.price.fee",
+        "cable.price.quote_due",
+        "cable.price.lead_time",
+    ]
     assert all(t["clause"].startswith("000 ") and t["effect"] for t in out["trace"])
     assert "trace" not in one(bizops_run, "--guide-price", "1")
 
@@ -282,13 +343,22 @@ def generated(n: int) -> str:
     if not script.exists():
         script = REPO / "bench" / "gen_orders.py"
     if script.exists():
-        return subprocess.run([sys.executable, str(script), str(n)], check=True, capture_output=True,
-                              text=True).stdout
+        return subprocess.run([sys.executable, str(script), str(n)], check=True, capture_output=True, text=True).stdout
     rng = random.Random(1)  # the generator's shape, for a checkout without it
-    return "".join(json.dumps({
-        "sku": f"BV-{i}", "qty": rng.randint(1, 500), "guide_price": f"{rng.uniform(50, 3000):.2f}",
-        "vat_invoice": rng.random() < 0.7, "discount_pct": rng.choice([0, 0, 1, 2, 3, 5, 8, 12]),
-        "fee_pct": rng.choice([0, 0, 3, 5])}) + "\n" for i in range(n))
+    return "".join(
+        json.dumps(
+            {
+                "sku": f"BV-{i}",
+                "qty": rng.randint(1, 500),
+                "guide_price": f"{rng.uniform(50, 3000):.2f}",
+                "vat_invoice": rng.random() < 0.7,
+                "discount_pct": rng.choice([0, 0, 1, 2, 3, 5, 8, 12]),
+                "fee_pct": rng.choice([0, 0, 3, 5]),
+            }
+        )
+        + "\n"
+        for i in range(n)
+    )
 
 
 def expected_quote(request: dict) -> dict:
@@ -299,8 +369,12 @@ def expected_quote(request: dict) -> dict:
     discount, fee = Fraction(str(request["discount_pct"])), Fraction(str(request["fee_pct"]))
     base = guide * (100 - no_vat - discount) / 100
     floor = guide * Fraction(90, 100)
-    out = {"floor_unit_price": half_up(floor), "commission_cut_pct": discount / 10,
-           "max_discount_pct": 10 - no_vat, "no_vat_discount_pct": no_vat}
+    out = {
+        "floor_unit_price": half_up(floor),
+        "commission_cut_pct": discount / 10,
+        "max_discount_pct": 10 - no_vat,
+        "no_vat_discount_pct": no_vat,
+    }
     if base < floor:
         out.update(status="refused", unit_price=None, total=None)
     else:

@@ -21,8 +21,15 @@ WEEK = {"week": "2026-11-23"}
 
 
 def line(office, at, spec, length, qty=None, project="P", change="add", notes=None):
-    row = {"office": office, **WEEK, "submitted_at": at, "spec": spec, "length_m": length, "project": project,
-           "change": change}
+    row = {
+        "office": office,
+        **WEEK,
+        "submitted_at": at,
+        "spec": spec,
+        "length_m": length,
+        "project": project,
+        "change": change,
+    }
     if qty is not None:
         row["qty"] = qty
     if notes is not None:
@@ -31,16 +38,19 @@ def line(office, at, spec, length, qty=None, project="P", change="add", notes=No
 
 
 def run_plan(bizops_run, tmp_path, rows, *args):
-    (tmp_path / "plan.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
-                                         encoding="utf-8")
+    (tmp_path / "plan.jsonl").write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+    )
     return bizops_run("pile", "plan", "plan.jsonl", *args)
 
 
 def test_week_of_plans_from_the_example(bizops_run):
     run = bizops_run("pile", "plan", str(EXAMPLES / "plans.csv"))
     assert run.exit_code == 0, run
-    got = [(r["office"], r["spec"], r["length_m"], r["qty"], r["project"], r["late"], r["source"], r["submitted_at"])
-           for r in run.rows()]
+    got = [
+        (r["office"], r["spec"], r["length_m"], r["qty"], r["project"], r["late"], r["source"], r["submitted_at"])
+        for r in run.rows()
+    ]
     assert got == [
         ("东莞办事处", "PHC-400 AB 95", "13", "320", "保利天汇", True, "change", "2026-11-26T15:40"),
         ("东莞办事处", "PHC-400 AB 95", "12", "220", "松山湖科创园", False, "first_report", "2026-11-23T11:00"),
@@ -54,11 +64,15 @@ def test_week_of_plans_from_the_example(bizops_run):
 
 
 def test_first_report_at_the_cut_off_and_a_minute_after(bizops_run, tmp_path):
-    run = run_plan(bizops_run, tmp_path, [
-        line("A", "2026-11-23T11:00", "PHC-400", "12", "10"),
-        line("B", "2026-11-23T11:01", "PHC-400", "12", "10"),
-        line("C", "2026-11-20T16:00", "PHC-400", "12", "10"),  # the Friday before: early, not late
-    ])
+    run = run_plan(
+        bizops_run,
+        tmp_path,
+        [
+            line("A", "2026-11-23T11:00", "PHC-400", "12", "10"),
+            line("B", "2026-11-23T11:01", "PHC-400", "12", "10"),
+            line("C", "2026-11-20T16:00", "PHC-400", "12", "10"),  # the Friday before: early, not late
+        ],
+    )
     assert run.exit_code == 0, run
     assert [(r["office"], r["late"]) for r in run.rows()] == [("A", False), ("B", True), ("C", False)]
 
@@ -73,7 +87,9 @@ def test_a_change_that_removes_a_line(bizops_run, tmp_path):
     run = run_plan(bizops_run, tmp_path, rows)
     assert run.exit_code == 0, run
     assert [(r["length_m"], r["project"], r["qty"], r["source"]) for r in run.rows()] == [
-        ("12", "万科", "400", "first_report"), ("10", "保利", "50", "first_report")]
+        ("12", "万科", "400", "first_report"),
+        ("10", "保利", "50", "first_report"),
+    ]
 
 
 def test_remove_then_add_again_and_removing_everything(bizops_run, tmp_path):
@@ -142,8 +158,19 @@ def test_missing_fields_are_refused_and_the_rest_still_planned(bizops_run, tmp_p
 def test_table_for_the_planner_in_chinese(bizops_run):
     run = bizops_run("pile", "plan", str(EXAMPLES / "plans.csv"), "--format", "table", "--lang", "zh")
     assert run.exit_code == 0
-    for text in ("办事处", "规格型号", "桩长(米)", "计划用量", "工程名称", "特殊事宜说明", "迟报", "首次上报", "变更",
-                 "佛山办事处", "非正常发桩已批"):
+    for text in (
+        "办事处",
+        "规格型号",
+        "桩长(米)",
+        "计划用量",
+        "工程名称",
+        "特殊事宜说明",
+        "迟报",
+        "首次上报",
+        "变更",
+        "佛山办事处",
+        "非正常发桩已批",
+    ):
         assert text in run.stdout, text
     assert "PHC-500 AB 125  10 " not in run.stdout  # the removed line
 
@@ -151,14 +178,28 @@ def test_table_for_the_planner_in_chinese(bizops_run):
 def test_csv_output(bizops_run):
     run = bizops_run("pile", "plan", str(EXAMPLES / "plans.csv"), "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(run.stdout)))
-    assert list(rows[0]) == ["company", "office", "week", "spec", "length_m", "qty", "project", "notes", "late",
-                             "submitted_at", "source", "warnings"]
+    assert list(rows[0]) == [
+        "company",
+        "office",
+        "week",
+        "spec",
+        "length_m",
+        "qty",
+        "project",
+        "notes",
+        "late",
+        "submitted_at",
+        "source",
+        "warnings",
+    ]
     assert (rows[-1]["office"], rows[-1]["qty"], rows[-1]["late"]) == ("佛山办事处", "300", "false")
 
 
 def test_explain_traces_each_line(bizops_run, tmp_path):
-    rows = [line("A", "2026-11-23T11:30", "PHC-500", "12", "100"),
-            line("A", "2026-11-24T08:00", "PHC-500", "12", "20", change="set")]
+    rows = [
+        line("A", "2026-11-23T11:30", "PHC-500", "12", "100"),
+        line("A", "2026-11-24T08:00", "PHC-500", "12", "20", change="set"),
+    ]
     out = run_plan(bizops_run, tmp_path, rows, "--explain").rows()
     assert [t["rule"] for t in out[0]["trace"]] == ["pile.plan.due", "pile.plan.changes"]
     assert "after the cut-off 2026-11-23T11:00: late" in out[0]["trace"][0]["effect"]
@@ -171,6 +212,7 @@ def test_plan_due_from_the_policy(bizops_run, tmp_path):
 
 
 # -- the ledger's copy of a week (through the plugin function: the ledger is core work) ------------
+
 
 class DictHistory:
     def __init__(self):
@@ -187,22 +229,25 @@ class DictHistory:
 def decide(rows, history, record):
     build = compile_fields(PLAN.inputs)
     policy = Policy("pile", {"plan_due": time(11)}, {})
-    context = Context(company=COMPANY, now=datetime(2026, 11, 27), record=record,
-                      history_factory=lambda: history)
+    context = Context(company=COMPANY, now=datetime(2026, 11, 27), record=record, history_factory=lambda: history)
     outcomes = list(plan(((n, build(r)) for n, r in enumerate(rows, 1)), policy, context))
     return [o for o in outcomes if not isinstance(o, RowError)], [o for o in outcomes if isinstance(o, RowError)]
 
 
 def test_changes_merge_onto_the_recorded_first_report():
     history = DictHistory()
-    first = [line("A", "2026-11-23T10:00", "PHC-500", "12", "400"),
-             line("A", "2026-11-23T10:00", "PHC-500", "10", "160")]
+    first = [
+        line("A", "2026-11-23T10:00", "PHC-500", "12", "400"),
+        line("A", "2026-11-23T10:00", "PHC-500", "10", "160"),
+    ]
     decide(first, history, record=True)
     stored = history.latest("plan", "A|2026-11-23")
     assert [p["qty"] for p in stored["plan"]] == ["400", "160"]
 
-    changes = [line("A", "2026-11-25T09:00", "PHC-500", "10", change="remove"),
-               line("A", "2026-11-25T09:00", "PHC-500", "12", "60")]
+    changes = [
+        line("A", "2026-11-25T09:00", "PHC-500", "10", change="remove"),
+        line("A", "2026-11-25T09:00", "PHC-500", "12", "60"),
+    ]
     results, errors = decide(changes, history, record=False)
     assert errors == []
     assert [(r["length_m"], r["qty"], r["source"]) for r in results] == [(Decimal(12), Decimal(460), "change")]
@@ -222,7 +267,13 @@ def test_a_resent_first_report_replaces_the_recorded_one():
 
 
 def test_without_a_ledger_a_change_alone_is_taken_as_the_report():
-    results, errors = decide([line("A", "2026-11-25T09:00", "PHC-500", "10", change="remove"),
-                              line("A", "2026-11-25T09:00", "PHC-500", "12", "60")], DictHistory(), record=False)
+    results, errors = decide(
+        [
+            line("A", "2026-11-25T09:00", "PHC-500", "10", change="remove"),
+            line("A", "2026-11-25T09:00", "PHC-500", "12", "60"),
+        ],
+        DictHistory(),
+        record=False,
+    )
     assert [r["qty"] for r in results] == [Decimal(60)]
     assert len(errors) == 1 and "nothing to remove" in errors[0].message

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from pv_support import EXAMPLES
 
 HEAD = "trip_id,employee,scope,depart,return,purpose,customer,trip_number,mode,fare,invoice,area,at,reason,note"
@@ -30,19 +29,30 @@ def test_example_spreadsheet(bizops_run):
         ("leg 3: train", "192.00", "pv.claim.train"),
         ("client_meal 1", "80.00", "pv.claim.client_meal"),
     ]
-    assert [(d["item"], d["amount"]) for d in rows[1]["disallowed"]] == [("leg 4: taxi", "15.00"),
-                                                                        ("leg 5: bus", "18.00")]
+    assert [(d["item"], d["amount"]) for d in rows[1]["disallowed"]] == [
+        ("leg 4: taxi", "15.00"),
+        ("leg 5: bus", "18.00"),
+    ]
     assert rows[2]["needs_review"][0]["item"] == "leg 3: taxi"
     assert rows[2]["reviewers"] == ["general_manager"]
     assert rows[3]["disallowed"][0]["amount"] == "1102.00"
 
 
 def test_example_spreadsheet_as_a_chinese_table(bizops_run):
-    r = bizops_run("--company", "pv", "expense", "claim", str(EXAMPLES / "claims.csv"), "--format", "table",
-                   "--lang", "zh")
+    r = bizops_run(
+        "--company", "pv", "expense", "claim", str(EXAMPLES / "claims.csv"), "--format", "table", "--lang", "zh"
+    )
     assert r.exit_code == 1, r
-    for text in ("不予报销", "待审核", "审核人", "第 3 段：火车 192.00 软卧 高于连续乘车 14 小时的标准 硬卧",
-                 "第 5 段：汽车 18.00 没有正式发票", "总经理", "拒绝", "应补(退)"):
+    for text in (
+        "不予报销",
+        "待审核",
+        "审核人",
+        "第 3 段：火车 192.00 软卧 高于连续乘车 14 小时的标准 硬卧",
+        "第 5 段：汽车 18.00 没有正式发票",
+        "总经理",
+        "拒绝",
+        "应补(退)",
+    ):
         assert text in r.stdout, text
 
 
@@ -55,17 +65,19 @@ def test_example_json_claim(bizops_run):
 
 
 def test_rows_of_a_trip_become_one_claim_labelled_by_its_span(bizops_run, tmp_path):
-    text = (HEAD + "\r\n"
-            "A,张伟,in_province,2026-03-10,2026-03-10,new_market,,,bus,18,是,,,,\r\n"
-            "A,,,,,,,,bus,18,否,,,,\r\n"
-            "B,李娜,in_province,2026-03-10,2026-03-09,new_market,,,bus,18,是,,,,\r\n"
-            "B,李娜,in_province,2026-03-10,2026-03-09,new_market,,,bus,18,是,,,,\r\n"
-            "C,李娜,in_province,2026-03-10,2026-03-10,visit,义乌阳光建材,1,taxi,20,,yiwu,2026-03-10 20:00,,站—宾馆\r\n")
+    text = (
+        HEAD + "\r\n"
+        "A,张伟,in_province,2026-03-10,2026-03-10,new_market,,,bus,18,是,,,,\r\n"
+        "A,,,,,,,,bus,18,否,,,,\r\n"
+        "B,李娜,in_province,2026-03-10,2026-03-09,new_market,,,bus,18,是,,,,\r\n"
+        "B,李娜,in_province,2026-03-10,2026-03-09,new_market,,,bus,18,是,,,,\r\n"
+        "C,李娜,in_province,2026-03-10,2026-03-10,visit,义乌阳光建材,1,taxi,20,,yiwu,2026-03-10 20:00,,站—宾馆\r\n"
+    )
     r = run_csv(bizops_run, tmp_path, "\ufeff" + text)
     assert r.exit_code == 65
     rows = r.rows()
     assert [row["employee"] for row in rows] == ["张伟", "李娜"]
-    assert rows[0]["transport"] == "18.00"        # the second row's trip fields come from the first
+    assert rows[0]["transport"] == "18.00"  # the second row's trip fields come from the first
     assert rows[1]["transport"] == "20.00"
     assert r.stderr.strip() == "row 4-5: trip B: return 2026-03-09 is before the departure 2026-03-10"
 
@@ -78,33 +90,39 @@ def test_gb18030_spreadsheet(bizops_run, tmp_path):
 
 
 def test_trip_field_differing_between_rows_is_an_error(bizops_run, tmp_path):
-    text = (HEAD + "\n"
-            "A,张伟,in_province,2026-03-10,2026-03-10,new_market,,,bus,18,是,,,,\n"
-            "A,张伟,in_province,2026-03-10,2026-03-11,new_market,,,bus,18,是,,,,\n")
+    text = (
+        HEAD + "\n"
+        "A,张伟,in_province,2026-03-10,2026-03-10,new_market,,,bus,18,是,,,,\n"
+        "A,张伟,in_province,2026-03-10,2026-03-11,new_market,,,bus,18,是,,,,\n"
+    )
     r = run_csv(bizops_run, tmp_path, text)
     assert r.exit_code == 65
     assert "row 2-3: trip_id A: return differs between its rows" in r.stderr
 
 
 def test_flight_consent_may_stand_on_another_legs_row(bizops_run, tmp_path):
-    text = ("trip_id,employee,scope,depart,return,purpose,mode,fare,class,hours,gm_flight_approval\n"
-            "F,赵敏,out_of_province,2026-05-04,2026-05-06,new_market,train,20,hard_seat,1,yes\n"
-            "F,赵敏,out_of_province,2026-05-04,2026-05-06,new_market,plane,1280,,,\n"
-            "G,赵敏,out_of_province,2026-05-04,2026-05-06,new_market,plane,1280,,,\n")
+    text = (
+        "trip_id,employee,scope,depart,return,purpose,mode,fare,class,hours,gm_flight_approval\n"
+        "F,赵敏,out_of_province,2026-05-04,2026-05-06,new_market,train,20,hard_seat,1,yes\n"
+        "F,赵敏,out_of_province,2026-05-04,2026-05-06,new_market,plane,1280,,,\n"
+        "G,赵敏,out_of_province,2026-05-04,2026-05-06,new_market,plane,1280,,,\n"
+    )
     rows = run_csv(bizops_run, tmp_path, text).rows()
     assert [row["transport"] for row in rows] == ["1300.00", "0.00"]
 
 
 def test_bad_leg_row_names_the_trip_rows_and_the_leg(bizops_run, tmp_path):
-    text = (HEAD + "\n"
-            "A,张伟,in_province,2026-03-10,2026-03-10,new_market,,,bus,18,是,,,,\n"
-            "A,张伟,in_province,2026-03-10,2026-03-10,new_market,,,rocket,18,是,,,,\n"
-            "B,张伟,in_province,2026-03-10,2026-03-10,new_market,,,bus,-18,是,,,,\n"
-            "C,张伟,in_province,2026-03-10,2026-03-10,new_market,,,taxi,,,,,,\n")
+    text = (
+        HEAD + "\n"
+        "A,张伟,in_province,2026-03-10,2026-03-10,new_market,,,bus,18,是,,,,\n"
+        "A,张伟,in_province,2026-03-10,2026-03-10,new_market,,,rocket,18,是,,,,\n"
+        "B,张伟,in_province,2026-03-10,2026-03-10,new_market,,,bus,-18,是,,,,\n"
+        "C,张伟,in_province,2026-03-10,2026-03-10,new_market,,,taxi,,,,,,\n"
+    )
     r = run_csv(bizops_run, tmp_path, text)
     assert r.exit_code == 65
     lines = r.stderr.strip().splitlines()
-    assert lines[0].startswith('row 2-3: trip_id A: legs[2].mode must be one of train, bus')
+    assert lines[0].startswith("row 2-3: trip_id A: legs[2].mode must be one of train, bus")
     assert lines[1].endswith(': legs[1].fare must be ≥ 0, got "-18"')
     assert lines[2] == "row 5: trip C: leg 1 (taxi): fare is required"
 

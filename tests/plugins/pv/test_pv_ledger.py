@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from pv_support import ledger, one, visit  # noqa: F401 - ledger is a fixture
+from pv_support import ledger, one, visit
 
 
 def claims(fake, *fields: dict, record: bool = False):
@@ -42,8 +42,12 @@ def test_recorded_claims_count_for_the_next(ledger):
     r = claims(ledger, first, other, first, market, first, record=True)
     assert r.exit_code == 1, r
     assert [row["status"] for row in r.rows()] == ["ok", "ok", "ok", "ok", "refused"]
-    assert ledger.writes == [("add", "trips", "李娜|义乌阳光建材", Decimal(1)), ("add", "trips", "李娜|东阳光伏", Decimal(1)),
-                             ("add", "trips", "李娜|义乌阳光建材", Decimal(1)), ("add", "trips", "李娜|义乌阳光建材", Decimal(1))]
+    assert ledger.writes == [
+        ("add", "trips", "李娜|义乌阳光建材", Decimal(1)),
+        ("add", "trips", "李娜|东阳光伏", Decimal(1)),
+        ("add", "trips", "李娜|义乌阳光建材", Decimal(1)),
+        ("add", "trips", "李娜|义乌阳光建材", Decimal(1)),
+    ]
 
 
 def test_nothing_is_written_without_record(ledger):

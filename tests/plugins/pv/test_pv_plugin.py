@@ -14,10 +14,23 @@ def test_every_threshold_is_a_setting():
     from bizops.plugins.pv.spec import COMPANY
 
     names = {s.name for s in COMPANY.settings}
-    assert {"max_advance", "paid_days_in_province", "paid_days_out_of_province", "absence_days_in_province",
-            "absence_days_out_of_province", "rate_same_day", "rate_overnight", "rate_out_of_province",
-            "sleeper_hours", "meal_min_order", "meal_cap_pct", "report_days", "night_start", "night_end",
-            "max_paid_trips"} <= names
+    assert {
+        "max_advance",
+        "paid_days_in_province",
+        "paid_days_out_of_province",
+        "absence_days_in_province",
+        "absence_days_out_of_province",
+        "rate_same_day",
+        "rate_overnight",
+        "rate_out_of_province",
+        "sleeper_hours",
+        "meal_min_order",
+        "meal_cap_pct",
+        "report_days",
+        "night_start",
+        "night_end",
+        "max_paid_trips",
+    } <= names
 
 
 def test_policy_init_round_trip(bizops_run, tmp_path):
@@ -31,8 +44,22 @@ def test_policy_init_round_trip(bizops_run, tmp_path):
 
 def test_unknown_policy_key_is_a_config_error(bizops_run, tmp_path):
     (tmp_path / "bizops.toml").write_text("[company.pv]\nmax_advanse = 600\n", encoding="utf-8")
-    r = bizops_run("--company", "pv", "expense", "request", "--employee", "x", "--scope", "in_province",
-                   "--depart", "2026-03-10", "--return", "2026-03-10", "--purpose", "new_market")
+    r = bizops_run(
+        "--company",
+        "pv",
+        "expense",
+        "request",
+        "--employee",
+        "x",
+        "--scope",
+        "in_province",
+        "--depart",
+        "2026-03-10",
+        "--return",
+        "2026-03-10",
+        "--purpose",
+        "new_market",
+    )
     assert r.exit_code == 78
     assert "max_advanse" in r.stderr
 

@@ -5,8 +5,13 @@ from bizops.api import Column, CommandSpec, Company, Field, hookimpl, map_rows
 
 @hookimpl
 def bizops_company():
-    return Company("misspelt", "拼错公司", "Misspelt Co", "0.1",
-                   commands={"quote": CommandSpec(inputs=(Field("x", "int"),), outputs=(Column("x", "int"),))})
+    return Company(
+        "misspelt",
+        "拼错公司",
+        "Misspelt Co",
+        "0.1",
+        commands={"quote": CommandSpec(inputs=(Field("x", "int"),), outputs=(Column("x", "int"),))},
+    )
 
 
 @hookimpl

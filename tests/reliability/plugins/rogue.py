@@ -64,8 +64,13 @@ def _quote(fields):
     if FAULT == "unrounded":
         total = price * qty / 3
     refused = qty == 13
-    return {"qty": qty, "unit_price": price, "total": total, "status": "refused" if refused else "ok",
-            "reason": msg("13 is refused", "13 不报价") if refused else None}
+    return {
+        "qty": qty,
+        "unit_price": price,
+        "total": total,
+        "status": "refused" if refused else "ok",
+        "reason": msg("13 is refused", "13 不报价") if refused else None,
+    }
 
 
 @hookimpl

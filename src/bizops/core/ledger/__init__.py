@@ -41,8 +41,13 @@ def timeout_of(source: tuple) -> float:
     except ValueError:
         value = -1.0
     if not 0 <= value <= 3600:
-        raise UsageError(msg("BIZOPS_LEDGER_TIMEOUT must be seconds between 0 and 3600, got {v!r}",
-                             "BIZOPS_LEDGER_TIMEOUT 必须是 0 到 3600 之间的秒数，实际为 {v!r}", v=text))
+        raise UsageError(
+            msg(
+                "BIZOPS_LEDGER_TIMEOUT must be seconds between 0 and 3600, got {v!r}",
+                "BIZOPS_LEDGER_TIMEOUT 必须是 0 到 3600 之间的秒数，实际为 {v!r}",
+                v=text,
+            )
+        )
     return value
 
 

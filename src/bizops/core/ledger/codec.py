@@ -85,16 +85,23 @@ def exact_dumps(value: Any) -> str:
         return "[" + ",".join(exact_dumps(v) for v in value) + "]"
     if isinstance(value, (datetime, date, time)):
         return json.dumps(plain(value))
-    raise NotStorable(f"history values must be JSON-like (str, int, Decimal, bool, None, lists, dicts), "
-                      f"got {kind.__name__} {value!r}")
+    raise NotStorable(
+        f"history values must be JSON-like (str, int, Decimal, bool, None, lists, dicts), got {kind.__name__} {value!r}"
+    )
 
 
 def checksum(decision: dict, entries: list[dict]) -> str:
     """A digest of everything a decision recorded, so `ledger check` sees any change made behind bizops."""
     body = {k: v for k, v in decision.items() if k not in ("id", "checksum")}
     body["entries"] = [
-        [e["seq"], e["kind"], e["key"], None if e["amount"] is None else amount_text(Decimal(str(e["amount"]))),
-         e["value"], e["sign"]]
+        [
+            e["seq"],
+            e["kind"],
+            e["key"],
+            None if e["amount"] is None else amount_text(Decimal(str(e["amount"]))),
+            e["value"],
+            e["sign"],
+        ]
         for e in entries
     ]
     return hashlib.sha256(dumps(body).encode()).hexdigest()

@@ -54,14 +54,12 @@ class LedgerHistory:
 
     # -- writes ------------------------------------------------------------------
     def add(self, kind: str, key: str, amount: Decimal) -> None:
-        entry = {"kind": _name(kind), "key": _name(key), "amount": codec.amount_text(amount), "value": None,
-                 "sign": 1}
+        entry = {"kind": _name(kind), "key": _name(key), "amount": codec.amount_text(amount), "value": None, "sign": 1}
         if self.keep:
             self.pending.append(entry)
 
     def set(self, kind: str, key: str, value: Any) -> None:
-        entry = {"kind": _name(kind), "key": _name(key), "amount": None, "value": codec.exact_dumps(value),
-                 "sign": 1}
+        entry = {"kind": _name(kind), "key": _name(key), "amount": None, "value": codec.exact_dumps(value), "sign": 1}
         if self.keep:
             self.pending.append(entry)
 

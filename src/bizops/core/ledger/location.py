@@ -65,8 +65,7 @@ def scrub(text: str, target: str) -> str:
     return text
 
 
-def locate(option: str | None, env: str | None, config: str | None, config_path: str | None,
-           data_dir: str) -> Location:
+def locate(option: str | None, env: str | None, config: str | None, config_path: str | None, data_dir: str) -> Location:
     """The location from `--db`, `BIZOPS_DB`, the config's `db` and the user data dir, in that order."""
     for value, source in ((option, "--db"), (env, "BIZOPS_DB"), (config, "config")):
         if value:
@@ -82,7 +81,7 @@ def parse(value: str, source: str = "--db", relative_to: str | None = None) -> L
     ):
         return Location("postgres", value, source)
     if lowered.startswith("sqlite:"):
-        value = value[len("sqlite:"):]
+        value = value[len("sqlite:") :]
         if value.startswith("///"):
             value = value[2:]
     path = Path(value).expanduser()

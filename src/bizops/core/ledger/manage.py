@@ -45,8 +45,14 @@ def import_customers(ledger: Ledger, company: str, rows, source: str) -> dict:
             counts["rows"] += 1
             column = next((c for c in NAME_COLUMNS if c in raw), None)
             if column is None:
-                raise UsageError(msg("{f}: no customer name column; name one of: {c}",
-                                     "{f}：没有客户名称列；列名应为其中之一：{c}", f=source, c=", ".join(NAME_COLUMNS)))
+                raise UsageError(
+                    msg(
+                        "{f}: no customer name column; name one of: {c}",
+                        "{f}：没有客户名称列；列名应为其中之一：{c}",
+                        f=source,
+                        c=", ".join(NAME_COLUMNS),
+                    )
+                )
             name = customer_name(raw.get(column))
             if name is None:
                 from bizops.core.errors import RowError
@@ -54,8 +60,11 @@ def import_customers(ledger: Ledger, company: str, rows, source: str) -> dict:
                 counts["invalid"] += 1
                 errors.append(RowError(msg("{c} is empty", "{c} 为空", c=column), row))
                 continue
-            fields = {k: codec.plain(v.strip() if isinstance(v, str) else v) for k, v in raw.items()
-                      if k != column and k and v not in (None, "") and not (isinstance(v, str) and not v.strip())}
+            fields = {
+                k: codec.plain(v.strip() if isinstance(v, str) else v)
+                for k, v in raw.items()
+                if k != column and k and v not in (None, "") and not (isinstance(v, str) and not v.strip())
+            }
             if ledger.add_customer(company, name, fields, source, when, user):
                 counts["added"] += 1
             else:
@@ -78,36 +87,69 @@ def reverse(ledger: Ledger, decision_id: int, note: str | None, now: str) -> dic
     if original is None:
         raise UsageError(msg("no decision {i} in the ledger", "账本中没有决定 {i}", i=decision_id))
     if original["reverses"] is not None:
-        raise UsageError(msg("decision {i} is itself a reversal (of {o}); record the decision again instead",
-                             "决定 {i} 本身就是冲销（冲销 {o}）；请重新记录该决定",
-                             i=decision_id, o=original["reverses"]))
+        raise UsageError(
+            msg(
+                "decision {i} is itself a reversal (of {o}); record the decision again instead",
+                "决定 {i} 本身就是冲销（冲销 {o}）；请重新记录该决定",
+                i=decision_id,
+                o=original["reverses"],
+            )
+        )
     ledger.begin(original["company"])
     try:
         again = ledger.decision(decision_id)
         if again["reversed_by"] is not None:
-            raise UsageError(msg("decision {i} was already reversed by decision {r}",
-                                 "决定 {i} 已被决定 {r} 冲销", i=decision_id, r=again["reversed_by"]))
+            raise UsageError(
+                msg(
+                    "decision {i} was already reversed by decision {r}",
+                    "决定 {i} 已被决定 {r} 冲销",
+                    i=decision_id,
+                    r=again["reversed_by"],
+                )
+            )
         entries = [
-            {"kind": e["kind"], "key": e["key"], "amount": None if e["amount"] is None else codec.negated(e["amount"]),
-             "value": e["value"], "sign": -1}
+            {
+                "kind": e["kind"],
+                "key": e["key"],
+                "amount": None if e["amount"] is None else codec.negated(e["amount"]),
+                "value": e["value"],
+                "sign": -1,
+            }
             for e in ledger.entries(decision_id)
         ]
         body = {"reverses": decision_id, "note": note}
         decision = {
-            "company": original["company"], "command": original["command"], "row_label": None,
-            "customer": original["customer"], "status": None, "decided_at": now, "recorded_at": recorded_at(),
-            "user_name": current_user(), "host": current_host(), "plugin": original["plugin"],
-            "plugin_version": original["plugin_version"], "bizops_version": __version__,
-            "policy_fingerprint": original["policy_fingerprint"], "inputs": codec.dumps(body),
-            "outputs": codec.dumps(body), "outputs_zh": None, "reverses": decision_id,
+            "company": original["company"],
+            "command": original["command"],
+            "row_label": None,
+            "customer": original["customer"],
+            "status": None,
+            "decided_at": now,
+            "recorded_at": recorded_at(),
+            "user_name": current_user(),
+            "host": current_host(),
+            "plugin": original["plugin"],
+            "plugin_version": original["plugin_version"],
+            "bizops_version": __version__,
+            "policy_fingerprint": original["policy_fingerprint"],
+            "inputs": codec.dumps(body),
+            "outputs": codec.dumps(body),
+            "outputs_zh": None,
+            "reverses": decision_id,
         }
         new_id = ledger.insert_decision(decision, entries)
         ledger.commit()
     except BaseException:
         ledger.rollback()
         raise
-    return {"id": new_id, "reverses": decision_id, "company": original["company"], "command": original["command"],
-            "entries": len(entries), "note": note}
+    return {
+        "id": new_id,
+        "reverses": decision_id,
+        "company": original["company"],
+        "command": original["command"],
+        "entries": len(entries),
+        "note": note,
+    }
 
 
 # -- integrity -------------------------------------------------------------------------
@@ -116,15 +158,23 @@ def check(ledger: Ledger) -> list[dict]:
     findings = []
 
     def report(name: str, checked: int, problems: list[str]):
-        findings.append({"check": name, "status": "failed" if problems else "ok", "checked": checked,
-                         "detail": "; ".join(problems[:5]) + (f" (+{len(problems) - 5} more)" if len(problems) > 5
-                                                              else "") if problems else None})
+        findings.append(
+            {
+                "check": name,
+                "status": "failed" if problems else "ok",
+                "checked": checked,
+                "detail": "; ".join(problems[:5]) + (f" (+{len(problems) - 5} more)" if len(problems) > 5 else "")
+                if problems
+                else None,
+            }
+        )
 
     with ledger.guard():
         storage = ledger.backend.integrity()
     report("storage", 1, storage)
-    version_problems = [] if ledger.version == SCHEMA_VERSION else [
-        f"schema version {ledger.version}, expected {SCHEMA_VERSION}"]
+    version_problems = (
+        [] if ledger.version == SCHEMA_VERSION else [f"schema version {ledger.version}, expected {SCHEMA_VERSION}"]
+    )
     report("schema", 1, version_problems)
 
     decisions = ledger.decisions()
@@ -183,8 +233,10 @@ def _reversal_problems(reversal: dict, original: dict | None, mine: list[dict], 
         problems.append(f"decision {rid} reverses a decision of another company")
     if original["reverses"] is not None:
         problems.append(f"decision {rid} reverses a reversal")
-    expected = [(e["kind"], e["key"], None if e["amount"] is None else codec.negated(e["amount"]), e["value"], -1)
-                for e in theirs]
+    expected = [
+        (e["kind"], e["key"], None if e["amount"] is None else codec.negated(e["amount"]), e["value"], -1)
+        for e in theirs
+    ]
     actual = [(e["kind"], e["key"], e["amount"], e["value"], e["sign"]) for e in mine]
     if expected != actual:
         problems.append(f"decision {rid}'s entries do not negate decision {original['id']}'s")
@@ -199,8 +251,10 @@ def backup(ledger: Ledger, dest: Path) -> str:
             ledger.backend.backup(dest)
         return "sqlite"
     with open(dest, "w", encoding="utf-8") as out:
-        out.write(codec.dumps({"table": "meta", "row": {"schema_version": ledger.version,
-                                                        "location": ledger.location.shown}}) + "\n")
+        out.write(
+            codec.dumps({"table": "meta", "row": {"schema_version": ledger.version, "location": ledger.location.shown}})
+            + "\n"
+        )
         for decision in ledger.decisions():
             decision.pop("reversed_by", None)
             out.write(codec.dumps({"table": "decisions", "row": decision}) + "\n")

@@ -24,9 +24,12 @@ def _psycopg():
     try:
         import psycopg
     except ImportError:
-        raise Unavailable(msg(
-            "a PostgreSQL ledger needs psycopg: pip install 'bizops[postgres]'",
-            "PostgreSQL 账本需要 psycopg：pip install 'bizops[postgres]'")) from None
+        raise Unavailable(
+            msg(
+                "a PostgreSQL ledger needs psycopg: pip install 'bizops[postgres]'",
+                "PostgreSQL 账本需要 psycopg：pip install 'bizops[postgres]'",
+            )
+        ) from None
     return psycopg
 
 
@@ -39,17 +42,30 @@ class PostgresBackend:
         self._psycopg = psycopg
 
     @classmethod
-    def open(cls, location: Location, *, write: bool, timeout: float) -> "PostgresBackend":
+    def open(cls, location: Location, *, write: bool, timeout: float) -> PostgresBackend:
         psycopg = _psycopg()
         try:
-            conn = psycopg.connect(location.target, autocommit=True, connect_timeout=CONNECT_TIMEOUT,
-                                   application_name="bizops")
+            conn = psycopg.connect(
+                location.target, autocommit=True, connect_timeout=CONNECT_TIMEOUT, application_name="bizops"
+            )
         except psycopg.ProgrammingError as exc:  # a malformed URL
-            raise UsageError(msg("ledger URL {p} is not valid: {e}", "账本地址 {p} 无效：{e}",
-                                 p=location.shown, e=_first_line(exc, location))) from None
+            raise UsageError(
+                msg(
+                    "ledger URL {p} is not valid: {e}",
+                    "账本地址 {p} 无效：{e}",
+                    p=location.shown,
+                    e=_first_line(exc, location),
+                )
+            ) from None
         except psycopg.Error as exc:
-            raise Unavailable(msg("cannot reach the ledger server {p}: {e}", "无法连接账本服务器 {p}：{e}",
-                                  p=location.shown, e=_first_line(exc, location))) from None
+            raise Unavailable(
+                msg(
+                    "cannot reach the ledger server {p}: {e}",
+                    "无法连接账本服务器 {p}：{e}",
+                    p=location.shown,
+                    e=_first_line(exc, location),
+                )
+            ) from None
         return cls(location, conn, timeout, psycopg)
 
     # -- statements ------------------------------------------------------------
@@ -90,20 +106,34 @@ class PostgresBackend:
         state = getattr(exc, "sqlstate", None) or ""
         detail = _first_line(exc, self.location)
         if state in ("55P03", "40001", "40P01"):
-            return LedgerBusy(msg(
-                "ledger {p} is busy: another bizops is recording for this company (waited {s} s); try again",
-                "账本 {p} 正忙：另一个 bizops 正在为该公司记录（已等待 {s} 秒）；请重试",
-                p=where, s=f"{self.timeout:g}"))
-        if state.startswith("08") or state in ("57P01", "57P02", "57P03") or (
-                not state and isinstance(exc, self._psycopg.OperationalError)):
-            return Unavailable(msg("lost the ledger server {p}: {e}", "与账本服务器 {p} 的连接中断：{e}",
-                                   p=where, e=detail))
+            return LedgerBusy(
+                msg(
+                    "ledger {p} is busy: another bizops is recording for this company (waited {s} s); try again",
+                    "账本 {p} 正忙：另一个 bizops 正在为该公司记录（已等待 {s} 秒）；请重试",
+                    p=where,
+                    s=f"{self.timeout:g}",
+                )
+            )
+        if (
+            state.startswith("08")
+            or state in ("57P01", "57P02", "57P03")
+            or (not state and isinstance(exc, self._psycopg.OperationalError))
+        ):
+            return Unavailable(
+                msg("lost the ledger server {p}: {e}", "与账本服务器 {p} 的连接中断：{e}", p=where, e=detail)
+            )
         if state == "53100":
-            return LedgerError(msg("ledger {p}: the server's disk is full; nothing was recorded for this row",
-                                   "账本 {p}：服务器磁盘已满；本行未记录", p=where))
+            return LedgerError(
+                msg(
+                    "ledger {p}: the server's disk is full; nothing was recorded for this row",
+                    "账本 {p}：服务器磁盘已满；本行未记录",
+                    p=where,
+                )
+            )
         if state in ("25006", "42501"):
-            return LedgerError(msg("ledger {p} is read-only for this user: {e}", "账本 {p} 对当前用户只读：{e}",
-                                   p=where, e=detail))
+            return LedgerError(
+                msg("ledger {p} is read-only for this user: {e}", "账本 {p} 对当前用户只读：{e}", p=where, e=detail)
+            )
         return LedgerError(msg("ledger {p}: {e}", "账本 {p}：{e}", p=where, e=detail))
 
     # -- maintenance -------------------------------------------------------------

@@ -25,11 +25,11 @@ from datetime import datetime
 from typing import Any
 
 from bizops import __version__
+from bizops.core.encoder import BadOutput, Encoder
 from bizops.core.i18n import Text
 from bizops.core.ledger import codec, open_ledger
 from bizops.core.ledger.history import LedgerHistory, customer_name
 from bizops.core.values import format_datetime
-from bizops.core.encoder import BadOutput, Encoder
 
 _END = object()
 
@@ -37,7 +37,7 @@ _END = object()
 def current_user() -> str:
     try:
         return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name in a bare container
+    except Exception:
         return "unknown"
 
 
@@ -64,10 +64,16 @@ class Recorder:
         self.spec = job.spec
         self.encode = Encoder(job.columns, True)
         self.meta = {
-            "company": job.company, "command": job.command, "decided_at": format_datetime(context.now),
-            "user_name": current_user(), "host": current_host(), "plugin": job.plugin,
-            "plugin_version": session.company.version, "bizops_version": __version__,
-            "policy_fingerprint": policy.fingerprint, "reverses": None,
+            "company": job.company,
+            "command": job.command,
+            "decided_at": format_datetime(context.now),
+            "user_name": current_user(),
+            "host": current_host(),
+            "plugin": job.plugin,
+            "plugin_version": session.company.version,
+            "bizops_version": __version__,
+            "policy_fingerprint": policy.fingerprint,
+            "reverses": None,
         }
 
     def wrap(self, process: Callable[[Iterator], Iterable | None]) -> Callable[[Iterator], Iterable | None]:
@@ -144,9 +150,11 @@ class Recorder:
             if results:
                 results[-1][1].extend(self.history.take())
             keys = [f.name for f in self.spec.inputs if f.kind in ("text", "enum", "date")]
-            stored = all(self._store(_rows_label(mine), {"events": [f for _, f in mine]}, outcome, entries)
-                         for outcome, entries in results
-                         for mine in [_events_of(outcome, events, keys)])
+            stored = all(
+                self._store(_rows_label(mine), {"events": [f for _, f in mine]}, outcome, entries)
+                for outcome, entries in results
+                for mine in [_events_of(outcome, events, keys)]
+            )
             if stored:
                 ledger.commit()
             else:

@@ -32,32 +32,43 @@ class SqliteBackend:
 
     # -- opening ---------------------------------------------------------------
     @classmethod
-    def open(cls, location: Location, *, write: bool, timeout: float) -> "SqliteBackend | None":
+    def open(cls, location: Location, *, write: bool, timeout: float) -> SqliteBackend | None:
         """The ledger file for reading (None when it does not exist) or for writing (created if need be)."""
         path = location.path
         where = location.shown
         if path.is_dir():
-            raise LedgerError(msg("ledger {p} is a directory, not a ledger file", "账本 {p} 是目录，不是账本文件", p=where))
+            raise LedgerError(
+                msg("ledger {p} is a directory, not a ledger file", "账本 {p} 是目录，不是账本文件", p=where)
+            )
         if not path.exists():
             parent = path.parent
             if not parent.is_dir():
                 if location.explicit:  # a typo in --db must not pass for "no history yet"
-                    raise LedgerError(msg("ledger {p}: directory {d} does not exist",
-                                          "账本 {p}：目录 {d} 不存在", p=where, d=parent))
+                    raise LedgerError(
+                        msg("ledger {p}: directory {d} does not exist", "账本 {p}：目录 {d} 不存在", p=where, d=parent)
+                    )
                 if not write:
                     return None
                 try:
                     parent.mkdir(parents=True, exist_ok=True)
                 except OSError as exc:
-                    raise LedgerError(msg("cannot create the ledger directory {d}: {e}",
-                                          "无法创建账本目录 {d}：{e}", d=parent, e=exc.strerror or exc)) from None
+                    raise LedgerError(
+                        msg(
+                            "cannot create the ledger directory {d}: {e}",
+                            "无法创建账本目录 {d}：{e}",
+                            d=parent,
+                            e=exc.strerror or exc,
+                        )
+                    ) from None
             elif not write:
                 return None
         if write:
             _check_writable(path, where)
             return cls._connect(location, str(path), uri=False, timeout=timeout, write=True)
         if not os.access(path, os.R_OK):
-            raise LedgerError(msg("ledger {p} is not readable (permission denied)", "账本 {p} 不可读（权限不足）", p=where))
+            raise LedgerError(
+                msg("ledger {p} is not readable (permission denied)", "账本 {p} 不可读（权限不足）", p=where)
+            )
         uri = f"file:{quote(str(path.resolve()))}?mode=ro"
         backend = cls._connect(location, uri, uri=True, timeout=timeout, write=False)
         try:
@@ -71,7 +82,7 @@ class SqliteBackend:
         return backend
 
     @classmethod
-    def _connect(cls, location, target, *, uri, timeout, write) -> "SqliteBackend":
+    def _connect(cls, location, target, *, uri, timeout, write) -> SqliteBackend:
         try:
             conn = sqlite3.connect(target, uri=uri, timeout=timeout, isolation_level=None, check_same_thread=False)
             backend = cls(location, conn, timeout)
@@ -108,8 +119,9 @@ class SqliteBackend:
     def sum_amounts(self, where: str, params) -> Decimal:
         # SQLite's SUM would turn the exact texts into floats: add them here.
         total = Decimal(0)
-        for (amount,) in self.conn.execute(f"SELECT amount FROM bizops_entries WHERE amount IS NOT NULL AND {where}",
-                                           params):
+        for (amount,) in self.conn.execute(
+            f"SELECT amount FROM bizops_entries WHERE amount IS NOT NULL AND {where}", params
+        ):
             total += Decimal(amount)
         return total
 
@@ -166,8 +178,14 @@ def _check_writable(path: Path, where: str) -> None:
     if path.exists() and not os.access(path, os.W_OK):
         raise LedgerError(msg("ledger {p} is read-only: cannot record", "账本 {p} 只读：无法记录", p=where))
     if not os.access(path.parent, os.W_OK | os.X_OK):
-        raise LedgerError(msg("ledger {p}: directory {d} is read-only: cannot record",
-                              "账本 {p}：目录 {d} 只读：无法记录", p=where, d=path.parent))
+        raise LedgerError(
+            msg(
+                "ledger {p}: directory {d} is read-only: cannot record",
+                "账本 {p}：目录 {d} 只读：无法记录",
+                p=where,
+                d=path.parent,
+            )
+        )
 
 
 def _code(exc: BaseException) -> int | None:
@@ -180,24 +198,49 @@ def _translate(exc: BaseException, location: Location, timeout: float) -> Bizops
     where = location.shown
     code = _code(exc)
     if code in (_BUSY, _LOCKED):
-        return LedgerBusy(msg(
-            "ledger {p} is busy: another bizops is writing it (waited {s} s); try again",
-            "账本 {p} 正忙：另一个 bizops 正在写入（已等待 {s} 秒）；请重试",
-            p=where, s=f"{timeout:g}"))
+        return LedgerBusy(
+            msg(
+                "ledger {p} is busy: another bizops is writing it (waited {s} s); try again",
+                "账本 {p} 正忙：另一个 bizops 正在写入（已等待 {s} 秒）；请重试",
+                p=where,
+                s=f"{timeout:g}",
+            )
+        )
     if code == _FULL:
-        return LedgerError(msg("ledger {p}: the disk is full; nothing was recorded for this row",
-                               "账本 {p}：磁盘已满；本行未记录", p=where))
+        return LedgerError(
+            msg(
+                "ledger {p}: the disk is full; nothing was recorded for this row",
+                "账本 {p}：磁盘已满；本行未记录",
+                p=where,
+            )
+        )
     if code == _READONLY:
         return LedgerError(msg("ledger {p} is read-only: cannot record", "账本 {p} 只读：无法记录", p=where))
     if code == _CANTOPEN:
         return LedgerError(msg("cannot open ledger {p}", "无法打开账本 {p}", p=where))
     if code == _NOTADB:
-        return LedgerError(msg("{p} is not a bizops ledger (not a SQLite database)",
-                               "{p} 不是 bizops 账本（不是 SQLite 数据库）", p=where))
+        return LedgerError(
+            msg(
+                "{p} is not a bizops ledger (not a SQLite database)",
+                "{p} 不是 bizops 账本（不是 SQLite 数据库）",
+                p=where,
+            )
+        )
     if code == _CORRUPT:
-        return LedgerError(msg("ledger {p} is damaged; restore it from a backup (bizops ledger backup)",
-                               "账本 {p} 已损坏；请从备份恢复（bizops ledger backup）", p=where))
+        return LedgerError(
+            msg(
+                "ledger {p} is damaged; restore it from a backup (bizops ledger backup)",
+                "账本 {p} 已损坏；请从备份恢复（bizops ledger backup）",
+                p=where,
+            )
+        )
     if code == _IOERR:
-        return LedgerError(msg("ledger {p}: I/O error ({e}); is the disk full or gone?",
-                               "账本 {p}：读写错误（{e}）；磁盘是否已满或已断开？", p=where, e=exc))
+        return LedgerError(
+            msg(
+                "ledger {p}: I/O error ({e}); is the disk full or gone?",
+                "账本 {p}：读写错误（{e}）；磁盘是否已满或已断开？",
+                p=where,
+                e=exc,
+            )
+        )
     return LedgerError(msg("ledger {p}: {e}", "账本 {p}：{e}", p=where, e=exc))

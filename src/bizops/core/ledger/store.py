@@ -26,9 +26,26 @@ from bizops.core.ledger.location import Location
 from bizops.core.ledger.schema import META_TABLE, MIGRATIONS, SCHEMA_VERSION
 
 DECISION_FIELDS = (
-    "id", "company", "command", "row_label", "customer", "status", "decided_at", "recorded_at", "user_name",
-    "host", "plugin", "plugin_version", "bizops_version", "policy_fingerprint", "inputs", "outputs",
-    "outputs_zh", "reverses", "entry_count", "checksum",
+    "id",
+    "company",
+    "command",
+    "row_label",
+    "customer",
+    "status",
+    "decided_at",
+    "recorded_at",
+    "user_name",
+    "host",
+    "plugin",
+    "plugin_version",
+    "bizops_version",
+    "policy_fingerprint",
+    "inputs",
+    "outputs",
+    "outputs_zh",
+    "reverses",
+    "entry_count",
+    "checksum",
 )
 ENTRY_FIELDS = ("id", "decision_id", "seq", "company", "kind", "key", "amount", "value", "sign")
 CUSTOMER_FIELDS = ("id", "company", "name", "fields", "source", "imported_at", "user_name")
@@ -53,7 +70,7 @@ class Ledger:
         self.version: int | None = None
 
     @classmethod
-    def open(cls, location: Location, *, write: bool, timeout: float = 20.0) -> "Ledger | None":
+    def open(cls, location: Location, *, write: bool, timeout: float = 20.0) -> Ledger | None:
         """The ledger at `location`, migrated to this program's schema when writing.
 
         Reading a ledger that does not exist gives None (no history) and
@@ -85,10 +102,15 @@ class Ledger:
         try:
             cls.open(location, write=True, timeout=timeout).close()
         except LedgerError as exc:
-            raise LedgerError(msg(
-                "ledger {p} has an older schema and must be upgraded once by a bizops that may write it: {e}",
-                "账本 {p} 的结构较旧，需要由有写权限的 bizops 升级一次：{e}", p=location.shown, e=exc.message),
-                exit_code=exc.exit_code) from None
+            raise LedgerError(
+                msg(
+                    "ledger {p} has an older schema and must be upgraded once by a bizops that may write it: {e}",
+                    "账本 {p} 的结构较旧，需要由有写权限的 bizops 升级一次：{e}",
+                    p=location.shown,
+                    e=exc.message,
+                ),
+                exit_code=exc.exit_code,
+            ) from None
 
     @property
     def exists(self) -> bool:
@@ -112,8 +134,9 @@ class Ledger:
         except self.backend.driver_errors as exc:
             raise self.backend.translate(exc) from None
         except OSError as exc:
-            raise LedgerError(msg("ledger {p}: {e}", "账本 {p}：{e}", p=self.location.shown,
-                                  e=exc.strerror or exc)) from None
+            raise LedgerError(
+                msg("ledger {p}: {e}", "账本 {p}：{e}", p=self.location.shown, e=exc.strerror or exc)
+            ) from None
 
     def _q(self, sql: str, params=()) -> list[tuple]:
         with self.guard():
@@ -143,8 +166,10 @@ class Ledger:
                     break
                 for statement in MIGRATIONS[current + 1](backend.dialect):
                     backend.execute(statement)
-                sql = ("INSERT INTO bizops_meta (key, value) VALUES ('schema_version', ?) "
-                       "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+                sql = (
+                    "INSERT INTO bizops_meta (key, value) VALUES ('schema_version', ?) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+                )
                 backend.execute(sql, (str(current + 1),))
                 backend.commit()
             except BaseException:
@@ -155,11 +180,17 @@ class Ledger:
 
     def _refuse_newer(self) -> None:
         if self.version is not None and self.version > SCHEMA_VERSION:
-            raise LedgerError(msg(
-                "ledger {p} has schema version {v}, newer than this bizops understands ({m}): "
-                "upgrade bizops, or give --db another ledger",
-                "账本 {p} 的结构版本为 {v}，比本程序支持的（{m}）更新：请升级 bizops，或用 --db 指定其他账本",
-                p=self.location.shown, v=self.version, m=SCHEMA_VERSION), exit_code=78)
+            raise LedgerError(
+                msg(
+                    "ledger {p} has schema version {v}, newer than this bizops understands ({m}): "
+                    "upgrade bizops, or give --db another ledger",
+                    "账本 {p} 的结构版本为 {v}，比本程序支持的（{m}）更新：请升级 bizops，或用 --db 指定其他账本",
+                    p=self.location.shown,
+                    v=self.version,
+                    m=SCHEMA_VERSION,
+                ),
+                exit_code=78,
+            )
 
     # -- history reads -------------------------------------------------------------
     def total(self, company: str, kind: str, key: str) -> Decimal:
@@ -171,8 +202,10 @@ class Ledger:
     def count(self, company: str, kind: str, key: str) -> int:
         if not self.exists:
             return 0
-        row = self._one("SELECT COALESCE(SUM(sign), 0) FROM bizops_entries WHERE company = ? AND kind = ? AND key = ?",
-                        (company, kind, key))
+        row = self._one(
+            "SELECT COALESCE(SUM(sign), 0) FROM bizops_entries WHERE company = ? AND kind = ? AND key = ?",
+            (company, kind, key),
+        )
         return int(row[0])
 
     def latest(self, company: str, kind: str, key: str) -> Any:
@@ -180,8 +213,11 @@ class Ledger:
             return None
         row = self._one(
             "SELECT e.value FROM bizops_entries e WHERE e.company = ? AND e.kind = ? AND e.key = ? "
-            "AND e.value IS NOT NULL AND e.sign = 1 AND " + _STANDING.format(d="e.decision_id") +
-            " ORDER BY e.id DESC LIMIT 1", (company, kind, key))
+            "AND e.value IS NOT NULL AND e.sign = 1 AND "
+            + _STANDING.format(d="e.decision_id")
+            + " ORDER BY e.id DESC LIMIT 1",
+            (company, kind, key),
+        )
         return None if row is None else codec.loads(row[0])
 
     def known_customer(self, company: str, name: str) -> bool:
@@ -190,7 +226,10 @@ class Ledger:
         row = self._one(
             "SELECT 1 FROM bizops_customers WHERE company = ? AND name = ? UNION ALL "
             "SELECT 1 FROM bizops_decisions d WHERE d.company = ? AND d.customer = ? AND d.reverses IS NULL AND "
-            + _STANDING.format(d="d.id") + " LIMIT 1", (company, name, company, name))
+            + _STANDING.format(d="d.id")
+            + " LIMIT 1",
+            (company, name, company, name),
+        )
         return row is not None
 
     # -- writing -------------------------------------------------------------------
@@ -213,15 +252,27 @@ class Ledger:
             entry["seq"] = seq
         decision["checksum"] = codec.checksum(decision, entries)
         names = [f for f in DECISION_FIELDS if f != "id"]
-        sql = (f"INSERT INTO bizops_decisions ({', '.join(names)}) VALUES ({', '.join('?' * len(names))}) "
-               "RETURNING id")
+        sql = f"INSERT INTO bizops_decisions ({', '.join(names)}) VALUES ({', '.join('?' * len(names))}) RETURNING id"
         with self.guard():
             decision_id = self.backend.execute(sql, tuple(decision[f] for f in names)).fetchone()[0]
             if entries:
-                insert = ("INSERT INTO bizops_entries (decision_id, seq, company, kind, key, amount, value, sign) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-                rows = [(decision_id, e["seq"], decision["company"], e["kind"], e["key"],
-                         _amount_param(self.backend.dialect, e["amount"]), e["value"], e["sign"]) for e in entries]
+                insert = (
+                    "INSERT INTO bizops_entries (decision_id, seq, company, kind, key, amount, value, sign) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                )
+                rows = [
+                    (
+                        decision_id,
+                        e["seq"],
+                        decision["company"],
+                        e["kind"],
+                        e["key"],
+                        _amount_param(self.backend.dialect, e["amount"]),
+                        e["value"],
+                        e["sign"],
+                    )
+                    for e in entries
+                ]
                 if self.backend.dialect == "sqlite":
                     self.backend.conn.executemany(insert, rows)
                 else:
@@ -229,18 +280,28 @@ class Ledger:
                         cursor.executemany(insert.replace("?", "%s"), rows)
         return int(decision_id)
 
-    def add_customer(self, company: str, name: str, fields: dict, source: str | None, imported_at: str,
-                     user: str) -> bool:
+    def add_customer(
+        self, company: str, name: str, fields: dict, source: str | None, imported_at: str, user: str
+    ) -> bool:
         """Import one customer; False when the company already has one of that name."""
         row = self._one(
             "INSERT INTO bizops_customers (company, name, fields, source, imported_at, user_name) "
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (company, name) DO NOTHING RETURNING id",
-            (company, name, codec.dumps(fields), source, imported_at, user))
+            (company, name, codec.dumps(fields), source, imported_at, user),
+        )
         return row is not None
 
     # -- reading records -------------------------------------------------------------
-    def decisions(self, *, company: str | None = None, command: str | None = None, since: str | None = None,
-                  limit: int | None = None, newest_first: bool = False, after_id: int = 0) -> list[dict]:
+    def decisions(
+        self,
+        *,
+        company: str | None = None,
+        command: str | None = None,
+        since: str | None = None,
+        limit: int | None = None,
+        newest_first: bool = False,
+        after_id: int = 0,
+    ) -> list[dict]:
         if not self.exists:
             return []
         where, params = ["d.id > ?"], [after_id]
@@ -251,9 +312,11 @@ class Ledger:
         if since:
             where.append("d.decided_at >= ?")
             params.append(since)
-        sql = (f"SELECT {', '.join('d.' + f for f in DECISION_FIELDS)}, "
-               "(SELECT r.id FROM bizops_decisions r WHERE r.reverses = d.id) AS reversed_by "
-               f"FROM bizops_decisions d WHERE {' AND '.join(where)} ORDER BY d.id {'DESC' if newest_first else 'ASC'}")
+        sql = (
+            f"SELECT {', '.join('d.' + f for f in DECISION_FIELDS)}, "
+            "(SELECT r.id FROM bizops_decisions r WHERE r.reverses = d.id) AS reversed_by "
+            f"FROM bizops_decisions d WHERE {' AND '.join(where)} ORDER BY d.id {'DESC' if newest_first else 'ASC'}"
+        )
         if limit:
             sql += f" LIMIT {int(limit)}"
         return [dict(zip(DECISION_FIELDS + ("reversed_by",), row)) for row in self._q(sql, params)]
@@ -272,8 +335,11 @@ class Ledger:
         if company:
             where.append("company = ?")
             params.append(company)
-        rows = self._q(f"SELECT {', '.join(ENTRY_FIELDS)} FROM bizops_entries WHERE {' AND '.join(where)} "
-                       "ORDER BY decision_id, seq", params)
+        rows = self._q(
+            f"SELECT {', '.join(ENTRY_FIELDS)} FROM bizops_entries WHERE {' AND '.join(where)} "
+            "ORDER BY decision_id, seq",
+            params,
+        )
         return [_entry(dict(zip(ENTRY_FIELDS, row))) for row in rows]
 
     def customers(self, company: str | None = None) -> list[dict]:
@@ -286,8 +352,10 @@ class Ledger:
     def counts(self) -> dict[str, int]:
         if not self.exists:
             return {"decisions": 0, "entries": 0, "customers": 0}
-        return {table: int(self._one(f"SELECT count(*) FROM bizops_{table}")[0])
-                for table in ("decisions", "entries", "customers")}
+        return {
+            table: int(self._one(f"SELECT count(*) FROM bizops_{table}")[0])
+            for table in ("decisions", "entries", "customers")
+        }
 
 
 def _amount_param(dialect: str, amount: str | None):

@@ -62,16 +62,25 @@ def checklist(policy, at: datetime) -> list[dict]:
         opens = datetime.combine(day, policy[opens_at])
         due_by = datetime.combine(day, policy[due_at])
         if opens >= due_by:
-            raise ConfigError(msg(
-                "[company.airline] {c} would never be due: {o} ({ov:%H:%M}) must be before {d} ({dv:%H:%M})",
-                "[company.airline] {c} 永远不会到期：{o}（{ov:%H:%M}）必须早于 {d}（{dv:%H:%M}）",
-                c=check, o=opens_at, ov=opens, d=due_at, dv=due_by))
-        rows.append({
-            "check": check,
-            "days": days[tier] if tier else None,
-            "opens": opens,
-            "due_by": due_by,
-            "state": state_at(at, opens, due_by),
-            "warnings": [],
-        })
+            raise ConfigError(
+                msg(
+                    "[company.airline] {c} would never be due: {o} ({ov:%H:%M}) must be before {d} ({dv:%H:%M})",
+                    "[company.airline] {c} 永远不会到期：{o}（{ov:%H:%M}）必须早于 {d}（{dv:%H:%M}）",
+                    c=check,
+                    o=opens_at,
+                    ov=opens,
+                    d=due_at,
+                    dv=due_by,
+                )
+            )
+        rows.append(
+            {
+                "check": check,
+                "days": days[tier] if tier else None,
+                "opens": opens,
+                "due_by": due_by,
+                "state": state_at(at, opens, due_by),
+                "warnings": [],
+            }
+        )
     return rows

@@ -45,7 +45,7 @@ def score(events, policy, context):
         sums = routes.setdefault(fields["route"], [ZERO, ZERO])
         sums[0] += fields["revenue"]
         sums[1] += fields["target_revenue"]
-    for (person, period) in sorted(cards):
+    for person, period in sorted(cards):
         yield card(person, period, cards[(person, period)], alert, context.explain)
 
 
@@ -65,8 +65,18 @@ def card(person: str, period: str, routes: dict[str, list[Decimal]], alert: Deci
         "warnings": [],
     }
     if explain:
-        result["trace"] = [REVENUE.applied(msg(
-            "{r} / {t} = {c} over {n} route(s); routes below the alert {a}: {b}",
-            "{n} 条航线合计 {r} / {t} = {c}；低于预警值 {a} 的航线：{b}",
-            r=revenue, t=target, c=completion, n=len(routes), a=alert, b=", ".join(below) or "-"))]
+        result["trace"] = [
+            REVENUE.applied(
+                msg(
+                    "{r} / {t} = {c} over {n} route(s); routes below the alert {a}: {b}",
+                    "{n} 条航线合计 {r} / {t} = {c}；低于预警值 {a} 的航线：{b}",
+                    r=revenue,
+                    t=target,
+                    c=completion,
+                    n=len(routes),
+                    a=alert,
+                    b=", ".join(below) or "-",
+                )
+            )
+        ]
     return result

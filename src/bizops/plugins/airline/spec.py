@@ -15,45 +15,101 @@ NAME = "airline"
 VERSION = "0.1.0"
 
 # -- rules (id, seed clause) ----------------------------------------------------
-TIERS = Rule("airline.watch.tiers", "000 大连营业部 1-4",
-             "flights 0-3 days out are key, 4-7 near, 8-15 dynamic, 16-30 horizon",
-             "0-3 天重点、4-7 天临近、8-15 天动态监控、16-30 天远期")
-REVENUE = Rule("airline.watch.revenue", "000 大连营业部 11",
-               "revenue below the reasonable-revenue target is reviewed",
-               "合理收入完成情况低于目标的航班须查找原因")
-GROUPS = Rule("airline.watch.groups", "000 大连营业部 8-10",
-              "group bookings on flights 0-7 days out are followed up",
-              "0-7 天内的团队加强跟踪落实")
-ANOMALY = Rule("airline.watch.anomaly", "000 大连营业部 14",
-               "an abnormal flight is declared in the revenue system",
-               "航班异常须在 MIS 系统进行“航班异常申报”")
+TIERS = Rule(
+    "airline.watch.tiers",
+    "000 大连营业部 1-4",
+    "flights 0-3 days out are key, 4-7 near, 8-15 dynamic, 16-30 horizon",
+    "0-3 天重点、4-7 天临近、8-15 天动态监控、16-30 天远期",
+)
+REVENUE = Rule(
+    "airline.watch.revenue",
+    "000 大连营业部 11",
+    "revenue below the reasonable-revenue target is reviewed",
+    "合理收入完成情况低于目标的航班须查找原因",
+)
+GROUPS = Rule(
+    "airline.watch.groups",
+    "000 大连营业部 8-10",
+    "group bookings on flights 0-7 days out are followed up",
+    "0-7 天内的团队加强跟踪落实",
+)
+ANOMALY = Rule(
+    "airline.watch.anomaly",
+    "000 大连营业部 14",
+    "an abnormal flight is declared in the revenue system",
+    "航班异常须在 MIS 系统进行“航班异常申报”",
+)
 
 TIER_SETTINGS = (
-    Setting("key_max_days", "int", 3, "Last day out (from the day of --at) of the key tier",
-            "重点航班的最远天数", ge=0),
+    Setting(
+        "key_max_days", "int", 3, "Last day out (from the day of --at) of the key tier", "重点航班的最远天数", ge=0
+    ),
     Setting("near_max_days", "int", 7, "Last day out of the near tier", "临近航班的最远天数", ge=0),
-    Setting("dynamic_max_days", "int", 15, "Last day out of the dynamic-monitoring tier",
-            "动态监控航班的最远天数", ge=0),
-    Setting("horizon_max_days", "int", 30, "Last day out watched at all (the horizon tier)",
-            "远期航班（检查范围）的最远天数", ge=0),
-    Setting("group_follow_up_max_days", "int", 7, "Groups on flights up to this many days out are followed up",
-            "团队跟踪的最远天数", ge=0),
-    Setting("completion_alert", "decimal", Decimal("1.0"),
-            "Revenue completion (revenue / reasonable-revenue target) below which a flight or route is reviewed",
-            "合理收入完成率低于此值须复核", ge=0),
+    Setting(
+        "dynamic_max_days", "int", 15, "Last day out of the dynamic-monitoring tier", "动态监控航班的最远天数", ge=0
+    ),
+    Setting(
+        "horizon_max_days",
+        "int",
+        30,
+        "Last day out watched at all (the horizon tier)",
+        "远期航班（检查范围）的最远天数",
+        ge=0,
+    ),
+    Setting(
+        "group_follow_up_max_days",
+        "int",
+        7,
+        "Groups on flights up to this many days out are followed up",
+        "团队跟踪的最远天数",
+        ge=0,
+    ),
+    Setting(
+        "completion_alert",
+        "decimal",
+        Decimal("1.0"),
+        "Revenue completion (revenue / reasonable-revenue target) below which a flight or route is reviewed",
+        "合理收入完成率低于此值须复核",
+        ge=0,
+    ),
 )
 
 CHECK_SETTINGS = (
-    Setting("day_start", "time", time(8, 30), "Start of the working day: the key and near checks open",
-            "上班时间：重点、临近航班检查开始"),
-    Setting("start_checks_by", "time", time(9, 30), "The first-thing checks of key and near flights are due by",
-            "重点、临近航班的上班首查时限"),
-    Setting("first_pass_by", "time", time(12, 0), "First pass over the 30 days done before",
-            "30 天内航班第一次检查的时限（中午前）"),
-    Setting("revenue_check_from", "time", time(13, 0), "The revenue-system (MIS) check opens at",
-            "MIS 合理收入检查的开始时间"),
-    Setting("day_end", "time", time(18, 0), "End of the working day: second pass and B2B groups due by",
-            "下班时间：第二次检查与 B2B 团队检查的时限"),
+    Setting(
+        "day_start",
+        "time",
+        time(8, 30),
+        "Start of the working day: the key and near checks open",
+        "上班时间：重点、临近航班检查开始",
+    ),
+    Setting(
+        "start_checks_by",
+        "time",
+        time(9, 30),
+        "The first-thing checks of key and near flights are due by",
+        "重点、临近航班的上班首查时限",
+    ),
+    Setting(
+        "first_pass_by",
+        "time",
+        time(12, 0),
+        "First pass over the 30 days done before",
+        "30 天内航班第一次检查的时限（中午前）",
+    ),
+    Setting(
+        "revenue_check_from",
+        "time",
+        time(13, 0),
+        "The revenue-system (MIS) check opens at",
+        "MIS 合理收入检查的开始时间",
+    ),
+    Setting(
+        "day_end",
+        "time",
+        time(18, 0),
+        "End of the working day: second pass and B2B groups due by",
+        "下班时间：第二次检查与 B2B 团队检查的时限",
+    ),
 )
 
 TRIAGE = CommandSpec(
@@ -61,13 +117,17 @@ TRIAGE = CommandSpec(
     inputs=(
         Field("flight_no", "text", "flight number", "航班号", required=True),
         Field("route", "text", "route, e.g. DLC-PEK", "航线", required=True),
-        Field("departure", "text", "departure date (YYYY-MM-DD) or date and time (YYYY-MM-DDTHH:MM)",
-              "起飞日期或时间", required=True),
+        Field(
+            "departure",
+            "text",
+            "departure date (YYYY-MM-DD) or date and time (YYYY-MM-DDTHH:MM)",
+            "起飞日期或时间",
+            required=True,
+        ),
         Field("capacity", "int", "seats on the flight", "座位数", required=True, gt=0),
         Field("sold", "int", "seats booked", "已订座位", default=0, ge=0),
         Field("revenue", "money", "revenue booked so far", "已实现收入", default=Decimal("0.00"), ge=0),
-        Field("target_revenue", "money", "reasonable-revenue target (合理收入)", "合理收入目标",
-              required=True, gt=0),
+        Field("target_revenue", "money", "reasonable-revenue target (合理收入)", "合理收入目标", required=True, gt=0),
         Field("groups", "int", "group bookings not yet confirmed as travelling", "待落实团队数", default=0, ge=0),
         Field("status", "enum", "flight status", "航班状态", default="normal", choices=("normal", "anomaly")),
     ),
@@ -111,8 +171,14 @@ SCORE = CommandSpec(
         Field("route", "text", "route, e.g. DLC-PEK", "航线", required=True),
         Field("period", "text", "month, YYYY-MM", "月份", required=True),
         Field("revenue", "money", "revenue of the route in the period", "收入", required=True, ge=0),
-        Field("target_revenue", "money", "reasonable-revenue target of the route in the period", "合理收入目标",
-              required=True, gt=0),
+        Field(
+            "target_revenue",
+            "money",
+            "reasonable-revenue target of the route in the period",
+            "合理收入目标",
+            required=True,
+            gt=0,
+        ),
     ),
     outputs=(
         Column("company", "text", "公司", "company"),

@@ -17,6 +17,7 @@ revenue and group follow-ups are the watch's, which ends at 30 days.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -71,11 +72,15 @@ def option_at(raw: str | None, now: datetime) -> datetime:
 def tier_bounds(policy) -> tuple[tuple[str, int], ...]:
     """The tiers' last days out; each tier must reach further than the one before."""
     days = tuple(policy[name] for name in _BOUND_NAMES)
-    if any(a >= b for a, b in zip(days, days[1:])):
-        raise ConfigError(msg(
-            "[company.airline] the tier bounds must rise: {n}, got {d}",
-            "[company.airline] 各档天数必须递增：{n}，实际为 {d}",
-            n=" < ".join(_BOUND_NAMES), d=", ".join(map(str, days))))
+    if any(a >= b for a, b in itertools.pairwise(days)):
+        raise ConfigError(
+            msg(
+                "[company.airline] the tier bounds must rise: {n}, got {d}",
+                "[company.airline] 各档天数必须递增：{n}，实际为 {d}",
+                n=" < ".join(_BOUND_NAMES),
+                d=", ".join(map(str, days)),
+            )
+        )
     return tuple(zip(WATCHED, days))
 
 
@@ -88,9 +93,13 @@ def parse_departure(raw: str) -> date | datetime:
     try:
         return parse_datetime(raw)
     except BadValue:
-        raise RowError(msg(
-            'departure must be a date YYYY-MM-DD or a date and time YYYY-MM-DDTHH:MM, got "{v}"',
-            '起飞 departure 必须是日期 YYYY-MM-DD 或日期时间 YYYY-MM-DDTHH:MM，实际为 "{v}"', v=raw)) from None
+        raise RowError(
+            msg(
+                'departure must be a date YYYY-MM-DD or a date and time YYYY-MM-DDTHH:MM, got "{v}"',
+                '起飞 departure 必须是日期 YYYY-MM-DD 或日期时间 YYYY-MM-DDTHH:MM，实际为 "{v}"',
+                v=raw,
+            )
+        ) from None
 
 
 def is_gone(departure: date | datetime, at: datetime) -> bool:
@@ -160,12 +169,27 @@ def revenue_below(revenue: Decimal, target: Decimal, watch: Watch, trace: list) 
     below = revenue < watch.alert * target
     if watch.explain:
         ratio = round_to(revenue / target, 4)
-        trace.append(REVENUE.applied(
-            msg("{r} / {t} = {c}, below the alert {a}: review the revenue",
-                "{r} / {t} = {c}，低于预警值 {a}：复核收入", r=revenue, t=target, c=ratio, a=watch.alert)
-            if below else
-            msg("{r} / {t} = {c}, not below the alert {a}", "{r} / {t} = {c}，不低于预警值 {a}",
-                r=revenue, t=target, c=ratio, a=watch.alert)))
+        trace.append(
+            REVENUE.applied(
+                msg(
+                    "{r} / {t} = {c}, below the alert {a}: review the revenue",
+                    "{r} / {t} = {c}，低于预警值 {a}：复核收入",
+                    r=revenue,
+                    t=target,
+                    c=ratio,
+                    a=watch.alert,
+                )
+                if below
+                else msg(
+                    "{r} / {t} = {c}, not below the alert {a}",
+                    "{r} / {t} = {c}，不低于预警值 {a}",
+                    r=revenue,
+                    t=target,
+                    c=ratio,
+                    a=watch.alert,
+                )
+            )
+        )
     return below
 
 
@@ -175,11 +199,19 @@ def groups_due(groups: int, days_out: int, watch: Watch, trace: list) -> bool:
         return False
     due = 0 <= days_out <= watch.group_days
     if watch.explain:
-        trace.append(GROUPS.applied(
-            msg("{g} group(s) {d} days out: follow up", "{g} 个团队，距起飞 {d} 天：跟踪落实", g=groups, d=days_out)
-            if due else
-            msg("{g} group(s) {d} days out: not yet ({m} days or less)", "{g} 个团队，距起飞 {d} 天：暂不跟踪（{m} 天内才跟踪）",
-                g=groups, d=days_out, m=watch.group_days)))
+        trace.append(
+            GROUPS.applied(
+                msg("{g} group(s) {d} days out: follow up", "{g} 个团队，距起飞 {d} 天：跟踪落实", g=groups, d=days_out)
+                if due
+                else msg(
+                    "{g} group(s) {d} days out: not yet ({m} days or less)",
+                    "{g} 个团队，距起飞 {d} 天：暂不跟踪（{m} 天内才跟踪）",
+                    g=groups,
+                    d=days_out,
+                    m=watch.group_days,
+                )
+            )
+        )
     return due
 
 
@@ -188,8 +220,11 @@ def anomaly_declared(status: str, watch: Watch, trace: list) -> bool:
     if status != "anomaly":
         return False
     if watch.explain:
-        trace.append(ANOMALY.applied(msg("flight status anomaly: declare it in the revenue system",
-                                         "航班异常：在 MIS 系统进行航班异常申报")))
+        trace.append(
+            ANOMALY.applied(
+                msg("flight status anomaly: declare it in the revenue system", "航班异常：在 MIS 系统进行航班异常申报")
+            )
+        )
     return True
 
 
@@ -197,16 +232,22 @@ def tier_trace(tier: str, days_out: int, watch: Watch) -> dict:
     if tier == "gone":
         effect = msg("left before {a}: gone", "已于 {a} 前起飞", a=format_datetime(watch.at))
     elif tier == "beyond":
-        effect = msg("{d} days out: beyond the {m}-day watch", "距起飞 {d} 天：超出 {m} 天观察期",
-                     d=days_out, m=watch.bounds[-1][1])
+        effect = msg(
+            "{d} days out: beyond the {m}-day watch",
+            "距起飞 {d} 天：超出 {m} 天观察期",
+            d=days_out,
+            m=watch.bounds[-1][1],
+        )
     else:
         first = 0
         for name, last in watch.bounds:
             if name == tier:
                 break
             first = last + 1
-        effect = Text(f"{days_out} days out: {tier} ({first}-{last} days)",
-                      f"距起飞 {days_out} 天：{COMPANY.labels[tier][0]}（{first}-{last} 天）")
+        effect = Text(
+            f"{days_out} days out: {tier} ({first}-{last} days)",
+            f"距起飞 {days_out} 天：{COMPANY.labels[tier][0]}（{first}-{last} 天）",
+        )
     return TIERS.applied(effect)
 
 

@@ -51,8 +51,9 @@ def deposit(amount: Decimal, custom: bool, new: bool, pct: Decimal, applies_to: 
     return ZERO_FEN
 
 
-def credit_approvers(amount: Decimal, new: bool, manager_over: Decimal, gm_over: Decimal,
-                     new_both_from: Decimal) -> list[str]:
+def credit_approvers(
+    amount: Decimal, new: bool, manager_over: Decimal, gm_over: Decimal, new_both_from: Decimal
+) -> list[str]:
     """cable.approve.credit_limits: over 20,000 the sales manager, over 50,000 also the general manager;
     a new customer's order from 20,000 needs both. Only orders on credit are asked."""
     both = new and amount >= new_both_from
@@ -107,8 +108,13 @@ class Approver:
         home = None
         if new and not credit:
             if not order["city"]:
-                raise RowError(msg("city is needed to set a new customer's payment terms (home city: {h})",
-                                   "新客户需填写城市 city 才能确定付款方式（本市：{h}）", h=" / ".join(self.home_names)))
+                raise RowError(
+                    msg(
+                        "city is needed to set a new customer's payment terms (home city: {h})",
+                        "新客户需填写城市 city 才能确定付款方式（本市：{h}）",
+                        h=" / ".join(self.home_names),
+                    )
+                )
             home = city_key(order["city"]) in self.home
         terms = payment_terms(new, credit, home, amount, self.cod_min)
         down = deposit(amount, order["custom"], new, self.deposit_pct, self.deposit_applies_to)
@@ -150,15 +156,29 @@ class Approver:
             return given
         if not self._no_ledger_warned:
             self._no_ledger_warned = True
-            self.context.warn(msg("no ledger: a customer without new_customer is taken as new",
-                                  "没有台账：未填 new_customer 的客户按新客户处理"))
+            self.context.warn(
+                msg(
+                    "no ledger: a customer without new_customer is taken as new",
+                    "没有台账：未填 new_customer 的客户按新客户处理",
+                )
+            )
         known = self.history.known_customer(customer)
         if known:
-            warnings.append(msg("new_customer not given: taken from the ledger, which knows {c} (existing customer)",
-                                "未填 new_customer：按台账判断，{c} 是老客户", c=customer))
+            warnings.append(
+                msg(
+                    "new_customer not given: taken from the ledger, which knows {c} (existing customer)",
+                    "未填 new_customer：按台账判断，{c} 是老客户",
+                    c=customer,
+                )
+            )
         else:
-            warnings.append(msg("new_customer not given: taken from the ledger, where {c} is unknown (new customer)",
-                                "未填 new_customer：按台账判断，{c} 未曾出现，按新客户处理", c=customer))
+            warnings.append(
+                msg(
+                    "new_customer not given: taken from the ledger, where {c} is unknown (new customer)",
+                    "未填 new_customer：按台账判断，{c} 未曾出现，按新客户处理",
+                    c=customer,
+                )
+            )
         return not known
 
     # -- trace wording (only under --explain) ------------------------------------------
@@ -168,38 +188,79 @@ class Approver:
         if not new:
             return msg("existing customer: cash", "老客户：现款现货")
         if terms == "prepay":
-            return msg("new customer outside the home city ({c}): pay before shipment",
-                       "市外新客户（{c}）：款到发货", c=city)
+            return msg(
+                "new customer outside the home city ({c}): pay before shipment", "市外新客户（{c}）：款到发货", c=city
+            )
         if terms == "cod":
-            return msg("new customer in {c}, {a} ≥ {m}: pay on delivery", "市内新客户（{c}），{a} ≥ {m}：货到付款",
-                       c=city, a=round_fen(amount), m=self.cod_min)
-        return msg("new customer in {c}, {a} < {m}: cash", "市内新客户（{c}），{a} < {m}：现款现货",
-                   c=city, a=round_fen(amount), m=self.cod_min)
+            return msg(
+                "new customer in {c}, {a} ≥ {m}: pay on delivery",
+                "市内新客户（{c}），{a} ≥ {m}：货到付款",
+                c=city,
+                a=round_fen(amount),
+                m=self.cod_min,
+            )
+        return msg(
+            "new customer in {c}, {a} < {m}: cash",
+            "市内新客户（{c}），{a} < {m}：现款现货",
+            c=city,
+            a=round_fen(amount),
+            m=self.cod_min,
+        )
 
     def deposit_effect(self, down: Decimal, custom: bool, new: bool):
         if custom and (new or self.deposit_applies_to == "all"):
             return msg("custom product: {p} % deposit = {d}", "定制产品：{p}% 定金 = {d}", p=self.deposit_pct, d=down)
         if custom:
-            return msg("custom product of an existing customer: no deposit (deposit_applies_to = new)",
-                       "老客户定制产品：无须定金（deposit_applies_to = new）")
+            return msg(
+                "custom product of an existing customer: no deposit (deposit_applies_to = new)",
+                "老客户定制产品：无须定金（deposit_applies_to = new）",
+            )
         return msg("not a custom product: no deposit", "非定制产品：无须定金")
 
     def credit_effect(self, approvers: list, amount: Decimal, new: bool):
         if new and amount >= self.new_both_from:
-            return msg("new customer on credit, {a} ≥ {m}: sales manager and general manager",
-                       "新客户帐期，{a} ≥ {m}：业务经理和总经理确认", a=round_fen(amount), m=self.new_both_from)
+            return msg(
+                "new customer on credit, {a} ≥ {m}: sales manager and general manager",
+                "新客户帐期，{a} ≥ {m}：业务经理和总经理确认",
+                a=round_fen(amount),
+                m=self.new_both_from,
+            )
         if GENERAL_MANAGER in approvers:
-            return msg("credit order {a} > {m}: sales manager and general manager",
-                       "帐期订单 {a} > {m}：业务经理和总经理确认", a=round_fen(amount), m=self.gm_over)
+            return msg(
+                "credit order {a} > {m}: sales manager and general manager",
+                "帐期订单 {a} > {m}：业务经理和总经理确认",
+                a=round_fen(amount),
+                m=self.gm_over,
+            )
         if approvers:
-            return msg("credit order {a} > {m}: sales manager", "帐期订单 {a} > {m}：业务经理确认",
-                       a=round_fen(amount), m=self.manager_over)
-        return msg("credit order {a} ≤ {m}: no sign-off needed", "帐期订单 {a} ≤ {m}：无须确认",
-                   a=round_fen(amount), m=self.manager_over)
+            return msg(
+                "credit order {a} > {m}: sales manager",
+                "帐期订单 {a} > {m}：业务经理确认",
+                a=round_fen(amount),
+                m=self.manager_over,
+            )
+        return msg(
+            "credit order {a} ≤ {m}: no sign-off needed",
+            "帐期订单 {a} ≤ {m}：无须确认",
+            a=round_fen(amount),
+            m=self.manager_over,
+        )
 
     def vat_effect(self, invoice: str, amount: Decimal, pending: Decimal, after: Decimal):
         if invoice == "vat":
-            return msg("{p} pending + {a} ≥ {m}: VAT invoice for {t}", "累计 {p} + {a} ≥ {m}：开增值税专用发票 {t}",
-                       p=round_fen(pending), a=round_fen(amount), m=self.vat_min, t=round_fen(pending + amount))
-        return msg("{p} pending + {a} < {m}: accumulates ({t} pending)", "累计 {p} + {a} < {m}：继续累计（待开 {t}）",
-                   p=round_fen(pending), a=round_fen(amount), m=self.vat_min, t=round_fen(after))
+            return msg(
+                "{p} pending + {a} ≥ {m}: VAT invoice for {t}",
+                "累计 {p} + {a} ≥ {m}：开增值税专用发票 {t}",
+                p=round_fen(pending),
+                a=round_fen(amount),
+                m=self.vat_min,
+                t=round_fen(pending + amount),
+            )
+        return msg(
+            "{p} pending + {a} < {m}: accumulates ({t} pending)",
+            "累计 {p} + {a} < {m}：继续累计（待开 {t}）",
+            p=round_fen(pending),
+            a=round_fen(amount),
+            m=self.vat_min,
+            t=round_fen(after),
+        )

@@ -14,8 +14,8 @@ from typing import NamedTuple
 
 from bizops.core.errors import ConfigError
 from bizops.core.i18n import msg
-from bizops.core.values import BadValue, parse_bool
 from bizops.core.money import NotANumber, places, to_decimal
+from bizops.core.values import BadValue, parse_bool
 
 
 class ListedProduct(NamedTuple):
@@ -57,15 +57,17 @@ def _read(path: str) -> dict[str, ListedProduct]:
         try:
             return _from_rows(_toml_rows(file), file)
         except OSError as exc:
-            raise ConfigError(msg("price list {f}: cannot read: {e}", "价格表 {f}：无法读取：{e}", f=file,
-                                  e=exc.strerror or exc)) from None
+            raise ConfigError(
+                msg("price list {f}: cannot read: {e}", "价格表 {f}：无法读取：{e}", f=file, e=exc.strerror or exc)
+            ) from None
         except UnicodeDecodeError:
             raise ConfigError(msg("price list {f}: not UTF-8 text", "价格表 {f}：不是 UTF-8 文本", f=file)) from None
     try:
         data = file.read_bytes()
     except OSError as exc:
-        raise ConfigError(msg("price list {f}: cannot read: {e}", "价格表 {f}：无法读取：{e}", f=file,
-                              e=exc.strerror or exc)) from None
+        raise ConfigError(
+            msg("price list {f}: cannot read: {e}", "价格表 {f}：无法读取：{e}", f=file, e=exc.strerror or exc)
+        ) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -73,8 +75,13 @@ def _read(path: str) -> dict[str, ListedProduct]:
         try:
             text = data.decode("gb18030")
         except UnicodeDecodeError:
-            raise ConfigError(msg("price list {f}: neither UTF-8 nor GB18030 text", "价格表 {f}：既不是 UTF-8 也不是 "
-                                  "GB18030 文本", f=file)) from None
+            raise ConfigError(
+                msg(
+                    "price list {f}: neither UTF-8 nor GB18030 text",
+                    "价格表 {f}：既不是 UTF-8 也不是 GB18030 文本",
+                    f=file,
+                )
+            ) from None
     import csv  # a price list is read only when one is configured: not on the start-up path
 
     rows = csv.DictReader(io.StringIO(text, newline=""))
@@ -87,8 +94,9 @@ def _toml_rows(file: Path):
     try:
         data = tomllib.loads(file.read_text(encoding="utf-8"), parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(msg("price list {f}: not valid TOML: {e}", "价格表 {f}：TOML 格式错误：{e}",
-                              f=file, e=exc)) from None
+        raise ConfigError(
+            msg("price list {f}: not valid TOML: {e}", "价格表 {f}：TOML 格式错误：{e}", f=file, e=exc)
+        ) from None
     items = data.get("items", {})
     if isinstance(items, dict):
         items = [{"sku": sku, **row} for sku, row in items.items()]
@@ -109,13 +117,23 @@ def _from_rows(rows, file: Path) -> dict[str, ListedProduct]:
             standard = _flag(row.get("standard"), True)
             harness = _flag(row.get("harness"), False)
         except (NotANumber, BadValue) as exc:
-            raise ConfigError(msg("price list {f} ({w}, {s}): {e}", "价格表 {f}（{w}，{s}）：{e}",
-                                  f=file, w=where, s=sku, e=exc.reason)) from None
+            raise ConfigError(
+                msg(
+                    "price list {f} ({w}, {s}): {e}",
+                    "价格表 {f}（{w}，{s}）：{e}",
+                    f=file,
+                    w=where,
+                    s=sku,
+                    e=exc.reason,
+                )
+            ) from None
         if sku in products:
-            raise ConfigError(msg("price list {f} ({w}): {s} is listed twice", "价格表 {f}（{w}）：{s} 重复",
-                                  f=file, w=where, s=sku))
-        products[sku] = ListedProduct(sku, price, standard, harness, str(row.get("unit") or ""),
-                                      str(row.get("name") or ""))
+            raise ConfigError(
+                msg("price list {f} ({w}): {s} is listed twice", "价格表 {f}（{w}）：{s} 重复", f=file, w=where, s=sku)
+            )
+        products[sku] = ListedProduct(
+            sku, price, standard, harness, str(row.get("unit") or ""), str(row.get("name") or "")
+        )
     return products
 
 

@@ -47,9 +47,7 @@ class Quoter:
     """Quotes one request at a time with the policy's values, read once."""
 
     def __init__(self, policy, context):
-        self.prices: dict[str, ListedProduct] | None = (
-            load_price_list(policy.price_list) if policy.price_list else None
-        )
+        self.prices: dict[str, ListedProduct] | None = load_price_list(policy.price_list) if policy.price_list else None
         self.max_no_vat = policy.max_no_vat_discount_pct
         self.floor_pct = policy.floor_pct
         self.floor_share = policy.floor_pct / HUNDRED
@@ -98,8 +96,16 @@ class Quoter:
         floor = guide * self.floor_share
         custom = request["custom"]
         if explain and discount:
-            trace.append(SPECIAL.applied(msg("{d} % special discount cuts commission by {c} points",
-                                             "特价下浮 {d}%，提成降 {c} 个百分点", d=discount, c=cut)))
+            trace.append(
+                SPECIAL.applied(
+                    msg(
+                        "{d} % special discount cuts commission by {c} points",
+                        "特价下浮 {d}%，提成降 {c} 个百分点",
+                        d=discount,
+                        c=cut,
+                    )
+                )
+            )
         refused = kept < self.floor_pct and guide
         if refused:
             unit = total = None
@@ -134,18 +140,40 @@ class Quoter:
             self.refuse(result, scaled / HUNDRED, floor, max_discount, trace)
         elif explain:
             base = scaled / HUNDRED
-            trace.append(FLOOR.applied(msg("base {b} is not below the floor {f}", "基价 {b} 不低于最低价 {f}",
-                                           b=shown(base), f=shown(floor))))
+            trace.append(
+                FLOOR.applied(
+                    msg(
+                        "base {b} is not below the floor {f}",
+                        "基价 {b} 不低于最低价 {f}",
+                        b=shown(base),
+                        f=shown(floor),
+                    )
+                )
+            )
             if fee:
-                trace.append(FEE.applied(msg("{b} / (1 - {x} %) = {u} after rounding",
-                                             "{b} / (1 - {x}%) = {u}（四舍五入到分）", b=shown(base), x=fee, u=unit)))
+                trace.append(
+                    FEE.applied(
+                        msg(
+                            "{b} / (1 - {x} %) = {u} after rounding",
+                            "{b} / (1 - {x}%) = {u}（四舍五入到分）",
+                            b=shown(base),
+                            x=fee,
+                            u=unit,
+                        )
+                    )
+                )
         if custom or listed is not None or self.prices is not None:
             result["quote_due"] = self.quote_due(request, listed, trace)
         if explain:
             lead = result["lead_time"]
             lead_zh = LEAD_TIME_ZH.get(lead, lead)
-            trace.append(LEAD_TIME.applied(msg("custom product: {l}", "定制产品：{z}", l=lead, z=lead_zh) if custom
-                                           else msg("standard product: {l}", "常规产品：{z}", l=lead, z=lead_zh)))
+            trace.append(
+                LEAD_TIME.applied(
+                    msg("custom product: {l}", "定制产品：{z}", l=lead, z=lead_zh)
+                    if custom
+                    else msg("standard product: {l}", "常规产品：{z}", l=lead, z=lead_zh)
+                )
+            )
             result["trace"] = trace
         return result
 
@@ -161,26 +189,50 @@ class Quoter:
         listed = prices.get(request["sku"]) if prices is not None and request["sku"] else None
         if listed is not None and not request["custom"]:
             if given is not None and given != listed.guide_price:
-                warnings.append(msg("the price list's guide price {l} is used, not the {g} given",
-                                    "采用价格表指导价 {l}，而非输入的 {g}", l=listed.guide_price, g=given))
+                warnings.append(
+                    msg(
+                        "the price list's guide price {l} is used, not the {g} given",
+                        "采用价格表指导价 {l}，而非输入的 {g}",
+                        l=listed.guide_price,
+                        g=given,
+                    )
+                )
             if self.explain:
-                trace.append(PRICE_LIST.applied(msg("guide price {l} from the price list", "指导价 {l} 取自价格表",
-                                                    l=listed.guide_price)))
+                trace.append(
+                    PRICE_LIST.applied(
+                        msg("guide price {l} from the price list", "指导价 {l} 取自价格表", l=listed.guide_price)
+                    )
+                )
             return listed.guide_price, listed
         if given is None:
             if request["custom"]:
-                why = msg("a custom product needs the finance department's guide_price",
-                          "定制产品需要财务部提供的指导价 guide_price")
+                why = msg(
+                    "a custom product needs the finance department's guide_price",
+                    "定制产品需要财务部提供的指导价 guide_price",
+                )
             elif prices is None:
-                why = msg("guide_price is required: no price list is configured, so give the finance "
-                          "department's guide price", "需要指导价 guide_price：未配置价格表，请填写财务部提供的指导价")
+                why = msg(
+                    "guide_price is required: no price list is configured, so give the finance "
+                    "department's guide price",
+                    "需要指导价 guide_price：未配置价格表，请填写财务部提供的指导价",
+                )
             else:
-                why = msg("{s!r} is not on the price list: give the finance department's guide_price",
-                          "{s!r} 不在价格表上：请填写财务部提供的指导价 guide_price", s=request["sku"] or "")
+                why = msg(
+                    "{s!r} is not on the price list: give the finance department's guide_price",
+                    "{s!r} 不在价格表上：请填写财务部提供的指导价 guide_price",
+                    s=request["sku"] or "",
+                )
             raise RowError(why)
         if self.explain:
-            trace.append(PRICE_LIST.applied(msg("guide price {g} from the request (finance department)",
-                                                "指导价 {g} 取自请求（财务部）", g=given)))
+            trace.append(
+                PRICE_LIST.applied(
+                    msg(
+                        "guide price {g} from the request (finance department)",
+                        "指导价 {g} 取自请求（财务部）",
+                        g=given,
+                    )
+                )
+            )
         return given, listed
 
     def no_vat_discount(self, request: dict, trace: list) -> Decimal:
@@ -188,14 +240,25 @@ class Quoter:
         asked = request["no_vat_discount_pct"]
         if request["vat_invoice"]:
             if asked:
-                raise RowError(msg("no_vat_discount_pct must be 0 when vat_invoice is true, got {a}",
-                                   "开增值税发票时不开票下浮必须为 0，实际为 {a}", a=asked))
+                raise RowError(
+                    msg(
+                        "no_vat_discount_pct must be 0 when vat_invoice is true, got {a}",
+                        "开增值税发票时不开票下浮必须为 0，实际为 {a}",
+                        a=asked,
+                    )
+                )
             return ZERO
         if asked is None:
             asked = self.max_no_vat
         elif asked > self.max_no_vat:
-            raise RowError(msg("no_vat_discount_pct must be ≤ {m}, got {a}", "不开票下浮不能超过 {m}，实际为 {a}",
-                               m=self.max_no_vat, a=asked))
+            raise RowError(
+                msg(
+                    "no_vat_discount_pct must be ≤ {m}, got {a}",
+                    "不开票下浮不能超过 {m}，实际为 {a}",
+                    m=self.max_no_vat,
+                    a=asked,
+                )
+            )
         if self.explain and asked:
             trace.append(NO_VAT.applied(msg("no VAT invoice: {a} % off", "不开增值税：下浮 {a}%", a=asked)))
         return asked
@@ -228,10 +291,21 @@ class Quoter:
         result["reason"] = msg(
             "below the floor of {p} % of the guide price ({f}); the largest special discount allowed is {m} %",
             "低于指导价的 {p}%（{f}）；最多可特价下浮 {m}%",
-            p=decimal_text(self.floor_pct), f=shown_floor, m=decimal_text(max_discount))
+            p=decimal_text(self.floor_pct),
+            f=shown_floor,
+            m=decimal_text(max_discount),
+        )
         if self.explain:
-            trace.append(FLOOR.applied(msg("base {b} is below the floor {f}: refused",
-                                           "基价 {b} 低于最低价 {f}：拒绝", b=shown(base), f=shown(floor))))
+            trace.append(
+                FLOOR.applied(
+                    msg(
+                        "base {b} is below the floor {f}: refused",
+                        "基价 {b} 低于最低价 {f}：拒绝",
+                        b=shown(base),
+                        f=shown(floor),
+                    )
+                )
+            )
 
     def quote_due(self, request: dict, listed: ListedProduct | None, trace: list):
         """cable.price.quote_due: custom, unlisted, non-standard and harness products within 24 h."""
@@ -247,6 +321,9 @@ class Quoter:
                 en, zh = "harness product", "线束产品"
             else:
                 en, zh = "non-standard product", "非国标产品"
-            trace.append(QUOTE_DUE.applied(msg(en + ": quote due by {d:%Y-%m-%dT%H:%M}",
-                                               zh + "：须在 {d:%Y-%m-%d %H:%M} 前报价", d=due)))
+            trace.append(
+                QUOTE_DUE.applied(
+                    msg(en + ": quote due by {d:%Y-%m-%dT%H:%M}", zh + "：须在 {d:%Y-%m-%d %H:%M} 前报价", d=due)
+                )
+            )
         return due

@@ -126,15 +126,30 @@ class Scorer:
         assigned, unfinished = event["assigned"], event["unfinished"]
         if code != TASKS_CODE:
             if assigned or unfinished:
-                raise RowError(msg("assigned and unfinished belong to code tasks, not {c}",
-                                   "assigned 和 unfinished 只用于 tasks，不用于 {c}", c=code))
+                raise RowError(
+                    msg(
+                        "assigned and unfinished belong to code tasks, not {c}",
+                        "assigned 和 unfinished 只用于 tasks，不用于 {c}",
+                        c=code,
+                    )
+                )
             return POINTS[code][0] * count
         if assigned is None or unfinished is None:
-            raise RowError(msg("code tasks needs assigned and unfinished (the week's tasks and how many were not done)",
-                               "tasks 需要 assigned 和 unfinished（本周安排的任务数及未完成数）"))
+            raise RowError(
+                msg(
+                    "code tasks needs assigned and unfinished (the week's tasks and how many were not done)",
+                    "tasks 需要 assigned 和 unfinished（本周安排的任务数及未完成数）",
+                )
+            )
         if unfinished > assigned:
-            raise RowError(msg("unfinished ({u}) cannot exceed assigned ({a})", "未完成数 {u} 不能大于安排数 {a}",
-                               u=unfinished, a=assigned))
+            raise RowError(
+                msg(
+                    "unfinished ({u}) cannot exceed assigned ({a})",
+                    "未完成数 {u} 不能大于安排数 {a}",
+                    u=unfinished,
+                    a=assigned,
+                )
+            )
         return -task_penalty(assigned, unfinished, self.single, self.each) * count
 
     def failed_run(self, person: str, period: str, scores: dict) -> bool:
@@ -173,21 +188,50 @@ class Scorer:
         for code, line in card.lines.items():
             if code == TASKS_CODE:
                 for day, assigned, unfinished, count, points in line:
-                    trace.append(TASKS.applied(msg(
-                        "week of {d}: {u} of {a} tasks unfinished{x}: {p}", "{d} 周：{a} 项任务 {u} 项未完成{x}：{p} 分",
-                        d=day.isoformat(), u=unfinished, a=assigned, x=f" ×{count}" if count > 1 else "",
-                        p=decimal_text(points))))
+                    trace.append(
+                        TASKS.applied(
+                            msg(
+                                "week of {d}: {u} of {a} tasks unfinished{x}: {p}",
+                                "{d} 周：{a} 项任务 {u} 项未完成{x}：{p} 分",
+                                d=day.isoformat(),
+                                u=unfinished,
+                                a=assigned,
+                                x=f" ×{count}" if count > 1 else "",
+                                p=decimal_text(points),
+                            )
+                        )
+                    )
                 continue
             count, points = line
             _, clause, zh, en = POINTS[code]
             rule = REWARDS if points > 0 else PENALTIES
-            trace.append(rule.applied(msg("{c} {e} ×{n}: {p:+}", "{c} {z} ×{n}：{p:+} 分",
-                                          c=clause, e=en, z=zh, n=count, p=points)))
-        trace.append(MONTHLY.applied(msg(
-            "{b} + {r} − {q} = {s}; bonus {y} yuan", "{b} + {r} − {q} = {s} 分；绩效奖金 {y} 元",
-            b=self.base, r=card.rewards, q=card.penalties, s=result["score"], y=result["bonus_yuan"])))
+            trace.append(
+                rule.applied(
+                    msg("{c} {e} ×{n}: {p:+}", "{c} {z} ×{n}：{p:+} 分", c=clause, e=en, z=zh, n=count, p=points)
+                )
+            )
+        trace.append(
+            MONTHLY.applied(
+                msg(
+                    "{b} + {r} − {q} = {s}; bonus {y} yuan",
+                    "{b} + {r} − {q} = {s} 分；绩效奖金 {y} 元",
+                    b=self.base,
+                    r=card.rewards,
+                    q=card.penalties,
+                    s=result["score"],
+                    y=result["bonus_yuan"],
+                )
+            )
+        )
         if flagged:
-            trace.append(DISMISSAL.applied(msg(
-                "{n} months in a row under {b}: review for dismissal", "连续 {n} 个月低于 {b} 分：辞退审查",
-                n=self.months, b=self.below)))
+            trace.append(
+                DISMISSAL.applied(
+                    msg(
+                        "{n} months in a row under {b}: review for dismissal",
+                        "连续 {n} 个月低于 {b} 分：辞退审查",
+                        n=self.months,
+                        b=self.below,
+                    )
+                )
+            )
         return trace

@@ -17,8 +17,13 @@ def cutoffs(policy) -> tuple[time, ...]:
     """The policy's cut-offs in the day's order; a day needs at least one."""
     windows = tuple(sorted(set(policy.windows)))
     if not windows:
-        raise ConfigError(msg("{f}: [company.pile] windows must list at least one cut-off time",
-                              "{f}：[company.pile] windows 至少要有一个截止时间", f=policy.sources.get("windows")))
+        raise ConfigError(
+            msg(
+                "{f}: [company.pile] windows must list at least one cut-off time",
+                "{f}：[company.pile] windows 至少要有一个截止时间",
+                f=policy.sources.get("windows"),
+            )
+        )
     return windows
 
 

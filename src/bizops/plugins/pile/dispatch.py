@@ -27,12 +27,22 @@ class Dispatcher:
         warnings: list = []
         trace: list = []
         if self.explain:
-            trace.append(ROUTE.applied(msg("route: salesperson → office clerk → company clerk → dispatch",
-                                           "流程：业务员—办事处内勤—公司内勤—安排计划发货")))
+            trace.append(
+                ROUTE.applied(
+                    msg(
+                        "route: salesperson → office clerk → company clerk → dispatch",
+                        "流程：业务员—办事处内勤—公司内勤—安排计划发货",
+                    )
+                )
+            )
         self.channel(request, warnings, trace)
         if not request["items"]:
-            warnings.append(msg("no piles listed (in CSV, the rows of one request share its request_id)",
-                                "未列出桩明细（CSV 中同一报桩单的各行须填相同的 request_id）"))
+            warnings.append(
+                msg(
+                    "no piles listed (in CSV, the rows of one request share its request_id)",
+                    "未列出桩明细（CSV 中同一报桩单的各行须填相同的 request_id）",
+                )
+            )
         result = {
             "request_id": request["request_id"],
             "site": request["site"],
@@ -43,12 +53,19 @@ class Dispatcher:
         }
         reasons, exposure = self.approvals(request, trace)
         if reasons:
-            result.update(decision="refused", status="refused", reason=_joined(reasons), batch=None,
-                          rolled_over=None, fine_exposure=exposure)
+            result.update(
+                decision="refused",
+                status="refused",
+                reason=_joined(reasons),
+                batch=None,
+                rolled_over=None,
+                fine_exposure=exposure,
+            )
         else:
             batch, rolled_over = self.schedule(request, warnings, trace)
-            result.update(decision="scheduled", status="ok", reason=None, batch=batch, rolled_over=rolled_over,
-                          fine_exposure=[])
+            result.update(
+                decision="scheduled", status="ok", reason=None, batch=batch, rolled_over=rolled_over, fine_exposure=[]
+            )
         if self.explain:
             result["trace"] = trace
         return result
@@ -56,12 +73,20 @@ class Dispatcher:
     def channel(self, request: dict, warnings: list, trace: list) -> None:
         """pile.dispatch.sms: requests go by SMS; an oral one is taken, at the salesperson's risk."""
         if request["channel"] == "oral":
-            warnings.append(msg("oral request: errors in it are the salesperson's responsibility",
-                                "口头报桩：出现错误的责任由业务员承担"))
+            warnings.append(
+                msg(
+                    "oral request: errors in it are the salesperson's responsibility",
+                    "口头报桩：出现错误的责任由业务员承担",
+                )
+            )
         if self.explain:
-            trace.append(SMS.applied(msg("reported orally: the salesperson answers for errors",
-                                         "口头报桩：错误由业务员负责") if request["channel"] == "oral"
-                                     else msg("reported by SMS", "短信报桩")))
+            trace.append(
+                SMS.applied(
+                    msg("reported orally: the salesperson answers for errors", "口头报桩：错误由业务员负责")
+                    if request["channel"] == "oral"
+                    else msg("reported by SMS", "短信报桩")
+                )
+            )
 
     def approvals(self, request: dict, trace: list) -> tuple[list[Text], list[dict]]:
         """pile.dispatch.abnormal and .paperwork: what waits for the department manager, and the fines at stake.
@@ -74,30 +99,59 @@ class Dispatcher:
         if request["abnormal"]:
             if approved:
                 if self.explain:
-                    trace.append(ABNORMAL.applied(msg("abnormal dispatch approved by the department manager",
-                                                      "非正常发桩已经部门经理批准")))
+                    trace.append(
+                        ABNORMAL.applied(
+                            msg("abnormal dispatch approved by the department manager", "非正常发桩已经部门经理批准")
+                        )
+                    )
             else:
-                reasons.append(msg("an abnormal dispatch needs the department manager's approval, asked by the "
-                                   "office director, before it is reported",
-                                   "非正常发桩须由办事处主任请示部门经理，批准后方可报桩"))
+                reasons.append(
+                    msg(
+                        "an abnormal dispatch needs the department manager's approval, asked by the "
+                        "office director, before it is reported",
+                        "非正常发桩须由办事处主任请示部门经理，批准后方可报桩",
+                    )
+                )
                 exposure.append(self.exposure("office_clerk", "unapproved_abnormal"))
                 if self.explain:
-                    trace.append(ABNORMAL.applied(msg("abnormal dispatch without approval: refused; the office "
-                                                      "clerk would be fined", "非正常发桩未经批准：拒绝；办事处内勤将被罚款")))
+                    trace.append(
+                        ABNORMAL.applied(
+                            msg(
+                                "abnormal dispatch without approval: refused; the office clerk would be fined",
+                                "非正常发桩未经批准：拒绝；办事处内勤将被罚款",
+                            )
+                        )
+                    )
         missing = _missing_paperwork(request)
         if missing:
             listed = _joined(missing, ", ", "、")
             if approved:
                 if self.explain:
-                    trace.append(PAPERWORK.applied(Text(f"paperwork incomplete ({listed}); the department manager "
-                                                        "agreed", f"手续不全（{listed.zh}）；部门经理已同意")))
+                    trace.append(
+                        PAPERWORK.applied(
+                            Text(
+                                f"paperwork incomplete ({listed}); the department manager agreed",
+                                f"手续不全（{listed.zh}）；部门经理已同意",
+                            )
+                        )
+                    )
             else:
-                reasons.append(Text(f"paperwork incomplete ({listed}): dispatch needs the department manager's "
-                                    "approval", f"手续不全（{listed.zh}）：须经部门经理同意方可发桩"))
+                reasons.append(
+                    Text(
+                        f"paperwork incomplete ({listed}): dispatch needs the department manager's approval",
+                        f"手续不全（{listed.zh}）：须经部门经理同意方可发桩",
+                    )
+                )
                 exposure.append(self.exposure("dispatcher", "private_dispatch"))
                 if self.explain:
-                    trace.append(PAPERWORK.applied(msg("paperwork incomplete without approval: refused; the "
-                                                       "dispatcher would be fined", "手续不全且未经同意：拒绝；公司调度将被罚款")))
+                    trace.append(
+                        PAPERWORK.applied(
+                            msg(
+                                "paperwork incomplete without approval: refused; the dispatcher would be fined",
+                                "手续不全且未经同意：拒绝；公司调度将被罚款",
+                            )
+                        )
+                    )
         return reasons, exposure
 
     def exposure(self, who: str, code: str) -> dict:
@@ -110,17 +164,30 @@ class Dispatcher:
         day = submitted.date()
         wanted = request["for_date"] or day
         if wanted < day:
-            warnings.append(msg("for_date {w} is already past: scheduled as if for {d}",
-                                "要桩日期 {w} 已过：按报桩当天 {d} 安排", w=wanted.isoformat(), d=day.isoformat()))
+            warnings.append(
+                msg(
+                    "for_date {w} is already past: scheduled as if for {d}",
+                    "要桩日期 {w} 已过：按报桩当天 {d} 安排",
+                    w=wanted.isoformat(),
+                    d=day.isoformat(),
+                )
+            )
             wanted = day
         batch, rolled_over = batch_for(submitted, wanted, self.windows)
         if self.explain:
             if rolled_over:
-                effect = msg("after the day's last cut-off: rolled over to {b:%Y-%m-%d %H:%M}",
-                             "晚于当天最后截止时间：顺延至 {b:%Y-%m-%d %H:%M}", b=batch)
+                effect = msg(
+                    "after the day's last cut-off: rolled over to {b:%Y-%m-%d %H:%M}",
+                    "晚于当天最后截止时间：顺延至 {b:%Y-%m-%d %H:%M}",
+                    b=batch,
+                )
             elif wanted > day:
-                effect = msg("for {w}: that day's first batch, {b:%Y-%m-%d %H:%M}",
-                             "要桩日期 {w}：排入当天第一批 {b:%Y-%m-%d %H:%M}", w=wanted.isoformat(), b=batch)
+                effect = msg(
+                    "for {w}: that day's first batch, {b:%Y-%m-%d %H:%M}",
+                    "要桩日期 {w}：排入当天第一批 {b:%Y-%m-%d %H:%M}",
+                    w=wanted.isoformat(),
+                    b=batch,
+                )
             else:
                 effect = msg("in by the {b:%H:%M} cut-off", "在 {b:%H:%M} 截止前报到", b=batch)
             trace.append(WINDOWS.applied(effect))

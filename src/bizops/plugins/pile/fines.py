@@ -25,9 +25,16 @@ def fine_ranges(policy) -> dict[str, tuple[Decimal, Decimal]]:
         if low > high:
             sources = (policy.sources.get(f"{code}_fine_min"), policy.sources.get(f"{code}_fine_max"))
             where = next((s for s in sources if s and s != "default"), "policy")
-            raise ConfigError(msg("{f}: [company.pile] {c}_fine_min {lo} is above {c}_fine_max {hi}",
-                                  "{f}：[company.pile] {c}_fine_min {lo} 大于 {c}_fine_max {hi}",
-                                  f=where, c=code, lo=low, hi=high))
+            raise ConfigError(
+                msg(
+                    "{f}: [company.pile] {c}_fine_min {lo} is above {c}_fine_max {hi}",
+                    "{f}：[company.pile] {c}_fine_min {lo} 大于 {c}_fine_max {hi}",
+                    f=where,
+                    c=code,
+                    lo=low,
+                    hi=high,
+                )
+            )
         ranges[code] = (round_fen(low), round_fen(high))
     return ranges
 
@@ -44,8 +51,17 @@ def score(events, policy, context):
         if amount is None:
             amount = low
         elif not low <= amount <= high:
-            yield RowError(msg("amount {a} is outside the {lo}–{hi} yuan a time for {c}",
-                               "金额 {a} 超出 {c} 每次 {lo}–{hi} 元的范围", a=amount, lo=low, hi=high, c=code), row)
+            yield RowError(
+                msg(
+                    "amount {a} is outside the {lo}–{hi} yuan a time for {c}",
+                    "金额 {a} 超出 {c} 每次 {lo}–{hi} 元的范围",
+                    a=amount,
+                    lo=low,
+                    hi=high,
+                    c=code,
+                ),
+                row,
+            )
             continue
         key = (event["person"], f"{event['date']:%Y-%m}")
         month = months.get(key)
@@ -56,9 +72,19 @@ def score(events, policy, context):
         month["fines_max"] += high * count
         month["count"] += count
         if explain:
-            month["trace"].append(FINE_RULES[code].applied(msg(
-                "{d}: {n} × {a} (range {lo}–{hi} a time)", "{d}：{n} 次 × {a}（每次 {lo}–{hi}）",
-                d=event["date"].isoformat(), n=count, a=round_fen(amount), lo=low, hi=high)))
+            month["trace"].append(
+                FINE_RULES[code].applied(
+                    msg(
+                        "{d}: {n} × {a} (range {lo}–{hi} a time)",
+                        "{d}：{n} 次 × {a}（每次 {lo}–{hi}）",
+                        d=event["date"].isoformat(),
+                        n=count,
+                        a=round_fen(amount),
+                        lo=low,
+                        hi=high,
+                    )
+                )
+            )
     for (person, period), month in sorted(months.items()):
         result = {
             "person": person,

@@ -98,8 +98,13 @@ def invalid(fields: dict):
     """pile.plan.fields: `week` is a Monday, and a line that adds or sets states its quantity."""
     week = fields["week"]
     if week.weekday() != 0:
-        return msg("week must be the Monday's date; {w} is a {d}", "week 须为周一的日期；{w} 是{z}",
-                   w=week.isoformat(), d=_DAYS[week.weekday()], z="周" + "一二三四五六日"[week.weekday()])
+        return msg(
+            "week must be the Monday's date; {w} is a {d}",
+            "week 须为周一的日期；{w} 是{z}",
+            w=week.isoformat(),
+            d=_DAYS[week.weekday()],
+            z="周" + "一二三四五六日"[week.weekday()],
+        )
     if fields["change"] != "remove" and fields["qty"] is None:
         return msg("qty is required to {c} a plan line", "{c} 计划行须填计划用量 qty", c=fields["change"])
     return None
@@ -122,22 +127,42 @@ def merge(submitted: list[dict], deadline: datetime, explain: bool) -> tuple[lis
             if current is not None:
                 del plan[key]
             elif item["row"] is not None:  # a stored change was judged when it was recorded
-                errors.append(RowError(msg(
-                    "nothing to remove: {s} × {l} m for {p} is not in the plan of {o} for the week of {w}",
-                    "无可取消：{o} {w} 当周计划中没有 {p} 的 {s} × {l} 米", s=item["spec"], l=item["length_m"],
-                    p=item["project"], o=item["office"], w=item["week"].isoformat()), item["row"]))
+                errors.append(
+                    RowError(
+                        msg(
+                            "nothing to remove: {s} × {l} m for {p} is not in the plan of {o} for the week of {w}",
+                            "无可取消：{o} {w} 当周计划中没有 {p} 的 {s} × {l} 米",
+                            s=item["spec"],
+                            l=item["length_m"],
+                            p=item["project"],
+                            o=item["office"],
+                            w=item["week"].isoformat(),
+                        ),
+                        item["row"],
+                    )
+                )
             continue
         if current is None:
-            current = plan[key] = Line(item["spec"], item["length_m"], item["project"], item["qty"], item["notes"],
-                                       at, source, late)
+            current = plan[key] = Line(
+                item["spec"], item["length_m"], item["project"], item["qty"], item["notes"], at, source, late
+            )
             if change == "set" and source == "change":
-                current.warnings.append(msg("changed a line that was not in the plan: taken as an addition",
-                                            "变更的计划行原计划中没有：按新增处理"))
+                current.warnings.append(
+                    msg(
+                        "changed a line that was not in the plan: taken as an addition",
+                        "变更的计划行原计划中没有：按新增处理",
+                    )
+                )
         else:
             if change == "add":
                 if current.submitted_at == at:
-                    current.warnings.append(msg("listed twice in the report of {t}: quantities added",
-                                                "{t} 的上报中重复列出：数量已合计", t=format_datetime(at)))
+                    current.warnings.append(
+                        msg(
+                            "listed twice in the report of {t}: quantities added",
+                            "{t} 的上报中重复列出：数量已合计",
+                            t=format_datetime(at),
+                        )
+                    )
                 current.qty += item["qty"]
                 current.notes = _notes(current.notes, item["notes"])
             else:
@@ -158,15 +183,31 @@ def _notes(old: str | None, new: str | None) -> str | None:
 def _trace(item: dict, source: str, late: bool, deadline: datetime, qty: Decimal) -> dict:
     at = format_datetime(item["submitted_at"])
     if source == "first_report":
-        when = (msg("first report {t}, after the cut-off {d}: late", "首次上报 {t}，晚于截止时间 {d}：迟报",
-                    t=at, d=format_datetime(deadline)) if late
-                else msg("first report {t}, in by {d}", "首次上报 {t}，在 {d} 前", t=at, d=format_datetime(deadline)))
+        when = (
+            msg(
+                "first report {t}, after the cut-off {d}: late",
+                "首次上报 {t}，晚于截止时间 {d}：迟报",
+                t=at,
+                d=format_datetime(deadline),
+            )
+            if late
+            else msg("first report {t}, in by {d}", "首次上报 {t}，在 {d} 前", t=at, d=format_datetime(deadline))
+        )
         return PLAN_DUE.applied(msg("{w}: qty {q}", "{w}：计划用量 {q}", w=when, q=qty))
-    return PLAN_CHANGES.applied(msg("change {t} ({c} {n}): qty {q}", "变更 {t}（{c} {n}）：计划用量 {q}",
-                                    t=at, c=item["change"], n=item["qty"], q=qty))
+    return PLAN_CHANGES.applied(
+        msg(
+            "change {t} ({c} {n}): qty {q}",
+            "变更 {t}（{c} {n}）：计划用量 {q}",
+            t=at,
+            c=item["change"],
+            n=item["qty"],
+            q=qty,
+        )
+    )
 
 
 # -- the ledger's copy -------------------------------------------------------------------------
+
 
 def with_stored(lines: list[dict], stored, context) -> list[dict]:
     """The input's lines after the stored submissions the input does not repeat."""
@@ -176,16 +217,31 @@ def with_stored(lines: list[dict], stored, context) -> list[dict]:
     repeated = {line["submitted_at"] for line in lines}
     try:
         earlier = [
-            {"office": office, "week": week, "row": None, "submitted_at": at, "change": line["change"],
-             "spec": line["spec"], "length_m": Decimal(line["length_m"]), "project": line["project"],
-             "qty": None if line["qty"] is None else Decimal(line["qty"]), "notes": line["notes"]}
+            {
+                "office": office,
+                "week": week,
+                "row": None,
+                "submitted_at": at,
+                "change": line["change"],
+                "spec": line["spec"],
+                "length_m": Decimal(line["length_m"]),
+                "project": line["project"],
+                "qty": None if line["qty"] is None else Decimal(line["qty"]),
+                "notes": line["notes"],
+            }
             for submission in stored["submissions"]
             if (at := parse_datetime(submission["submitted_at"])) not in repeated
             for line in submission["lines"]
         ]
     except (KeyError, TypeError, ValueError, ArithmeticError):
-        context.warn(msg("the ledger's plan of {o} for the week of {w} is unreadable; ignored",
-                         "账本中 {o} {w} 当周的计划无法读取，已忽略", o=office, w=week.isoformat()))
+        context.warn(
+            msg(
+                "the ledger's plan of {o} for the week of {w} is unreadable; ignored",
+                "账本中 {o} {w} 当周的计划无法读取，已忽略",
+                o=office,
+                w=week.isoformat(),
+            )
+        )
         return lines
     return earlier + lines
 
@@ -194,14 +250,29 @@ def stored_form(submitted: list[dict], lines: list[Line]) -> dict:
     """The week as JSON: its submissions (to merge later changes onto) and the effective plan."""
     submissions: dict[datetime, list] = {}
     for item in sorted(submitted, key=lambda line: line["submitted_at"]):
-        submissions.setdefault(item["submitted_at"], []).append({
-            "change": item["change"], "spec": item["spec"], "length_m": str(item["length_m"]),
-            "qty": None if item["qty"] is None else str(item["qty"]), "project": item["project"],
-            "notes": item["notes"],
-        })
+        submissions.setdefault(item["submitted_at"], []).append(
+            {
+                "change": item["change"],
+                "spec": item["spec"],
+                "length_m": str(item["length_m"]),
+                "qty": None if item["qty"] is None else str(item["qty"]),
+                "project": item["project"],
+                "notes": item["notes"],
+            }
+        )
     return {
         "submissions": [{"submitted_at": format_datetime(at), "lines": items} for at, items in submissions.items()],
-        "plan": [{"spec": line.spec, "length_m": str(line.length_m), "qty": str(line.qty), "project": line.project,
-                  "notes": line.notes, "late": line.late, "submitted_at": format_datetime(line.submitted_at),
-                  "source": line.source} for line in lines],
+        "plan": [
+            {
+                "spec": line.spec,
+                "length_m": str(line.length_m),
+                "qty": str(line.qty),
+                "project": line.project,
+                "notes": line.notes,
+                "late": line.late,
+                "submitted_at": format_datetime(line.submitted_at),
+                "source": line.source,
+            }
+            for line in lines
+        ],
     }

@@ -18,21 +18,45 @@ VERSION = "0.1.0"
 ROUTE_STEPS = ("salesperson", "office_clerk", "company_clerk", "dispatch")
 
 # -- rules (id, seed clause) ----------------------------------------------------
-ROUTE = Rule("pile.dispatch.route", "000 一、报桩流程", "salesperson → office clerk → company clerk → dispatch",
-             "业务员—办事处内勤—公司内勤—安排计划发货")
-SMS = Rule("pile.dispatch.sms", "000 一、注意事项", "requests go by SMS; errors in an oral request are the "
-           "salesperson's", "业务员报桩均以短信方式，口头报桩出现错误的责任由业务员承担")
-WINDOWS = Rule("pile.dispatch.windows", "000 一、报桩时间规定", "batches due 09:00, 11:00, 15:00, 17:00; later "
-               "requests roll over; the next morning's plans may be sent the day before by 17:00",
-               "9:00、11:00、15:00、17:00 前报完，超时顺延；第二天上午的计划可在前一天 17:00 前报回")
-ABNORMAL = Rule("pile.dispatch.abnormal", "000 一、非正常发桩", "an abnormal dispatch is reported only after the "
-                "department manager approves it", "《非正常发桩》须经部门经理批准后方可报桩")
-PAPERWORK = Rule("pile.dispatch.paperwork", "000 一、手续不全", "incomplete paperwork ships only with the department "
-                 "manager's consent", "手续不全须经部门经理同意方可发桩")
+ROUTE = Rule(
+    "pile.dispatch.route",
+    "000 一、报桩流程",
+    "salesperson → office clerk → company clerk → dispatch",
+    "业务员—办事处内勤—公司内勤—安排计划发货",
+)
+SMS = Rule(
+    "pile.dispatch.sms",
+    "000 一、注意事项",
+    "requests go by SMS; errors in an oral request are the salesperson's",
+    "业务员报桩均以短信方式，口头报桩出现错误的责任由业务员承担",
+)
+WINDOWS = Rule(
+    "pile.dispatch.windows",
+    "000 一、报桩时间规定",
+    "batches due 09:00, 11:00, 15:00, 17:00; later "
+    "requests roll over; the next morning's plans may be sent the day before by 17:00",
+    "9:00、11:00、15:00、17:00 前报完，超时顺延；第二天上午的计划可在前一天 17:00 前报回",
+)
+ABNORMAL = Rule(
+    "pile.dispatch.abnormal",
+    "000 一、非正常发桩",
+    "an abnormal dispatch is reported only after the department manager approves it",
+    "《非正常发桩》须经部门经理批准后方可报桩",
+)
+PAPERWORK = Rule(
+    "pile.dispatch.paperwork",
+    "000 一、手续不全",
+    "incomplete paperwork ships only with the department manager's consent",
+    "手续不全须经部门经理同意方可发桩",
+)
 
 FINE_CLAUSES = {
     "route_violation": ("000 一、处罚", "breaking the dispatch route", "违反报桩流程"),
-    "unapproved_abnormal": ("000 一、非正常发桩", "abnormal dispatch reported without approval", "未经批准报非正常发桩"),
+    "unapproved_abnormal": (
+        "000 一、非正常发桩",
+        "abnormal dispatch reported without approval",
+        "未经批准报非正常发桩",
+    ),
     "private_dispatch": ("000 一、手续不全", "dispatch with incomplete paperwork, unapproved", "手续不全私自发桩"),
     "data_error": ("000 一、数据有误", "wrong data in a request", "报桩数据有误"),
     "missed_plan": ("000 一、漏下发桩计划", "the company dispatcher missed a plan", "公司调度漏下发桩计划"),
@@ -48,23 +72,51 @@ FINE_DEFAULTS = {
     "wrong_plan": (100, 200),
 }
 
-PLAN_DUE = Rule("pile.plan.due", "000 二、生产计划流程", "offices report the week's production needs by Monday 11:00",
-                "办事处每周一上午 11:00 前上报本周生产计划")
-PLAN_CHANGES = Rule("pile.plan.changes", "000 二、注意事项", "later in the week only changes and additions are "
-                    "reported, merged onto the first report", "本周内的变更或增加只报变更、增加的内容")
-PLAN_FIELDS = Rule("pile.plan.fields", "000 二、生产计划流程", "a plan line states spec, length, quantity and project",
-                   "计划须报规格型号、桩长、计划用量、工程名称")
+PLAN_DUE = Rule(
+    "pile.plan.due",
+    "000 二、生产计划流程",
+    "offices report the week's production needs by Monday 11:00",
+    "办事处每周一上午 11:00 前上报本周生产计划",
+)
+PLAN_CHANGES = Rule(
+    "pile.plan.changes",
+    "000 二、注意事项",
+    "later in the week only changes and additions are reported, merged onto the first report",
+    "本周内的变更或增加只报变更、增加的内容",
+)
+PLAN_FIELDS = Rule(
+    "pile.plan.fields",
+    "000 二、生产计划流程",
+    "a plan line states spec, length, quantity and project",
+    "计划须报规格型号、桩长、计划用量、工程名称",
+)
 
 # -- policy ------------------------------------------------------------------------
 SETTINGS = (
-    Setting("windows", "time", (time(9), time(11), time(15), time(17)),
-            "Cut-offs of the day's dispatch batches (a request at a cut-off is in that batch)",
-            "每天报桩批次的截止时间（截止时刻当时报的计入该批）", many=True),
-    Setting("plan_due", "time", time(11), "Monday cut-off of the offices' weekly production plans",
-            "每周一生产计划上报截止时间"),
+    Setting(
+        "windows",
+        "time",
+        (time(9), time(11), time(15), time(17)),
+        "Cut-offs of the day's dispatch batches (a request at a cut-off is in that batch)",
+        "每天报桩批次的截止时间（截止时刻当时报的计入该批）",
+        many=True,
+    ),
+    Setting(
+        "plan_due",
+        "time",
+        time(11),
+        "Monday cut-off of the offices' weekly production plans",
+        "每周一生产计划上报截止时间",
+    ),
 ) + tuple(
-    Setting(f"{code}_fine_{end}", "money", Decimal(value), f"{FINE_CLAUSES[code][1]}: {end} fine per time (yuan)",
-            f"{FINE_CLAUSES[code][2]}：每次罚款{'下限' if end == 'min' else '上限'}（元）", ge=0)
+    Setting(
+        f"{code}_fine_{end}",
+        "money",
+        Decimal(value),
+        f"{FINE_CLAUSES[code][1]}: {end} fine per time (yuan)",
+        f"{FINE_CLAUSES[code][2]}：每次罚款{'下限' if end == 'min' else '上限'}（元）",
+        ge=0,
+    )
     for code, bounds in FINE_DEFAULTS.items()
     for end, value in zip(("min", "max"), bounds)
 )
@@ -78,21 +130,38 @@ APPROVE = CommandSpec(
         Field("office", "text", "branch office (办事处)", "办事处"),
         Field("submitted_at", "datetime", "when the request reached the company", "报桩时间", required=True),
         Field("channel", "enum", "how it was reported", "报桩方式", default="sms", choices=("sms", "oral")),
-        Field("kind", "enum", "dispatch 报桩, return 退桩, transfer 转桩, broken 烂桩", "类型", default="dispatch",
-              choices=("dispatch", "return", "transfer", "broken")),
+        Field(
+            "kind",
+            "enum",
+            "dispatch 报桩, return 退桩, transfer 转桩, broken 烂桩",
+            "类型",
+            default="dispatch",
+            choices=("dispatch", "return", "transfer", "broken"),
+        ),
         Field("for_date", "date", "day the piles are wanted (default the submission day)", "要桩日期"),
         Field("abnormal", "bool", "abnormal dispatch (非正常发桩)", "非正常发桩", default=False),
         Field("manager_approved", "bool", "the department manager approved", "部门经理已批准", default=False),
         Field("contract_signed", "bool", "the contract is signed", "已签订合同", default=True),
         Field("test_piles", "bool", "test piles are wanted", "需发试桩", default=False),
         Field("power_of_attorney_complete", "bool", "the power of attorney is complete", "委托书已完善", default=True),
-        Field("supplementary_agreement_complete", "bool", "the supplementary agreement is complete", "补充协议已完善",
-              default=True),
-        Field("items", "records", "piles: spec, length_m, qty", "桩明细", fields=(
-            Field("spec", "text", "pile spec (规格型号)", "规格型号", required=True),
-            Field("length_m", "decimal", "pile length in metres", "桩长（米）", required=True, gt=0),
-            Field("qty", "int", "number of piles", "根数", required=True, gt=0),
-        )),
+        Field(
+            "supplementary_agreement_complete",
+            "bool",
+            "the supplementary agreement is complete",
+            "补充协议已完善",
+            default=True,
+        ),
+        Field(
+            "items",
+            "records",
+            "piles: spec, length_m, qty",
+            "桩明细",
+            fields=(
+                Field("spec", "text", "pile spec (规格型号)", "规格型号", required=True),
+                Field("length_m", "decimal", "pile length in metres", "桩长（米）", required=True, gt=0),
+                Field("qty", "int", "number of piles", "根数", required=True, gt=0),
+            ),
+        ),
     ),
     outputs=(
         Column("company", "text", "公司", "company"),
@@ -147,8 +216,14 @@ PLAN = CommandSpec(
         Field("qty", "decimal", "planned quantity (计划用量); not needed to remove a line", "计划用量", gt=0),
         Field("project", "text", "project name (工程名称)", "工程名称", required=True),
         Field("notes", "text", "special remarks (特殊事宜说明)", "特殊事宜说明"),
-        Field("change", "enum", "add (a new line or more of one), set (the line now reads so), remove",
-              "变更方式", default="add", choices=("add", "set", "remove")),
+        Field(
+            "change",
+            "enum",
+            "add (a new line or more of one), set (the line now reads so), remove",
+            "变更方式",
+            default="add",
+            choices=("add", "set", "remove"),
+        ),
     ),
     outputs=(
         Column("company", "text", "公司", "company"),

@@ -42,9 +42,16 @@ class Claims:
         book = Book(self.explain)
         scope = fields["scope"]
         paid_days, absence_days = limits(scope, self.policy)
-        book.why(DAYS, "{d} from {a:%Y-%m-%d} to {b:%Y-%m-%d}, at most {p} paid {w}",
-                 "{a:%Y-%m-%d} 至 {b:%Y-%m-%d} 共 {d}，{w}最多报销 {p} 天", d=day_count(days), a=fields["depart"],
-                 b=fields["return"], p=paid_days, w=scope_text(scope))
+        book.why(
+            DAYS,
+            "{d} from {a:%Y-%m-%d} to {b:%Y-%m-%d}, at most {p} paid {w}",
+            "{a:%Y-%m-%d} 至 {b:%Y-%m-%d} 共 {d}，{w}最多报销 {p} 天",
+            d=day_count(days),
+            a=fields["depart"],
+            b=fields["return"],
+            p=paid_days,
+            w=scope_text(scope),
+        )
         rate = self.rate(scope, days, book)
         number = self.trip_number(fields, kind, book)
         refusal = self.whole_trip(fields, number, book)
@@ -61,8 +68,14 @@ class Claims:
         flags += paperwork(fields, kind, self.policy, book)
         total = allowance + transport + meals_paid
         balance = total - fields["advance"]
-        book.why(BALANCE, "total {t:.2f} − advance {a:.2f} = {b:.2f}", "合计 {t:.2f} − 预支 {a:.2f} = {b:.2f}",
-                 t=total, a=fields["advance"], b=balance)
+        book.why(
+            BALANCE,
+            "total {t:.2f} − advance {a:.2f} = {b:.2f}",
+            "合计 {t:.2f} − 预支 {a:.2f} = {b:.2f}",
+            t=total,
+            a=fields["advance"],
+            b=balance,
+        )
         if number is not None and self.context.record:
             self.context.history.add(TRIPS, trip_key(fields), Decimal(1))
         result = {
@@ -110,9 +123,18 @@ class Claims:
         book.why(ALLOWANCE, "{r:.2f} × {n} = {a}", "{r:.2f} × {n} = {a}", r=rate, n=day_count(allowed), a=allowance)
         if days > allowed:
             extra = round_fen(rate * (days - allowed))
-            book.disallow(Text("allowance", "补贴"), extra, say(
-                "{x} over the {p} paid for a trip {w}", "超过{w}每次出差 {p} 天的 {x}，费用自理",
-                x=day_count(days - allowed), p=paid_days, w=scope_text(scope)), DAYS)
+            book.disallow(
+                Text("allowance", "补贴"),
+                extra,
+                say(
+                    "{x} over the {p} paid for a trip {w}",
+                    "超过{w}每次出差 {p} 天的 {x}，费用自理",
+                    x=day_count(days - allowed),
+                    p=paid_days,
+                    w=scope_text(scope),
+                ),
+                DAYS,
+            )
             book.why(DAYS, "{x} over: {e} not paid", "超出 {x}：{e} 不予报销", x=day_count(days - allowed), e=extra)
         return allowance
 
@@ -127,21 +149,39 @@ class Claims:
             return number
         earlier = self.context.history.count(TRIPS, trip_key(fields))
         if earlier == 0:
-            book.warn(say("no trip_number and no earlier trip to {c} recorded: counted as the first",
-                          "未填写 trip_number，也没有拜访 {c} 的记录：按第一次计", c=fields["customer"]))
-        book.why(SAME_CUSTOMER, "{e} earlier trips to {c} recorded: this is trip {n}",
-                 "已记录拜访 {c} {e} 次：本次为第 {n} 次", e=earlier, c=fields["customer"], n=earlier + 1)
+            book.warn(
+                say(
+                    "no trip_number and no earlier trip to {c} recorded: counted as the first",
+                    "未填写 trip_number，也没有拜访 {c} 的记录：按第一次计",
+                    c=fields["customer"],
+                )
+            )
+        book.why(
+            SAME_CUSTOMER,
+            "{e} earlier trips to {c} recorded: this is trip {n}",
+            "已记录拜访 {c} {e} 次：本次为第 {n} 次",
+            e=earlier,
+            c=fields["customer"],
+            n=earlier + 1,
+        )
         return earlier + 1
 
     def whole_trip(self, fields: dict, number: int | None, book: Book) -> Text | None:
         """pv.claim.invited and the third trip of pv.claim.same_customer: nothing of the trip is paid."""
         if fields["invited"]:
-            return say("invited along by a colleague: none of the trip's costs are paid",
-                       "受同事邀请出差：本次出差的任何费用均不予报销")
+            return say(
+                "invited along by a colleague: none of the trip's costs are paid",
+                "受同事邀请出差：本次出差的任何费用均不予报销",
+            )
         most = self.policy.max_paid_trips
         if number is not None and number > most:
-            return say("trip {n} to {c}: only {m} trips to one customer are paid; this one is the employee's own",
-                       "第 {n} 次拜访 {c}：同一客户最多报销 {m} 次，本次费用自理", n=number, c=fields["customer"], m=most)
+            return say(
+                "trip {n} to {c}: only {m} trips to one customer are paid; this one is the employee's own",
+                "第 {n} 次拜访 {c}：同一客户最多报销 {m} 次，本次费用自理",
+                n=number,
+                c=fields["customer"],
+                m=most,
+            )
         return None
 
 

@@ -17,15 +17,31 @@ from bizops.plugins.pv.spec import BUS_SHIP, JINHUA, OWN_TRANSPORT, PLANE, TAXI,
 from bizops.plugins.pv.trip import Book, say, trip_name
 
 MODE_NAMES = {
-    "train": "火车", "bus": "汽车", "ship": "轮船", "plane": "飞机", "city_bus": "公交车", "taxi": "出租车",
-    "pedicab": "人力三轮车", "company_car": "公司出车", "own_vehicle": "自备交通工具", "host_provided": "接待单位提供",
+    "train": "火车",
+    "bus": "汽车",
+    "ship": "轮船",
+    "plane": "飞机",
+    "city_bus": "公交车",
+    "taxi": "出租车",
+    "pedicab": "人力三轮车",
+    "company_car": "公司出车",
+    "own_vehicle": "自备交通工具",
+    "host_provided": "接待单位提供",
 }
 #: Train classes, cheapest first: a ticket is paid in full up to the class the hours allow.
 TRAIN_CLASSES = ("hard_seat", "soft_seat", "hard_sleeper", "soft_sleeper")
 SHIP_ENTITLED = "economy"
 NOT_PAID_MODES = ("company_car", "own_vehicle", "host_provided")
-_NAMES = {"hard_seat": "硬座", "soft_seat": "软座", "hard_sleeper": "硬卧", "soft_sleeper": "软卧", "economy": "经济舱",
-          "jinhua": "金华", "pujiang": "浦江", "yiwu": "义乌"}
+_NAMES = {
+    "hard_seat": "硬座",
+    "soft_seat": "软座",
+    "hard_sleeper": "硬卧",
+    "soft_sleeper": "软卧",
+    "economy": "经济舱",
+    "jinhua": "金华",
+    "pujiang": "浦江",
+    "yiwu": "义乌",
+}
 
 
 def named(code: str) -> Text:
@@ -50,8 +66,15 @@ def check_legs(fields: dict) -> None:
             raise RowError(where + say("fare is required", "缺少票价 fare"))
         cls = leg["class"]
         if mode == "train" and cls is not None and cls.lower() not in TRAIN_CLASSES:
-            raise RowError(where + say("class must be one of {c}, got {g!r}", "座席 class 必须是 {c} 之一，实际为 {g!r}",
-                                       c=", ".join(TRAIN_CLASSES), g=cls))
+            raise RowError(
+                where
+                + say(
+                    "class must be one of {c}, got {g!r}",
+                    "座席 class 必须是 {c} 之一，实际为 {g!r}",
+                    c=", ".join(TRAIN_CLASSES),
+                    g=cls,
+                )
+            )
 
 
 def flight_approved(fields: dict) -> bool:
@@ -101,43 +124,89 @@ class Transport:
         book = self.book
         if cls is None:
             book.warn(say("{n}: no class given; paid as ticketed", "{n}：未填写座席，按票价报销", n=name))
-            book.why(TRAIN, "{n}: no class given, {f:.2f} paid as ticketed", "{n}：未填写座席，按票价 {f:.2f} 报销",
-                     n=name, f=fare)
+            book.why(
+                TRAIN,
+                "{n}: no class given, {f:.2f} paid as ticketed",
+                "{n}：未填写座席，按票价 {f:.2f} 报销",
+                n=name,
+                f=fare,
+            )
             return fare
         cls = named(cls.lower())
         rank = TRAIN_CLASSES.index(cls)
         if hours is None:
             if rank <= TRAIN_CLASSES.index("soft_seat"):
-                book.why(TRAIN, "{n}: a seat is always allowed, {f:.2f} paid", "{n}：座票均可报销，报销 {f:.2f}", n=name, f=fare)
+                book.why(
+                    TRAIN,
+                    "{n}: a seat is always allowed, {f:.2f} paid",
+                    "{n}：座票均可报销，报销 {f:.2f}",
+                    n=name,
+                    f=fare,
+                )
                 return fare
-            book.review(name, fare, say("a sleeper needs the hours on board to check the class",
-                                        "卧铺须填写连续乘车小时数以核对标准"), TRAIN, "finance")
-            book.why(TRAIN, "{n}: sleeper without hours on board: {f:.2f} to review", "{n}：卧铺未填乘车小时：{f:.2f} 待审核",
-                     n=name, f=fare)
+            book.review(
+                name,
+                fare,
+                say("a sleeper needs the hours on board to check the class", "卧铺须填写连续乘车小时数以核对标准"),
+                TRAIN,
+                "finance",
+            )
+            book.why(
+                TRAIN,
+                "{n}: sleeper without hours on board: {f:.2f} to review",
+                "{n}：卧铺未填乘车小时：{f:.2f} 待审核",
+                n=name,
+                f=fare,
+            )
             return ZERO
         entitled = named("hard_sleeper" if hours >= self.sleeper_hours else "soft_seat")
         if rank <= TRAIN_CLASSES.index(entitled):
-            book.why(TRAIN, "{n}: {h} hours on board allow up to {e}; {c} paid {f:.2f}",
-                     "{n}：连续乘车 {h} 小时，标准至 {e}；{c} 报销 {f:.2f}", n=name, h=hours, e=entitled, c=cls, f=fare)
+            book.why(
+                TRAIN,
+                "{n}: {h} hours on board allow up to {e}; {c} paid {f:.2f}",
+                "{n}：连续乘车 {h} 小时，标准至 {e}；{c} 报销 {f:.2f}",
+                n=name,
+                h=hours,
+                e=entitled,
+                c=cls,
+                f=fare,
+            )
             return fare
-        why = say("{c} is above the {e} allowed for {h} hours on board", "{c} 高于连续乘车 {h} 小时的标准 {e}",
-                  c=cls, e=entitled, h=hours)
+        why = say(
+            "{c} is above the {e} allowed for {h} hours on board",
+            "{c} 高于连续乘车 {h} 小时的标准 {e}",
+            c=cls,
+            e=entitled,
+            h=hours,
+        )
         return self.above_class(name, leg, why, TRAIN)
 
     def above_class(self, name: Text, leg: dict, why: Text, rule) -> Decimal:
         """A ticket above the entitled class: paid up to `entitled_fare`, else a person decides."""
         fare, entitled_fare = leg["fare"], leg["entitled_fare"]
         if entitled_fare is None:
-            self.book.review(name, fare, why + say("; give entitled_fare, the fare of the allowed class",
-                                                   "；请填写标准座席票价 entitled_fare"), rule, "finance")
-            self.book.why(rule, "{n}: {w}, no entitled fare: {f:.2f} to review",
-                          "{n}：{w}，未填标准票价：{f:.2f} 待审核", n=name, w=why, f=fare)
+            self.book.review(
+                name,
+                fare,
+                why + say("; give entitled_fare, the fare of the allowed class", "；请填写标准座席票价 entitled_fare"),
+                rule,
+                "finance",
+            )
+            self.book.why(
+                rule,
+                "{n}: {w}, no entitled fare: {f:.2f} to review",
+                "{n}：{w}，未填标准票价：{f:.2f} 待审核",
+                n=name,
+                w=why,
+                f=fare,
+            )
             return ZERO
         paid = min(fare, entitled_fare)
         capped = say("; paid up to the entitled fare {e:.2f}", "；按标准票价 {e:.2f} 报销", e=entitled_fare)
         self.book.disallow(name, fare - paid, why + capped, rule)
-        self.book.why(rule, "{n}: {w}; {p:.2f} of {f:.2f} paid", "{n}：{w}；{f:.2f} 中报销 {p:.2f}",
-                      n=name, w=why, p=paid, f=fare)
+        self.book.why(
+            rule, "{n}: {w}; {p:.2f} of {f:.2f} paid", "{n}：{w}；{f:.2f} 中报销 {p:.2f}", n=name, w=why, p=paid, f=fare
+        )
         return paid
 
     def bus_ship(self, name: Text, leg: dict) -> Decimal:
@@ -145,8 +214,13 @@ class Transport:
         fare, book = leg["fare"], self.book
         if not leg["invoice"]:
             book.disallow(name, fare, say("no official invoice (正式发票)", "没有正式发票"), BUS_SHIP)
-            book.why(BUS_SHIP, "{n}: no official invoice, {f:.2f} not paid", "{n}：无正式发票，{f:.2f} 不予报销",
-                     n=name, f=fare)
+            book.why(
+                BUS_SHIP,
+                "{n}: no official invoice, {f:.2f} not paid",
+                "{n}：无正式发票，{f:.2f} 不予报销",
+                n=name,
+                f=fare,
+            )
             return ZERO
         cls = (leg["class"] or "").lower()
         if leg["mode"] == "ship":
@@ -155,7 +229,13 @@ class Transport:
             elif cls != SHIP_ENTITLED:
                 why = say("{c} is above economy class", "{c} 高于经济舱", c=named(cls))
                 return self.above_class(name, leg, why, BUS_SHIP)
-        book.why(BUS_SHIP, "{n}: official invoice, {f:.2f} paid as ticketed", "{n}：有正式发票，按票价报销 {f:.2f}", n=name, f=fare)
+        book.why(
+            BUS_SHIP,
+            "{n}: official invoice, {f:.2f} paid as ticketed",
+            "{n}：有正式发票，按票价报销 {f:.2f}",
+            n=name,
+            f=fare,
+        )
         return fare
 
     def jinhua(self, name: Text, leg: dict) -> Decimal:
@@ -163,47 +243,103 @@ class Transport:
         fare, book = leg["fare"], self.book
         book.reviewer(self.dept_reviewer)
         if not leg["note"]:
-            book.review(name, fare, say("local transport in Jinhua prefecture needs a record of time, place and "
-                                        "business", "金华地区交通费须填写公出时间、地点和办理事项"), JINHUA,
-                        self.dept_reviewer)
+            book.review(
+                name,
+                fare,
+                say(
+                    "local transport in Jinhua prefecture needs a record of time, place and business",
+                    "金华地区交通费须填写公出时间、地点和办理事项",
+                ),
+                JINHUA,
+                self.dept_reviewer,
+            )
             book.why(JINHUA, "{n}: no record, {f:.2f} to review", "{n}：未填写记录，{f:.2f} 待审核", n=name, f=fare)
             return ZERO
-        book.why(JINHUA, "{n}: local transport in {a}, {f:.2f} paid as recorded",
-                 "{n}：{a}市内交通，据实报销 {f:.2f}", n=name, a=named(leg["area"]), f=fare)
+        book.why(
+            JINHUA,
+            "{n}: local transport in {a}, {f:.2f} paid as recorded",
+            "{n}：{a}市内交通，据实报销 {f:.2f}",
+            n=name,
+            a=named(leg["area"]),
+            f=fare,
+        )
         return fare
 
     def city_bus(self, name: Text, leg: dict) -> Decimal:
         """A city bus outside Jinhua prefecture: the rules only restrict taxis, so it is paid as recorded."""
-        self.book.why(JINHUA, "{n}: city bus outside Jinhua prefecture, {f:.2f} paid as recorded",
-                      "{n}：金华地区以外的公交车，据实报销 {f:.2f}", n=name, f=leg["fare"])
+        self.book.why(
+            JINHUA,
+            "{n}: city bus outside Jinhua prefecture, {f:.2f} paid as recorded",
+            "{n}：金华地区以外的公交车，据实报销 {f:.2f}",
+            n=name,
+            f=leg["fare"],
+        )
         return leg["fare"]
 
     def plane(self, name: Text, leg: dict) -> Decimal:
         """pv.claim.plane: paid only with the general manager's consent beforehand."""
         fare, book = leg["fare"], self.book
         if self.flight_ok:
-            book.why(PLANE, "{n}: the general manager agreed beforehand, {f:.2f} paid", "{n}：事先经总经理同意，报销 {f:.2f}",
-                     n=name, f=fare)
+            book.why(
+                PLANE,
+                "{n}: the general manager agreed beforehand, {f:.2f} paid",
+                "{n}：事先经总经理同意，报销 {f:.2f}",
+                n=name,
+                f=fare,
+            )
             return fare
-        book.disallow(name, fare, say("flying without the general manager's consent beforehand",
-                                      "乘飞机未事先经总经理同意"), PLANE)
-        book.why(PLANE, "{n}: no prior consent, {f:.2f} not paid", "{n}：未事先经总经理同意，{f:.2f} 不予报销", n=name, f=fare)
+        book.disallow(
+            name,
+            fare,
+            say("flying without the general manager's consent beforehand", "乘飞机未事先经总经理同意"),
+            PLANE,
+        )
+        book.why(
+            PLANE,
+            "{n}: no prior consent, {f:.2f} not paid",
+            "{n}：未事先经总经理同意，{f:.2f} 不予报销",
+            n=name,
+            f=fare,
+        )
         return ZERO
 
     def taxi(self, name: Text, leg: dict) -> Decimal:
         """pv.claim.taxi: in Pujiang and Yiwu only on one of four grounds, from and to noted."""
         fare, area, book = leg["fare"], leg["area"], self.book
         if area is None:
-            book.warn(say("{n}: a taxi outside Jinhua prefecture is paid as ticketed", "{n}：金华地区以外的出租车按票价报销",
-                          n=name))
-            book.why(TAXI, "{n}: outside Jinhua prefecture, {f:.2f} paid as ticketed", "{n}：金华地区以外，按票价报销 {f:.2f}",
-                     n=name, f=fare)
+            book.warn(
+                say(
+                    "{n}: a taxi outside Jinhua prefecture is paid as ticketed",
+                    "{n}：金华地区以外的出租车按票价报销",
+                    n=name,
+                )
+            )
+            book.why(
+                TAXI,
+                "{n}: outside Jinhua prefecture, {f:.2f} paid as ticketed",
+                "{n}：金华地区以外，按票价报销 {f:.2f}",
+                n=name,
+                f=fare,
+            )
             return fare
         if area == "jinhua":
-            book.review(name, fare, say("a taxi in Jinhua prefecture needs the department head's consent",
-                                        "金华地区乘出租车须经部门领导同意"), TAXI, self.dept_reviewer)
-            book.why(TAXI, "{n}: taxi in Jinhua prefecture, {f:.2f} to the department head",
-                     "{n}：金华地区出租车，{f:.2f} 待部门领导审核", n=name, f=fare)
+            book.review(
+                name,
+                fare,
+                say(
+                    "a taxi in Jinhua prefecture needs the department head's consent",
+                    "金华地区乘出租车须经部门领导同意",
+                ),
+                TAXI,
+                self.dept_reviewer,
+            )
+            book.why(
+                TAXI,
+                "{n}: taxi in Jinhua prefecture, {f:.2f} to the department head",
+                "{n}：金华地区出租车，{f:.2f} 待部门领导审核",
+                n=name,
+                f=fare,
+            )
             return ZERO
         ground = self.taxi_ground(leg)
         if isinstance(ground, tuple):
@@ -215,10 +351,17 @@ class Transport:
             book.why(TAXI, "{n}: {w}; {f:.2f} not paid", "{n}：{w}；{f:.2f} 不予报销", n=name, w=why, f=fare)
             return ZERO
         if not leg["note"]:
-            book.review(name, fare, say("{g}, but the from–to is not noted", "{g}，但未写明起止地点", g=ground), TAXI,
-                        "finance")
-            book.why(TAXI, "{n}: {g}, no from–to: {f:.2f} to review", "{n}：{g}，未写起止地点：{f:.2f} 待审核", n=name, g=ground,
-                     f=fare)
+            book.review(
+                name, fare, say("{g}, but the from–to is not noted", "{g}，但未写明起止地点", g=ground), TAXI, "finance"
+            )
+            book.why(
+                TAXI,
+                "{n}: {g}, no from–to: {f:.2f} to review",
+                "{n}：{g}，未写起止地点：{f:.2f} 待审核",
+                n=name,
+                g=ground,
+                f=fare,
+            )
             return ZERO
         book.why(TAXI, "{n}: {g}, {f:.2f} paid", "{n}：{g}，报销 {f:.2f}", n=name, g=ground, f=fare)
         return fare
@@ -239,12 +382,19 @@ class Transport:
         window = f"{self.night_start:%H:%M}–{self.night_end:%H:%M}"
         if reason == "night":
             if at is None:
-                return "review", say("a night ride needs its time (at) to check it was {w}",
-                                     "夜间乘车须填写乘车时间 at 以核对是否在 {w}", w=window)
-            return "disallow", say("{t:%H:%M} is outside the night window {w}", "{t:%H:%M} 不在夜间 {w} 内",
-                                   t=at, w=window)
-        return "disallow", say("none of night ({w}), bulky goods, no bus or over 3 km, or another noted reason",
-                               "不符合夜间（{w}）、大件物品、无公交或超过 3 公里、其他特殊情况之一", w=window)
+                return "review", say(
+                    "a night ride needs its time (at) to check it was {w}",
+                    "夜间乘车须填写乘车时间 at 以核对是否在 {w}",
+                    w=window,
+                )
+            return "disallow", say(
+                "{t:%H:%M} is outside the night window {w}", "{t:%H:%M} 不在夜间 {w} 内", t=at, w=window
+            )
+        return "disallow", say(
+            "none of night ({w}), bulky goods, no bus or over 3 km, or another noted reason",
+            "不符合夜间（{w}）、大件物品、无公交或超过 3 公里、其他特殊情况之一",
+            w=window,
+        )
 
     def at_night(self, moment: time) -> bool:
         """Both ends of the night window are included; the window may wrap past midnight."""
@@ -256,7 +406,8 @@ class Transport:
     def own_transport(self, name: Text, leg: dict) -> Decimal:
         """pv.claim.own_transport: company car, own vehicle or the host's transport: no transport paid."""
         fare = leg["fare"] or ZERO
-        self.book.disallow(name, fare, say("{m}: no transport is paid", "{m}：不报销交通费", m=mode_text(leg["mode"])),
-                           OWN_TRANSPORT)
+        self.book.disallow(
+            name, fare, say("{m}: no transport is paid", "{m}：不报销交通费", m=mode_text(leg["mode"])), OWN_TRANSPORT
+        )
         self.book.why(OWN_TRANSPORT, "{n}: no transport paid", "{n}：不报销交通费", n=name)
         return ZERO

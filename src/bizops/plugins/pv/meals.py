@@ -30,10 +30,20 @@ def client_meals(meals: list[dict], policy, book: Book) -> Decimal:
         else:
             cap = round_fen(order * pct / HUNDRED)
             paid = min(amount, cap)
-            over = say("over {p} % of the order of {o:.2f} ({c})", "超过订单金额 {o:.2f} 的 {p}%（{c}）", p=pct, o=order, c=cap)
+            over = say(
+                "over {p} % of the order of {o:.2f} ({c})", "超过订单金额 {o:.2f} 的 {p}%（{c}）", p=pct, o=order, c=cap
+            )
             book.disallow(name, amount - paid, over, CLIENT_MEAL)
-            book.why(CLIENT_MEAL, "{n}: closed order of {o:.2f}, cap {p} % = {c}; {a:.2f} paid",
-                     "{n}：成交订单 {o:.2f}，上限 {p}% = {c}；报销 {a:.2f}", n=name, o=order, p=pct, c=cap, a=paid)
+            book.why(
+                CLIENT_MEAL,
+                "{n}: closed order of {o:.2f}, cap {p} % = {c}; {a:.2f} paid",
+                "{n}：成交订单 {o:.2f}，上限 {p}% = {c}；报销 {a:.2f}",
+                n=name,
+                o=order,
+                p=pct,
+                c=cap,
+                a=paid,
+            )
             total += paid
             continue
         book.disallow(name, amount, why, CLIENT_MEAL)

@@ -13,8 +13,13 @@ def absence(days: int, limit: int, excused: bool, book: Book) -> list[str]:
     if days <= limit:
         return []
     if excused:
-        book.why(DAYS, "{d} days is over {a}, excused by the general manager", "{d} 天超过 {a} 天，经总经理特批",
-                 d=days, a=limit)
+        book.why(
+            DAYS,
+            "{d} days is over {a}, excused by the general manager",
+            "{d} 天超过 {a} 天，经总经理特批",
+            d=days,
+            a=limit,
+        )
         return []
     book.why(DAYS, "{d} days is over {a}: absence", "{d} 天超过 {a} 天：按旷工处理", d=days, a=limit)
     return ["absence"]

@@ -51,12 +51,26 @@ class Requests:
             return [], None
         signers = ["finance", "general_manager"]
         if asked > self.max_advance:
-            book.why(ADVANCE, "advance {a:.2f} is over the limit of {m:.2f}: refused", "预支 {a:.2f} 超过上限 {m:.2f}：拒绝",
-                     a=asked, m=self.max_advance)
-            return signers, say("a travel advance may not exceed {m:.2f}; {a:.2f} was asked",
-                                "预支差旅费不得超过 {m:.2f} 元，申请了 {a:.2f} 元", m=self.max_advance, a=asked)
-        book.why(ADVANCE, "advance {a:.2f} (at most {m:.2f}): finance and the general manager sign",
-                 "预支 {a:.2f}（上限 {m:.2f}）：财务部和总经理签字", a=asked, m=self.max_advance)
+            book.why(
+                ADVANCE,
+                "advance {a:.2f} is over the limit of {m:.2f}: refused",
+                "预支 {a:.2f} 超过上限 {m:.2f}：拒绝",
+                a=asked,
+                m=self.max_advance,
+            )
+            return signers, say(
+                "a travel advance may not exceed {m:.2f}; {a:.2f} was asked",
+                "预支差旅费不得超过 {m:.2f} 元，申请了 {a:.2f} 元",
+                m=self.max_advance,
+                a=asked,
+            )
+        book.why(
+            ADVANCE,
+            "advance {a:.2f} (at most {m:.2f}): finance and the general manager sign",
+            "预支 {a:.2f}（上限 {m:.2f}）：财务部和总经理签字",
+            a=asked,
+            m=self.max_advance,
+        )
         return signers, None
 
     def length(self, scope: str, days: int, book: Book) -> None:
@@ -64,14 +78,35 @@ class Requests:
         paid, absence = limits(scope, self.policy)
         where = scope_text(scope)
         if days > paid:
-            book.warn(say("a trip {w} is paid for at most {p} days; the allowance of {x} of the {d} planned "
-                          "would not be paid", "{w}出差最多报销 {p} 天；计划 {d}中有 {x}的补贴不予报销",
-                          w=where, p=paid, d=day_count(days), x=day_count(days - paid)))
+            book.warn(
+                say(
+                    "a trip {w} is paid for at most {p} days; the allowance of {x} of the {d} planned "
+                    "would not be paid",
+                    "{w}出差最多报销 {p} 天；计划 {d}中有 {x}的补贴不予报销",
+                    w=where,
+                    p=paid,
+                    d=day_count(days),
+                    x=day_count(days - paid),
+                )
+            )
         if days > absence:
-            book.warn(say("a trip {w} over {a} days counts as absence unless the general manager excuses it",
-                          "{w}出差超过 {a} 天按旷工处理（特殊情况经总经理批准除外）", w=where, a=absence))
-        book.why(LENGTH, "{d} days planned {w}: {p} paid, absence beyond {a}",
-                 "计划{w}出差 {d} 天：最多报销 {p} 天，超过 {a} 天按旷工处理", d=days, w=where, p=paid, a=absence)
+            book.warn(
+                say(
+                    "a trip {w} over {a} days counts as absence unless the general manager excuses it",
+                    "{w}出差超过 {a} 天按旷工处理（特殊情况经总经理批准除外）",
+                    w=where,
+                    a=absence,
+                )
+            )
+        book.why(
+            LENGTH,
+            "{d} days planned {w}: {p} paid, absence beyond {a}",
+            "计划{w}出差 {d} 天：最多报销 {p} 天，超过 {a} 天按旷工处理",
+            d=days,
+            w=where,
+            p=paid,
+            a=absence,
+        )
 
 
 def chain(role: str, book: Book) -> list[str]:
@@ -86,7 +121,14 @@ def chain(role: str, book: Book) -> list[str]:
 def plane(flying: bool, book: Book) -> None:
     """pv.request.plane: flying needs the general manager's consent before the trip."""
     if flying:
-        book.warn(say("flying needs the general manager's consent before the trip; without it the fare is not paid",
-                      "乘飞机须事先经总经理同意，否则机票不予报销"))
-        book.why(PLANE_REQUEST, "a flight is planned: the general manager must agree beforehand",
-                 "计划乘飞机：须事先经总经理同意")
+        book.warn(
+            say(
+                "flying needs the general manager's consent before the trip; without it the fare is not paid",
+                "乘飞机须事先经总经理同意，否则机票不予报销",
+            )
+        )
+        book.why(
+            PLANE_REQUEST,
+            "a flight is planned: the general manager must agree beforehand",
+            "计划乘飞机：须事先经总经理同意",
+        )

@@ -33,9 +33,15 @@ def count_days(fields: dict) -> int:
     depart: datetime = fields["depart"]
     back: datetime = fields["return"]
     if back.date() < depart.date() or (back < depart and back.time() != time(0)):
-        raise RowError(trip_name(fields) + msg(
-            "return {r} is before the departure {d}", "返回时间 {r} 早于出发时间 {d}",
-            r=_shown(back), d=_shown(depart)))
+        raise RowError(
+            trip_name(fields)
+            + msg(
+                "return {r} is before the departure {d}",
+                "返回时间 {r} 早于出发时间 {d}",
+                r=_shown(back),
+                d=_shown(depart),
+            )
+        )
     return (back.date() - depart.date()).days + 1
 
 
@@ -49,9 +55,13 @@ def purpose(fields: dict) -> str:
     if given == "new_market":
         return given
     if not customer:
-        raise RowError(trip_name(fields) + msg(
-            "name the customer visited, or give purpose new_market",
-            "请填写拜访的客户 customer，或将出差目的 purpose 设为 new_market"))
+        raise RowError(
+            trip_name(fields)
+            + msg(
+                "name the customer visited, or give purpose new_market",
+                "请填写拜访的客户 customer，或将出差目的 purpose 设为 new_market",
+            )
+        )
     return "visit"
 
 
