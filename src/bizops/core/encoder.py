@@ -16,6 +16,7 @@ from decimal import Decimal
 from operator import itemgetter
 from typing import Any
 
+from bizops.core.generated import define
 from bizops.core.money import decimal_text, money_text, price_text
 from bizops.core.schema import Column
 from bizops.core.values import format_datetime
@@ -191,7 +192,8 @@ class Encoder:
 
     The encoding function is generated once per stream as straight-line code
     (one block per column), as `requests.compile_fields` is, for the same
-    reason: it runs once per output row. It takes every column's value in
+    reason: it runs once per output row; its text is registered with
+    `linecache` (see `bizops.core.generated`). It takes every column's value in
     one C call (`itemgetter`); a result that leaves a column out (None) is
     filled in first, at the cost of a second pass.
     """
@@ -223,7 +225,9 @@ class Encoder:
         if explain:
             body.append(f"    {values[-1]} = _trace({values[-1]})")
         body.append("    return {" + ", ".join(f"{name!r}: {value}" for name, value in zip(names, values)) + "}")
-        exec("\n".join(body), namespace)
+        #: The generated text (registered with `linecache`; compared by golden tests).
+        self.source = "\n".join(body) + "\n"
+        define(self.source, "encoder", namespace)
         #: The generated function itself: the hot path calls it without this object in between.
         self.encode = namespace["encode"]
 
