@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
+from bizops.core.display import shown
 from bizops.core.encoder import BadOutput, Encoder
 from bizops.core.errors import BizopsError, Exit, PluginFailure, RowError
 from bizops.core.i18n import Text, msg, render
@@ -76,7 +77,7 @@ class Sink:
         if text not in self._warned:
             self._warned.add(text)
             label = "警告" if self.lang == "zh" else "warning"
-            self.err.write(f"{label}: {render(text, self.lang)}\n")
+            self.err.write(f"{label}: {shown(render(text, self.lang))}\n")
 
     def exit_code(self) -> int:
         if self.row_errors:
@@ -87,11 +88,11 @@ class Sink:
 
 
 def row_message(error: RowError, lang: str) -> str:
-    word = "第" if lang == "zh" else "row"
+    """`row 17: …` as one line for a person: what the row held is shown, never obeyed (`bizops.core.display`)."""
     row = error.row if error.row is not None else "?"
     if lang == "zh":
-        return f"第 {row} 行：{render(error.message, lang)}"
-    return f"{word} {row}: {error.message}"
+        return shown(f"第 {row} 行：{render(error.message, lang)}")
+    return shown(f"row {row}: {error.message}")
 
 
 def run(
