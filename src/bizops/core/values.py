@@ -183,6 +183,8 @@ def _number(spec):
                     raise BadValue(msg("must be a whole number", "必须是整数"))
             else:
                 raise BadValue(_too_many_places(places, kind))
+        if not value and value.is_signed():  # `-0` is 0: no rule should see, or print, a signed zero
+            value = value.copy_abs()
         return value
 
     return parse
@@ -249,7 +251,11 @@ def parse_time(raw) -> time:
 
 
 def format_datetime(value: datetime) -> str:
-    """`YYYY-MM-DDTHH:MM`, with seconds only when they are not zero."""
+    """`YYYY-MM-DDTHH:MM`, with seconds only when they are not zero; the year always in four digits.
+
+    Not `strftime`: its `%Y` writes the year 1 as `1` on Linux, which no
+    reader takes back. A fraction of a second and a time zone are left out.
+    """
     if value.second or value.microsecond:
-        return value.strftime("%Y-%m-%dT%H:%M:%S")
-    return value.strftime("%Y-%m-%dT%H:%M")
+        return value.isoformat(timespec="seconds")[:19]
+    return value.isoformat(timespec="minutes")[:16]

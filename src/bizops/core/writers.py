@@ -34,15 +34,31 @@ from bizops.core.values import format_datetime
 
 try:
     from orjson import OPT_APPEND_NEWLINE as LINE
-    from orjson import dumps  # dumps(obj, None, LINE) is obj's JSON line, C all the way down
+    from orjson import (
+        JSONEncodeError,
+        dumps,  # dumps(obj, None, LINE) is obj's JSON line, C all the way down
+    )
 except ImportError:  # pragma: no cover - orjson is a dependency; keep working without it
     import json
 
     LINE = 1
+    JSONEncodeError = TypeError  # type: ignore[misc,assignment]
 
-    def dumps(obj, default=None, option=None) -> bytes:
+    def dumps(obj, default=None, option=None) -> bytes:  # type: ignore[misc]
         text = json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
         return text + b"\n" if option == LINE else text
+
+
+#: What a writer raises for an encoded result it cannot write: text that is not Unicode
+#: (a lone surrogate) or an int JSON cannot hold. A result's failure, never the output's.
+UNWRITABLE = (JSONEncodeError, UnicodeEncodeError)
+
+
+def unwritable(exc: Exception) -> str:
+    """What was wrong with a result a writer could not write (one of `UNWRITABLE`)."""
+    if isinstance(exc, UnicodeEncodeError) or "surrogate" in str(exc):
+        return "text that is not valid Unicode (a lone surrogate)"
+    return f"a value that cannot be written: {exc}"
 
 
 #: Labels for enum values every company shares; a company's `labels` add to them.
