@@ -10,7 +10,9 @@ else `bizops/config.toml` in the user config dir. Its layout:
 Top-level `company = "..."` and `[company.NAME]` tables cannot share one TOML
 file (a key is either a string or a table), so with tables the selection is
 `name` inside `[company]`. Unknown keys, wrong types and out-of-range values are
-`ConfigError` (exit 78) naming the file, the key and what is allowed.
+`ConfigError` (exit 78) naming the file, the key and what is allowed; so are
+two settings that contradict a bound the plugin declared between them
+(`credit_gm_over` below `credit_manager_over`).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from typing import Any
 
 from bizops.core.errors import ConfigError
 from bizops.core.i18n import Text, msg
-from bizops.core.schema import Company, Setting
+from bizops.core.schema import Company, Setting, holds, setting_bounds
 from bizops.core.values import BadValue, converter
 
 TOP_LEVEL_KEYS = ("company", "lang", "format", "db")
@@ -215,7 +217,22 @@ def build_policy(company: Company, config: ConfigFile) -> Policy:
         else:
             values[setting.name] = setting.default
             sources[setting.name] = "default"
+    for setting in company.settings:
+        for bound, other in setting_bounds(setting):
+            if not holds(values[setting.name], bound, values[other]):
+                raise ConfigError(_contradiction(setting.name, bound, other, values, sources, where))
     return Policy(company.name, values, sources, company.settings)
+
+
+def _contradiction(name: str, bound: str, other: str, values: dict, sources: dict, where: str) -> Text:
+    """Two settings that contradict each other, naming the file that set them (a plugin's defaults never do)."""
+    path = next(sources[n] for n in (name, other) if sources[n] != "default")
+    sign = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<"}[bound]
+    a, b = toml_text(values[name]), toml_text(values[other])
+    return Text(
+        f"{path}: {where} {name} must be {sign} {other}, got {name} = {a} and {other} = {b}",
+        f"{path}：{where} {name} 必须 {sign} {other}，实际 {name} = {a}，{other} = {b}",
+    )
 
 
 def setting_value(setting: Setting, raw: Any, path: Path | None, where: str) -> Any:
@@ -269,6 +286,8 @@ def _setting_item(convert, setting: Setting, raw: Any) -> Any:
         return raw
     if isinstance(raw, bool) and setting.kind != "bool":
         raise BadValue(msg("must not be true/false", "不能是布尔值"))
+    if setting.kind in ("text", "path") and not isinstance(raw, str):  # `home_city = [1, 2]` names no city
+        raise BadValue(msg("must be text (in quotes)", "必须是文本（加引号）"))
     return convert(raw)
 
 

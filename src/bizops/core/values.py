@@ -138,8 +138,10 @@ def _number(spec):
     if places is None:
         places = {"money": 2, "price": 4, "int": 0}.get(kind)
     percent = kind == "pct"
+    # A bound naming another setting (`ge="credit_manager_over"`) is the policy's to check, with both values known.
     gt, ge, lt, le = (
-        None if getattr(spec, a, None) is None else Decimal(getattr(spec, a)) for a in ("gt", "ge", "lt", "le")
+        Decimal(bound) if isinstance(bound := getattr(spec, a, None), Decimal | int) else None
+        for a in ("gt", "ge", "lt", "le")
     )
     whole = kind == "int"
 

@@ -44,11 +44,11 @@ class Claims:
         paid_days, absence_days = limits(scope, self.policy)
         book.why(
             DAYS,
-            "{d} from {a:%Y-%m-%d} to {b:%Y-%m-%d}, at most {p} paid {w}",
-            "{a:%Y-%m-%d} 至 {b:%Y-%m-%d} 共 {d}，{w}最多报销 {p} 天",
+            "{d} from {a} to {b}, at most {p} paid {w}",
+            "{a} 至 {b} 共 {d}，{w}最多报销 {p} 天",
             d=day_count(days),
-            a=fields["depart"],
-            b=fields["return"],
+            a=fields["depart"].date().isoformat(),  # not strftime: `%Y` writes the year 1 as `1`
+            b=fields["return"].date().isoformat(),
             p=paid_days,
             w=scope_text(scope),
         )
