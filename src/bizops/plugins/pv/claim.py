@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from bizops.core.i18n import Text
 from bizops.core.money import ZERO, round_fen
-from bizops.plugins.pv.legs import Transport, check_legs, flight_approved
+from bizops.plugins.pv.legs import Transport, check_legs
 from bizops.plugins.pv.meals import client_meals
 from bizops.plugins.pv.reports import absence, paperwork
 from bizops.plugins.pv.spec import ALLOWANCE, BALANCE, DAYS, INVITED, SAME_CUSTOMER
@@ -59,7 +59,7 @@ class Claims:
             allowed = min(days, paid_days)
             allowance = self.allowance(rate, days, allowed, paid_days, scope, book)
             reviewer = "general_manager" if fields["role"] == "dept_head" else "dept_head"
-            transport = Transport(self.policy, book, reviewer, flight_approved(fields)).pay(legs)
+            transport = Transport(self.policy, book, reviewer, bool(fields["gm_flight_approval"])).pay(legs)
             meals_paid = client_meals(meals, self.policy, book)
         else:
             allowed, allowance, transport, meals_paid = 0, ZERO, ZERO, ZERO
