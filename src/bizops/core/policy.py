@@ -67,11 +67,21 @@ def find_config(explicit: str | None, environ=os.environ) -> Path | None:
 
 
 class ConfigFile:
-    """A parsed config file: the selected company and the company tables."""
+    """A parsed config file: the selected company and the company tables.
 
-    def __init__(self, path: Path | None, data: dict):
+    `path` is the file (relative paths in it are relative to its directory);
+    `label` is how messages name it, the file unless given. A rule case's
+    policy is named by the case, and `bases` says which of its values came
+    from another file (the user's config), whose directory they are relative to.
+    """
+
+    def __init__(
+        self, path: Path | None, data: dict, label: str | None = None, bases: dict[str, Path | None] | None = None
+    ):
         self.path = path
         self.data = data
+        self.label = label or (None if path is None else str(path))
+        self.bases = bases or {}
 
     @property
     def company(self) -> str | None:
@@ -203,7 +213,7 @@ def build_policy(company: Company, config: ConfigFile) -> Policy:
                 msg(
                     "{f}: {w} unknown key {k!r}; known keys: {a}",
                     "{f}：{w} 未知键 {k!r}；可用的键：{a}",
-                    f=config.path,
+                    f=config.label,
                     w=where,
                     k=key,
                     a=", ".join(known) or "-",
@@ -212,8 +222,8 @@ def build_policy(company: Company, config: ConfigFile) -> Policy:
     values, sources = {}, {}
     for setting in company.settings:
         if setting.name in table:
-            values[setting.name] = setting_value(setting, table[setting.name], config.path, where)
-            sources[setting.name] = str(config.path)
+            values[setting.name] = setting_value(setting, table[setting.name], config, where)
+            sources[setting.name] = str(config.label)
         else:
             values[setting.name] = setting.default
             sources[setting.name] = "default"
@@ -235,8 +245,9 @@ def _contradiction(name: str, bound: str, other: str, values: dict, sources: dic
     )
 
 
-def setting_value(setting: Setting, raw: Any, path: Path | None, where: str) -> Any:
-    """A config value checked against its setting (lists item by item)."""
+def setting_value(setting: Setting, raw: Any, config: ConfigFile, where: str) -> Any:
+    """A config value checked against its setting (lists item by item); a relative path is the file's."""
+    path = config.bases.get(setting.name, config.path)
     convert = converter(setting)
     try:
         if setting.many:
@@ -250,10 +261,11 @@ def setting_value(setting: Setting, raw: Any, path: Path | None, where: str) -> 
     except BadValue as exc:
         allowed = describe_allowed(setting)
         got = toml_text(raw)
+        label = config.label
         raise ConfigError(
             Text(
-                f"{path}: {where} {setting.name} {exc.reason}, got {got} (allowed: {allowed})",
-                f"{path}：{where} {setting.name} {getattr(exc.reason, 'zh', exc.reason)}，实际为 {got}（允许：{allowed}）",
+                f"{label}: {where} {setting.name} {exc.reason}, got {got} (allowed: {allowed})",
+                f"{label}：{where} {setting.name} {getattr(exc.reason, 'zh', exc.reason)}，实际为 {got}（允许：{allowed}）",
             )
         ) from None
 
