@@ -321,7 +321,7 @@ def make_writer(
     tty: bool,
     header: bool = True,
 ) -> Writer:
-    options = {"lang": lang, "explain": explain, "labels": labels, "single": single, "tty": tty}
+    options: dict[str, Any] = {"lang": lang, "explain": explain, "labels": labels, "single": single, "tty": tty}
     if fmt == "jsonl":
         return JsonLinesWriter(out, columns, **options)
     if fmt == "json":

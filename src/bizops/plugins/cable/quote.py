@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from bizops.core.errors import RowError
 from bizops.core.i18n import msg
@@ -31,7 +32,8 @@ from bizops.plugins.cable.rules import FEE, FLOOR, LEAD_TIME, NO_VAT, PRICE_LIST
 def plain(value: Decimal) -> Decimal:
     """The same number without trailing zeros (`0.0` → `0`, `1.0` → `1`), never an exponent."""
     value = value.normalize()
-    return value.quantize(1) if value.as_tuple().exponent > 0 else value
+    exponent = value.as_tuple().exponent  # an int for every finite number
+    return value.quantize(1) if isinstance(exponent, int) and exponent > 0 else value
 
 
 def shown(value: Decimal) -> Decimal:
@@ -67,7 +69,8 @@ class Quoter:
     def quote(self, request: dict) -> dict:
         """One quote: every rule of the spec, in the order the spec lists them."""
         explain = self.explain
-        trace: list | None = [] if explain else None  # the rules append to it only under --explain
+        # A list under --explain, else None: the rules append to it only under --explain.
+        trace: Any = [] if explain else None
         warnings: list = []
         # The common row (its own guide price, no list; a VAT invoice) skips the rule functions' calls.
         guide = request["guide_price"]

@@ -10,7 +10,7 @@ is scheduled into a batch (see `batches`).
 from __future__ import annotations
 
 from bizops.core.errors import RowError
-from bizops.core.i18n import Text, msg
+from bizops.core.i18n import Text, msg, render
 from bizops.core.values import format_datetime
 from bizops.plugins.pile.batches import batch_for, cutoffs
 from bizops.plugins.pile.fines import fine_ranges
@@ -133,7 +133,7 @@ class Dispatcher:
                         PAPERWORK.applied(
                             Text(
                                 f"paperwork incomplete ({listed}); the department manager agreed",
-                                f"手续不全（{listed.zh}）；部门经理已同意",
+                                f"手续不全（{render(listed, 'zh')}）；部门经理已同意",
                             )
                         )
                     )
@@ -141,7 +141,7 @@ class Dispatcher:
                 reasons.append(
                     Text(
                         f"paperwork incomplete ({listed}): dispatch needs the department manager's approval",
-                        f"手续不全（{listed.zh}）：须经部门经理同意方可发桩",
+                        f"手续不全（{render(listed, 'zh')}）：须经部门经理同意方可发桩",
                     )
                 )
                 exposure.append(self.exposure("dispatcher", "private_dispatch"))
@@ -219,4 +219,4 @@ def _missing_paperwork(request: dict) -> list[Text]:
 
 
 def _joined(texts: list[Text], en: str = "; ", zh: str = "；") -> Text:
-    return Text(en.join(texts), zh.join(t.zh for t in texts))
+    return Text(en.join(texts), zh.join(render(t, "zh") for t in texts))
