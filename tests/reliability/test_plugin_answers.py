@@ -71,3 +71,14 @@ def test_a_well_behaved_answer_still_passes_every_check(rogue, monkeypatch, tmp_
         r = rogue("", *args)
         assert_contract(r, 1)  # qty 13 is refused, by policy
         assert r.stderr == ""
+
+
+@pytest.mark.parametrize("fault", ["status", "no-total", "infinity", "warnings", "company"])
+def test_a_bad_answer_is_never_recorded(rogue, bizops_run, tmp_path, fault):
+    db = str(tmp_path / "ledger.db")
+    r = rogue(fault, "-", "--record", "--db", db)
+    assert_contract(r, 70)
+    assert r.stderr.startswith(PREFIX), r.stderr
+    listing = bizops_run("ledger", "list", "--db", db, "--format", "json")
+    assert_contract(listing, 0)
+    assert listing.json() == []

@@ -245,7 +245,7 @@ def emit(session: Session, columns: tuple[Column, ...], results: Iterable[dict],
         single=False,
         tty=session.tty,
     )
-    encode = Encoder(columns, False, complete=False)  # bizops' own rows: nothing to hold a plugin to
+    encode = Encoder(columns, False, answers=False)  # bizops' own rows: nothing to hold a plugin to
     for result in results:
         writer.write(encode(result), result)
     writer.close()

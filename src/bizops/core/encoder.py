@@ -224,6 +224,14 @@ _INLINE = {
 }
 
 
+#: A decision's `status` is `ok` or `refused` (the contract's), whatever the column's kind.
+_STATUS = "    if {v} != 'ok' and {v} != 'refused':\n        {v} = e{i}({v})\n"
+
+
+def _not_a_status(value: Any) -> Any:
+    raise BadOutput(f"status must be ok or refused, got {value!r}")
+
+
 #: The inline cases of `ge=0` columns (prices, totals): as above, and no minus sign.
 _NOT_NEGATIVE = {
     "money": _INLINE["money"].replace("and s != '-0.00':", "and s[0] != '-':"),
@@ -239,17 +247,18 @@ class Encoder:
     reason: it runs once per output row; its text is registered with
     `linecache` (see `bizops.core.generated`). It takes every column's value in
     one C call (`itemgetter`); a result that leaves a column out (None) is
-    filled in first, at the cost of a second pass. With `complete` (a plugin's
-    results), a result may not leave out a money column: a total that is
-    missing is not a total of nothing.
+    filled in first, at the cost of a second pass. With `answers` (a plugin's
+    results, the default), a result may not leave out a money column (a total
+    that is missing is not a total of nothing) and a `status` is one of the
+    contract's; bizops' own rows (`emit`) pass `answers=False`.
     """
 
-    def __init__(self, columns: Sequence[Column], explain: bool, complete: bool = True):
+    def __init__(self, columns: Sequence[Column], explain: bool, answers: bool = True):
         self.columns = tuple(columns)
         self.explain = explain
         names = tuple(column.name for column in self.columns) + (("trace",) if explain else ())
         values = [f"o{i}" for i in range(len(names))]
-        money = tuple(c.name for c in self.columns if c.kind in ("money", "price")) if complete else ()
+        money = tuple(c.name for c in self.columns if c.kind in ("money", "price")) if answers else ()
 
         def filled(result: dict) -> dict:
             for name in money:
@@ -273,6 +282,8 @@ class Encoder:
             inline = _INLINE.get(column.kind)
             if column.ge is not None:  # a bound is checked in e{i}; `ge=0` inline: no minus sign
                 inline = _NOT_NEGATIVE.get(column.kind) if Decimal(column.ge) == 0 else None
+            if answers and column.name == "status":
+                namespace[f"e{i}"], inline = _not_a_status, _STATUS
             body.append((inline or "    {v} = e{i}({v})\n").format(i=i, v=values[i]).rstrip("\n"))
         if explain:
             body.append(f"    {values[-1]} = _trace({values[-1]})")
