@@ -101,7 +101,7 @@ class Writer:
 
 
 class JsonLinesWriter(Writer):
-    #: A row's line is `dumps(encoded, None, LINE)`: the row pipeline writes it itself (see `Sink.result`).
+    #: A row's line is `dumps(encoded, None, LINE)`: the row pipeline writes it itself (see `Sink.settle`).
     lines = True
 
     def write(self, encoded, original):
