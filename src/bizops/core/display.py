@@ -18,10 +18,10 @@ import re
 
 #: Shown as escapes: C0 and C1 controls, DEL, line and paragraph separators, bidi marks,
 #: embeddings, overrides and isolates, and lone surrogates (no character at all).
-_HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_HIDDEN = "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 #: What a pipe table (GitHub, GitLab, most wikis) reads as structure, a link, code or HTML.
-_MARKDOWN = re.compile(r"([\\|<>\[\]`])")
+_MARKDOWN = r"([\\|<>\[\]`])"
 
 
 def _escape(match: re.Match) -> str:
@@ -37,12 +37,12 @@ def shown(text: str) -> str:
     """`text` with every control, separator and bidi character (and lone surrogate) shown as an escape."""
     if text.isprintable():  # nearly every value: one C call
         return text
-    return _HIDDEN.sub(_escape, text)
+    return re.sub(_HIDDEN, _escape, text)  # compiled on first use (re keeps it): not at start-up
 
 
 def markdown(text: str) -> str:
     """`text` as one pipe-table cell: shown as above, then `\\ | < > [ ] `` ` escaped with a backslash."""
-    return _MARKDOWN.sub(r"\\\1", shown(text))
+    return re.sub(_MARKDOWN, r"\\\1", shown(text))
 
 
 def has_surrogate(text: str) -> bool:
