@@ -17,6 +17,7 @@ HEAVY = (
     "bizops.core.parallel",
     "tomllib",
     "hypothesis",
+    "hashlib",  # 15 ms (OpenSSL): the generated code's linecache names use hash()
 )
 
 

@@ -61,7 +61,7 @@ def test_malformed_toml_gives_line_and_column(bizops_run, tmp_path, text, messag
         ("[company.cable]\nfloor_pct = -1\n", "floor_pct must be ≥ 0, got -1"),
         ("[company.cable]\nfloor_pct = nan\n", "floor_pct must be a finite number, got nan"),
         ("[company.cable]\nfloor_pct = inf\n", "floor_pct must be a finite number, got inf"),
-        ("[company.cable]\nquote_due_hours = 0\n", "quote_due_hours must be ≥ 1, got 0 (allowed: int, ≥ 1)"),
+        ("[company.cable]\nquote_due_hours = 0\n", "quote_due_hours must be ≥ 1, got 0 (allowed: int, ≥ 1, ≤ 8760)"),
         ("[company.cable]\nquote_due_hours = 2.5\n", "quote_due_hours must be a whole number, got 2.5"),
         ("[company.cable]\nquote_due_hours = 99999999999999999999\n", "quote_due_hours has too many digits"),
         (

@@ -141,7 +141,7 @@ def show(options, decision_id: IdArg) -> int:
                 single=True,
                 tty=session.tty,
             )
-            writer.write(Encoder(view.DECISION_COLUMNS, False)(row), row)
+            writer.write(Encoder(view.DECISION_COLUMNS, False, answers=False)(row), row)  # a record, not an answer
             writer.close()
         return Exit.OK
 

@@ -101,9 +101,9 @@ def _too_long() -> Text:
 
 
 def places(value: Decimal) -> int:
-    """How many decimals the number was written with (`1.50` has 2)."""
+    """How many decimals the number was written with (`1.50` has 2); 0 for one that is not finite."""
     exponent = value.as_tuple().exponent
-    return -exponent if exponent < 0 else 0
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
 #: `quantize_half_up(value, CENT)` is `round_fen(value)` in one C call, no keywords: a fifth faster,
@@ -121,13 +121,26 @@ def round_to(value: Decimal, digits: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
 
 
+def writable(value: Decimal) -> None:
+    """Raise ValueError for a number no output should hold: not finite, or beyond the rules' precision.
+
+    `Infinity`, `NaN` and `1E+400` come from no rule of a spec; written, they
+    would read back as something else or not at all.
+    """
+    if not value.is_finite():
+        raise ValueError("not a finite number")
+    if value.adjusted() >= PRECISION:
+        raise ValueError("too large to write")
+
+
 def money_text(value: Decimal) -> str:
     """`Decimal` money as the contract writes it: exactly two decimals.
 
     Refuses a value with more than two decimals instead of rounding it, since
     rounding is a rule's business, not the writer's.
     """
-    quantized = value.quantize(CENT)
+    writable(value)
+    quantized = value.quantize(CENT, context=_WRITING)
     if quantized != value:
         raise ValueError(f"money {value} has more than two decimals")
     if not quantized and quantized.is_signed():  # 0 × −1 is −0 in decimal; people write 0.00
@@ -137,19 +150,29 @@ def money_text(value: Decimal) -> str:
 
 def price_text(value: Decimal) -> str:
     """A guide price: at least two decimals, up to the four a price list may hold."""
+    writable(value)
     if places(value) <= 2:
-        return money_text(value.quantize(CENT))
-    if places(value) > 4 and value != round_to(value, 4):
+        return money_text(value.quantize(CENT, context=_WRITING))
+    if places(value) > 4 and value != value.quantize(_PRICE_PLACES, context=_WRITING):
         raise ValueError(f"price {value} has more than four decimals")
-    return str(value.normalize() if places(value) > 4 else value)
+    value = value.normalize(context=_WRITING) if places(value) > 4 else value
+    return str(value.copy_abs() if not value and value.is_signed() else value)
 
 
 def decimal_text(value: Decimal) -> str:
-    """An exact decimal written plainly: `6`, `0.3`, `-12.5`; never an exponent."""
+    """An exact decimal written plainly: `6`, `0.3`, `-12.5`; never an exponent, never `-0`."""
+    writable(value)
+    if not value and value.is_signed():  # −0 reads back as 0: write it so
+        value = value.copy_abs()
     text = str(value)
     if "E" in text or "e" in text:
         text = format(value, "f")
     return text
+
+
+#: Formatting never rounds: a context wide enough for any number `writable` lets through.
+_WRITING = decimal.Context(prec=2 * PRECISION + 4, rounding=ROUND_HALF_UP)
+_PRICE_PLACES = Decimal("0.0001")
 
 
 def use_exact_context() -> None:

@@ -10,7 +10,9 @@ else `bizops/config.toml` in the user config dir. Its layout:
 Top-level `company = "..."` and `[company.NAME]` tables cannot share one TOML
 file (a key is either a string or a table), so with tables the selection is
 `name` inside `[company]`. Unknown keys, wrong types and out-of-range values are
-`ConfigError` (exit 78) naming the file, the key and what is allowed.
+`ConfigError` (exit 78) naming the file, the key and what is allowed; so are
+two settings that contradict a bound the plugin declared between them
+(`credit_gm_over` below `credit_manager_over`).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from typing import Any
 
 from bizops.core.errors import ConfigError
 from bizops.core.i18n import Text, msg
-from bizops.core.schema import Company, Setting
+from bizops.core.schema import Company, Setting, holds, setting_bounds
 from bizops.core.values import BadValue, converter
 
 TOP_LEVEL_KEYS = ("company", "lang", "format", "db")
@@ -65,11 +67,21 @@ def find_config(explicit: str | None, environ=os.environ) -> Path | None:
 
 
 class ConfigFile:
-    """A parsed config file: the selected company and the company tables."""
+    """A parsed config file: the selected company and the company tables.
 
-    def __init__(self, path: Path | None, data: dict):
+    `path` is the file (relative paths in it are relative to its directory);
+    `label` is how messages name it, the file unless given. A rule case's
+    policy is named by the case, and `bases` says which of its values came
+    from another file (the user's config), whose directory they are relative to.
+    """
+
+    def __init__(
+        self, path: Path | None, data: dict, label: str | None = None, bases: dict[str, Path | None] | None = None
+    ):
         self.path = path
         self.data = data
+        self.label = label or (None if path is None else str(path))
+        self.bases = bases or {}
 
     @property
     def company(self) -> str | None:
@@ -201,7 +213,7 @@ def build_policy(company: Company, config: ConfigFile) -> Policy:
                 msg(
                     "{f}: {w} unknown key {k!r}; known keys: {a}",
                     "{f}：{w} 未知键 {k!r}；可用的键：{a}",
-                    f=config.path,
+                    f=config.label,
                     w=where,
                     k=key,
                     a=", ".join(known) or "-",
@@ -210,16 +222,32 @@ def build_policy(company: Company, config: ConfigFile) -> Policy:
     values, sources = {}, {}
     for setting in company.settings:
         if setting.name in table:
-            values[setting.name] = setting_value(setting, table[setting.name], config.path, where)
-            sources[setting.name] = str(config.path)
+            values[setting.name] = setting_value(setting, table[setting.name], config, where)
+            sources[setting.name] = str(config.label)
         else:
             values[setting.name] = setting.default
             sources[setting.name] = "default"
+    for setting in company.settings:
+        for bound, other in setting_bounds(setting):
+            if not holds(values[setting.name], bound, values[other]):
+                raise ConfigError(_contradiction(setting.name, bound, other, values, sources, where))
     return Policy(company.name, values, sources, company.settings)
 
 
-def setting_value(setting: Setting, raw: Any, path: Path | None, where: str) -> Any:
-    """A config value checked against its setting (lists item by item)."""
+def _contradiction(name: str, bound: str, other: str, values: dict, sources: dict, where: str) -> Text:
+    """Two settings that contradict each other, naming the file that set them (a plugin's defaults never do)."""
+    path = next(sources[n] for n in (name, other) if sources[n] != "default")
+    sign = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<"}[bound]
+    a, b = toml_text(values[name]), toml_text(values[other])
+    return Text(
+        f"{path}: {where} {name} must be {sign} {other}, got {name} = {a} and {other} = {b}",
+        f"{path}：{where} {name} 必须 {sign} {other}，实际 {name} = {a}，{other} = {b}",
+    )
+
+
+def setting_value(setting: Setting, raw: Any, config: ConfigFile, where: str) -> Any:
+    """A config value checked against its setting (lists item by item); a relative path is the file's."""
+    path = config.bases.get(setting.name, config.path)
     convert = converter(setting)
     try:
         if setting.many:
@@ -233,10 +261,11 @@ def setting_value(setting: Setting, raw: Any, path: Path | None, where: str) -> 
     except BadValue as exc:
         allowed = describe_allowed(setting)
         got = toml_text(raw)
+        label = config.label
         raise ConfigError(
             Text(
-                f"{path}: {where} {setting.name} {exc.reason}, got {got} (allowed: {allowed})",
-                f"{path}：{where} {setting.name} {getattr(exc.reason, 'zh', exc.reason)}，实际为 {got}（允许：{allowed}）",
+                f"{label}: {where} {setting.name} {exc.reason}, got {got} (allowed: {allowed})",
+                f"{label}：{where} {setting.name} {getattr(exc.reason, 'zh', exc.reason)}，实际为 {got}（允许：{allowed}）",
             )
         ) from None
 
@@ -269,6 +298,8 @@ def _setting_item(convert, setting: Setting, raw: Any) -> Any:
         return raw
     if isinstance(raw, bool) and setting.kind != "bool":
         raise BadValue(msg("must not be true/false", "不能是布尔值"))
+    if setting.kind in ("text", "path") and not isinstance(raw, str):  # `home_city = [1, 2]` names no city
+        raise BadValue(msg("must be text (in quotes)", "必须是文本（加引号）"))
     return convert(raw)
 
 

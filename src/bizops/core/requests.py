@@ -8,15 +8,20 @@ naming the field, what it must be and what was given:
 
 The function is generated as straight-line Python, one block per field, the
 way `dataclasses` generates `__init__`: on a million-row order book a loop
-over the fields cost as much as the pricing itself (README, "Speed").
+over the fields cost as much as the pricing itself (README, "Speed"). Its
+text is registered with `linecache` (`bizops.core.generated`), so a traceback
+through it shows its lines; `tests/core/golden/` holds the text for known
+specs. A `records` field (a trip's legs) parses each item with a function
+compiled the same way from the field's `fields`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Protocol
 
-from bizops.core.i18n import Text
+from bizops.core.generated import define
+from bizops.core.i18n import Text, msg
 from bizops.core.schema import NOW, Field
 from bizops.core.values import MEMO_LIMIT, BadItem, BadValue, converter
 
@@ -89,7 +94,20 @@ _BLOCK_NO_MEMO = """\
 """
 
 
-def compile_fields(fields: Iterable[Field], now=None, watch_unknown: bool = False) -> Callable[[dict], dict]:
+class FieldParser(Protocol):
+    """What `compile_fields` returns: the generated function, with what it was made of.
+
+    `namespace` holds its globals (`namespace["unknown"]`: see `watch_unknown`);
+    `source` is its text (registered with `linecache`, compared by golden tests).
+    """
+
+    namespace: dict[str, Any]
+    source: str
+
+    def __call__(self, raw: dict) -> dict: ...
+
+
+def compile_fields(fields: Iterable[Field], now=None, watch_unknown: bool = False) -> FieldParser:
     """A function raw row -> typed fields; raises `BadValue` on the first bad field.
 
     `now` replaces `NOW` defaults (the run's clock). With `watch_unknown`, a
@@ -108,18 +126,21 @@ def compile_fields(fields: Iterable[Field], now=None, watch_unknown: bool = Fals
     count = "\n        n += 1" if watch_unknown else ""
     names = []
     for i, field in enumerate(fields):
-        convert = converter(field)
-        namespace[f"c{i}"] = convert
-        namespace[f"m{i}"] = convert.memo
-        namespace[f"p{i}"] = getattr(convert, "parse", None)
         namespace[f"d{i}"] = now if field.default == NOW else field.default
         absent = f"_missing({field.name!r})" if field.required else f"t{i} = d{i}"
-        if field.kind in ("text", "path"):
-            body.append(_BLOCK_TEXT.format(name=field.name, i=i, absent=absent, count=count))
-        elif convert.memo is None:
+        if field.kind == "records":  # lists are mutable: never memoised
+            namespace[f"c{i}"] = _records(field)
             body.append(_BLOCK_NO_MEMO.format(name=field.name, i=i, absent=absent, count=count))
+            names.append(f"{field.name!r}: t{i}")
+            continue
+        convert = converter(field)
+        if convert.memo is None:  # text: stripped inline, anything else through the converter
+            namespace[f"c{i}"] = convert.parse
+            body.append(_BLOCK_TEXT.format(name=field.name, i=i, absent=absent, count=count))
         else:
-            ints = convert.memo_ints
+            namespace[f"m{i}"] = convert.memo
+            namespace[f"p{i}"] = convert.parse
+            ints = convert.ints
             body.append(
                 _BLOCK.format(
                     name=field.name,
@@ -135,7 +156,40 @@ def compile_fields(fields: Iterable[Field], now=None, watch_unknown: bool = Fals
     if watch_unknown:
         body.append("    if n != len(raw):\n        unknown(raw)")
     body.append("    return {" + ", ".join(names) + "}")
-    exec("\n".join(body), namespace)
+    source = "\n".join(body) + "\n"
+    define(source, "fields", namespace)
     build = namespace["build"]
     build.namespace = namespace  # `build.namespace["unknown"]`: see watch_unknown
+    build.source = source
     return build
+
+
+def _records(field: Field) -> Callable[[Any], list]:
+    """A list of objects (JSON) or a JSON list in one CSV cell, each item parsed by the field's `fields`."""
+    build = compile_fields(field.fields)
+
+    def parse(raw):
+        if type(raw) is str:
+            from bizops.core.readers import exact_json  # as a JSON row is read: no exponents, no repeated keys
+
+            try:
+                raw = exact_json(raw)
+            except (ValueError, RecursionError):
+                raise BadValue(msg("must be a JSON list of objects", "必须是 JSON 对象列表")) from None
+        if type(raw) is dict:
+            raw = [raw]
+        if type(raw) is not list:
+            raise BadValue(msg("must be a list of objects", "必须是对象列表"))
+        items = []
+        for index, item in enumerate(raw, 1):
+            if type(item) is not dict:
+                raise BadValue(msg("item {i} must be an object", "第 {i} 项必须是对象", i=index))
+            try:
+                items.append(build(item))
+            except BadValue as exc:
+                raise BadItem(
+                    Text(f"[{index}].{exc.reason}", f" 第 {index} 项：{getattr(exc.reason, 'zh', exc.reason)}")
+                ) from None
+        return items
+
+    return parse

@@ -9,6 +9,7 @@ plugin's own functions receive typed values and return typed values.
 
 from __future__ import annotations
 
+import operator
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -49,6 +50,9 @@ SETTING_KINDS = ("text", "int", "decimal", "money", "pct", "bool", "time", "enum
 
 #: Placeholder default meaning "the time of this run" (`--now`, else the clock).
 NOW = "now"
+
+#: A setting's bound: a number, or the name of another number setting (see `Setting`).
+Bound = Decimal | int | str | None
 
 
 class Field(NamedTuple):
@@ -99,6 +103,9 @@ class Setting(NamedTuple):
     """One policy value: a threshold a company may change in its TOML config.
 
     `many` makes it a list of the kind (the dispatch batch cut-offs, say).
+    A bound may name another number setting instead of a number: with
+    `ge="credit_manager_over"` no policy may set this one below that one
+    (`policy check` and every run refuse it, exit 78).
     """
 
     name: str
@@ -107,10 +114,10 @@ class Setting(NamedTuple):
     help: str = ""
     help_zh: str = ""
     choices: tuple[str, ...] = ()
-    ge: Decimal | int | None = None
-    gt: Decimal | int | None = None
-    le: Decimal | int | None = None
-    lt: Decimal | int | None = None
+    ge: Bound = None
+    gt: Bound = None
+    le: Bound = None
+    lt: Bound = None
     many: bool = False
 
 
@@ -192,9 +199,15 @@ def problems(company: Company) -> list[str]:
     settings = [s.name for s in company.settings]
     if len(set(settings)) != len(settings):
         found.append("a setting name appears twice")
+    numbers = {s.name: s for s in company.settings if s.kind in ("int", "decimal", "money", "pct") and not s.many}
     for setting in company.settings:
         if setting.kind not in SETTING_KINDS:
             found.append(f"setting {setting.name!r} has unknown kind {setting.kind!r}")
+        for bound, other in setting_bounds(setting):
+            if setting.name not in numbers or other not in numbers or other == setting.name:
+                found.append(f"setting {setting.name!r}: {bound}={other!r} must name another number setting")
+            elif not holds(setting.default, bound, numbers[other].default):
+                found.append(f"setting {setting.name!r}: its default breaks {bound}={other!r}")
     for command, spec in company.commands.items():
         check_fields(command, spec.inputs)
         columns = [c.name for c in spec.outputs]
@@ -209,3 +222,17 @@ def problems(company: Company) -> list[str]:
         if not rule.id.startswith(company.name + ".") or not rule.clause:
             found.append(f"rule {rule.id}: an id starts with the company name and a rule cites a clause")
     return found
+
+
+#: How a setting may be bound to another one.
+_ORDERS = {"ge": operator.ge, "gt": operator.gt, "le": operator.le, "lt": operator.lt}
+
+
+def setting_bounds(setting: Setting) -> list[tuple[str, str]]:
+    """The bounds of a setting that name other settings: `[("ge", "credit_manager_over")]`."""
+    return [(attr, getattr(setting, attr)) for attr in _ORDERS if isinstance(getattr(setting, attr), str)]
+
+
+def holds(value: Any, bound: str, other: Any) -> bool:
+    """Whether `value` keeps the bound (`ge`, `gt`, `le`, `lt`) against `other`; None on either side holds."""
+    return value is None or other is None or _ORDERS[bound](value, other)

@@ -4,7 +4,8 @@ One pass, in input order, nothing held but what a table needs to draw. Every
 input row ends as one written result or one row-numbered error (decision
 commands), or feeds an aggregate (score). The exit code is the highest that
 applies: 1 when a row was refused, 65 when a row was invalid, 70 when the
-plugin failed.
+plugin failed (its answer judged by `Sink.settle`, the same for every way a
+hook is driven).
 """
 
 from __future__ import annotations
@@ -15,21 +16,22 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
+from bizops.core.display import shown
 from bizops.core.encoder import BadOutput, Encoder
 from bizops.core.errors import BizopsError, Exit, PluginFailure, RowError
 from bizops.core.i18n import Text, msg, render
 from bizops.core.outcomes import RowMap, map_rows  # noqa: F401 - map_rows re-exported
-from bizops.core.requests import compile_fields
+from bizops.core.requests import FieldParser, compile_fields
 from bizops.core.schema import Column, CommandSpec
 from bizops.core.values import BadValue
-from bizops.core.writers import LINE, Writer, dumps
+from bizops.core.writers import LINE, UNWRITABLE, Writer, dumps, unwritable
 
 
 class Job(NamedTuple):
     """One command over one stream, as the runner needs it.
 
     `process(requests)` calls the hook (bound to company, policy and context)
-    and returns its outcomes, or None when no plugin answers for the company.
+    and returns its outcomes; None from the company's own plugin is its failure.
     """
 
     company: str
@@ -44,7 +46,11 @@ class Job(NamedTuple):
 
 
 class Sink:
-    """Where outcomes go: results to the writer, errors and warnings to stderr."""
+    """Where outcomes go: results checked and written, errors and warnings to stderr.
+
+    `settle(outcome, row)` is the one place an outcome of a plugin is judged,
+    whichever way the plugin was driven (see `run`).
+    """
 
     def __init__(self, writer: Writer, encoder: Encoder, company: str, lang: str, err=None):
         self.writer, self.encoder, self.company, self.lang = writer, encoder, company, lang
@@ -52,20 +58,45 @@ class Sink:
         self.refused = False
         self.row_errors = 0
         self._warned: set[str] = set()
-        self._encode, self._write = encoder.encode, writer.write
-        # JSON Lines: encoded row -> bytes -> file, C calls only (a Python frame less per row)
-        self._put = writer.out.write if getattr(writer, "lines", False) else None
+        self.settle = self._settler()
 
-    def result(self, result: dict) -> None:
-        if "company" not in result:
-            result["company"] = self.company
-        encoded = self._encode(result)
-        if result.get("status") == "refused":
-            self.refused = True
-        if self._put is not None:
-            self._put(dumps(encoded, None, LINE))
-        else:
-            self._write(encoded, result)
+    def _settler(self) -> Callable[[Any, Any], None]:
+        """`settle(outcome, row)`: write a result, report a `RowError`, or raise `BadOutput` saying what is wrong.
+
+        A closure over what it needs, as it runs once per row; nothing of a
+        result is written unless all of it passed.
+        """
+        encode, company, row_error = self.encoder.encode, self.company, self.row_error
+        writer = self.writer
+        # JSON Lines: encoded row -> bytes -> file, C calls only (a Python frame less per row)
+        put = writer.out.write if getattr(writer, "lines", False) else None
+        write = writer.write
+
+        def settle(outcome: Any, row: Any) -> None:
+            if outcome.__class__ is dict:
+                try:
+                    if outcome.setdefault("company", company) != company:
+                        raise BadOutput(f"answered for company {outcome['company']!r}, not {company!r}")
+                    encoded = encode(outcome)  # checks every column, the status among them
+                    if outcome.get("status") == "refused":
+                        self.refused = True
+                    try:
+                        if put is not None:
+                            put(dumps(encoded, None, LINE))
+                        else:
+                            write(encoded, outcome)
+                    except UNWRITABLE as exc:
+                        raise BadOutput(unwritable(exc)) from None
+                except BadOutput as exc:
+                    raise BadOutput(f"returned an invalid result: {exc}") from None
+            elif isinstance(outcome, RowError):
+                if outcome.row is None:
+                    outcome.row = row
+                row_error(outcome)
+            else:
+                raise BadOutput(f"returned {type(outcome).__name__}, not a result dict or RowError")
+
+        return settle
 
     def row_error(self, error: RowError) -> None:
         self.row_errors += 1
@@ -76,7 +107,7 @@ class Sink:
         if text not in self._warned:
             self._warned.add(text)
             label = "警告" if self.lang == "zh" else "warning"
-            self.err.write(f"{label}: {render(text, self.lang)}\n")
+            self.err.write(f"{label}: {shown(render(text, self.lang))}\n")
 
     def exit_code(self) -> int:
         if self.row_errors:
@@ -87,22 +118,27 @@ class Sink:
 
 
 def row_message(error: RowError, lang: str) -> str:
-    word = "第" if lang == "zh" else "row"
+    """`row 17: …` as one line for a person: what the row held is shown, never obeyed (`bizops.core.display`)."""
     row = error.row if error.row is not None else "?"
     if lang == "zh":
-        return f"第 {row} 行：{render(error.message, lang)}"
-    return f"{word} {row}: {error.message}"
+        return shown(f"第 {row} 行：{render(error.message, lang)}")
+    return shown(f"row {row}: {error.message}")
 
 
-def run(
-    job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None, build: Callable[[dict], dict] | None = None
-) -> None:
+def run(job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None, build: FieldParser | None = None) -> None:
     """Push `rows` (`(row, raw)` pairs or `RowError`s) through the job into `sink`.
 
     `exact(row, raw)` (a JSON Lines reader's) re-reads a row that failed
     validation with its decimals exact, when the fast parser made a float of one.
     `build` is the job's `compile_fields`, when the caller keeps one across
     runs (`--jobs` pieces: its memo stays warm).
+
+    The hook is driven one of two ways, both ending in `sink.settle`: when it
+    returns `map_rows` over our requests (the common case), `decide` is called
+    here row by row (`_run_direct`); otherwise its outcomes are taken in turn,
+    matched to the requests they answer (`_run_general`). What the plugin gets
+    wrong is a `PluginFailure` naming it and the hook: an answer of None, an
+    exception, a result `settle` refuses, more or fewer results than requests.
     """
     spec = job.spec
     if build is None:
@@ -110,10 +146,11 @@ def run(
     known = {f.name for f in spec.inputs}
     if spec.group_by:
         into = next(f for f in spec.inputs if f.name == spec.group_into)
-        known |= {spec.group_by} | {f.name for f in into.fields}
-        rows = group_rows(rows, spec.group_by, into.name, tuple(f.name for f in into.fields))
+        # A name the trip has as well as its items (a trip-level approval) is the trip's, never an item's.
+        item_fields = tuple(f.name for f in into.fields if f.name not in known)
+        known |= {spec.group_by} | set(item_fields)
+        rows = group_rows(rows, spec.group_by, into.name, item_fields)
     pending: deque = deque()
-    aggregate = spec.aggregate
     group_by = spec.group_by
 
     def unknown_columns(raw: dict) -> None:
@@ -165,52 +202,24 @@ def run(
 
     ours = requests()
     outcomes = guarded(job, lambda: job.process(ours))
-    if outcomes is None:
-        return None
-    if type(outcomes) is RowMap and outcomes.requests is ours and not aggregate:
-        _run_direct(job, rows, build, validate, outcomes.decide, sink)
-        return True
-    iterator = guarded(job, lambda: iter(outcomes))
-    while True:
-        try:
-            outcome = next(iterator)
-        except StopIteration:
-            break
-        except (BizopsError, KeyboardInterrupt):
-            raise
-        except BaseException as exc:
-            raise failure(job, exc) from exc
-        if type(outcome) is dict:
-            if not aggregate:
-                if not pending:
-                    raise PluginFailure(job.plugin, job.hook, "returned more results than requests")
-                pending.popleft()
-            try:
-                sink.result(outcome)
-            except BadOutput as exc:
-                raise PluginFailure(job.plugin, job.hook, f"returned an invalid result: {exc}") from None
-        elif isinstance(outcome, RowError):
-            if not aggregate and pending:
-                row = pending.popleft()
-                if outcome.row is None:
-                    outcome.row = row
-            sink.row_error(outcome)
+    try:
+        if outcomes is None:
+            raise BadOutput("gave no answer (the hook returned None for its own company)")
+        if type(outcomes) is RowMap and outcomes.requests is ours and not spec.aggregate:
+            _run_direct(job, rows, build, validate, outcomes.decide, sink.settle)
         else:
-            raise PluginFailure(
-                job.plugin, job.hook, f"returned {type(outcome).__name__}, not a result dict or RowError"
-            )
-    if not aggregate and pending:
-        raise PluginFailure(job.plugin, job.hook, f"returned no result for {len(pending)} request(s)")
-    return True
+            _run_general(job, outcomes, None if spec.aggregate else pending, sink.settle)
+    except BadOutput as exc:
+        raise PluginFailure(job.plugin, job.hook, str(exc)) from None
 
 
-def _run_direct(job: Job, rows: Iterable, build, validate, decide, sink: Sink) -> None:
+def _run_direct(job: Job, rows: Iterable, build, validate, decide, settle) -> None:
     """The common case, `map_rows` over our requests: call `decide` per row, no generators.
 
     A row that is not plainly good (an error from the reader, a bad value)
-    goes through `validate`, which reports it.
+    goes through `validate`, which reports it. A `RowError` that `decide`
+    raises is that row's outcome, as `RowMap` makes it when iterated.
     """
-    result = sink.result
     for item in rows:
         if type(item) is tuple:
             row = item[0]
@@ -230,18 +239,38 @@ def _run_direct(job: Job, rows: Iterable, build, validate, decide, sink: Sink) -
             outcome = decide(fields)
         except RowError as exc:
             exc.row = row
-            sink.row_error(exc)
-            continue
+            outcome = exc
         except (BizopsError, KeyboardInterrupt):
             raise
         except BaseException as exc:
             raise failure(job, exc) from exc
-        if type(outcome) is not dict:
-            raise PluginFailure(job.plugin, job.hook, f"returned {type(outcome).__name__}, not a result dict")
+        settle(outcome, row)
+
+
+def _run_general(job: Job, outcomes: Iterable, pending: deque | None, settle) -> None:
+    """Any other answer: take the outcomes in turn, each for the oldest request not yet answered.
+
+    `pending` holds the rows of the requests handed out and not yet
+    answered; None for an aggregate (its outcomes answer no one request).
+    """
+    iterator = guarded(job, lambda: iter(outcomes))
+    row = None
+    while True:
         try:
-            result(outcome)
-        except BadOutput as exc:
-            raise PluginFailure(job.plugin, job.hook, f"returned an invalid result: {exc}") from None
+            outcome = next(iterator)
+        except StopIteration:
+            break
+        except (BizopsError, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            raise failure(job, exc) from exc
+        if pending is not None:
+            if not pending:
+                raise BadOutput("returned more results than requests")
+            row = pending.popleft()
+        settle(outcome, row)
+    if pending:
+        raise BadOutput(f"returned no result for {len(pending)} request(s)")
 
 
 def guarded(job: Job, call: Callable[[], Any]) -> Any:

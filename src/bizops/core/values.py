@@ -1,10 +1,12 @@
 """Typed values from what users type: one parser per field kind.
 
-`converter(spec)` compiles a `Field` or `Setting` into a function from a raw
-value (text from CSV or a flag; str, int, bool, list from JSON) to a typed
+`converter(spec)` compiles a `Field` or `Setting` into a `Converter` from a
+raw value (text from CSV or a flag; str, int, bool from JSON) to a typed
 value, or a `BadValue` saying, in both languages, what was expected.
-Converters of text are memoised: an order book repeats its discounts, flags and
-dates, and parsing `"5"` once is enough.
+Converters are memoised: an order book repeats its discounts, flags and
+dates, and parsing `"5"` once is enough. A `records` field (a list of
+objects) is compiled by `bizops.core.requests`, which depends on this module
+and not the other way round.
 """
 
 from __future__ import annotations
@@ -38,59 +40,61 @@ class BadItem(BadValue):
     """A bad field inside one item of a `records` field; `reason` is complete."""
 
 
-def converter(spec) -> Callable[[Any], Any]:
-    """The parser for a `Field` or `Setting`: raw value -> typed value."""
-    kind = spec.kind
-    if kind in ("decimal", "money", "price", "pct", "int"):
-        parse = _number(spec)
-    elif kind == "bool":
-        parse = parse_bool
-    elif kind == "text" or kind == "path":
-        return _text
-    elif kind == "enum":
-        parse = _enum(spec.choices)
-    elif kind == "date":
-        parse = parse_date
-    elif kind == "datetime":
-        parse = parse_datetime
-    elif kind == "time":
-        parse = parse_time
-    elif kind == "records":
-        convert = _records(spec)  # lists are mutable: never memoised
-        convert.memo = None
-        return convert
-    else:  # pragma: no cover - schema.py rejects unknown kinds
-        raise ValueError(kind)
-    convert = _memoised(parse, ints=kind in ("decimal", "money", "price", "pct", "int"))
-    if kind == "bool":  # JSON true/false, the common case, answered by the memo inline
-        convert.memo.update({True: True, False: False})
-    return convert
+class Converter:
+    """A field's parser: `convert(raw)` gives the typed value or raises `BadValue`.
 
-
-def _memoised(parse: Callable[[Any], Any], ints: bool = False) -> Callable[[Any], Any]:
-    """`parse` with a bounded memo of the texts (and, for numbers, ints) seen.
-
-    The memo and the bare parser are exposed as `convert.memo` and
-    `convert.parse` so `compile_fields` can use them inline; it must not look
-    up a bool in a number's memo, since JSON `true` equals the int key 1.
+    Converters of numbers, booleans, enums and dates keep a bounded `memo` of
+    the texts (and, for numbers, ints) seen, with `parse` the bare parser
+    behind it: `compile_fields` uses both inline. It must not look up a bool
+    in a number's memo (`ints`), since JSON `true` equals the int key 1.
+    Text keeps no memo (stripping costs less than a lookup).
     """
-    memo: dict = {}
 
-    def convert(raw):
+    __slots__ = ("ints", "memo", "parse")
+
+    def __init__(self, parse: Callable[[Any], Any], memo: dict | None = None, ints: bool = False):
+        self.parse, self.memo, self.ints = parse, memo, ints
+
+    def __call__(self, raw: Any) -> Any:
+        memo = self.memo
+        if memo is None:
+            return self.parse(raw)
         kind = type(raw)
-        if kind is str or (ints and kind is int):
+        if kind is str or (self.ints and kind is int):
             value = memo.get(raw)
             if value is None:
-                value = parse(raw)
+                value = self.parse(raw)
                 if len(memo) < MEMO_LIMIT:
                     memo[raw] = value
             return value
-        return parse(raw)
+        return self.parse(raw)
 
-    convert.memo = memo
-    convert.parse = parse
-    convert.memo_ints = ints
-    return convert
+
+NUMBER_KINDS = ("decimal", "money", "price", "pct", "int")
+
+
+def converter(spec) -> Converter:
+    """The parser for a `Field` or `Setting` of a scalar kind: raw value -> typed value.
+
+    A `records` field (a list of objects) is parsed by `bizops.core.requests`,
+    which compiles its items' fields.
+    """
+    kind = spec.kind
+    if kind in NUMBER_KINDS:
+        return Converter(_number(spec), {}, ints=True)
+    if kind == "bool":
+        return Converter(parse_bool, {True: True, False: False})  # JSON true/false answered by the memo inline
+    if kind == "text" or kind == "path":
+        return Converter(_text)
+    if kind == "enum":
+        return Converter(_enum(spec.choices), {})
+    if kind == "date":
+        return Converter(parse_date, {})
+    if kind == "datetime":
+        return Converter(parse_datetime, {})
+    if kind == "time":
+        return Converter(parse_time, {})
+    raise ValueError(f"no converter for kind {kind!r}")  # schema.py rejects unknown kinds
 
 
 def _text(raw) -> str:
@@ -99,9 +103,6 @@ def _text(raw) -> str:
     if type(raw) is int:
         return str(raw)
     raise BadValue(msg("must be text", "必须是文本"))
-
-
-_text.memo = None  # stripping costs less than a memo's lookup; `compile_fields` inlines it
 
 
 def parse_bool(raw) -> bool:
@@ -137,8 +138,10 @@ def _number(spec):
     if places is None:
         places = {"money": 2, "price": 4, "int": 0}.get(kind)
     percent = kind == "pct"
+    # A bound naming another setting (`ge="credit_manager_over"`) is the policy's to check, with both values known.
     gt, ge, lt, le = (
-        None if getattr(spec, a, None) is None else Decimal(getattr(spec, a)) for a in ("gt", "ge", "lt", "le")
+        Decimal(bound) if isinstance(bound := getattr(spec, a, None), Decimal | int) else None
+        for a in ("gt", "ge", "lt", "le")
     )
     whole = kind == "int"
 
@@ -182,6 +185,8 @@ def _number(spec):
                     raise BadValue(msg("must be a whole number", "必须是整数"))
             else:
                 raise BadValue(_too_many_places(places, kind))
+        if not value and value.is_signed():  # `-0` is 0: no rule should see, or print, a signed zero
+            value = value.copy_abs()
         return value
 
     return parse
@@ -248,40 +253,11 @@ def parse_time(raw) -> time:
 
 
 def format_datetime(value: datetime) -> str:
-    """`YYYY-MM-DDTHH:MM`, with seconds only when they are not zero."""
+    """`YYYY-MM-DDTHH:MM`, with seconds only when they are not zero; the year always in four digits.
+
+    Not `strftime`: its `%Y` writes the year 1 as `1` on Linux, which no
+    reader takes back. A fraction of a second and a time zone are left out.
+    """
     if value.second or value.microsecond:
-        return value.strftime("%Y-%m-%dT%H:%M:%S")
-    return value.strftime("%Y-%m-%dT%H:%M")
-
-
-def _records(spec):
-    """A list of objects (JSON) or a JSON list in one CSV cell."""
-    from bizops.core.requests import compile_fields
-
-    build = compile_fields(spec.fields)
-
-    def parse(raw):
-        if type(raw) is str:
-            from bizops.core.readers import exact_json  # as a JSON row is read: no exponents, no repeated keys
-
-            try:
-                raw = exact_json(raw)
-            except (ValueError, RecursionError):
-                raise BadValue(msg("must be a JSON list of objects", "必须是 JSON 对象列表")) from None
-        if type(raw) is dict:
-            raw = [raw]
-        if type(raw) is not list:
-            raise BadValue(msg("must be a list of objects", "必须是对象列表"))
-        items = []
-        for index, item in enumerate(raw, 1):
-            if type(item) is not dict:
-                raise BadValue(msg("item {i} must be an object", "第 {i} 项必须是对象", i=index))
-            try:
-                items.append(build(item))
-            except BadValue as exc:
-                raise BadItem(
-                    Text(f"[{index}].{exc.reason}", f" 第 {index} 项：{getattr(exc.reason, 'zh', exc.reason)}")
-                ) from None
-        return items
-
-    return parse
+        return value.isoformat(timespec="seconds")[:19]
+    return value.isoformat(timespec="minutes")[:16]

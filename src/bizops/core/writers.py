@@ -11,7 +11,9 @@ plugin returned; then a writer prints it:
   instead of running it.
 - `table` rich on a terminal, tabulate plain text elsewhere; `markdown` a
   tabulate pipe table. Labels and enum values in `--lang`; `--explain` prints
-  the trace under the table.
+  the trace under the table. Text is shown safe for a screen or a report
+  (`bizops.core.display`): no control character reaches the terminal, no
+  line break or `|` makes a row.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, BinaryIO
 
+from bizops.core.display import has_surrogate, shown
+from bizops.core.display import markdown as markdown_cell
 from bizops.core.formats import OUTPUT_FORMATS, STREAMING_FORMATS  # noqa: F401 - re-exported
 from bizops.core.i18n import render
 from bizops.core.money import decimal_text, money_text, price_text
@@ -30,15 +34,31 @@ from bizops.core.values import format_datetime
 
 try:
     from orjson import OPT_APPEND_NEWLINE as LINE
-    from orjson import dumps  # dumps(obj, None, LINE) is obj's JSON line, C all the way down
+    from orjson import (
+        JSONEncodeError,
+        dumps,  # dumps(obj, None, LINE) is obj's JSON line, C all the way down
+    )
 except ImportError:  # pragma: no cover - orjson is a dependency; keep working without it
     import json
 
     LINE = 1
+    JSONEncodeError = TypeError  # type: ignore[misc,assignment]
 
-    def dumps(obj, default=None, option=None) -> bytes:
+    def dumps(obj, default=None, option=None) -> bytes:  # type: ignore[misc]
         text = json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
         return text + b"\n" if option == LINE else text
+
+
+#: What a writer raises for an encoded result it cannot write: text that is not Unicode
+#: (a lone surrogate) or an int JSON cannot hold. A result's failure, never the output's.
+UNWRITABLE = (JSONEncodeError, UnicodeEncodeError)
+
+
+def unwritable(exc: Exception) -> str:
+    """What was wrong with a result a writer could not write (one of `UNWRITABLE`)."""
+    if isinstance(exc, UnicodeEncodeError) or "surrogate" in str(exc):
+        return "text that is not valid Unicode (a lone surrogate)"
+    return f"a value that cannot be written: {exc}"
 
 
 #: Labels for enum values every company shares; a company's `labels` add to them.
@@ -81,7 +101,7 @@ class Writer:
 
 
 class JsonLinesWriter(Writer):
-    #: A row's line is `dumps(encoded, None, LINE)`: the row pipeline writes it itself (see `Sink.result`).
+    #: A row's line is `dumps(encoded, None, LINE)`: the row pipeline writes it itself (see `Sink.settle`).
     lines = True
 
     def write(self, encoded, original):
@@ -179,7 +199,14 @@ class CsvWriter(Writer):
 
 
 class TableWriter(Writer):
-    """Collects the results, then draws them: rich on a terminal, tabulate elsewhere."""
+    """Collects the results, then draws them: rich on a terminal, tabulate elsewhere.
+
+    Tables are for people: every text is shown through `bizops.core.display`
+    (a line break, a terminal escape or a bidi override in a name becomes a
+    visible escape), and markdown cells also escape what a pipe table reads
+    as structure. The lines of a list (warnings) are the only line breaks in
+    a cell, `<br>` in markdown.
+    """
 
     streaming = False
 
@@ -188,6 +215,14 @@ class TableWriter(Writer):
         self.markdown = markdown
         self.rows: list[list[str]] = []
         self.traces: list[tuple[int, list]] = []
+        self._lines = "<br>" if markdown else "\n"
+
+    def _text(self, text: Any) -> str:
+        """A text as the table shows it; a lone surrogate is refused (no UTF-8 table can hold it)."""
+        text = str(text)
+        if has_surrogate(text):
+            raise UnicodeEncodeError("utf-8", text, 0, len(text), "surrogates not allowed")
+        return markdown_cell(text) if self.markdown else shown(text)
 
     def _cell(self, column: Column, value: Any) -> str:
         if value is None or value == []:
@@ -196,23 +231,23 @@ class TableWriter(Writer):
             return ("是" if value else "否") if self.lang == "zh" else ("yes" if value else "no")
         if column.kind in ("enum", "texts") or (column.kind == "text" and value in self.labels):
             if isinstance(value, list):
-                return "\n".join(self._label(v) for v in value)
+                return self._lines.join(self._label(v) for v in value)
             return self._label(value)
         if isinstance(value, list):
-            return "\n".join(self._item(v) for v in value)
+            return self._lines.join(self._item(v) for v in value)
         if isinstance(value, datetime):
             return format_datetime(value)
         if isinstance(value, Decimal):
             if column.kind == "money":
                 return money_text(value)
             return price_text(value) if column.kind == "price" else decimal_text(value)
-        return str(render(value, self.lang))
+        return self._text(render(value, self.lang))
 
     def _label(self, value: Any) -> str:
         if isinstance(value, str) and value in self.labels:
             zh, en = self.labels[value]
-            return zh if self.lang == "zh" else en
-        return str(render(value, self.lang))
+            return self._text(zh if self.lang == "zh" else en)
+        return self._text(render(value, self.lang))
 
     def _item(self, item: Any) -> str:
         if isinstance(item, dict):
@@ -233,11 +268,11 @@ class TableWriter(Writer):
             self.traces.append((len(self.rows), original.get("trace") or []))
 
     def close(self):
-        headers = [c.label(self.lang) for c in self.columns]
+        headers = [self._text(c.label(self.lang)) for c in self.columns]
         if self.tty and not self.markdown:
             self._rich(headers)
         else:
-            from tabulate import tabulate
+            from tabulate import tabulate  # type: ignore[import-untyped]
 
             table = tabulate(
                 self.rows, headers=headers, tablefmt="pipe" if self.markdown else "simple", disable_numparse=True
@@ -252,11 +287,15 @@ class TableWriter(Writer):
 
         from rich.console import Console
         from rich.table import Table
+        from rich.text import Text as Plain
 
+        # Cells as rich Text, never markup: `[red]` or `:smile:` in a name is shown as typed.
         # NO_COLOR (no-color.org): rich already drops colours; drop the bold headers too, no escapes at all.
-        table = Table(*headers, show_lines=False, header_style="" if os.environ.get("NO_COLOR") else "bold")
+        table = Table(show_lines=False, header_style="" if os.environ.get("NO_COLOR") else "bold")
+        for header in headers:
+            table.add_column(Plain(header))
         for row in self.rows:
-            table.add_row(*row)
+            table.add_row(*(Plain(cell) for cell in row))
         console = Console(file=io.TextIOWrapper(self.out, encoding="utf-8", write_through=True))
         console.print(table)
         console.file.detach()
@@ -265,8 +304,8 @@ class TableWriter(Writer):
         lines = ["", "依据：" if self.lang == "zh" else "Why:"]
         for number, trace in self.traces:
             for step in trace:
-                effect = render(step.get("effect", ""), self.lang)
-                lines.append(f"  {number}. {step['rule']} ({step['clause']}): {effect}")
+                effect = self._text(render(step.get("effect", ""), self.lang))
+                lines.append(f"  {number}. {self._text(step['rule'])} ({self._text(step['clause'])}): {effect}")
         return "\n".join(lines) + "\n"
 
 
@@ -282,7 +321,7 @@ def make_writer(
     tty: bool,
     header: bool = True,
 ) -> Writer:
-    options = {"lang": lang, "explain": explain, "labels": labels, "single": single, "tty": tty}
+    options: dict[str, Any] = {"lang": lang, "explain": explain, "labels": labels, "single": single, "tty": tty}
     if fmt == "jsonl":
         return JsonLinesWriter(out, columns, **options)
     if fmt == "json":

@@ -119,9 +119,18 @@ def test_cash_orders_need_no_sign_off(bizops_run):
 def test_credit_thresholds_from_config(bizops_run, tmp_path):
     flags = ("--customer", "甲", "--amount", "30000", "--settlement", "credit")
     assert order(bizops_run, *flags, "--no-new-customer")["approvers"] == ["sales_manager"]
-    config(tmp_path, credit_manager_over=30000, credit_gm_over=25000, new_credit_both_from=40000)
-    assert order(bizops_run, *flags, "--no-new-customer")["approvers"] == ["general_manager"]
-    assert order(bizops_run, *flags, "--new-customer")["approvers"] == ["general_manager"]
+    config(tmp_path, credit_manager_over=10000, credit_gm_over=25000, new_credit_both_from=40000)
+    assert order(bizops_run, *flags, "--no-new-customer")["approvers"] == ["sales_manager", "general_manager"]
+    config(tmp_path, credit_manager_over=30000, credit_gm_over=35000, new_credit_both_from=20000)
+    assert order(bizops_run, *flags, "--no-new-customer")["approvers"] == []
+    assert order(bizops_run, *flags, "--new-customer")["approvers"] == ["sales_manager", "general_manager"]
+
+
+def test_a_general_manager_threshold_below_the_sales_managers_is_refused(bizops_run, tmp_path):
+    config(tmp_path, credit_manager_over=30000, credit_gm_over=25000)
+    r = bizops_run(*A, "--customer", "甲", "--amount", "30000", "--settlement", "credit")
+    assert r.exit_code == 78 and r.stdout == ""
+    assert "credit_gm_over must be ≥ credit_manager_over, got credit_gm_over = 25000" in r.stderr
 
 
 def test_sign_off_in_a_chinese_table(bizops_run):

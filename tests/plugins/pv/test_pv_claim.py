@@ -211,6 +211,32 @@ def test_plane_consent_on_the_trip(bizops_run):
     assert one(claim(bizops_run, trip(legs=legs, gm_flight_approval=True)))["transport"] == "1280.00"
 
 
+def test_plane_consent_on_a_leg_pays_that_leg_only(bizops_run):
+    """pv.claim.plane: one flight's consent is no other flight's, and a leg's `false` stands (issue 18, 11)."""
+    legs = [
+        {"mode": "plane", "fare": "1000.00", "gm_flight_approval": True},
+        {"mode": "plane", "fare": "500.00", "gm_flight_approval": False},
+        {"mode": "plane", "fare": "300.00"},
+    ]
+    out = one(claim(bizops_run, trip(legs=legs)))
+    assert out["transport"] == "1000.00"
+    assert [(d["item"], d["amount"], d["rule"]) for d in out["disallowed"]] == [
+        ("leg 2: plane", "500.00", "pv.claim.plane"),
+        ("leg 3: plane", "300.00", "pv.claim.plane"),
+    ]
+
+
+def test_plane_consent_on_the_trip_pays_every_plane_leg(bizops_run):
+    legs = [{"mode": "plane", "fare": "1000.00", "gm_flight_approval": False}, {"mode": "plane", "fare": "500.00"}]
+    assert one(claim(bizops_run, trip(legs=legs, gm_flight_approval=True)))["transport"] == "1500.00"
+
+
+def test_a_trip_without_legs_may_carry_the_flight_consent(bizops_run):
+    """A trip-level field is never a leg field: no `legs[1].mode is required` (issue 18, 12)."""
+    out = one(claim(bizops_run, trip(gm_flight_approval=True)))
+    assert (out["status"], out["transport"]) == ("ok", "0.00")
+
+
 def test_plane_rule_holds_in_province_too(bizops_run):
     out = one(claim(bizops_run, trip(scope="in_province", legs=[{"mode": "plane", "fare": "600"}])))
     assert out["disallowed"][0]["rule"] == "pv.claim.plane"

@@ -111,6 +111,18 @@ def test_flight_consent_may_stand_on_another_legs_row(bizops_run, tmp_path):
     assert [row["transport"] for row in rows] == ["1300.00", "0.00"]
 
 
+def test_a_row_without_leg_cells_carries_the_trips_flight_consent(bizops_run, tmp_path):
+    """The trip-level `gm_flight_approval` column is the trip's: never taken for a leg (issue 18, 12)."""
+    text = (
+        "trip_id,employee,scope,depart,return,purpose,gm_flight_approval\n"
+        "H,赵敏,out_of_province,2026-05-04,2026-05-06,new_market,yes\n"
+        ",赵敏,out_of_province,2026-05-04,2026-05-06,new_market,no\n"
+    )
+    r = run_csv(bizops_run, tmp_path, text)
+    assert r.exit_code == 0, r
+    assert [(row["status"], row["transport"]) for row in r.rows()] == [("ok", "0.00"), ("ok", "0.00")]
+
+
 def test_bad_leg_row_names_the_trip_rows_and_the_leg(bizops_run, tmp_path):
     text = (
         HEAD + "\n"

@@ -10,6 +10,13 @@
     everywhere  the quote hook raises for every company, not only its own
     not-dict    returns a string instead of a result
     os-exit     ends its process with os._exit(9) on the row with qty 7 (as a crash or the OOM killer would)
+    none        the quote hook answers None for its own company
+    status      a status that is not the contract's (`maybe`)
+    warnings    warnings as one text, not a list of texts; `warning-items`: a list holding a number
+    no-total    leaves the money column `total` out of its result
+    company     answers with `company` set to another company
+    infinity / snan / huge / surrogate   a total of Decimal('Infinity'), Decimal('sNaN'), Decimal('1E+400');
+                a reason holding a lone surrogate
     import-print / import-exit / company-raise   misbehave while loading
 
 Otherwise it prices `qty × unit_price` exactly, and refuses qty 13.
@@ -64,20 +71,37 @@ def _quote(fields):
     if FAULT == "unrounded":
         total = price * qty / 3
     refused = qty == 13
-    return {
+    result = {
         "qty": qty,
         "unit_price": price,
         "total": total,
         "status": "refused" if refused else "ok",
         "reason": msg("13 is refused", "13 不报价") if refused else None,
     }
+    if FAULT in ANSWERS:
+        ANSWERS[FAULT](result)
+    return result
+
+
+#: Faults in the shape of an answer: each changes one result.
+ANSWERS = {
+    "status": lambda r: r.update(status="maybe"),
+    "warnings": lambda r: r.update(warnings="check the price"),
+    "warning-items": lambda r: r.update(warnings=["check", 3]),
+    "no-total": lambda r: r.pop("total"),
+    "company": lambda r: r.update(company="cable"),
+    "infinity": lambda r: r.update(total=Decimal("Infinity")),
+    "snan": lambda r: r.update(total=Decimal("sNaN")),
+    "huge": lambda r: r.update(total=Decimal("1E+400")),
+    "surrogate": lambda r: r.update(reason="bad \udc80 text"),
+}
 
 
 @hookimpl
 def bizops_price(company, requests, policy, context):
     if FAULT == "everywhere":
         raise RuntimeError("rogue breaks every quote")
-    if company != "rogue":
+    if company != "rogue" or FAULT == "none":
         return None
     if FAULT == "not-dict":
         return ("priced" for _ in requests)

@@ -170,8 +170,8 @@ class Recorder:
     # -- storing ------------------------------------------------------------------------
     def _store(self, row, fields: dict, result: dict, entries: list[dict]) -> bool:
         """Store one decision; False when its result cannot be written (the stream reports it)."""
-        if "company" not in result:
-            result["company"] = self.company
+        if result.setdefault("company", self.company) != self.company:
+            return False  # an answer for another company: the stream reports it, nothing is stored
         if result.get("warnings") is None:
             result["warnings"] = []
         try:

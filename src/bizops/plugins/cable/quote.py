@@ -19,10 +19,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from bizops.core.errors import RowError
 from bizops.core.i18n import msg
 from bizops.core.money import CENT, HUNDRED, ZERO, decimal_text, quantize_half_up
+from bizops.core.values import format_datetime
 from bizops.plugins.cable.prices import ListedProduct, load_price_list
 from bizops.plugins.cable.rules import FEE, FLOOR, LEAD_TIME, NO_VAT, PRICE_LIST, QUOTE_DUE, SPECIAL
 
@@ -30,7 +32,8 @@ from bizops.plugins.cable.rules import FEE, FLOOR, LEAD_TIME, NO_VAT, PRICE_LIST
 def plain(value: Decimal) -> Decimal:
     """The same number without trailing zeros (`0.0` → `0`, `1.0` → `1`), never an exponent."""
     value = value.normalize()
-    return value.quantize(1) if value.as_tuple().exponent > 0 else value
+    exponent = value.as_tuple().exponent  # an int for every finite number
+    return value.quantize(1) if isinstance(exponent, int) and exponent > 0 else value
 
 
 def shown(value: Decimal) -> Decimal:
@@ -52,7 +55,8 @@ class Quoter:
         self.floor_pct = policy.floor_pct
         self.floor_share = policy.floor_pct / HUNDRED
         self.cut_per_pct = policy.commission_cut_per_pct
-        self.due = timedelta(hours=policy.quote_due_hours)
+        self.due_hours = policy.quote_due_hours
+        self.due = timedelta(hours=self.due_hours)
         self.lead_standard = policy.lead_time_standard
         self.lead_custom = policy.lead_time_custom
         self.explain = context.explain
@@ -65,7 +69,8 @@ class Quoter:
     def quote(self, request: dict) -> dict:
         """One quote: every rule of the spec, in the order the spec lists them."""
         explain = self.explain
-        trace: list | None = [] if explain else None  # the rules append to it only under --explain
+        # A list under --explain, else None: the rules append to it only under --explain.
+        trace: Any = [] if explain else None
         warnings: list = []
         # The common row (its own guide price, no list; a VAT invoice) skips the rule functions' calls.
         guide = request["guide_price"]
@@ -311,7 +316,17 @@ class Quoter:
         """cable.price.quote_due: custom, unlisted, non-standard and harness products within 24 h."""
         if not request["custom"] and listed is not None and listed.standard and not listed.harness:
             return None
-        due = request["requested_at"] + self.due
+        try:
+            due = request["requested_at"] + self.due
+        except OverflowError:  # requested_at 9999-12-31T12:00: the input's date leaves the calendar, not the rule
+            raise RowError(
+                msg(
+                    "requested_at {r} + {h} hours is past 9999-12-31, the last date bizops can write",
+                    "询价时间 {r} 加 {h} 小时超过 9999-12-31（可写出的最后日期）",
+                    r=format_datetime(request["requested_at"]),
+                    h=self.due_hours,
+                )
+            ) from None
         if self.explain:
             if request["custom"]:
                 en, zh = "custom product", "定制产品"
@@ -323,7 +338,12 @@ class Quoter:
                 en, zh = "non-standard product", "非国标产品"
             trace.append(
                 QUOTE_DUE.applied(
-                    msg(en + ": quote due by {d:%Y-%m-%dT%H:%M}", zh + "：须在 {d:%Y-%m-%d %H:%M} 前报价", d=due)
+                    msg(
+                        en + ": quote due by {d}",
+                        zh + "：须在 {z} 前报价",
+                        d=format_datetime(due),
+                        z=due.isoformat(" ", "minutes"),  # not strftime: its %Y writes the year 1 as 1
+                    )
                 )
             )
         return due

@@ -53,6 +53,7 @@ QUOTE_SETTINGS = (
         "Hours to quote a non-standard or harness product",
         "非国标/线束产品报价时限（小时）",
         ge=1,
+        le=8760,  # a year: a promise further out is a typo, and past ~2.7 million years no date can hold it
     ),
     Setting("lead_time_standard", "text", "3-4 days", "Lead time promised for standard products", "常规产品发货周期"),
     Setting("lead_time_custom", "text", "per production", "Lead time for custom products", "定制产品发货周期"),
@@ -161,7 +162,7 @@ ORDER_SETTINGS = (
         Decimal(50000),
         "Credit orders over this also need the general manager",
         "帐期订单超过此金额还须总经理确认",
-        ge=0,
+        ge="credit_manager_over",  # a larger order never needs fewer signatures
     ),
     Setting(
         "new_credit_both_from",

@@ -9,7 +9,9 @@ is scheduled into a batch (see `batches`).
 
 from __future__ import annotations
 
-from bizops.core.i18n import Text, msg
+from bizops.core.errors import RowError
+from bizops.core.i18n import Text, msg, render
+from bizops.core.values import format_datetime
 from bizops.plugins.pile.batches import batch_for, cutoffs
 from bizops.plugins.pile.fines import fine_ranges
 from bizops.plugins.pile.spec import ABNORMAL, FINE_RULES, PAPERWORK, ROUTE, ROUTE_STEPS, SMS, WINDOWS
@@ -131,7 +133,7 @@ class Dispatcher:
                         PAPERWORK.applied(
                             Text(
                                 f"paperwork incomplete ({listed}); the department manager agreed",
-                                f"手续不全（{listed.zh}）；部门经理已同意",
+                                f"手续不全（{render(listed, 'zh')}）；部门经理已同意",
                             )
                         )
                     )
@@ -139,7 +141,7 @@ class Dispatcher:
                 reasons.append(
                     Text(
                         f"paperwork incomplete ({listed}): dispatch needs the department manager's approval",
-                        f"手续不全（{listed.zh}）：须经部门经理同意方可发桩",
+                        f"手续不全（{render(listed, 'zh')}）：须经部门经理同意方可发桩",
                     )
                 )
                 exposure.append(self.exposure("dispatcher", "private_dispatch"))
@@ -173,20 +175,30 @@ class Dispatcher:
                 )
             )
             wanted = day
-        batch, rolled_over = batch_for(submitted, wanted, self.windows)
+        try:
+            batch, rolled_over = batch_for(submitted, wanted, self.windows)
+        except OverflowError:  # after the last cut-off of 9999-12-31: the input's date leaves the calendar
+            raise RowError(
+                msg(
+                    "submitted_at {s} is after the day's last cut-off, and the next day is past 9999-12-31, "
+                    "the last date bizops can write",
+                    "报桩时间 {s} 晚于当天最后截止时间，次日已超过 9999-12-31（可写出的最后日期）",
+                    s=format_datetime(submitted),
+                )
+            ) from None
         if self.explain:
             if rolled_over:
                 effect = msg(
-                    "after the day's last cut-off: rolled over to {b:%Y-%m-%d %H:%M}",
-                    "晚于当天最后截止时间：顺延至 {b:%Y-%m-%d %H:%M}",
-                    b=batch,
+                    "after the day's last cut-off: rolled over to {b}",
+                    "晚于当天最后截止时间：顺延至 {b}",
+                    b=batch.isoformat(" ", "minutes"),  # not strftime: its %Y writes the year 1 as 1
                 )
             elif wanted > day:
                 effect = msg(
-                    "for {w}: that day's first batch, {b:%Y-%m-%d %H:%M}",
-                    "要桩日期 {w}：排入当天第一批 {b:%Y-%m-%d %H:%M}",
+                    "for {w}: that day's first batch, {b}",
+                    "要桩日期 {w}：排入当天第一批 {b}",
                     w=wanted.isoformat(),
-                    b=batch,
+                    b=batch.isoformat(" ", "minutes"),  # not strftime: its %Y writes the year 1 as 1
                 )
             else:
                 effect = msg("in by the {b:%H:%M} cut-off", "在 {b:%H:%M} 截止前报到", b=batch)
@@ -207,4 +219,4 @@ def _missing_paperwork(request: dict) -> list[Text]:
 
 
 def _joined(texts: list[Text], en: str = "; ", zh: str = "；") -> Text:
-    return Text(en.join(texts), zh.join(t.zh for t in texts))
+    return Text(en.join(texts), zh.join(render(t, "zh") for t in texts))

@@ -63,7 +63,7 @@ def score(events, policy, context):
                 row,
             )
             continue
-        key = (event["person"], f"{event['date']:%Y-%m}")
+        key = (event["person"], event["date"].isoformat()[:7])  # YYYY-MM; strftime's %Y writes the year 1 as 1
         month = months.get(key)
         if month is None:
             month = months[key] = {"fines": ZERO, "fines_min": ZERO, "fines_max": ZERO, "count": 0, "trace": []}

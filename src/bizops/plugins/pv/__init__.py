@@ -31,8 +31,10 @@ Choices where the spec is silent:
 - A coach or ship leg with `invoice` absent counts as no invoice (not paid).
 - A paid mode without a `fare` is an invalid row, never a zero; company cars,
   own vehicles and host transport may leave it empty.
-- `gm_flight_approval` on any leg counts for the trip: a spreadsheet keeps it in
-  the leg rows, not necessarily on the plane's row.
+- `gm_flight_approval` on the trip pays every plane leg; on a leg, that leg
+  only (another leg's consent is not this flight's, and its `false` stands).
+  In a spreadsheet of leg rows the column is the trip's, whichever row holds
+  it: a field the trip has is never read as a leg's.
 - Every claim of a customer visit adds one trip to the ledger under `--record`
   (kind `trips`, key `employee|customer`), the unpaid third one and an invited
   colleague's visit included: they are visits all the same.

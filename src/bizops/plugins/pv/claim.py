@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from bizops.core.i18n import Text
 from bizops.core.money import ZERO, round_fen
-from bizops.plugins.pv.legs import Transport, check_legs, flight_approved
+from bizops.plugins.pv.legs import Transport, check_legs
 from bizops.plugins.pv.meals import client_meals
 from bizops.plugins.pv.reports import absence, paperwork
 from bizops.plugins.pv.spec import ALLOWANCE, BALANCE, DAYS, INVITED, SAME_CUSTOMER
@@ -44,11 +44,11 @@ class Claims:
         paid_days, absence_days = limits(scope, self.policy)
         book.why(
             DAYS,
-            "{d} from {a:%Y-%m-%d} to {b:%Y-%m-%d}, at most {p} paid {w}",
-            "{a:%Y-%m-%d} 至 {b:%Y-%m-%d} 共 {d}，{w}最多报销 {p} 天",
+            "{d} from {a} to {b}, at most {p} paid {w}",
+            "{a} 至 {b} 共 {d}，{w}最多报销 {p} 天",
             d=day_count(days),
-            a=fields["depart"],
-            b=fields["return"],
+            a=fields["depart"].date().isoformat(),  # not strftime: `%Y` writes the year 1 as `1`
+            b=fields["return"].date().isoformat(),
             p=paid_days,
             w=scope_text(scope),
         )
@@ -59,7 +59,7 @@ class Claims:
             allowed = min(days, paid_days)
             allowance = self.allowance(rate, days, allowed, paid_days, scope, book)
             reviewer = "general_manager" if fields["role"] == "dept_head" else "dept_head"
-            transport = Transport(self.policy, book, reviewer, flight_approved(fields)).pay(legs)
+            transport = Transport(self.policy, book, reviewer, bool(fields["gm_flight_approval"])).pay(legs)
             meals_paid = client_meals(meals, self.policy, book)
         else:
             allowed, allowance, transport, meals_paid = 0, ZERO, ZERO, ZERO

@@ -77,24 +77,22 @@ def check_legs(fields: dict) -> None:
             )
 
 
-def flight_approved(fields: dict) -> bool:
-    """The general manager's consent to fly is for the trip: on the trip, or marked on any of its legs.
-
-    A spreadsheet keeps it in the leg rows, so the consent may stand on another leg's row.
-    """
-    return bool(fields["gm_flight_approval"]) or any(leg["gm_flight_approval"] for leg in fields["legs"] or ())
-
-
 class Transport:
-    """Pays the legs of one claim."""
+    """Pays the legs of one claim.
 
-    def __init__(self, policy, book: Book, dept_reviewer: str, flight_ok: bool):
+    `trip_flight_ok` is the general manager's consent to fly given for the
+    whole trip (`gm_flight_approval` on the claim); a plane leg may also carry
+    its own. In a spreadsheet of leg rows the column is the trip's: a field
+    the trip has is never a leg's (see `bizops.core.stream.run`).
+    """
+
+    def __init__(self, policy, book: Book, dept_reviewer: str, trip_flight_ok: bool):
         self.sleeper_hours = policy.sleeper_hours
         self.night_start: time = policy.night_start
         self.night_end: time = policy.night_end
         self.book = book
         self.dept_reviewer = dept_reviewer
-        self.flight_ok = flight_ok
+        self.trip_flight_ok = trip_flight_ok
 
     def pay(self, legs: list[dict]) -> Decimal:
         total = ZERO
@@ -277,9 +275,13 @@ class Transport:
         return leg["fare"]
 
     def plane(self, name: Text, leg: dict) -> Decimal:
-        """pv.claim.plane: paid only with the general manager's consent beforehand."""
+        """pv.claim.plane: paid only with the general manager's consent beforehand, for the trip or this flight.
+
+        Another leg's consent is not this one's: consent to one flight is no
+        consent to the next, and `false` on this leg is its own answer.
+        """
         fare, book = leg["fare"], self.book
-        if self.flight_ok:
+        if self.trip_flight_ok or leg["gm_flight_approval"]:
             book.why(
                 PLANE,
                 "{n}: the general manager agreed beforehand, {f:.2f} paid",

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from bizops.core.errors import RowError
+from bizops.core.i18n import msg
 from bizops.plugins.pv.spec import DAYS, REPORTS
-from bizops.plugins.pv.trip import Book
+from bizops.plugins.pv.trip import Book, trip_name
 
 
 def absence(days: int, limit: int, excused: bool, book: Book) -> list[str]:
@@ -29,7 +31,18 @@ def paperwork(fields: dict, kind: str, policy, book: Book) -> list[str]:
     """pv.claim.reports: the trip report within 3 days of the return (the third included), a signed
     feedback form for a visit, a market analysis for a new-market trip."""
     flags = []
-    due: date = fields["return"].date() + timedelta(days=policy.report_days)
+    try:
+        due: date = fields["return"].date() + timedelta(days=policy.report_days)
+    except OverflowError:  # a return on 9999-12-31: the input's date leaves the calendar, not the rule
+        raise RowError(
+            trip_name(fields)
+            + msg(
+                "the trip report is due {n} days after the return {r}, past 9999-12-31, the last date bizops can write",
+                "出差报告应于返回日 {r} 后 {n} 天内提交，超过 9999-12-31（可写出的最后日期）",
+                n=policy.report_days,
+                r=fields["return"].date().isoformat(),
+            )
+        ) from None
     submitted = fields["report_submitted"]
     if submitted is None:
         flags.append("report_missing")

@@ -210,6 +210,7 @@ SETTINGS = (
         "Days after the return to hand in the trip report",
         "返回后提交出差总结报告的天数",
         ge=0,
+        le=365,  # a deadline a year out is a typo; millions of years would leave the calendar
     ),
     Setting("night_start", "time", time(20, 0), "Taxi night window starts (included)", "夜间乘出租车起始时间（含）"),
     Setting("night_end", "time", time(8, 0), "Taxi night window ends (included)", "夜间乘出租车结束时间（含）"),

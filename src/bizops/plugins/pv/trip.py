@@ -46,7 +46,8 @@ def count_days(fields: dict) -> int:
 
 
 def _shown(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d" if moment.time() == time(0) else "%Y-%m-%d %H:%M")
+    """A date, with its time when not midnight (isoformat: `strftime`'s `%Y` writes the year 1 as `1`)."""
+    return moment.date().isoformat() if moment.time() == time(0) else moment.isoformat(" ", "minutes")
 
 
 def purpose(fields: dict) -> str:

@@ -1,43 +1,23 @@
-"""Rule cases as data: input → expected output, run the way the CLI runs them (`bizops check`).
+"""Loading rule cases: a cases file read and shape-checked, each case checked against its company.
 
-A cases file pins a company's rules down without Python. TOML:
-
-    company = "cable"
-    [[case]]
-    name = "spec example: 6 % no-VAT, 2 % special, 5 % fee"
-    command = "quote"
-    input = { guide_price = "100.00", qty = 10, vat_invoice = false }
-    expect = { unit_price = "96.84", status = "ok" }
-
-or JSON Lines, one case object a line (a line may carry `company`). A case has
-a `name`, a `command`, its input (`input`, one request, or `inputs`, a stream),
-optionally `now`, `policy` (values over the effective policy) and `options`
-(the command's own), and what it expects: `expect` (a subset of the one
-result), `expect_rows` (subsets of every result, in order), `expect_error` (a
-piece of the error message, English or Chinese) and/or `expect_rules` (rule ids
-that must appear in the trace).
-
-Each case is run by `bizops.core.command.execute`, the function behind every
-row command, with the case's policy, clock and options, no ledger history, and
-a JSON writer into a buffer; the JSON it writes is what is compared. A file
-that is not a cases file is exit 65; a case's policy the company refuses, 78.
+A file that is not a cases file is `CasesError` (exit 65) naming the file and
+the case; a case's `policy` is the effective config with the case's values
+over its company's table, and a value the company refuses is a config error
+(exit 78) naming the case.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 from datetime import date, datetime, time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from bizops.core.errors import BizopsError, Exit, InputMissing, PluginFailure
+from bizops.core.errors import BizopsError, Exit, InputMissing
 from bizops.core.i18n import Text, msg
 from bizops.core.policy import ConfigFile, Policy, build_policy
 from bizops.core.schema import Company, Field
-from bizops.core.session import Session
 from bizops.core.values import BadValue, format_datetime, parse_datetime
 
 CASE_KEYS = (
@@ -75,6 +55,7 @@ class Case(NamedTuple):
     one: bool = False  # `expect` (exactly one result) rather than `expect_rows`
     expect_error: str | None = None
     expect_rules: tuple[str, ...] = ()
+    path: str = ""  # the cases file: a relative path in the case's policy is relative to it
 
 
 class CasesFile(NamedTuple):
@@ -85,10 +66,10 @@ class CasesFile(NamedTuple):
     def problem(self, case: Case | None, text: Text) -> CasesError:
         where = f"{case.where} ({case.name!r})" if case else ""
         sep = ": " if where else ""
-        return CasesError(Text(f"{self.path}: {where}{sep}{text}", f"{self.path}：{where}{sep}{text.zh}"))
+        zh = getattr(text, "zh", text)
+        return CasesError(Text(f"{self.path}: {where}{sep}{text}", f"{self.path}：{where}{sep}{zh}"))
 
 
-# -- reading ---------------------------------------------------------------------------
 def load(path: str | Path) -> CasesFile:
     """Read and shape-check a cases file (TOML, JSON Lines or a JSON array)."""
     name = str(path)
@@ -267,7 +248,7 @@ def _case(item: Any, where: str, path: str) -> Case:
         inputs = None
     expect = (item["expect"],) if "expect" in item else (tuple(item["expect_rows"]) if "expect_rows" in item else None)
     return Case(
-        name=name,
+        name=str(name),
         command=" ".join(command.split()),
         where=label,
         inputs=None if inputs is None else tuple(plain(i, exact=False) for i in inputs),
@@ -278,6 +259,7 @@ def _case(item: Any, where: str, path: str) -> Case:
         one="expect" in item,
         expect_error=item.get("expect_error"),
         expect_rules=tuple(item.get("expect_rules", ())),
+        path=path,
     )
 
 
@@ -302,7 +284,7 @@ def plain(value: Any, exact: bool = True) -> Any:
     return value
 
 
-# -- checking a file against the company ---------------------------------------------
+# -- a case against its company -----------------------------------------------------------
 def check_inputs(cases: CasesFile, case: Case, company: Company) -> None:
     """The case's command exists for the company and its inputs name only fields it reads."""
     spec = company.commands.get(case.command)
@@ -318,7 +300,7 @@ def check_inputs(cases: CasesFile, case: Case, company: Company) -> None:
             ),
         )
     fields = {f.name: f for f in spec.inputs}
-    if spec.group_by:  # CSV-shaped rows: the grouped items' fields may stand at the top
+    if spec.group_by and spec.group_into:  # CSV-shaped rows: the grouped items' fields may stand at the top
         into = fields.get(spec.group_into)
         fields = {**fields, spec.group_by: Field(spec.group_by), **{f.name: f for f in (into.fields if into else ())}}
     for request in case.inputs or ():
@@ -347,245 +329,16 @@ def _known_keys(cases: CasesFile, case: Case, request: dict, fields: dict[str, F
 
 
 def case_config(base: ConfigFile, company: str, case: Case, label: str) -> ConfigFile:
-    """The config a case runs under: the effective one, with the case's `policy` over its company table."""
-    return ConfigFile(label, {"company": {company: {**base.table(company), **case.policy}}})
+    """The config a case runs under: the effective one, with the case's `policy` over its company table.
+
+    Messages name it by `label` (the case); a relative path in the case's
+    policy (`price_list = "prices.csv"`) is relative to the cases file.
+    """
+    inherited = {key: base.path for key in base.table(company) if key not in case.policy}
+    table = {**base.table(company), **case.policy}
+    return ConfigFile(Path(case.path) if case.path else None, {"company": {company: table}}, label, inherited)
 
 
 def case_policy(company: Company, config: ConfigFile) -> Policy:
     """The case's policy; values the company refuses are a config error (exit 78) naming the case."""
     return build_policy(company, config)
-
-
-# -- running -------------------------------------------------------------------------
-class Outcome(NamedTuple):
-    """What a case's command did."""
-
-    rows: list  # the JSON it wrote, parsed
-    results: list  # the result dicts as the plugin returned them (their Text keeps the Chinese)
-    errors: list[str]  # row errors, or the command's own error, as written for a person
-    code: int
-    failure: BizopsError | None = None  # the error the command ended with, if any
-
-
-class _Options(NamedTuple):
-    company: str
-    lang: str
-    format: str = "json"
-    explain: bool = True
-    config: str | None = None
-    db: str | None = None
-    debug: bool = False
-
-
-class CaseSession(Session):
-    """A session for one case: its policy, JSON into a buffer, and no ledger (history reads as empty)."""
-
-    def __init__(self, base: Session, company: str, config: ConfigFile, policy: Policy, lang: str):
-        super().__init__(
-            _Options(company, lang), base.selection, environ=base.environ, stdout=io.BytesIO(), host=base.host
-        )
-        self.config = config  # cached properties: set, not computed
-        self.policy = policy
-
-    @property
-    def history_factory(self):
-        return None
-
-
-def run_rows(
-    session: CaseSession,
-    case: Case,
-    process,
-    plugin: str | None,
-    options: dict,
-    workdir: Path,
-    command: str | None = None,
-) -> Outcome:
-    """Run the case as `execute` runs a row command: input from a JSON Lines file, JSON out.
-
-    `command` is what the case's command turns into under one of its switches
-    (`flights triage` with `checklist` set is `flights checklist`).
-    """
-    from bizops.core.command import RowsRequest, execute, hook_process
-
-    path = None
-    if case.inputs is not None:
-        path = workdir / "case.jsonl"
-        path.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in case.inputs), encoding="utf-8")
-    command = command or case.command
-    request = RowsRequest(
-        command=command,
-        input=None if path is None else str(path),
-        input_format=None if path is None else "jsonl",
-        jobs="1",
-        now=case.now,
-        options={**options, **case.options},
-    )
-    kept: list[dict] = []
-    if process is None:
-        process = hook_process(session, command)
-    failure, code = None, 0
-    with contextlib.redirect_stderr(io.StringIO()) as err:
-        try:
-            code = execute(session, request, _keeping(process, kept), plugin)
-        except BizopsError as exc:
-            failure, code = exc, exc.exit_code
-    return outcome_of(session.stdout.getvalue(), err.getvalue(), code, failure, kept, session.lang)
-
-
-def outcome_of(stdout: bytes, stderr: str, code: int, failure: BizopsError | None, kept: list, lang: str) -> Outcome:
-    """An `Outcome` from what a command wrote: its JSON, and its stderr split into errors and warnings."""
-    text = stdout.decode("utf-8", "replace").strip()
-    try:
-        rows = json.loads(text, parse_float=Decimal) if text else []
-    except ValueError:
-        rows = []
-    if isinstance(rows, dict):
-        rows = [rows]
-    errors = [
-        line
-        for line in stderr.splitlines()
-        if line.strip() and not line.startswith(("warning: ", "警告: ", "bizops: "))
-    ]
-    if failure is not None:
-        from bizops.core.i18n import render
-
-        errors.append(str(render(failure.message, lang)))
-    return Outcome(rows, kept, errors, code, failure)
-
-
-def _keeping(process, kept: list):
-    """`process`, keeping each result dict it returns (for the trace in both languages)."""
-
-    def wrapped(requests, policy, context):
-        outcomes = process(requests, policy, context)
-        return None if outcomes is None else _tee(outcomes, kept)
-
-    return wrapped
-
-
-def _tee(outcomes, kept: list):
-    for outcome in outcomes:
-        if type(outcome) is dict:
-            kept.append(outcome)
-        yield outcome
-
-
-# -- judging -------------------------------------------------------------------------
-def judge(case: Case, outcome: Outcome) -> list[Text]:
-    """What differs from the case's expectations; empty when the case passes."""
-    found: list[Text] = []
-    crashed = isinstance(outcome.failure, PluginFailure)
-    if case.expect_error is not None and not crashed:
-        if not any(case.expect_error in e for e in outcome.errors):
-            got = "; ".join(outcome.errors)
-            found.append(
-                msg(
-                    "expected an error containing {e}; {g}",
-                    "预期出现包含 {e} 的错误；{z}",
-                    e=_shown(case.expect_error),
-                    g=f"got: {got}" if got else "there was none",
-                    z=f"实际：{got}" if got else "没有出现错误",
-                )
-            )
-    else:
-        found += [msg("unexpected error: {e}", "意外的错误：{e}", e=e) for e in outcome.errors]
-    rows = outcome.rows
-    if case.expect is not None:
-        if case.one:
-            if len(rows) != 1:
-                found.append(msg("expected one result, got {n}", "预期一个结果，实际 {n} 个", n=len(rows)))
-            else:
-                found += differences(case.expect[0], rows[0], "")
-        else:
-            if len(rows) != len(case.expect):
-                found.append(
-                    msg(
-                        "expected {e} results, got {n}", "预期 {e} 个结果，实际 {n} 个", e=len(case.expect), n=len(rows)
-                    )
-                )
-            for number, (want, got) in enumerate(zip(case.expect, rows, strict=False), 1):
-                found += differences(want, got, f"[{number}]")
-    if case.expect_rules:
-        applied = [step.get("rule") for row in rows for step in (row.get("trace") or []) if isinstance(step, dict)]
-        for rule in case.expect_rules:
-            if rule not in applied:
-                found.append(
-                    msg(
-                        "rule {r} did not apply (applied: {a})",
-                        "规则 {r} 未适用（适用的：{a}）",
-                        r=rule,
-                        a=", ".join(dict.fromkeys(applied)) or "-",
-                    )
-                )
-    return found
-
-
-def differences(want: Any, got: Any, where: str) -> list[Text]:
-    """Where `got` differs from `want`: tables compare the keys they name, lists item by item."""
-    if isinstance(want, dict):
-        if not isinstance(got, dict):
-            return [_differ(where, want, got)]
-        found = []
-        for key, value in want.items():
-            here = f"{where}.{key}" if where else key
-            if key not in got:
-                found.append(
-                    msg(
-                        "{w}: expected {e}, not in the output", "{w}：预期 {e}，输出中没有该项", w=here, e=_shown(value)
-                    )
-                )
-            else:
-                found += differences(value, got[key], here)
-        return found
-    if isinstance(want, list):
-        if not isinstance(got, list) or len(got) != len(want):
-            return [_differ(where, want, got)]
-        found = []
-        for index, (w, g) in enumerate(zip(want, got, strict=True), 1):
-            found += differences(w, g, f"{where}[{index}]")
-        return found
-    return [] if same(want, got) else [_differ(where, want, got)]
-
-
-def same(want: Any, got: Any) -> bool:
-    """A scalar of the output equals the expected one: numbers by value, text as written."""
-    if isinstance(want, bool) or isinstance(got, bool) or want is None or got is None:
-        return type(want) is type(got) and want == got
-    if isinstance(want, int | Decimal):
-        try:
-            return Decimal(str(got)) == want if isinstance(got, str | int | Decimal) else False
-        except InvalidOperation:
-            return False
-    if isinstance(want, str) and isinstance(got, int):
-        return str(got) == want
-    return want == got
-
-
-def _differ(where: str, want: Any, got: Any) -> Text:
-    if where:
-        return msg("{w}: expected {e}, got {g}", "{w}：预期 {e}，实际 {g}", w=where, e=_shown(want), g=_shown(got))
-    return msg("expected {e}, got {g}", "预期 {e}，实际 {g}", e=_shown(want), g=_shown(got))
-
-
-def _shown(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)
-
-
-def trace_of(outcome: Outcome) -> list[Text]:
-    """The rules behind the case's results, one line a step (numbered by result when there are several)."""
-    lines = []
-    results = outcome.results if len(outcome.results) == len(outcome.rows) else outcome.rows
-    for number, result in enumerate(results, 1):
-        for step in result.get("trace") or []:
-            if not isinstance(step, dict):
-                continue
-            effect = step.get("effect", "")
-            head = f"[{number}] " if len(results) > 1 else ""
-            lines.append(
-                Text(
-                    f"{head}{step.get('rule')} ({step.get('clause')}): {effect}",
-                    f"{head}{step.get('rule')}（{step.get('clause')}）：{getattr(effect, 'zh', effect)}",
-                )
-            )
-    return lines
