@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from bizops.core import readers
 from bizops.core.errors import RowError
+from bizops.core.formats import INPUT_FORMATS
 from bizops.core.readers.csvrows import CsvReader
 from bizops.core.readers.csvsplit import splitter
 from bizops.core.readers.jsonarray import JsonArrayReader
@@ -91,6 +92,10 @@ def test_the_readers_import_each_other_in_one_direction_only():
         ready = [m for m in imports if m not in done and imports[m] <= set(done)]
         assert ready, f"an import cycle among {sorted(set(imports) - set(done))}"
         done += sorted(ready)
+
+
+def test_every_input_format_has_a_reader():
+    assert set(readers.READERS) == set(INPUT_FORMATS)
 
 
 @pytest.mark.parametrize("module", MODULES)

@@ -7,9 +7,9 @@ A row that cannot be read at all (broken JSON, invalid UTF-8, a NUL byte, an
 unclosed quote, longer than `pieces.MAX_ROW_BYTES`) is yielded as a `RowError`
 in its place, and reading goes on.
 
-The modules, each imported only by those below it (none imports this one):
+The modules, each importing only modules listed before it (none imports this one):
 
-- `sniff`: which format an input is; `encodings`: BOM, UTF-16, what to say of undecodable bytes;
+- `encodings`: BOM, UTF-16, what to say of undecodable bytes; `sniff`: which format an input is;
 - `pieces`: reading in pieces of whole rows, bounded and linear, shared by one process and `--jobs`;
 - `jsontext`: exact JSON; `jsonlines`, `jsonarray`: their readers;
 - `csvsplit`: where CSV rows end; `table`: header rows; `csvrows`: the CSV and TSV readers.
@@ -18,8 +18,10 @@ A reader that `--jobs` can split has `blocks(size)` (the input in pieces of
 whole rows) and `for_block(piece)` (a reader of one piece, its rows numbered
 from 1, with `rows_read` after it); see `bizops.core.parallel`.
 
-A new format is a module here and a line in `READERS` (and its name in
-`bizops.core.formats`).
+A new format (a spreadsheet's `.xlsx`) is a module here, a line in
+`READERS`, its extension and first bytes in `sniff` and its name in
+`bizops.core.formats`; a table reads its header row with `table.Header`
+(where column names are matched). A rule about encodings goes to `encodings`.
 """
 
 from __future__ import annotations
