@@ -148,8 +148,9 @@ def test_an_unclosed_quote_is_an_error_not_a_swallowed_file(cable, tmp_path):
     (tmp_path / "orders.csv").write_text(HEADER + 'A,100,no,\r\n"B,200,no,\r\nC,300,no,\r\n')
     r = cable("approve-order", "orders.csv")
     assert_contract(r, 65)
-    assert amounts(r) == ["100.00"]
+    assert amounts(r) == ["100.00", "300.00"]  # the row after it is read
     assert error_rows(r.stderr) == [3]
+    assert "row 3: has a quote that opens cell 1 (customer) and is never closed" in r.stderr
 
 
 # -- columns ---------------------------------------------------------------------------------

@@ -12,6 +12,11 @@ exactly the same rules.
 Only decision commands (one result per row) run in parallel, without
 `--record` and into a streaming format (jsonl, csv, tsv); anything else, or a
 platform without fork, runs in one process.
+
+Where pieces end is decided by the reader (`bizops.core.readers.pieces`), in
+the same way as one process reads, so the rows, errors and exit code are those
+of `--jobs 1`. `BIZOPS_JOBS_PIECE_BYTES` makes pieces smaller, for tests that
+cut small inputs into many pieces.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import signal
 import sys
 import threading
 from itertools import islice
+from typing import Any
 
 from bizops.core.encoder import Encoder
 from bizops.core.errors import BizopsError, PluginFailure, RowError, UsageError
@@ -32,9 +38,9 @@ from bizops.core.requests import compile_fields
 from bizops.core.stream import Job, Sink, run
 from bizops.core.writers import make_writer
 
-BLOCK_BYTES = 1 << 20
+BLOCK_BYTES = 1 << 20  # a piece of input: a few thousand rows, a few milliseconds of a worker's time
 
-_work = None  # set in the parent before forking; each worker reads its copy
+_work: Any = None  # (job, reader, context, …): set in the parent before forking; each worker reads its copy
 
 
 def job_count(jobs: str | None) -> int:
@@ -60,19 +66,31 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+def piece_bytes() -> int:
+    """The size of a piece: BLOCK_BYTES, or less when a test sets BIZOPS_JOBS_PIECE_BYTES."""
+    value = os.environ.get("BIZOPS_JOBS_PIECE_BYTES", "")
+    return min(int(value), BLOCK_BYTES) if value.isdigit() and int(value) > 0 else BLOCK_BYTES
+
+
 class _Collecting(Sink):
-    """A worker's sink: row errors are kept (row numbers relative to the piece)."""
+    """A worker's sink: row errors and warnings kept in the order they came (row numbers relative to the piece).
+
+    The parent writes them in that order (each warning once for all workers),
+    so stderr reads as that of one process.
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.errors: list[tuple[int, object]] = []
+        self.messages: list[tuple[int | str | None, object]] = []  # (row, error) or (None, warning)
 
     def row_error(self, error: RowError) -> None:
         self.row_errors += 1
-        self.errors.append((error.row, error.message))
+        self.messages.append((error.row, error.message))
 
     def warn(self, text) -> None:
-        self._warned.add(text)  # written by the parent, once for all workers
+        if text not in self._warned:
+            self._warned.add(text)
+            self.messages.append((None, text))
 
 
 def _decide_block(seq: int, block: bytes):
@@ -96,7 +114,7 @@ def _decide_block(seq: int, block: bytes):
         turn.submit(seq, data, failed is not None)
         data = b""
     counts = failed or (sink.refused, 0)
-    return data, sink.errors, piece.rows_read, counts, list(sink._warned), _printed()
+    return data, sink.messages, piece.rows_read, counts, _printed()
 
 
 def _printed() -> list[str]:
@@ -119,15 +137,17 @@ class _Turns:
         self.next = mp.Value("q", 0, lock=False)
         self.error = mp.Value("q", 0, lock=False)  # errno of a failed write; -1 after a failed piece
         self.condition = mp.Condition()
-        self._queue = None
-        self._writing = None
+        # Each worker has its own copies (forked): its writer thread's queue, and the lock
+        # a SIGTERM waits for.
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._writing = threading.Lock()
+        self._started = False
 
     # -- in a worker ---------------------------------------------------------
     def submit(self, seq: int, data: bytes, failed: bool) -> None:
         """Queue a piece to be written in its turn; returns at once."""
-        if self._queue is None:  # first piece in this worker: start its writer thread
-            self._queue = queue.SimpleQueue()
-            self._writing = threading.Lock()
+        if not self._started:  # first piece in this worker: start its writer thread
+            self._started = True
             threading.Thread(target=self._drain, daemon=True).start()
             # SIGTERM (how bizops stops its workers on Ctrl-C) waits for a write under
             # way: a worker stopped mid-write would leave half a row.
@@ -189,7 +209,7 @@ def run_parallel(job: Job, reader, context, sink: Sink, processes: int, writer_a
     An input that fits in one piece is decided here, without starting workers.
     """
     global _work
-    pieces = reader.blocks(BLOCK_BYTES)
+    pieces = reader.blocks(piece_bytes())
     first = next(pieces, None)
     second = next(pieces, None) if first is not None else None
     offset = 0 if getattr(reader, "header", None) is None else 1  # a CSV header is row 1
@@ -375,15 +395,16 @@ def _chain(*iterables):
 
 def _write(done, out, sink: Sink, offset: int) -> int:
     """Write one piece's results and errors; return the row offset of the next piece."""
-    data, errors, rows_read, counts, warnings, printed = done
+    data, messages, rows_read, counts, printed = done
     culprits = getattr(sys.stdout, "culprits", None)  # the command's stdout guard: a worker's print counts too
     for module in printed:
         if culprits is not None and module not in culprits:
             culprits.append(module)
-    for warning in warnings:
-        sink.warn(warning)
-    for row, message in errors:
-        sink.row_error(RowError(message, row + offset if isinstance(row, int) else row))
+    for row, message in messages:
+        if row is None:
+            sink.warn(message)
+        else:
+            sink.row_error(RowError(message, row + offset if isinstance(row, int) else row))
     if len(counts) == 3:
         kind, code, message = counts
         if kind == "crash":
