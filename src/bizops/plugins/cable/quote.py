@@ -19,18 +19,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
-from bizops.core.errors import RowError
-from bizops.core.i18n import msg
-from bizops.core.money import CENT, HUNDRED, ZERO, decimal_text, quantize_half_up
-from bizops.plugins.cable.prices import ListedProduct, load_price_list
-from bizops.plugins.cable.rules import FEE, FLOOR, LEAD_TIME, NO_VAT, PRICE_LIST, QUOTE_DUE, SPECIAL
+from bizops.api import CENT, HUNDRED, ZERO, RowError, decimal_text, msg, quantize_half_up
+
+from .prices import ListedProduct, load_price_list
+from .rules import FEE, FLOOR, LEAD_TIME, NO_VAT, PRICE_LIST, QUOTE_DUE, SPECIAL
 
 
 def plain(value: Decimal) -> Decimal:
     """The same number without trailing zeros (`0.0` → `0`, `1.0` → `1`), never an exponent."""
     value = value.normalize()
-    return value.quantize(1) if value.as_tuple().exponent > 0 else value
+    exponent = value.as_tuple().exponent  # an int for a finite number, as every amount here is
+    return value.quantize(1) if isinstance(exponent, int) and exponent > 0 else value
 
 
 def shown(value: Decimal) -> Decimal:
@@ -65,7 +66,7 @@ class Quoter:
     def quote(self, request: dict) -> dict:
         """One quote: every rule of the spec, in the order the spec lists them."""
         explain = self.explain
-        trace: list | None = [] if explain else None  # the rules append to it only under --explain
+        trace: Any = [] if explain else None  # a list under --explain, the only time the rules append to it
         warnings: list = []
         # The common row (its own guide price, no list; a VAT invoice) skips the rule functions' calls.
         guide = request["guide_price"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bizops.plugins.pv.spec import DAYS, REPORTS
-from bizops.plugins.pv.trip import Book
+from .spec import DAYS, REPORTS
+from .trip import Book
 
 
 def absence(days: int, limit: int, excused: bool, book: Book) -> list[str]:
