@@ -338,6 +338,21 @@ def test_companies_imports_every_plugin_and_shows_versions_and_misnamed_entry_po
     )
 
 
+def test_an_installed_plugin_named_like_a_built_in_company_is_named_not_silently_skipped(
+    bizops_run, tmp_path, monkeypatch
+):
+    module = f"fake_cable_{uuid.uuid4().hex[:8]}"
+    install(tmp_path / "site", "bizops_fake-1.0", {"cable": module}, {module: GRABBY.replace("grabby", "cable")})
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    r = bizops_run(*CABLE_QUOTE)
+    assert (r.exit_code, r.json()["total"]) == (0, "968.40")
+    assert (
+        "bizops: plugin 'cable' failed in register: a built-in company has the name 'cable' (an extension of it"
+        in r.stderr
+    )
+    assert module not in sys.modules
+
+
 def test_bizops_plugins_and_no_plugins_still_limit_installed_plugins(bizops_run, site):
     quote = ("--company", "cable", "quote", "--guide-price", "100", "--format", "json")
     assert bizops_run(*quote, env={"BIZOPS_PLUGINS": "grabby"}).json()["lead_time"] == "3-4 days"

@@ -383,7 +383,8 @@ def get_plugin_manager(
             source = f"entry point ({entry.dist})"
             if entry.name in pending or entry.name == CORE:
                 taken = "a built-in company" if entry.name in dict(builtins) else "another installed plugin"
-                host.failures.append(Failure(entry.name, source, "register", f"{taken} has the name {entry.name!r}"))
+                detail = f"{taken} has the name {entry.name!r} (an extension of it is named {entry.name}-<name>)"
+                host.failures.append(Failure(entry.name, source, "register", detail))
                 continue
             about = entry.name.split("-", 1)[0]
             pending[entry.name] = Pending(entry.name, source, entry.load, about, entry.version())
