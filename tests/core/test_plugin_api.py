@@ -228,6 +228,21 @@ def test_an_extension_changes_results_with_a_wrapper(bizops_run, tmp_path):
     assert r.json()[0]["trace"][-1]["rule"] == "cable.price.big"
 
 
+def test_a_wrong_result_from_an_extended_company_names_every_plugin_that_answered(bizops_run, tmp_path):
+    floaty = write(
+        tmp_path,
+        "floaty",
+        BIG_ORDERS.replace(
+            "        if context.explain:",
+            '        result["total"] = float(result["total"])\n        if context.explain:',
+        ),
+    )
+    r = bizops_run("--plugin", floaty, "--company", "cable", "quote", "--guide-price", "2000")
+    assert r.exit_code == 70 and r.stdout == "", r
+    assert r.stderr.startswith("bizops: plugin 'floaty + cable' failed in bizops_price: returned an invalid result: ")
+    assert "float" in r.stderr.splitlines()[0]
+
+
 def test_an_extension_reading_the_requests_then_declining_is_named(bizops_run, tmp_path):
     """It would leave the cable maker's plugin an empty stream: quotes lost without a word."""
     declines = write(tmp_path, "declines", DECLINER)
@@ -246,7 +261,7 @@ def test_a_recorded_decision_keeps_the_extensions_version(bizops_run, tmp_path):
     assert r.exit_code == 0, r
     [shown] = bizops_run("--db", db, "ledger", "list", "--format", "json").json()
     shown = bizops_run("--db", db, "ledger", "show", str(shown["id"]), "--format", "json").json()
-    assert shown["plugin_version"] == "0.2.0 + big 2.1"
+    assert (shown["plugin"], shown["plugin_version"]) == ("big + cable", "0.2.0 + big 2.1")
 
 
 @pytest.mark.parametrize(

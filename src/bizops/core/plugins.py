@@ -336,9 +336,13 @@ class PluginHost:
         return self.pm.subset_hook_caller(hook, remove_plugins=others)
 
     def answering(self, hook: str, company: str) -> str:
-        """Who to name when `hook` of `company` returns something invalid: the plugin(s) implementing it."""
+        """Who answers `hook` for `company`, to name in a failure and the ledger: the plugins implementing it.
+
+        pluggy does not say which of several gave the answer (a wrapper changes
+        another's), so all are named, in the order they are asked: `big + cable`.
+        """
         names = [impl.plugin_name for impl in reversed(self.caller(hook, company).get_hookimpls())]
-        return " or ".join(n for n in names if n != CORE) or self.plugin_of(company)
+        return " + ".join(n for n in names if n != CORE) or self.plugin_of(company)
 
     def _route(self, company: str) -> list[object]:
         self.company(company)
