@@ -69,7 +69,7 @@ def check(options, files: FilesArg, case: CaseOpt = None, defaults: DefaultsOpt 
             for number, (company, item, runner) in enumerate(planned, 1):
                 workdir = Path(tmp) / str(number)
                 workdir.mkdir()
-                outcome, problems = run_case(item, functools.partial(_in, runner, workdir))
+                outcome, problems = run_case(item, functools.partial(_run_in, runner, workdir))
                 failed = bool(problems)
                 if failed:
                     code = max(code, Exit.REFUSED)
@@ -101,7 +101,8 @@ def check(options, files: FilesArg, case: CaseOpt = None, defaults: DefaultsOpt 
     return runtime.guarded(options, body)
 
 
-def _in(runner: Callable[[str, Path], cases.Outcome], workdir: Path, lang: str) -> cases.Outcome:
+def _run_in(runner: Callable[[str, Path], cases.Outcome], workdir: Path, lang: str) -> cases.Outcome:
+    """A case's run in `lang`, in its own working directory."""
     return runner(lang, workdir)
 
 

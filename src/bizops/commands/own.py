@@ -19,6 +19,7 @@ import typer
 
 from bizops.commands import runtime
 from bizops.commands.rows import rows_command
+from bizops.core.plugins import Loaded
 from bizops.core.schema import CommandSpec, Company
 
 #: A company's own command: its full name -> (the company declaring it, its spec).
@@ -47,8 +48,9 @@ def declared(group: str | None = None, first: tuple[str | None, ...] = ()) -> De
     return commands
 
 
-def _in(loaded: Any, group: str | None) -> Declared:
-    company = getattr(loaded, "company", None)
+def _in(loaded: Loaded | None, group: str | None) -> Declared:
+    """The own commands of a loaded plugin's company (of `group` when given)."""
+    company = loaded.company if loaded is not None else None
     if company is None:
         return {}
     return {
