@@ -96,7 +96,7 @@ def row_message(error: RowError, lang: str) -> str:
 
 def run(
     job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None, build: Callable[[dict], dict] | None = None
-) -> None:
+) -> bool | None:
     """Push `rows` (`(row, raw)` pairs or `RowError`s) through the job into `sink`.
 
     `exact(row, raw)` (a JSON Lines reader's) re-reads a row that failed
