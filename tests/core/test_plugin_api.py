@@ -107,7 +107,7 @@ def test_a_0_1_plugin_with_its_company_check_still_works(bizops_run, tmp_path):
 def test_the_cores_default_answers_when_the_companys_plugin_does_not(bizops_run, tmp_path, monkeypatch):
     """`bizops.core.defaults` is asked last, for every company: a hook given a default there answers."""
     import bizops.core.defaults as defaults
-    from bizops.api import hookimpl, map_rows
+    from bizops.api import Column, CommandSpec, Field, hookimpl, map_rows
 
     @hookimpl(trylast=True)
     def bizops_score(events):
@@ -121,7 +121,17 @@ def test_the_cores_default_answers_when_the_companys_plugin_does_not(bizops_run,
     assert r.rows()[0]["x"] == 42  # a plugin that implements the hook answers before the default
     r = bizops_run("--company", "airline", "quote", "--format", "json")
     assert r.exit_code == 69  # no default for bizops_price: a company without it has no rules for quote
-    assert map_rows  # (imported as a plugin would)
+
+    @hookimpl(trylast=True)
+    def bizops_price(requests):
+        return map_rows(requests, lambda fields: {"x": fields["x"] * 2, "status": "ok"})
+
+    monkeypatch.setattr(defaults, "bizops_price", bizops_price, raising=False)
+    monkeypatch.setitem(defaults.COMMANDS, "quote", CommandSpec((Field("x", "int"),), (Column("x", "int"),)))
+    r = bizops_run("--company", "airline", "quote", "--x", "4", "--format", "json")
+    assert (r.exit_code, r.json()["x"], r.json()["company"]) == (0, 8, "airline"), r  # the core's quote
+    r = bizops_run("--company", "cable", "quote", "--guide-price", "100", "--format", "json")
+    assert r.json()["unit_price"] == "100.00"  # the cable maker's own spec and hook come first
 
 
 # -- extensions ---------------------------------------------------------------------------
