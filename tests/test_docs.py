@@ -22,13 +22,21 @@ HOOKS = {name: fn for name, fn in vars(hookspecs).items() if hasattr(fn, "bizops
 
 
 def test_there_are_hooks():
-    assert {"bizops_company", "bizops_price", "bizops_score", "bizops_register_commands"} <= set(HOOKS)
+    assert {"bizops_company", "bizops_price", "bizops_approve", "bizops_expense", "bizops_score"} <= set(HOOKS)
 
 
 @pytest.mark.parametrize("name", sorted(HOOKS))
 def test_every_hook_has_a_docstring(name):
     doc = inspect.getdoc(HOOKS[name]) or ""
-    assert len(doc) > 40, f"{name} needs a docstring saying what it receives and returns"
+    for says in ("Receives", "Returns", "combine"):
+        assert says in doc, f"{name}'s docstring should say what it receives, returns and how results combine"
+
+
+@pytest.mark.parametrize("name", sorted(HOOKS))
+def test_every_hook_is_typed(name):
+    hints = inspect.signature(HOOKS[name])
+    assert hints.return_annotation is not inspect.Signature.empty, name
+    assert all(p.annotation is not inspect.Parameter.empty for p in hints.parameters.values()), name
 
 
 @pytest.mark.parametrize("name", sorted(HOOKS))
@@ -73,7 +81,7 @@ def test_the_guides_paths_exist():
         "plugins-contrib/template",
         "plugins-contrib/field-sales",
         "src/bizops/plugins/pile",
-        "src/bizops/plugins/airline/commands.py",
+        "src/bizops/plugins/airline/spec.py",
     ):
         assert path in GUIDE and (REPO / path).exists(), path
 
@@ -139,31 +147,6 @@ EXERCISES = {
         ),
         lambda run: run.json()["fines"] == "20.00",
     ),
-    "bizops_register_commands": (
-        (
-            "--company",
-            "pile",
-            "pile",
-            "plan",
-            "--office",
-            "佛山",
-            "--week",
-            "2026-11-23",
-            "--submitted-at",
-            "2026-11-23T10:00",
-            "--spec",
-            "PHC-500",
-            "--length-m",
-            "12",
-            "--qty",
-            "40",
-            "--project",
-            "万科城",
-            "--format",
-            "json",
-        ),
-        lambda run: run.json()["qty"] == "40",
-    ),
 }
 
 
@@ -194,12 +177,6 @@ def test_every_hook_is_exercised(name, bizops_run, monkeypatch):
     args, looks_right = EXERCISES[name]
     run = bizops_run(*args)
     assert looks_right(run), run
-    if name == "bizops_register_commands":
-        # the CLI calls each implementation itself (a broken one must not break the others):
-        # the command exists, and answered, only through the pile plugin's implementation
-        impls = [i.plugin_name for host in hosts for i in host.pm.hook.bizops_register_commands.get_hookimpls()]
-        assert "pile" in impls
-        return
     answers = [result for hook, result in calls if hook == name]
     assert answers, f"{name} was not called by `bizops {' '.join(args)}`"
     assert any(a not in (None, []) and not isinstance(a, BaseException) for a in answers), answers

@@ -1,10 +1,13 @@
-"""What a plugin imports: everything it needs from bizops, in one place.
+"""The plugin API: everything a bizops plugin imports, and nothing else of bizops is.
 
-    from bizops.api import hookimpl, Company, CommandSpec, Field, Column, Setting, Rule
-    from bizops.api import map_rows, RowError, msg, round_fen
+    from bizops.api import Column, CommandSpec, Company, Field, Rule, Setting   # declarations
+    from bizops.api import RowError, hookimpl, map_rows, msg, round_fen         # hooks and rules
 
-`rows_command` (for plugin commands) is imported on first use, so a plugin that
-imports this module at load time does not pull typer into a quote's startup.
+`API_VERSION` is this surface's version: a minor release adds names, a major
+one may change or remove them (1.0 routes each hook to its company's plugins
+and declares commands as data; docs/plugin-guide.md has the migration from
+0.1). The built-in companies import from here only, as any plugin does.
+Importing it loads no command-line code: a quote pays only for what it uses.
 """
 
 from __future__ import annotations
@@ -12,14 +15,41 @@ from __future__ import annotations
 from bizops.core.context import Context, EmptyHistory, History
 from bizops.core.errors import ConfigError, RowError, UsageError
 from bizops.core.hookspecs import hookimpl
-from bizops.core.i18n import Text, msg
-from bizops.core.money import CENT, HUNDRED, ZERO, decimal_text, round_fen, round_to, to_decimal
+from bizops.core.i18n import Text, msg, render
+from bizops.core.money import (
+    CENT,
+    HUNDRED,
+    ZERO,
+    NotANumber,
+    decimal_text,
+    places,
+    quantize_half_up,
+    round_fen,
+    round_to,
+    to_decimal,
+)
 from bizops.core.outcomes import map_rows
 from bizops.core.policy import Policy
-from bizops.core.schema import NOW, Column, CommandSpec, Company, Field, Rule, Setting
+from bizops.core.schema import (
+    NOW,
+    Column,
+    CommandSpec,
+    Company,
+    Extension,
+    Field,
+    Outcome,
+    Request,
+    Rule,
+    Runner,
+    Setting,
+)
 from bizops.core.values import BadValue, format_datetime, parse_bool, parse_date, parse_datetime, parse_time
 
+#: The version of the plugin API: major.minor.
+API_VERSION = "1.0"
+
 __all__ = [
+    "API_VERSION",
     "CENT",
     "HUNDRED",
     "NOW",
@@ -31,11 +61,16 @@ __all__ = [
     "ConfigError",
     "Context",
     "EmptyHistory",
+    "Extension",
     "Field",
     "History",
+    "NotANumber",
+    "Outcome",
     "Policy",
+    "Request",
     "RowError",
     "Rule",
+    "Runner",
     "Setting",
     "Text",
     "UsageError",
@@ -48,16 +83,10 @@ __all__ = [
     "parse_date",
     "parse_datetime",
     "parse_time",
+    "places",
+    "quantize_half_up",
+    "render",
     "round_fen",
     "round_to",
-    "rows_command",  # noqa: F822 - imported on first use by __getattr__ below
     "to_decimal",
 ]
-
-
-def __getattr__(name: str):
-    if name == "rows_command":
-        from bizops.commands.rows import rows_command
-
-        return rows_command
-    raise AttributeError(name)

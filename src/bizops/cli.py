@@ -1,14 +1,14 @@
 """The `bizops` command: assembles the command groups, nothing else.
 
 Commands are built lazily: `bizops quote …` imports and builds only the quote
-command and the selected company's plugin. Plugin commands (`bizops pile plan`)
-are looked up through the `bizops_register_commands` hook only when the name is
-not a core command, or when the help lists every command.
+command and the selected company's plugin. The companies' own commands
+(`bizops pile plan`) are built from their declarations (`bizops.commands.own`)
+only when the name is not a core command, or when the help lists every command.
 """
 
 import importlib
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -57,72 +57,40 @@ _early = Options()
 class BizopsGroup(TyperGroup):
     """Builds a command only when it is asked for; the help lists them without building."""
 
-    def list_commands(self, ctx) -> list[str]:
-        return list(COMMAND_GROUPS) + sorted(n for n in _plugin_typers() if n not in COMMAND_GROUPS)
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMAND_GROUPS) + sorted(n for n in _own_groups() if n not in COMMAND_GROUPS)
 
-    def get_command(self, ctx, name: str):
+    def get_command(self, ctx: Any, name: str) -> Any:
         if name in COMMAND_GROUPS:
             module_name, builder = COMMAND_GROUPS[name][:2]
             build = getattr(importlib.import_module(module_name), builder)
             command = typer.main.get_command(build(name, _early))
             command.name = name
             return command
-        found = _plugin_typers().get(name)
-        if found is None:
-            return None
-        holder = typer.Typer(add_completion=False, rich_markup_mode=None)
-        if isinstance(found, typer.Typer):
-            holder.add_typer(found, name=name)
-        else:
-            holder.registered_commands.append(found)
-        return typer.main.get_group(holder).commands.get(name)
+        from bizops.commands import own
 
-    def format_commands(self, ctx, formatter) -> None:
-        rows = []
-        for name in self.list_commands(ctx):
-            short = COMMAND_HELP.get(name) or _plugin_help(name)
-            if short is None:  # a core command added without a line above: build it for its help
-                command = self.get_command(ctx, name)
-                short = command.get_short_help_str(80) if command is not None else ""
-            rows.append((name, short))
+        commands = own.declared(name, first=(_early.company,))
+        return own.build(name, commands) if commands else None
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        own = _own_groups()
+        rows = [(name, COMMAND_HELP.get(name) or own.get(name, "")) for name in self.list_commands(ctx)]
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
 
 
-_plugin_cache: dict | None = None
+_own_cache: dict[str, str] | None = None
 
 
-def _plugin_typers() -> dict:
-    """What plugins add, by name: a typer.Typer (a group) or a command info; not built yet.
+def _own_groups() -> dict[str, str]:
+    """The companies' own command groups with their help line (loads every plugin: for the help only)."""
+    global _own_cache
+    if _own_cache is None:
+        from bizops.commands import own
 
-    Loads every plugin: only for the help or a name that is not a core command.
-    """
-    global _plugin_cache
-    if _plugin_cache is None:
-        host = runtime.host()
-        host.load_all()
-        holder = typer.Typer(add_completion=False, rich_markup_mode=None)
-        for impl in host.pm.hook.bizops_register_commands.get_hookimpls():
-            try:
-                with host.stdout_to_stderr(impl.plugin_name):
-                    impl.function(app=holder)
-            except Exception as exc:
-                sys.stderr.write(f"bizops: plugin {impl.plugin_name!r} failed in bizops_register_commands: {exc}\n")
-        _plugin_cache = {info.name: info.typer_instance for info in holder.registered_groups if info.name}
-        _plugin_cache.update({info.name: info for info in holder.registered_commands if info.name})
-    return _plugin_cache
-
-
-def _plugin_help(name: str) -> str | None:
-    found = _plugin_typers().get(name)
-    if isinstance(found, typer.Typer):
-        text = found.info.help
-    else:
-        text = getattr(found, "help", None) or (getattr(found, "callback", None) and found.callback.__doc__)
-    if not isinstance(text, str):
-        return None
-    return text.strip().splitlines()[0] if text.strip() else None
+        _own_cache = own.groups()
+    return _own_cache
 
 
 app = typer.Typer(
@@ -171,7 +139,7 @@ def root(
 
 def scan(argv: list[str]) -> tuple[Options, PluginSelection]:
     """Read the options needed before parsing: which plugins load, which company's flags to build."""
-    values: dict[str, str | bool] = {}
+    values: dict[str, Any] = {}
     plugins: list[str] = []
     no_plugins = False
     i = 0
@@ -198,13 +166,13 @@ def scan(argv: list[str]) -> tuple[Options, PluginSelection]:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `bizops` script: parse, run, exit with the contract's code."""
-    global _early, _plugin_cache
+    global _early, _own_cache
     argv = sys.argv[1:] if argv is None else list(argv)
     _early, selection = scan(argv)
     closed = runtime.check_std_streams(_early.lang)
     if closed is not None:
         sys.exit(closed)
-    _plugin_cache = None
+    _own_cache = None
     runtime.start(selection, _early.lang)
     from bizops.core.signals import exit_on_sigterm
 

@@ -234,20 +234,24 @@ def check_plugin(plugin) -> list[str]:
     """Problems with a plugin (module, path or module name); empty when it is sound.
 
     Reports a `bizops_*` function that is no hook (a misspelling, with the
-    likely name), a hook taking an argument its spec does not pass, a company
-    declaration that fails `bizops.core.schema.problems` or is not a
-    `Company`, and a company whose commands and hooks disagree (a declared
-    `quote` with no `bizops_price`, a `bizops_price` with no `quote`, a plugin
-    command with no `bizops_register_commands`). Finally the plugin is
-    registered in a fresh plugin manager, as bizops would register it.
+    likely name; a hook plugin API 1.0 removed, with what replaces it), a hook
+    taking an argument its spec does not pass, a declaration that fails
+    `bizops.core.schema.problems` or is neither a `Company` nor an
+    `Extension`, and a declaration its hooks disagree with (a declared
+    `quote` with no `bizops_price`, a `bizops_price` with no `quote`; hooks
+    with nothing declared, which bizops never asks). An `Extension` must
+    extend an installed company, with defaults its settings accept, and answer
+    only commands that company declares. When a `pyproject.toml` beside the
+    package names its entry point, the name must say what the plugin is about
+    (the company's name; `<company>-<name>` for an extension). Finally the
+    plugin is registered in a fresh plugin manager, as bizops would register it.
     """
     import difflib
     import inspect
 
     from bizops.core import hookspecs
-    from bizops.core.plugins import get_plugin_manager
-    from bizops.core.schema import Company, problems
-    from bizops.core.session import CORE_COMMANDS
+    from bizops.core.plugins import REMOVED_HOOKS
+    from bizops.core.schema import CORE_COMMANDS
 
     obj = load_plugin(plugin)
     specs = {name: fn for name, fn in vars(hookspecs).items() if hasattr(fn, "bizops_spec")}
@@ -257,11 +261,13 @@ def check_plugin(plugin) -> list[str]:
         attr = inspect.getattr_static(obj, name, None)
         if not name.startswith("bizops_") or not inspect.isfunction(attr):
             continue
+        if name in REMOVED_HOOKS:
+            found.append(f"{name}: {REMOVED_HOOKS[name]}")
+            continue
         if name not in specs:
             # a hook is often misnamed after its command: bizops_quote for bizops_price
             names = {
                 **{f"bizops_{c.split()[0].replace('-', '_')}": h for c, h in CORE_COMMANDS.items()},
-                "bizops_commands": "bizops_register_commands",
                 **{n: n for n in specs},
             }
             near = difflib.get_close_matches(name, names, n=1)
@@ -273,29 +279,106 @@ def check_plugin(plugin) -> list[str]:
         extra = [a for a in inspect.signature(attr).parameters if a not in passed]
         if extra:
             found.append(f"{name}: argument {extra[0]!r} is not passed to this hook; it passes: {', '.join(passed)}")
-    company = None
-    if "bizops_company" in hooks and not any(p.startswith("bizops_company:") for p in found):
-        try:
-            company = hooks["bizops_company"]()
-        except Exception as exc:
-            found.append(f"bizops_company: raised {type(exc).__name__}: {exc}")
-        if company is not None and not isinstance(company, Company):
-            found.append(f"bizops_company: returned {type(company).__name__}, not a bizops.api.Company")
-            company = None
-    if company is not None:
-        found += [f"bizops_company: {p}" for p in problems(company)]
-        for command in company.commands:
-            hook = CORE_COMMANDS.get(command, "bizops_register_commands")
-            if hook not in hooks:
-                found.append(f"{company.name}: declares the command {command!r} but implements no {hook}")
-        for hook in set(CORE_COMMANDS.values()) & set(hooks):
-            if not any(CORE_COMMANDS.get(c) == hook for c in company.commands):
-                wanted = " or ".join(repr(c) for c, h in CORE_COMMANDS.items() if h == hook)
-                found.append(f"{company.name}: implements {hook} but declares no {wanted} command in Company.commands")
+    declared = _declared(hooks, found)
+    found += _declaration_problems(declared, set(hooks) - {"bizops_company"}, plugin)
     if not found:
-        host = get_plugin_manager(no_plugins=True, builtins=())
-        host.register(getattr(obj, "__name__", "plugin"), "check", obj)
-        found += [f"{f.hook}: {f.error}" for f in host.failures]
+        found += _registered(obj, declared)
+    return found
+
+
+def _declared(hooks: dict, found: list[str]):
+    """What `bizops_company` returns (None when absent, raising or not a declaration: `found` says why)."""
+    from bizops.core.schema import Company, Extension
+
+    if "bizops_company" not in hooks or any(p.startswith("bizops_company:") for p in found):
+        return None
+    try:
+        declared = hooks["bizops_company"]()
+    except Exception as exc:
+        found.append(f"bizops_company: raised {type(exc).__name__}: {exc}")
+        return None
+    if declared is not None and not isinstance(declared, Company | Extension):
+        found.append(
+            f"bizops_company: returned {type(declared).__name__}, not a bizops.api.Company or bizops.api.Extension"
+        )
+        return None
+    return declared
+
+
+def _declaration_problems(declared, hooks: set[str], plugin) -> list[str]:
+    """The declaration's own problems, and where it and the hooks disagree."""
+    from bizops.core.plugins import get_plugin_manager
+    from bizops.core.schema import CORE_COMMANDS, Extension, problems
+
+    if declared is None:
+        return [f"{h}: bizops never asks it: bizops_company declares no Company or Extension" for h in sorted(hooks)]
+    found = [f"bizops_company: {p}" for p in problems(declared)]
+    found += _entry_point_problems(declared, plugin)
+    if isinstance(declared, Extension):
+        try:
+            company = get_plugin_manager(no_plugins=False).company(declared.extends)
+        except Exception as exc:
+            return found + [f"extends {declared.extends!r}: {getattr(exc, 'message', exc)}"]
+        commands, name = company.commands, declared.extends
+    else:
+        commands, name = declared.commands, declared.name
+        for command in commands:
+            hook = CORE_COMMANDS.get(command)
+            if hook is not None and hook not in hooks and not _defaulted(hook):
+                found.append(f"{name}: declares the command {command!r} but implements no {hook}")
+    for hook in sorted(set(CORE_COMMANDS.values()) & hooks):
+        if not any(CORE_COMMANDS.get(c) == hook for c in commands):
+            wanted = " or ".join(repr(c) for c, h in CORE_COMMANDS.items() if h == hook)
+            found.append(f"{name}: implements {hook} but declares no {wanted} command in Company.commands")
+    return found
+
+
+def _defaulted(hook: str) -> bool:
+    """Whether the core answers `hook` for a company whose plugin does not (`bizops.core.defaults`)."""
+    import bizops.core.defaults
+
+    return callable(getattr(bizops.core.defaults, hook, None))
+
+
+def _entry_point_problems(declared, plugin) -> list[str]:
+    """The entry point the package's pyproject.toml gives it must be named for what it is about."""
+    import tomllib
+
+    from bizops.core.schema import Extension
+
+    if not isinstance(plugin, str | os.PathLike) or not Path(plugin).is_dir():
+        return []
+    project = Path(plugin).resolve().parent / "pyproject.toml"
+    try:
+        points = tomllib.loads(project.read_text(encoding="utf-8"))["project"]["entry-points"]["bizops"]
+    except (OSError, ValueError, KeyError):
+        return []
+    names = [n for n, module in points.items() if module.split(":")[0] == Path(plugin).resolve().name]
+    if isinstance(declared, Extension):
+        return [
+            f"entry point {n!r}: an extension of {declared.extends!r} is named {declared.extends}-<name>"
+            for n in names
+            if not n.startswith(declared.extends + "-")
+        ]
+    return [f"entry point {n!r}: name it after its company, {declared.name!r}" for n in names if n != declared.name]
+
+
+def _registered(obj, declared) -> list[str]:
+    """What bizops says registering the plugin (and, for an extension, applying it to its company)."""
+    from bizops.core.errors import BizopsError
+    from bizops.core.plugins import BUILTIN_PLUGINS, Pending, get_plugin_manager
+    from bizops.core.schema import Extension
+
+    extension = isinstance(declared, Extension)  # checked against its company: the others load too
+    host = get_plugin_manager(no_plugins=not extension, builtins=BUILTIN_PLUGINS if extension else ())
+    name = getattr(obj, "__name__", "plugin")
+    host.register(Pending(name, "check", lambda: obj, None, None), obj)
+    found = [f"{f.hook}: {f.error}" for f in host.failures if f.name == name]
+    if extension and not found:
+        try:
+            host.company(declared.extends)
+        except BizopsError as exc:
+            found.append(str(exc.message))
     return found
 
 

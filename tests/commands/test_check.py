@@ -388,8 +388,8 @@ from bizops.api import Column, CommandSpec, Company, Field, hookimpl, map_rows
 
 @hookimpl
 def bizops_company():
-    return Company("crashy", "崩溃", "Crashy", "0.1", commands={"quote": CommandSpec(
-        inputs=(Field("x", "int"),), outputs=(Column("x", "int", "x", "x"),))})
+    return Company("crashy", zh="崩溃", en="Crashy", commands={"quote": CommandSpec(
+        inputs=(Field("x", "int"),), outputs=(Column("x", "int", zh="x", en="x"),))})
 
 
 def decide(fields):
@@ -399,8 +399,8 @@ def decide(fields):
 
 
 @hookimpl
-def bizops_price(company, requests, policy, context):
-    return map_rows(requests, decide) if company == "crashy" else None
+def bizops_price(requests, policy, context):
+    return map_rows(requests, decide)
 """
 
 

@@ -15,8 +15,8 @@ FIELD_SALES = CONTRIB / "field-sales" / "bizops_fieldsales"
 SOUND = """
 from bizops.api import Column, CommandSpec, Company, Field, Rule, hookimpl, map_rows
 
-SPEC = CommandSpec(inputs=(Field("x", "int"),), outputs=(Column("x", "int", "x", "x"),))
-COMPANY = Company("kit", "工具", "Kit", "0.1", commands={"quote": SPEC}, rules=(Rule("kit.x", "第1条"),))
+SPEC = CommandSpec(inputs=(Field("x", "int"),), outputs=(Column("x", "int", zh="x", en="x"),))
+COMPANY = Company("kit", zh="工具", en="Kit", commands={"quote": SPEC}, rules=(Rule("kit.x", "第1条"),))
 
 
 @hookimpl
@@ -25,9 +25,7 @@ def bizops_company():
 
 
 @hookimpl
-def bizops_price(company, requests, policy, context):
-    if company != "kit":
-        return None
+def bizops_price(requests, policy, context):
     return map_rows(requests, lambda fields: {"x": fields["x"], "status": "ok", "reason": None})
 """
 
@@ -58,19 +56,28 @@ def test_a_plugin_may_be_given_as_a_path_a_module_name_or_a_module():
         ),
         (("def bizops_price(", "def bizops_scroe("), "bizops_scroe: not a bizops hook (did you mean bizops_score?)"),
         (
-            ("(company, requests, policy, context)", "(company, request, policy, context)"),
+            ("(requests, policy, context)", "(request, policy, context)"),
             "bizops_price: argument 'request' is not passed to this hook; it passes: company, requests, policy, context",
         ),
         (('Field("x", "int")', 'Field("x", "integer")'), "bizops_company: quote: field 'x' has unknown kind 'integer'"),
         (
-            ('Column("x", "int", "x", "x")', 'Column("x", "float", "x", "x")'),
+            ('Column("x", "int", zh="x", en="x")', 'Column("x", "float", zh="x", en="x")'),
             "bizops_company: quote: column 'x' has unknown kind 'float'",
         ),
         (
             ('Rule("kit.x", "第1条")', 'Rule("x.kit", "第1条")'),
             "bizops_company: rule x.kit: an id starts with the company name and a rule cites a clause",
         ),
-        (("return COMPANY", "return COMPANY.name"), "bizops_company: returned str, not a bizops.api.Company"),
+        (
+            ("return COMPANY", "return COMPANY.name"),
+            "bizops_company: returned str, not a bizops.api.Company or bizops.api.Extension",
+        ),
+        (("return COMPANY", "return None"), "bizops_price: bizops never asks it: bizops_company declares no Company"),
+        (
+            ("def bizops_price(", "def bizops_register_commands(app):\n    pass\n\n\ndef bizops_price("),
+            "bizops_register_commands: plugin API 1.0 has no bizops_register_commands: declare the command in "
+            "Company.commands with run=",
+        ),
         (("return COMPANY", "raise KeyError('boom')"), "bizops_company: raised KeyError: 'boom'"),
         (
             ('commands={"quote": SPEC}', 'commands={"quote": SPEC, "score": SPEC}'),
@@ -78,7 +85,12 @@ def test_a_plugin_may_be_given_as_a_path_a_module_name_or_a_module():
         ),
         (
             ('commands={"quote": SPEC}', 'commands={"quote": SPEC, "kit plan": SPEC}'),
-            "kit: declares the command 'kit plan' but implements no bizops_register_commands",
+            "bizops_company: kit plan: a command of the company's own needs run=, the function that answers it",
+        ),
+        (
+            ('commands={"quote": SPEC}', 'commands={"quote": SPEC, "score plan": SPEC.replace(run=print)}'),
+            "bizops_company: 'score plan': a command of the company's own is one or two lowercase words, not "
+            "starting with a core command",
         ),
         (
             ('commands={"quote": SPEC}', 'commands={"approve-order": SPEC}'),

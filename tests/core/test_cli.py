@@ -53,18 +53,16 @@ PLUGIN = """
 from decimal import Decimal
 from bizops.api import hookimpl, Company, CommandSpec, Field, Column, Rule, map_rows, round_fen
 
-DOUBLE = Rule("acme.price.double", "acme rules 1", "twice the list price", "两倍价格")
+DOUBLE = Rule("acme.price.double", "acme rules 1", en="twice the list price", zh="两倍价格")
 QUOTE = CommandSpec(inputs=(Field("price", "money", required=True),),
                     outputs=(Column("price", "money"), Column("status", "enum"), Column("reason", "text")))
 
 @hookimpl
 def bizops_company():
-    return Company("acme", "阿克米", "Acme", "1.0", commands={"quote": QUOTE}, rules=(DOUBLE,))
+    return Company("acme", zh="阿克米", en="Acme", version="1.0", commands={"quote": QUOTE}, rules=(DOUBLE,))
 
 @hookimpl
-def bizops_price(company, requests, policy, context):
-    if company != "acme":
-        return None
+def bizops_price(requests, policy, context):
     return map_rows(requests, lambda f: {"price": round_fen(f["price"] * 2), "status": "ok", "reason": None,
                                          "trace": [DOUBLE.applied("doubled")]})
 """

@@ -5,15 +5,15 @@ and contact with 10+ customers; a phone day means 80+ calls with real
 conversations with 20+ customers. `bizops score` turns an activity log into
 one scorecard per salesperson and day.
 
-The rule module is imported when a score runs, so loading the plugin (every
-bizops command does) costs only the declarations.
+The rule module is imported when a score runs, so loading the plugin (for a
+field-sales command, or to list the plugins) costs only the declarations.
 """
 
 from __future__ import annotations
 
 from bizops.api import hookimpl
 
-from .spec import COMPANY, NAME
+from .spec import COMPANY
 
 
 @hookimpl
@@ -22,9 +22,7 @@ def bizops_company():
 
 
 @hookimpl
-def bizops_score(company, events, policy, context):
-    if company != NAME:
-        return None
+def bizops_score(events, policy, context):
     from .scorecard import score
 
     return score(events, policy, context)

@@ -12,7 +12,7 @@ without a customer name counts as `count` customers (a tally from a day sheet).
 
 from __future__ import annotations
 
-from bizops.api import RowError, msg
+from bizops.api import RowError, Rule, Text, msg
 
 from .spec import CALLS, CONTACTS, CONVERSATIONS, DAY_TYPE, VISITS
 
@@ -106,6 +106,7 @@ def score(events, policy, context):
 
 def scorecard(person: str, date, day: Day, policy, explain: bool) -> dict:
     kind, why = day_type(day, policy)
+    checks: tuple[tuple[Rule, int, int, Text], ...]  # (rule, done, needed, what it says)
     if kind == "visit":
         checks = (
             (
@@ -169,7 +170,7 @@ def scorecard(person: str, date, day: Day, policy, explain: bool) -> dict:
     return result
 
 
-def day_type(day: Day, policy) -> tuple[str, object]:
+def day_type(day: Day, policy) -> tuple[str, Text]:
     """fieldsales.day.type: as planned; else what the day mainly was.
 
     Reading: "mainly" is measured against the quotas, so 3 of 4 visits (75 %)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from bizops.api import Column, CommandSpec, Company, Field, Rule, Setting
 
 NAME = "fieldsales"
-VERSION = "0.1.0"
 
 _DAY = "000 业务员每天的工作流程 10:00—17:00"
 _VISIT = "000 业务员每天的工作流程 1、"
@@ -21,32 +20,32 @@ _PHONE = "000 业务员每天的工作流程 2、"
 DAY_TYPE = Rule(
     "fieldsales.day.type",
     _DAY,
-    "a day is judged as a visiting day or a phone day: as planned, else by what it mainly was",
-    "当天以拜访客户为主或以电话访问为主：按计划，未注明则按实际以哪种为主",
+    en="a day is judged as a visiting day or a phone day: as planned, else by what it mainly was",
+    zh="当天以拜访客户为主或以电话访问为主：按计划，未注明则按实际以哪种为主",
 )
 VISITS = Rule(
     "fieldsales.visit.visits",
     _VISIT,
-    "a visiting day has 4–5 or more customer visits",
-    "如果当天主要是拜访客户，则要保证每天拜访4--5家以上的客户",
+    en="a visiting day has 4–5 or more customer visits",
+    zh="如果当天主要是拜访客户，则要保证每天拜访4--5家以上的客户",
 )
 CONTACTS = Rule(
     "fieldsales.visit.contacts",
     _VISIT,
-    "a visiting day keeps in touch with 10 or more customers",
-    "和10家以上的客户保持沟通和联络",
+    en="a visiting day keeps in touch with 10 or more customers",
+    zh="和10家以上的客户保持沟通和联络",
 )
 CALLS = Rule(
     "fieldsales.phone.calls",
     _PHONE,
-    "a phone day has 80 or more calls",
-    "如果当天主要是以电话访问客户为主，则当天的电话量访问至少在80个以上",
+    en="a phone day has 80 or more calls",
+    zh="如果当天主要是以电话访问客户为主，则当天的电话量访问至少在80个以上",
 )
 CONVERSATIONS = Rule(
     "fieldsales.phone.conversations",
     _PHONE,
-    "of those calls, real conversations with 20 or more customers",
-    "其中能进行有效沟通的客户数量至少是在20家以上",
+    en="of those calls, real conversations with 20 or more customers",
+    zh="其中能进行有效沟通的客户数量至少是在20家以上",
 )
 RULES = (DAY_TYPE, VISITS, CONTACTS, CALLS, CONVERSATIONS)
 
@@ -57,25 +56,25 @@ SETTINGS = (
         "visit_min_visits",
         "int",
         4,
-        "Customer visits a visiting day needs (seed: 4–5 or more)",
-        "拜访日至少拜访客户数（规定：4--5家以上）",
+        en="Customer visits a visiting day needs (seed: 4–5 or more)",
+        zh="拜访日至少拜访客户数（规定：4--5家以上）",
         ge=1,
     ),
     Setting(
         "visit_min_contacts",
         "int",
         10,
-        "Customers a visiting day keeps in touch with",
-        "拜访日至少保持沟通联络的客户数",
+        en="Customers a visiting day keeps in touch with",
+        zh="拜访日至少保持沟通联络的客户数",
         ge=1,
     ),
-    Setting("phone_min_calls", "int", 80, "Calls a phone day needs", "电话日至少电话量", ge=1),
+    Setting("phone_min_calls", "int", 80, en="Calls a phone day needs", zh="电话日至少电话量", ge=1),
     Setting(
         "phone_min_conversations",
         "int",
         20,
-        "Customers a phone day has a real conversation with",
-        "电话日至少有效沟通客户数",
+        en="Customers a phone day has a real conversation with",
+        zh="电话日至少有效沟通客户数",
         ge=1,
     ),
 )
@@ -84,54 +83,57 @@ SETTINGS = (
 SCORE = CommandSpec(
     help="Daily activity scorecard: visits, customers in touch, calls and real conversations against the quotas.",
     inputs=(
-        Field("person", "text", "salesperson", "业务员", required=True),
-        Field("date", "date", "day of the activity", "日期", required=True),
+        Field("person", "text", en="salesperson", zh="业务员", required=True),
+        Field("date", "date", en="day of the activity", zh="日期", required=True),
         Field(
             "activity",
             "enum",
-            "visit 拜访, call 电话, contact (WeChat, SMS, e-mail: in touch, not a call)",
-            "活动：visit 拜访、call 电话、contact 其他联络（微信、短信、邮件）",
+            en="visit 拜访, call 电话, contact (WeChat, SMS, e-mail: in touch, not a call)",
+            zh="活动：visit 拜访、call 电话、contact 其他联络（微信、短信、邮件）",
             required=True,
             choices=("visit", "call", "contact"),
         ),
         Field(
-            "customer", "text", "customer (the same customer twice a day counts once)", "客户（同一天同一客户只计一次）"
+            "customer",
+            "text",
+            en="customer (the same customer twice a day counts once)",
+            zh="客户（同一天同一客户只计一次）",
         ),
         Field(
             "conversation",
             "bool",
-            "the call reached a real conversation (有效沟通); a visit always is one",
-            "电话已有效沟通（拜访本身即是沟通）",
+            en="the call reached a real conversation (有效沟通); a visit always is one",
+            zh="电话已有效沟通（拜访本身即是沟通）",
             default=False,
         ),
         Field(
             "count",
             "int",
-            "how many such activities (a tally from a day sheet)",
-            "次数（日报汇总时填写）",
+            en="how many such activities (a tally from a day sheet)",
+            zh="次数（日报汇总时填写）",
             default=1,
             ge=1,
         ),
         Field(
             "day_type",
             "enum",
-            "what the day was planned as (default: what it mainly was)",
-            "当天计划：visit 拜访日、phone 电话日（不填则按实际）",
+            en="what the day was planned as (default: what it mainly was)",
+            zh="当天计划：visit 拜访日、phone 电话日（不填则按实际）",
             choices=("visit", "phone"),
         ),
     ),
     outputs=(
-        Column("company", "text", "公司", "company"),
-        Column("person", "text", "业务员", "salesperson"),
-        Column("date", "date", "日期", "date"),
-        Column("day_type", "enum", "类型", "day"),
-        Column("visits", "int", "拜访", "visits", ge=0),
-        Column("contacts", "int", "联络客户", "customers in touch", ge=0),
-        Column("calls", "int", "电话", "calls", ge=0),
-        Column("conversations", "int", "有效沟通", "real conversations", ge=0),
-        Column("quota", "enum", "定额", "quota"),
-        Column("shortfall", "texts", "差距", "short of"),
-        Column("warnings", "texts", "提示", "warnings"),
+        Column("company", "text", zh="公司", en="company"),
+        Column("person", "text", zh="业务员", en="salesperson"),
+        Column("date", "date", zh="日期", en="date"),
+        Column("day_type", "enum", zh="类型", en="day"),
+        Column("visits", "int", zh="拜访", en="visits", ge=0),
+        Column("contacts", "int", zh="联络客户", en="customers in touch", ge=0),
+        Column("calls", "int", zh="电话", en="calls", ge=0),
+        Column("conversations", "int", zh="有效沟通", en="real conversations", ge=0),
+        Column("quota", "enum", zh="定额", en="quota"),
+        Column("shortfall", "texts", zh="差距", en="short of"),
+        Column("warnings", "texts", zh="提示", en="warnings"),
     ),
     aggregate=True,
 )
@@ -140,7 +142,6 @@ COMPANY = Company(
     name=NAME,
     zh="外勤销售",
     en="Field sales",
-    version=VERSION,
     settings=SETTINGS,
     commands={"score": SCORE},
     rules=RULES,

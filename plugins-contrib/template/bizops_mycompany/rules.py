@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from bizops.api import HUNDRED, msg, round_fen
+from typing import Any
+
+from bizops.api import HUNDRED, Context, Policy, msg, round_fen
 
 from .spec import DISCOUNT
 
 
-def quote(fields: dict, policy, context) -> dict:
+def quote(fields: dict[str, Any], policy: Policy, context: Context) -> dict[str, Any]:
     """mycompany.price.discount: list price less the discount; above the maximum the quote is refused.
 
     `fields` holds typed values (Decimal for money and percentages, int, bool…);

@@ -1,8 +1,8 @@
 """`bizops check CASES_FILE…`: run a company's rule cases and say which hold.
 
 Each case runs as its command would (see `bizops.core.cases`): a core command,
-or a plugin command built with `rows_command`, through `execute`, with the
-case's policy and no ledger history.
+or one of the company's own as its declaration says, through `execute`, with
+the case's policy and no ledger history.
 One output row per case: `ok`, or `fail` with each mismatch and the rule trace.
 Exit 0 when every case holds, 1 when one does not (or the code of a failure
 the case did not expect, 70 when the plugin crashed), 65 for a malformed cases
@@ -11,6 +11,7 @@ file, 78 for a case's policy the company refuses.
 
 from __future__ import annotations
 
+import functools
 import sys
 import tempfile
 from collections.abc import Callable
@@ -23,11 +24,10 @@ from bizops.commands import runtime
 from bizops.commands.options import common_options
 from bizops.core import cases
 from bizops.core.command import emit
-from bizops.core.errors import Exit, Unavailable, UsageError
+from bizops.core.errors import Exit, UsageError
 from bizops.core.i18n import Text, msg, render
 from bizops.core.policy import ConfigFile, build_policy
 from bizops.core.schema import Column
-from bizops.core.session import CORE_COMMANDS
 
 COLUMNS = (
     Column("company", "text", zh="公司", en="company"),
@@ -58,9 +58,6 @@ DefaultsOpt = Annotated[
     ),
 ]
 
-#: Common options of a plugin command set by `check` itself, never by a case's `options`.
-_COMMON = {"company", "config", "format", "lang", "db", "explain", "debug", "bizops_typer_ctx"}
-
 
 def check(options, files: FilesArg, case: CaseOpt = None, defaults: DefaultsOpt = False) -> int:
     """Run rule cases (input → expected output) against a company's plugin; report each mismatch."""
@@ -72,7 +69,7 @@ def check(options, files: FilesArg, case: CaseOpt = None, defaults: DefaultsOpt 
             for number, (company, item, runner) in enumerate(planned, 1):
                 workdir = Path(tmp) / str(number)
                 workdir.mkdir()
-                outcome, problems = run_case(item, lambda lang, run=runner, where=workdir: run(lang, where))
+                outcome, problems = run_case(item, functools.partial(_run_in, runner, workdir))
                 failed = bool(problems)
                 if failed:
                     code = max(code, Exit.REFUSED)
@@ -104,6 +101,11 @@ def check(options, files: FilesArg, case: CaseOpt = None, defaults: DefaultsOpt 
     return runtime.guarded(options, body)
 
 
+def _run_in(runner: Callable[[str, Path], cases.Outcome], workdir: Path, lang: str) -> cases.Outcome:
+    """A case's run in `lang`, in its own working directory."""
+    return runner(lang, workdir)
+
+
 def run_case(item: cases.Case, run: Callable[[str], cases.Outcome]) -> tuple[cases.Outcome, list[Text]]:
     """Run a case and judge it; an expected error may be written in English or Chinese."""
     outcome = run("en")
@@ -120,7 +122,7 @@ def plan(session, options, files: list[Path], pattern: str | None, defaults: boo
     planned = []
     for path in files:
         loaded = cases.load(path)
-        if options.company and loaded.company and options.company != loaded.company:
+        if options.company and loaded.company not in (None, options.company):
             raise UsageError(
                 msg(
                     "{f} holds cases of {c}, not of --company {o}",
@@ -146,28 +148,22 @@ def plan(session, options, files: list[Path], pattern: str | None, defaults: boo
 
 
 def runner_for(session, loaded: cases.CasesFile, item: cases.Case, company, config, policy):
-    """`run(lang, workdir) -> Outcome` for the case's command, its options checked now."""
-    command, process, plugin, known = item.command, None, None, {}
-    if item.command not in CORE_COMMANDS:
-        rows = plugin_rows(item.command)
-        if rows is None:
-            raise Unavailable(
-                msg(
-                    "{c} declares {m} but no plugin adds it as a row command (bizops.api.rows_command)",
-                    "{c} 声明了 {m}，但没有插件以行命令（bizops.api.rows_command）添加它",
-                    c=company.name,
-                    m=item.command,
+    """`run(lang, workdir) -> Outcome` for the case's command, its options checked now.
+
+    The command is looked up in the company's declarations (a core command, or
+    one of its own with its options and switches), never in the CLI.
+    """
+    spec = company.commands[item.command]  # `check_inputs` made sure it is declared
+    command = item.command
+    for flag, other in spec.switch.items():
+        if item.options.get(flag):
+            command = other
+            if item.inputs is not None:
+                raise loaded.problem(
+                    item, msg("{m} with {o} reads no input", "{m} 加 {o} 时不读取输入", m=item.command, o=flag)
                 )
-            )
-        process, plugin, known = rows.process, rows.plugin, rows.options
-        for flag, (other, other_process) in rows.switch.items():
-            if item.options.get(flag):
-                command, process = other, other_process
-                if item.inputs is not None:
-                    raise loaded.problem(
-                        item, msg("{m} with {o} reads no input", "{m} 加 {o} 时不读取输入", m=item.command, o=flag)
-                    )
-                break
+            break
+    known = [option.name for option in spec.options]
     unknown = [name for name in item.options if name not in known]
     if unknown:
         raise loaded.problem(
@@ -183,20 +179,9 @@ def runner_for(session, loaded: cases.CasesFile, item: cases.Case, company, conf
 
     def run_rows(lang: str, workdir: Path) -> cases.Outcome:
         case_session = cases.CaseSession(session, company.name, config, policy, lang)
-        return cases.run_rows(case_session, item, process, plugin, known, workdir, command)
+        return cases.run_rows(case_session, item, None, None, {}, workdir, command)
 
     return run_rows
-
-
-def plugin_rows(name: str):
-    """The `RowsCommand` of the command a plugin added under `name` (`pile plan`), or None."""
-    from bizops.cli import app
-
-    command = typer.main.get_group(app)
-    for word in name.split():
-        get = getattr(command, "get_command", None)
-        command = get(None, word) if get else None
-    return getattr(getattr(command, "callback", None), "bizops_rows", None)
 
 
 def app(name: str = "check", early_options=None) -> typer.Typer:

@@ -1,4 +1,4 @@
-"""`bizops companies`: the company plugins installed, where from, what they answer."""
+"""`bizops companies`: the plugins installed, where from, what they answer or which company they extend."""
 
 import typer
 
@@ -12,6 +12,7 @@ COLUMNS = (
     Column("zh", "text", zh="中文名", en="zh"),
     Column("en", "text", zh="英文名", en="en"),
     Column("version", "text", zh="版本", en="version"),
+    Column("extends", "text", zh="扩展", en="extends"),
     Column("source", "text", zh="来源", en="loaded from"),
     Column("hooks", "texts", zh="钩子", en="hooks"),
     Column("commands", "texts", zh="命令", en="commands"),
@@ -22,7 +23,7 @@ LABELS = {"loaded": ("已加载", "loaded"), "failed": ("加载失败", "failed"
 
 
 def companies(options) -> int:
-    """List installed company plugins (and any that failed to load)."""
+    """List installed company plugins and extensions (and any that failed to load)."""
 
     def body(session) -> int:
         host = session.host
@@ -40,7 +41,8 @@ def companies(options) -> int:
                     "name": company.name if company else name,
                     "zh": company and company.zh,
                     "en": company and company.en,
-                    "version": company and company.version,
+                    "version": loaded.version,
+                    "extends": loaded.extends,
                     "source": loaded.source,
                     "hooks": hooks,
                     "commands": list(company.commands) if company else [],
@@ -55,6 +57,7 @@ def companies(options) -> int:
                     "zh": None,
                     "en": None,
                     "version": None,
+                    "extends": None,
                     "source": failure.source,
                     "hooks": [],
                     "commands": [],

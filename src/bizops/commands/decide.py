@@ -26,8 +26,7 @@ HELP = {
 def early_spec(command: str, early_options) -> CommandSpec | None:
     """The spec of `command` for the company named before parsing, if one is named and has it."""
     try:
-        session = runtime.session(early_options)
-        return session.company.commands.get(command)
+        return runtime.session(early_options).command_spec(command)
     except Exception:
         return None
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from typing import Annotated, NamedTuple
+from typing import Annotated, Any, NamedTuple
 
 import typer
 
@@ -136,7 +136,8 @@ class Options(NamedTuple):
         """These options, falling back to `base` where they are not given."""
         if base is None:
             return self
-        return base._replace(**{name: value for name, value in zip(self._fields, self) if value is not None})
+        given: dict[str, Any] = {name: value for name, value in zip(self._fields, self) if value is not None}
+        return base._replace(**given)
 
 
 _COMMON = [

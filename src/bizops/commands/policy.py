@@ -34,14 +34,17 @@ def show(options) -> int:
 
     def body(session) -> int:
         policy = session.policy
+        extended = _extended_defaults(session)
         rows = [
             {
                 "company": policy.company,
                 "name": s.name,
                 "value": toml_value(policy[s.name]),
-                "source": policy.sources[s.name],
+                "source": extended.get(s.name, "default")
+                if policy.sources[s.name] == "default"
+                else policy.sources[s.name],
                 "allowed": describe_allowed(s),
-                "help": (s.help_zh or s.help) if session.lang == "zh" else s.help,
+                "help": s.help(session.lang),
             }
             for s in session.company.settings
         ]
@@ -49,6 +52,15 @@ def show(options) -> int:
         return 0
 
     return runtime.guarded(options, body)
+
+
+def _extended_defaults(session) -> dict[str, str]:
+    """Settings whose default an extension changed, and the source `policy show` gives them."""
+    found = {}
+    for extension in reversed(session.host.extensions(session.company.name)):  # the last applied wins
+        for name in extension.declared.defaults:
+            found[name] = f"default of {extension.name}"
+    return found
 
 
 def init(
@@ -92,7 +104,7 @@ def config_text(company, lang: str) -> str:
         f"[company.{company.name}]",
     ]
     for setting in company.settings:
-        meaning = (setting.help_zh or setting.help) if zh else setting.help
+        meaning = setting.help(lang)
         lines.append(f"# {meaning} ({describe_allowed(setting)})")
         if setting.default is None:  # TOML has no null: an unset value stays a comment
             lines.append(f"# {setting.name} = ")
@@ -147,7 +159,7 @@ def check(
                         i=", ".join(sorted(installed)),
                     )
                 )
-            build_policy(installed[name].company, config)
+            build_policy(host.company(name), config)
             rows.append({"company": name, "file": str(config.path), "status": "ok", "warnings": []})
         emit(session, CHECK_COLUMNS, rows, {"ok": ("通过", "ok")})
         return 0

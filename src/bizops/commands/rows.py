@@ -1,16 +1,17 @@
-"""Typer commands that read request rows: the core decision commands and plugin commands.
+"""Typer commands that read request rows: the core decision commands and the companies' own.
 
-`rows_command` builds the command function: an optional INPUT, the input and
-output options, one flag per input field of the company's spec
-(`--guide-price 100`, `--custom/--no-custom`), the plugin's own options, and
-the common options. It runs `bizops.core.command.execute` inside the guard.
+`rows_command` builds the command function from a `CommandSpec`: an optional
+INPUT, the input and output options, one flag per input field
+(`--guide-price 100`, `--custom/--no-custom`), one per option the command
+declares (`--at TIME`, `--all`), and the common options. It runs
+`bizops.core.command.execute` inside the guard.
 """
 
 from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from typing import Annotated, Any, NamedTuple
+from typing import Annotated, Any
 
 import typer
 
@@ -21,6 +22,7 @@ from bizops.commands.options import (
     InputFormatOpt,
     JobsOpt,
     NowOpt,
+    Options,
     RecordOpt,
     common_options,
 )
@@ -46,8 +48,9 @@ _METAVARS = {
 
 
 def _flag(field: Field) -> Any:
+    """An input field's flag: `--guide-price 100`, or `--custom/--no-custom` (absent when not given)."""
     name = "--" + field.name.replace("_", "-")
-    help_text = (field.help_zh if runtime.help_lang() == "zh" and field.help_zh else field.help) or field.name
+    help_text = field.help(runtime.help_lang())
     if field.choices:
         help_text += f" [{'|'.join(field.choices)}]"
     if field.kind == "bool":
@@ -59,45 +62,32 @@ def _flag(field: Field) -> Any:
     ]
 
 
-class RowsCommand(NamedTuple):
-    """What a command built by `rows_command` runs, kept on the command function as `bizops_rows`.
-
-    `bizops check` reads it to run a rule case through `execute` as the command would.
-    """
-
-    command: str
-    spec: CommandSpec | None
-    process: Callable | None
-    plugin: str | None
-    company: str | None
-    options: dict[str, Any]  # the command's own options and their defaults
-    switch: dict[str, tuple[str, Callable]]  # option -> (the command it turns this into, its process)
+def _option(field: Field) -> Any:
+    """A command's own option: a value flag as a field's, a bool one a plain switch (`--all`)."""
+    if field.kind != "bool":
+        return _flag(field)
+    name = "--" + field.name.replace("_", "-")
+    return Annotated[bool, typer.Option(name, help=field.help(runtime.help_lang()))]
 
 
 def rows_command(
     command: str,
     *,
     spec: CommandSpec | None,
-    process: Callable | None = None,
-    plugin: str | None = None,
     company: str | None = None,
-    options: dict[str, Any] | None = None,
     help: str | None = None,
-    switch: dict[str, tuple[str, Callable]] | None = None,
 ) -> Callable[..., int]:
     """A typer command function for a row command.
 
-    `spec` gives the field flags (None: no flags, e.g. the company is not yet
-    known). `process(requests, policy, context)` answers for a plugin command;
-    for a core command it is None and the company's hook answers. `company`
-    fixes the company of a plugin command (`--company` may still name it).
-    `options` are the command's own typer options, `{name: Annotated[...]}`;
-    their values reach the plugin as `context.options[name]`. `switch` maps an
-    own flag to another command it turns this one into, `(command, process)`,
-    which reads no input (`flights triage --checklist` is `flights checklist`).
+    `spec` gives the field flags and the command's own options (None: no
+    flags, e.g. the company is not yet known). `company` fixes the company of
+    a company's own command (`--company` may still name it). The command runs
+    `bizops.core.command.execute`: a core command is answered by the
+    company's hook, its own by the spec's `run`, with the options typed in
+    `context.options`.
     """
     fields = spec.inputs if spec else ()
-    own = dict(options or {})
+    own = spec.options if spec else ()
     params = [
         inspect.Parameter("input", _KW, default=None, annotation=InputArg),
         inspect.Parameter("input_format", _KW, default=None, annotation=InputFormatOpt),
@@ -106,10 +96,15 @@ def rows_command(
         inspect.Parameter("now", _KW, default=None, annotation=NowOpt),
         inspect.Parameter("record", _KW, default=False, annotation=RecordOpt),
     ]
-    params += [inspect.Parameter(_OPTION_PREFIX + n, _KW, default=_default_of(a), annotation=a) for n, a in own.items()]
+    params += [
+        inspect.Parameter(
+            _OPTION_PREFIX + o.name, _KW, default=False if o.kind == "bool" else None, annotation=_option(o)
+        )
+        for o in own
+    ]
     params += [inspect.Parameter(_FIELD_PREFIX + f.name, _KW, default=None, annotation=_flag(f)) for f in fields]
 
-    def run_command(options, **values):
+    def run_command(options: Options, **values: Any) -> int:
         flags = {
             name[len(_FIELD_PREFIX) :]: v
             for name, v in values.items()
@@ -131,26 +126,11 @@ def rows_command(
             record=values["record"],
             options=extra,
         )
-        answer = process
-        for name, (other, other_process) in (switch or {}).items():
-            if extra.get(name):
-                request = request._replace(command=other, input=None, flags={}, switched_from=(name, request.input))
-                answer = other_process
-                break
-        return runtime.guarded(options, lambda session: execute(session, request, answer, plugin))
+        return runtime.guarded(options, lambda session: execute(session, request))
 
-    run_command.__signature__ = inspect.Signature(
+    run_command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [inspect.Parameter("options", inspect.Parameter.POSITIONAL_OR_KEYWORD)] + params
     )
     run_command.__name__ = command.replace(" ", "_").replace("-", "_")
     run_command.__doc__ = help or (spec.help if spec else None)
-    run_command.bizops_rows = RowsCommand(
-        command, spec, process, plugin, company, {n: _default_of(a) for n, a in own.items()}, dict(switch or {})
-    )
     return common_options(run_command)
-
-
-def _default_of(annotation) -> Any:
-    """Plugin options default to None, or False for a bool flag."""
-    base = getattr(annotation, "__origin__", annotation)
-    return False if base is bool else None

@@ -6,7 +6,8 @@ CLI (which asks plugins for their commands) and the command that runs.
 
 `guarded(options, body)` runs a command body: its errors become one line on
 stderr and the contract's exit code; a broken pipe ends quietly with 0; a
-plugin's `print()` goes to stderr and never into the data on stdout.
+plugin's `print()` goes to stderr and never into the data on stdout
+(`bizops.core.guard`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import traceback
 from collections.abc import Callable
 
 from bizops.core.errors import BizopsError, Exit, InputMissing, PluginFailure
+from bizops.core.guard import guarding_stdout
 from bizops.core.i18n import default_lang, msg, render
 from bizops.core.plugins import PluginHost, get_plugin_manager
 from bizops.core.session import PluginSelection, Session
@@ -83,26 +85,6 @@ def session(options) -> Session:
     return Session(options, _selection, host=host())
 
 
-class _StdoutGuard:
-    """Stands in for sys.stdout while a command runs: a plugin's print goes to stderr."""
-
-    def __init__(self, err):
-        self.err = err
-        self.culprits: list[str] = []
-
-    def write(self, text: str) -> int:
-        module = sys._getframe(1).f_globals.get("__name__", "?")
-        if module not in self.culprits:
-            self.culprits.append(module)
-        return self.err.write(text)
-
-    def flush(self) -> None:
-        self.err.flush()
-
-    def isatty(self) -> bool:
-        return False
-
-
 def guarded(options, body: Callable[[Session], int]) -> int:
     """Run `body(session)`; return its exit code, or the code of what it raised."""
     lang = options.lang if options.lang in ("zh", "en") else default_lang()
@@ -110,20 +92,17 @@ def guarded(options, body: Callable[[Session], int]) -> int:
     real_stdout = sys.stdout
     sess = session(options)
     sess._stdout = data_stream(real_stdout)
-    guard = _StdoutGuard(sys.stderr)
-    sys.stdout = guard
     failed = None
-    try:
-        code = body(sess)
-    except BrokenPipeError:  # stdout's reader left (`| head -1`), or stderr's (`2>&1 | head -1`)
-        _silence_stdout(real_stdout)
-        _silence_stdout(sys.stderr)
-        return Exit.OK
-    except BaseException as exc:
-        failed = exc
-        code = report(exc, lang, debug)
-    finally:
-        sys.stdout = real_stdout
+    with guarding_stdout() as guard:
+        try:
+            code = body(sess)
+        except BrokenPipeError:  # stdout's reader left (`| head -1`), or stderr's (`2>&1 | head -1`)
+            _silence_stdout(real_stdout)
+            _silence_stdout(sys.stderr)
+            return Exit.OK
+        except BaseException as exc:
+            failed = exc
+            code = report(exc, lang, debug)
     _report_loading(failed, lang)
     if guard.culprits:
         names = ", ".join(_plugin_name(m) for m in guard.culprits)

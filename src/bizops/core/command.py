@@ -1,29 +1,31 @@
 """Running one row command end to end: input, hook, output, exit code.
 
-Used by the core commands (`quote`, `approve-order`, `expense …`, `score`) and
-by plugin commands built with `bizops.api.rows_command`; the difference is only
-where `process` comes from (a hook, or the plugin's own function).
+Used by every row command: the core ones (`quote`, `approve-order`,
+`expense …`, `score`), answered by the company's hook, and a company's own
+(`pile plan`), answered by the `run` its `CommandSpec` declares.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
 from typing import Any, NamedTuple
 
 from bizops.core.context import Context
 from bizops.core.encoder import Encoder
-from bizops.core.errors import InputMissing, UsageError
+from bizops.core.errors import InputMissing, PluginFailure, UsageError
 from bizops.core.formats import INPUT_FORMATS, STREAMING_FORMATS
-from bizops.core.i18n import msg
+from bizops.core.i18n import Text, msg
 from bizops.core.money import use_exact_context
+from bizops.core.outcomes import RowMap
 from bizops.core.readers import format_for, is_utf16, open_reader, utf16_as_utf8
-from bizops.core.schema import Column, CommandSpec
-from bizops.core.session import CORE_COMMANDS, Session
+from bizops.core.schema import CORE_COMMANDS, Column, CommandSpec
+from bizops.core.session import Session
 from bizops.core.stream import Job, Sink, run
 from bizops.core.writers import make_writer
 
-Process = Callable[[Iterable, Any, Context], Iterable | None]
+Process = Callable[[Iterator[Any], Any, Context], Iterable[Any] | None]
 
 
 class RowsRequest(NamedTuple):
@@ -53,31 +55,107 @@ def output_columns(spec: CommandSpec) -> tuple[Column, ...]:
 
 
 def hook_process(session: Session, command: str) -> Process:
-    """`process` for a core command: the company's hook, called once per stream."""
-    hook_name = CORE_COMMANDS[command]
-    hook = getattr(session.host.pm.hook, hook_name)
+    """`process` for a command: the company's hook for a core one, its spec's `run` for its own.
+
+    The hook is called through the company's plugins only (`PluginHost.caller`),
+    with the requests readable by one of them (`_ReadOnce`).
+    """
     company = session.company.name
-    if command.startswith("expense "):
-        kind = command.split(" ", 1)[1]
-        return lambda requests, policy, context: hook(
-            company=company, kind=kind, requests=requests, policy=policy, context=context
+    if command not in CORE_COMMANDS:
+        run_own = session.command_spec(command).run
+        assert run_own is not None  # `problems` refuses an own command without one
+        return run_own
+    hook_name = CORE_COMMANDS[command]
+    hook = session.host.caller(hook_name, company)
+    stream = "events" if command == "score" else "requests"
+    extra = {"kind": command.split(" ", 1)[1]} if command.startswith("expense ") else {}
+    host = session.host
+
+    def process(requests: Iterator[Any], policy: Any, context: Context) -> Iterable[Any] | None:
+        once = _ReadOnce(requests, hook_name, host.modules(), host.plugin_of(company))
+        outcomes = hook(company=company, **{stream: once}, policy=policy, context=context, **extra)
+        if type(outcomes) is RowMap and outcomes.requests is once and once.reader is None:
+            return RowMap(requests, outcomes.decide)  # the row pipeline's own requests: it drives `decide` itself
+        return outcomes
+
+    return process
+
+
+class _ReadOnce:
+    """The requests as a company's plugins receive them: one of them may read them.
+
+    Every plugin of the company is passed the same stream; one that reads it
+    and then returns None would leave the next plugin the rows it did not
+    read, and they would go undecided without a word. Reading it a second
+    time is that plugin's failure, named (exit 70).
+    """
+
+    __slots__ = ("hook", "modules", "owner", "reader", "requests")
+
+    def __init__(self, requests: Iterator[Any], hook: str, modules: dict[str, str], owner: str):
+        self.requests, self.hook, self.modules, self.owner = requests, hook, modules, owner
+        self.reader: str | None = None
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.reader is not None:
+            raise PluginFailure(
+                self.reader,
+                self.hook,
+                "read the requests, then returned None and left them to the next plugin: return None "
+                "before reading them, or change the results with a wrapper",
+            )
+        module = sys._getframe(1).f_globals.get("__name__", "")
+        self.reader = next(
+            (p for m, p in self.modules.items() if module == m or module.startswith(m + ".")), self.owner
         )
-    if command == "score":
-        return lambda requests, policy, context: hook(company=company, events=requests, policy=policy, context=context)
-    return lambda requests, policy, context: hook(company=company, requests=requests, policy=policy, context=context)
+        return self.requests
+
+
+def switched(session: Session, request: RowsRequest) -> RowsRequest:
+    """The request as the command's switches make it: `flights triage --checklist` is `flights checklist`."""
+    for flag, other in session.command_spec(request.command).switch.items():
+        if request.options.get(flag):
+            options = {k: v for k, v in request.options.items() if k != flag}
+            return request._replace(
+                command=other, input=None, flags={}, options=options, switched_from=(flag, request.input)
+            )
+    return request
+
+
+def typed_options(spec: CommandSpec, given: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """A command's own options as the plugin reads them: typed as its `Field`s say, defaults filled.
+
+    A bad value is a usage error (exit 2) naming the flag: `--at must be a date and time…`.
+    """
+    if not spec.options:
+        return dict(given)
+    from bizops.core.requests import compile_fields
+    from bizops.core.values import BadValue
+
+    known = {option.name for option in spec.options}
+    try:
+        return compile_fields(spec.options, now)({k: v for k, v in given.items() if k in known and v is not None})
+    except BadValue as exc:
+        reason = exc.reason
+        raise UsageError(Text(f"--{reason}", f"--{getattr(reason, 'zh', reason)}")) from None
 
 
 def execute(session: Session, request: RowsRequest, process: Process | None = None, plugin: str | None = None) -> int:
-    """Run a row command and return its exit code (errors above 65 raise instead)."""
+    """Run a row command and return its exit code (errors above 65 raise instead).
+
+    `process` and `plugin` replace the command's own (`bizops check` keeps the results it returns).
+    """
+    request = switched(session, request)
     spec = session.command_spec(request.command)
     use_exact_context()
     company = session.company
     policy = session.policy
     lang, fmt = session.lang, session.output_format
+    now = session.now(request.now)
+    options = typed_options(spec, request.options, now)
     if process is None:
         process = hook_process(session, request.command)
     columns = output_columns(spec)
-    now = session.now(request.now)
     single = request.input is None
     writer = make_writer(
         fmt,
@@ -97,20 +175,21 @@ def execute(session: Session, request: RowsRequest, process: Process | None = No
         lang=lang,
         explain=session.explain or request.record,
         record=request.record,
-        options=request.options,
+        options=options,
         history_factory=session.history_factory,
         warn=sink.warn,
     )
     host = session.host
+    hook = CORE_COMMANDS.get(request.command)
     job = Job(
         company=company.name,
         command=request.command,
         spec=spec,
         columns=columns,
         process=lambda requests: process(requests, policy, context),
-        hook=CORE_COMMANDS.get(request.command, request.command),
-        plugin=plugin or host.plugin_of(company.name),
-        plugin_modules={getattr(p.module, "__name__", name): name for name, p in host.loaded.items()},
+        hook=hook or request.command,
+        plugin=plugin or (host.answering(hook, company.name) if hook else host.plugin_of(company.name)),
+        plugin_modules=host.modules(),
         now=now,
     )
     if request.record:  # each row decided and stored in its own ledger transaction

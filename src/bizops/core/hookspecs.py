@@ -1,4 +1,9 @@
-"""The hooks a bizops plugin implements. Project name `bizops`.
+"""The hooks a bizops plugin implements (plugin API 1.0). Project name `bizops`.
+
+Each hook a company's plugin implements is asked only for that company: bizops
+routes every call to the plugins of the selected company (its extensions
+first, then the plugin that brings it, then the core's defaults), so a hook
+never sees another company's requests and needs no check of `company`.
 
 Each decision hook is called once per stream, not once per row: it receives an
 iterator of validated requests and returns an iterable of outcomes, so a plugin
@@ -9,17 +14,17 @@ can quote a million rows with nothing between rows but its own code.
   the typed values the plugin's `Field`s declared (absent fields hold their
   default, or `None`).
 - An outcome is a result dict with the plugin's declared output columns, or a
-  `bizops.core.errors.RowError` for a row the plugin finds invalid.
-  `bizops.core.outcomes.map_rows` turns a per-row function into this shape.
+  `RowError` for a row the plugin finds invalid. `map_rows(requests, decide)`
+  turns a per-row function into this shape.
 - Every result carries `company` and `warnings`; decisions also `status`
   (`ok` | `refused`) and `reason`. A result may carry `trace`, a list of
   `Rule.applied(...)` entries; the core shows it with `--explain`.
 
-The decision hooks are `firstresult`: the core passes the selected company's
-name and a plugin returns `None` for a company it does not bring. The first
-non-`None` answer is used. The built-in plugins mark their decision hooks
-`trylast`, so an installed plugin that answers for a built-in company (to
-change its rules) is asked first; a hookwrapper can post-process.
+A hook may take fewer of the arguments than its spec passes (by name), never
+others. The decision hooks are `firstresult`: the first answer that is not
+None is used, so an extension returning None leaves the request to the
+company's own plugin, and a wrapper (`@hookimpl(wrapper=True)`) may
+post-process what the others answered.
 """
 
 from __future__ import annotations
@@ -29,30 +34,25 @@ from typing import TYPE_CHECKING, Literal
 
 import pluggy
 
-if TYPE_CHECKING:  # typing only: keep typer out of plugin-loading time
-    import typer
-
+if TYPE_CHECKING:
     from bizops.core.context import Context
-    from bizops.core.errors import RowError
     from bizops.core.policy import Policy
-    from bizops.core.schema import Company
-
-    Request = tuple[int | str, dict]
-    Outcome = dict | RowError
+    from bizops.core.schema import Company, Extension, Outcome, Request
 
 hookspec = pluggy.HookspecMarker("bizops")
+#: Marks a plugin's hook implementations (`@hookimpl`, or `@hookimpl(wrapper=True)`).
 hookimpl = pluggy.HookimplMarker("bizops")
 
 
 @hookspec
-def bizops_company() -> Company | None:
-    """Declare the company this plugin brings.
+def bizops_company() -> Company | Extension | None:
+    """Declare what this plugin brings: a company, or an extension of one.
 
-    Receives nothing. Returns a `bizops.core.schema.Company`: its name, zh/en
-    display names, version, policy `Setting`s (defaults, types and ranges), the
-    `CommandSpec` (input fields, output columns) of each command it answers,
-    its rules and table labels. A plugin that only extends others returns None.
-    Results are collected: one company per plugin that brings one.
+    Receives nothing. Returns a `Company` (its name, zh/en display names,
+    policy `Setting`s, the `CommandSpec` of each command it answers, its
+    rules and table labels) or an `Extension` (the company it changes, new
+    setting defaults, its rules and labels). Called once, when the plugin
+    loads. Results do not combine: each plugin's answer is read on its own.
     """
 
 
@@ -62,10 +62,11 @@ def bizops_price(
 ) -> Iterable[Outcome] | None:
     """Quote prices (`bizops quote`): one outcome per request, in order.
 
-    Receives the selected company's name, the validated quote requests, the
-    effective policy and the run's context. Returns an iterable of outcomes
-    (a result dict or a `RowError` per request) or None when `company` is not
-    this plugin's. firstresult: the first non-None answer is used.
+    Receives the company's name, the validated quote requests, the effective
+    policy and the run's context. Returns an iterable of outcomes (a result
+    dict or a `RowError` per request), or None to leave the request to the
+    next plugin of the company. Results combine as firstresult: the first
+    answer that is not None is used.
     """
 
 
@@ -75,10 +76,11 @@ def bizops_approve(
 ) -> Iterable[Outcome] | None:
     """Decide orders (`bizops approve-order`): one outcome per request, in order.
 
-    Receives and returns as `bizops_price` does; a result says the decision
-    (`approved`, `needs_approval`, `refused`, …), who must sign, payment terms.
-    Reads history through `context.history`; writes it with `context.history`
-    only takes effect under `--record`. firstresult.
+    Receives what `bizops_price` receives. Returns one outcome per request, or
+    None; a result says the decision (`approved`, `needs_approval`,
+    `refused`, …), who must sign, payment terms. Reads history through
+    `context.history`; what it writes there is kept only under `--record`.
+    Results combine as firstresult.
     """
 
 
@@ -90,11 +92,11 @@ def bizops_expense(
     policy: Policy,
     context: Context,
 ) -> Iterable[Outcome] | None:
-    """Travel expenses: `kind` is `request` (before the trip) or `claim` (after).
+    """Travel expenses: `kind` is `request` (`bizops expense request`, before the trip) or `claim` (after).
 
-    One outcome per request, in order; None when `company` is not this
-    plugin's. A claim's legs arrive as a list of dicts in its `records` field.
-    firstresult.
+    Receives the kind besides what `bizops_price` receives; a claim's legs
+    arrive as a list of dicts in its `records` field. Returns one outcome per
+    request, in order, or None. Results combine as firstresult.
     """
 
 
@@ -102,20 +104,8 @@ def bizops_expense(
 def bizops_score(company: str, events: Iterator[Request], policy: Policy, context: Context) -> Iterable[Outcome] | None:
     """Scorecards (`bizops score`): aggregate a stream of events.
 
-    Receives events as `(row, fields)` like requests. Returns one result per
-    person and period, sorted by person then period, and a `RowError` (with
-    its row set) for each bad event; None when `company` is not this
-    plugin's. firstresult.
-    """
-
-
-@hookspec
-def bizops_register_commands(app: typer.Typer) -> None:
-    """Add company-specific commands (`bizops pile plan`) to the CLI.
-
-    Receives the top-level `typer.Typer`; add commands or sub-apps to it with
-    typer's public API. Build row-reading commands with
-    `bizops.api.rows_command` to get the common options, input formats,
-    output formats and exit codes for free. Returns nothing; every plugin's
-    implementation is called.
+    Receives events as `(row, fields)` pairs, like requests. Returns one
+    result per person and period, sorted by person then period, and a
+    `RowError` (with its row set) for each bad event; or None. Results
+    combine as firstresult.
     """

@@ -26,11 +26,11 @@ import multiprocessing
 import os
 import queue
 import signal
-import sys
 import threading
 from itertools import islice
 from typing import Any
 
+from bizops.core import guard
 from bizops.core.encoder import Encoder
 from bizops.core.errors import BizopsError, PluginFailure, RowError, UsageError
 from bizops.core.i18n import msg
@@ -118,8 +118,8 @@ def _decide_block(seq: int, block: bytes):
 
 
 def _printed() -> list[str]:
-    """Modules that printed in this worker (the guard of `bizops.commands.runtime` was forked with it)."""
-    return list(getattr(sys.stdout, "culprits", ()))
+    """Modules that printed in this worker (the command's print guard was forked with it)."""
+    return guard.printed()
 
 
 class _Turns:
@@ -396,10 +396,7 @@ def _chain(*iterables):
 def _write(done, out, sink: Sink, offset: int) -> int:
     """Write one piece's results and errors; return the row offset of the next piece."""
     data, messages, rows_read, counts, printed = done
-    culprits = getattr(sys.stdout, "culprits", None)  # the command's stdout guard: a worker's print counts too
-    for module in printed:
-        if culprits is not None and module not in culprits:
-            culprits.append(module)
+    guard.note_printed(printed)  # a worker's print counts as the command's
     for row, message in messages:
         if row is None:
             sink.warn(message)

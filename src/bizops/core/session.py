@@ -18,16 +18,9 @@ from bizops.core.formats import OUTPUT_FORMATS
 from bizops.core.i18n import LANGS, default_lang, msg
 from bizops.core.plugins import PluginHost, get_plugin_manager
 from bizops.core.policy import ConfigFile, Policy, build_policy, find_config, read_config, user_data_dir
-from bizops.core.schema import CommandSpec, Company
+from bizops.core.schema import CORE_COMMANDS, CommandSpec, Company
 
-#: The core commands and the hook that answers each.
-CORE_COMMANDS = {
-    "quote": "bizops_price",
-    "approve-order": "bizops_approve",
-    "expense request": "bizops_expense",
-    "expense claim": "bizops_expense",
-    "score": "bizops_score",
-}
+__all__ = ["CORE_COMMANDS", "PluginSelection", "Session"]
 
 
 class PluginSelection(NamedTuple):
@@ -89,8 +82,12 @@ class Session:
         return build_policy(self.company, self.config)
 
     def command_spec(self, command: str) -> CommandSpec:
-        """The company's spec for a command, or exit 69 saying what it supports."""
+        """The company's spec for a command (else the core's, `bizops.core.defaults`), or exit 69 saying what it supports."""
         spec = self.company.commands.get(command)
+        if spec is None:
+            from bizops.core import defaults
+
+            spec = defaults.COMMANDS.get(command)
         if spec is None:
             raise self.unavailable(command)
         return spec

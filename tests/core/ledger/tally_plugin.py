@@ -51,7 +51,12 @@ SCORE = CommandSpec(
 @hookimpl
 def bizops_company():
     return Company(
-        NAME, "计数公司", "Tally Co", "9.9.9", commands={"approve-order": ORDER, "score": SCORE}, rules=(RULE,)
+        NAME,
+        zh="计数公司",
+        en="Tally Co",
+        version="9.9.9",
+        commands={"approve-order": ORDER, "score": SCORE},
+        rules=(RULE,),
     )
 
 

@@ -7,15 +7,13 @@ from bizops.api import Column, CommandSpec, Company, Field, hookimpl, map_rows
 def bizops_company():
     return Company(
         "misspelt",
-        "拼错公司",
-        "Misspelt Co",
-        "0.1",
+        zh="拼错公司",
+        en="Misspelt Co",
+        version="0.1",
         commands={"quote": CommandSpec(inputs=(Field("x", "int"),), outputs=(Column("x", "int"),))},
     )
 
 
 @hookimpl
-def bizops_quoet(company, requests, policy, context):
-    if company != "misspelt":
-        return None
+def bizops_quoet(requests, policy, context):
     return map_rows(requests, lambda fields: {"x": fields["x"], "status": "ok", "reason": None})

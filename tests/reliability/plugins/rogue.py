@@ -7,7 +7,7 @@
     exit        calls sys.exit(3) in the hook
     unrounded   returns money with three decimals
     short       returns fewer results than requests
-    everywhere  the quote hook raises for every company, not only its own
+    everywhere  the quote hook raises whatever it is asked (it is asked only about rogue)
     not-dict    returns a string instead of a result
     os-exit     ends its process with os._exit(9) on the row with qty 7 (as a crash or the OOM killer would)
     none        the quote hook answers None for its own company
@@ -37,11 +37,11 @@ if FAULT == "import-exit":
 QUOTE = CommandSpec(
     inputs=(Field("qty", "int", required=True, gt=0), Field("unit_price", "money", default=Decimal("2.50"))),
     outputs=(
-        Column("qty", "int", "数量", "qty"),
-        Column("unit_price", "money", "单价", "unit price", ge=0),
-        Column("total", "money", "金额", "total", ge=0),
-        Column("status", "enum", "结果", "status"),
-        Column("reason", "text", "原因", "reason"),
+        Column("qty", "int", zh="数量", en="qty"),
+        Column("unit_price", "money", zh="单价", en="unit price", ge=0),
+        Column("total", "money", zh="金额", en="total", ge=0),
+        Column("status", "enum", zh="结果", en="status"),
+        Column("reason", "text", zh="原因", en="reason"),
     ),
 )
 
@@ -50,7 +50,7 @@ QUOTE = CommandSpec(
 def bizops_company():
     if FAULT == "company-raise":
         raise RuntimeError("no company today")
-    return Company("rogue", "捣乱公司", "Rogue Co", "6.6.6", commands={"quote": QUOTE})
+    return Company("rogue", zh="捣乱公司", en="Rogue Co", version="6.6.6", commands={"quote": QUOTE})
 
 
 def _quote(fields):
@@ -98,10 +98,10 @@ ANSWERS = {
 
 
 @hookimpl
-def bizops_price(company, requests, policy, context):
+def bizops_price(requests, policy, context):
     if FAULT == "everywhere":
         raise RuntimeError("rogue breaks every quote")
-    if company != "rogue" or FAULT == "none":
+    if FAULT == "none":
         return None
     if FAULT == "not-dict":
         return ("priced" for _ in requests)

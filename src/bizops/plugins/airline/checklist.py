@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bizops.core.errors import ConfigError
-from bizops.core.i18n import msg
-from bizops.plugins.airline.watch import tier_bounds
+from bizops.api import ConfigError, msg
+
+from .watch import tier_bounds
 
 #: (check, tier whose days it covers, setting it opens at, setting it is due by), in the day's order.
 CHECKS = (
@@ -57,7 +57,7 @@ def checklist(policy, at: datetime) -> list[dict]:
     """The day's checks with their times on --at's day and their state at --at."""
     days = tier_days(policy)
     day = at.date()
-    rows = []
+    rows: list[dict] = []
     for check, tier, opens_at, due_at in CHECKS:
         opens = datetime.combine(day, policy[opens_at])
         due_by = datetime.combine(day, policy[due_at])

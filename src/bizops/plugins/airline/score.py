@@ -14,10 +14,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from bizops.core.errors import RowError
-from bizops.core.i18n import msg
-from bizops.core.money import ZERO, round_to
-from bizops.plugins.airline.spec import REVENUE
+from bizops.api import ZERO, RowError, msg, round_to
+
+from .spec import REVENUE
 
 _PERIOD = re.compile(r"(\d{4})[-/](\d{1,2})")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import time
 from decimal import Decimal
 
-from bizops.core.schema import Column, CommandSpec, Company, Field, Rule, Setting
+from bizops.api import NOW, Column, CommandSpec, Company, Field, Rule, Setting
 
 NAME = "airline"
 VERSION = "0.1.0"
@@ -18,58 +18,68 @@ VERSION = "0.1.0"
 TIERS = Rule(
     "airline.watch.tiers",
     "000 大连营业部 1-4",
-    "flights 0-3 days out are key, 4-7 near, 8-15 dynamic, 16-30 horizon",
-    "0-3 天重点、4-7 天临近、8-15 天动态监控、16-30 天远期",
+    en="flights 0-3 days out are key, 4-7 near, 8-15 dynamic, 16-30 horizon",
+    zh="0-3 天重点、4-7 天临近、8-15 天动态监控、16-30 天远期",
 )
 REVENUE = Rule(
     "airline.watch.revenue",
     "000 大连营业部 11",
-    "revenue below the reasonable-revenue target is reviewed",
-    "合理收入完成情况低于目标的航班须查找原因",
+    en="revenue below the reasonable-revenue target is reviewed",
+    zh="合理收入完成情况低于目标的航班须查找原因",
 )
 GROUPS = Rule(
     "airline.watch.groups",
     "000 大连营业部 8-10",
-    "group bookings on flights 0-7 days out are followed up",
-    "0-7 天内的团队加强跟踪落实",
+    en="group bookings on flights 0-7 days out are followed up",
+    zh="0-7 天内的团队加强跟踪落实",
 )
 ANOMALY = Rule(
     "airline.watch.anomaly",
     "000 大连营业部 14",
-    "an abnormal flight is declared in the revenue system",
-    "航班异常须在 MIS 系统进行“航班异常申报”",
+    en="an abnormal flight is declared in the revenue system",
+    zh="航班异常须在 MIS 系统进行“航班异常申报”",
 )
 
 TIER_SETTINGS = (
     Setting(
-        "key_max_days", "int", 3, "Last day out (from the day of --at) of the key tier", "重点航班的最远天数", ge=0
+        "key_max_days",
+        "int",
+        3,
+        en="Last day out (from the day of --at) of the key tier",
+        zh="重点航班的最远天数",
+        ge=0,
     ),
-    Setting("near_max_days", "int", 7, "Last day out of the near tier", "临近航班的最远天数", ge=0),
+    Setting("near_max_days", "int", 7, en="Last day out of the near tier", zh="临近航班的最远天数", ge=0),
     Setting(
-        "dynamic_max_days", "int", 15, "Last day out of the dynamic-monitoring tier", "动态监控航班的最远天数", ge=0
+        "dynamic_max_days",
+        "int",
+        15,
+        en="Last day out of the dynamic-monitoring tier",
+        zh="动态监控航班的最远天数",
+        ge=0,
     ),
     Setting(
         "horizon_max_days",
         "int",
         30,
-        "Last day out watched at all (the horizon tier)",
-        "远期航班（检查范围）的最远天数",
+        en="Last day out watched at all (the horizon tier)",
+        zh="远期航班（检查范围）的最远天数",
         ge=0,
     ),
     Setting(
         "group_follow_up_max_days",
         "int",
         7,
-        "Groups on flights up to this many days out are followed up",
-        "团队跟踪的最远天数",
+        en="Groups on flights up to this many days out are followed up",
+        zh="团队跟踪的最远天数",
         ge=0,
     ),
     Setting(
         "completion_alert",
         "decimal",
         Decimal("1.0"),
-        "Revenue completion (revenue / reasonable-revenue target) below which a flight or route is reviewed",
-        "合理收入完成率低于此值须复核",
+        en="Revenue completion (revenue / reasonable-revenue target) below which a flight or route is reviewed",
+        zh="合理收入完成率低于此值须复核",
         ge=0,
     ),
 )
@@ -79,70 +89,115 @@ CHECK_SETTINGS = (
         "day_start",
         "time",
         time(8, 30),
-        "Start of the working day: the key and near checks open",
-        "上班时间：重点、临近航班检查开始",
+        en="Start of the working day: the key and near checks open",
+        zh="上班时间：重点、临近航班检查开始",
     ),
     Setting(
         "start_checks_by",
         "time",
         time(9, 30),
-        "The first-thing checks of key and near flights are due by",
-        "重点、临近航班的上班首查时限",
+        en="The first-thing checks of key and near flights are due by",
+        zh="重点、临近航班的上班首查时限",
     ),
     Setting(
         "first_pass_by",
         "time",
         time(12, 0),
-        "First pass over the 30 days done before",
-        "30 天内航班第一次检查的时限（中午前）",
+        en="First pass over the 30 days done before",
+        zh="30 天内航班第一次检查的时限（中午前）",
     ),
     Setting(
         "revenue_check_from",
         "time",
         time(13, 0),
-        "The revenue-system (MIS) check opens at",
-        "MIS 合理收入检查的开始时间",
+        en="The revenue-system (MIS) check opens at",
+        zh="MIS 合理收入检查的开始时间",
     ),
     Setting(
         "day_end",
         "time",
         time(18, 0),
-        "End of the working day: second pass and B2B groups due by",
-        "下班时间：第二次检查与 B2B 团队检查的时限",
+        en="End of the working day: second pass and B2B groups due by",
+        zh="下班时间：第二次检查与 B2B 团队检查的时限",
     ),
+)
+
+
+# -- the office's own commands: `bizops flights triage` and `bizops flights checklist` ----
+def _triage(requests, policy, context):
+    """The rules are imported when the command runs."""
+    from .watch import triage
+
+    return triage(requests, policy, context)
+
+
+def _checklist(requests, policy, context):
+    """The checks of --at's day, one row each; the request stream (from no input) is not read."""
+    from .checklist import checklist
+
+    return checklist(policy, context.options["at"])
+
+
+AT = Field(
+    "at",
+    "datetime",
+    en="The moment of the watch, YYYY-MM-DDTHH:MM (default: --now, else the clock).",
+    zh="检查时刻 YYYY-MM-DDTHH:MM（默认：--now，否则当前时间）",
+    default=NOW,
 )
 
 TRIAGE = CommandSpec(
     help="The daily flight watch: flights of the office's routes by tier, with the actions due.",
+    run=_triage,
+    options=(
+        AT,
+        Field(
+            "all",
+            "bool",
+            en="Also list flights already gone or beyond the watch (30 days).",
+            zh="同时列出已起飞和观察期（30 天）外的航班",
+            default=False,
+        ),
+        Field(
+            "checklist",
+            "bool",
+            en="Show the day's fixed checks and which are due at --at instead (reads no input).",
+            zh="改为列出当天的固定检查及 --at 时的状态（不读取输入）",
+            default=False,
+        ),
+    ),
+    switch={"checklist": "flights checklist"},
     inputs=(
-        Field("flight_no", "text", "flight number", "航班号", required=True),
-        Field("route", "text", "route, e.g. DLC-PEK", "航线", required=True),
+        Field("flight_no", "text", en="flight number", zh="航班号", required=True),
+        Field("route", "text", en="route, e.g. DLC-PEK", zh="航线", required=True),
         Field(
             "departure",
             "text",
-            "departure date (YYYY-MM-DD) or date and time (YYYY-MM-DDTHH:MM)",
-            "起飞日期或时间",
+            en="departure date (YYYY-MM-DD) or date and time (YYYY-MM-DDTHH:MM)",
+            zh="起飞日期或时间",
             required=True,
         ),
-        Field("capacity", "int", "seats on the flight", "座位数", required=True, gt=0),
-        Field("sold", "int", "seats booked", "已订座位", default=0, ge=0),
-        Field("revenue", "money", "revenue booked so far", "已实现收入", default=Decimal("0.00"), ge=0),
-        Field("target_revenue", "money", "reasonable-revenue target (合理收入)", "合理收入目标", required=True, gt=0),
-        Field("groups", "int", "group bookings not yet confirmed as travelling", "待落实团队数", default=0, ge=0),
-        Field("status", "enum", "flight status", "航班状态", default="normal", choices=("normal", "anomaly")),
+        Field("capacity", "int", en="seats on the flight", zh="座位数", required=True, gt=0),
+        Field("sold", "int", en="seats booked", zh="已订座位", default=0, ge=0),
+        Field("revenue", "money", en="revenue booked so far", zh="已实现收入", default=Decimal("0.00"), ge=0),
+        Field(
+            "target_revenue", "money", en="reasonable-revenue target (合理收入)", zh="合理收入目标", required=True, gt=0
+        ),
+        Field("groups", "int", en="group bookings not yet confirmed as travelling", zh="待落实团队数", default=0, ge=0),
+        Field("status", "enum", en="flight status", zh="航班状态", default="normal", choices=("normal", "anomaly")),
     ),
     outputs=(
-        Column("company", "text", "公司", "company"),
-        Column("flight_no", "text", "航班", "flight"),
-        Column("route", "text", "航线", "route"),
-        Column("departure", "text", "起飞", "departs"),
-        Column("days_out", "int", "天数", "days"),
-        Column("tier", "enum", "档", "tier"),
-        Column("load_factor", "decimal", "客座率", "load"),
-        Column("revenue_completion", "decimal", "收入完成", "done"),
-        Column("revenue_gap", "money", "收入差额", "gap"),
-        Column("actions", "texts", "待办", "to do"),
-        Column("warnings", "texts", "提示", "notes"),
+        Column("company", "text", zh="公司", en="company"),
+        Column("flight_no", "text", zh="航班", en="flight"),
+        Column("route", "text", zh="航线", en="route"),
+        Column("departure", "text", zh="起飞", en="departs"),
+        Column("days_out", "int", zh="天数", en="days"),
+        Column("tier", "enum", zh="档", en="tier"),
+        Column("load_factor", "decimal", zh="客座率", en="load"),
+        Column("revenue_completion", "decimal", zh="收入完成", en="done"),
+        Column("revenue_gap", "money", zh="收入差额", en="gap"),
+        Column("actions", "texts", zh="待办", en="to do"),
+        Column("warnings", "texts", zh="提示", en="notes"),
     ),
     aggregate=True,  # sorted by tier: the whole input is read before the first row is written
     parallel=False,
@@ -150,15 +205,17 @@ TRIAGE = CommandSpec(
 
 CHECKLIST = CommandSpec(
     help="The day's fixed checks and which are due or overdue at --at.",
+    run=_checklist,
+    options=(AT,),
     inputs=(),
     outputs=(
-        Column("company", "text", "公司", "company"),
-        Column("check", "enum", "检查", "check"),
-        Column("days", "text", "天数", "days"),
-        Column("opens", "datetime", "开始", "opens"),
-        Column("due_by", "datetime", "时限", "due by"),
-        Column("state", "enum", "状态", "state"),
-        Column("warnings", "texts", "提示", "notes"),
+        Column("company", "text", zh="公司", en="company"),
+        Column("check", "enum", zh="检查", en="check"),
+        Column("days", "text", zh="天数", en="days"),
+        Column("opens", "datetime", zh="开始", en="opens"),
+        Column("due_by", "datetime", zh="时限", en="due by"),
+        Column("state", "enum", zh="状态", en="state"),
+        Column("warnings", "texts", zh="提示", en="notes"),
     ),
     aggregate=True,
     parallel=False,
@@ -167,29 +224,29 @@ CHECKLIST = CommandSpec(
 SCORE = CommandSpec(
     help="Route revenue completion per person and period.",
     inputs=(
-        Field("person", "text", "sales staff responsible for the route", "责任人", required=True),
-        Field("route", "text", "route, e.g. DLC-PEK", "航线", required=True),
-        Field("period", "text", "month, YYYY-MM", "月份", required=True),
-        Field("revenue", "money", "revenue of the route in the period", "收入", required=True, ge=0),
+        Field("person", "text", en="sales staff responsible for the route", zh="责任人", required=True),
+        Field("route", "text", en="route, e.g. DLC-PEK", zh="航线", required=True),
+        Field("period", "text", en="month, YYYY-MM", zh="月份", required=True),
+        Field("revenue", "money", en="revenue of the route in the period", zh="收入", required=True, ge=0),
         Field(
             "target_revenue",
             "money",
-            "reasonable-revenue target of the route in the period",
-            "合理收入目标",
+            en="reasonable-revenue target of the route in the period",
+            zh="合理收入目标",
             required=True,
             gt=0,
         ),
     ),
     outputs=(
-        Column("company", "text", "公司", "company"),
-        Column("person", "text", "责任人", "person"),
-        Column("period", "text", "月份", "period"),
-        Column("revenue", "money", "收入", "revenue", ge=0),
-        Column("target_revenue", "money", "合理收入", "target", ge=0),
-        Column("completion", "decimal", "完成率", "completion"),
-        Column("gap", "money", "差额", "gap"),
-        Column("routes_below", "texts", "未达标航线", "routes below"),
-        Column("warnings", "texts", "提示", "notes"),
+        Column("company", "text", zh="公司", en="company"),
+        Column("person", "text", zh="责任人", en="person"),
+        Column("period", "text", zh="月份", en="period"),
+        Column("revenue", "money", zh="收入", en="revenue", ge=0),
+        Column("target_revenue", "money", zh="合理收入", en="target", ge=0),
+        Column("completion", "decimal", zh="完成率", en="completion"),
+        Column("gap", "money", zh="差额", en="gap"),
+        Column("routes_below", "texts", zh="未达标航线", en="routes below"),
+        Column("warnings", "texts", zh="提示", en="notes"),
     ),
     aggregate=True,
     parallel=False,

@@ -23,11 +23,19 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from bizops.core.errors import ConfigError, RowError, UsageError
-from bizops.core.i18n import Text, msg
-from bizops.core.money import round_to
-from bizops.core.values import BadValue, format_datetime, parse_date, parse_datetime
-from bizops.plugins.airline.spec import ANOMALY, COMPANY, GROUPS, REVENUE, TIERS
+from bizops.api import (
+    BadValue,
+    ConfigError,
+    RowError,
+    Text,
+    format_datetime,
+    msg,
+    parse_date,
+    parse_datetime,
+    round_to,
+)
+
+from .spec import ANOMALY, COMPANY, GROUPS, REVENUE, TIERS
 
 WATCHED = ("key", "near", "dynamic", "horizon")
 #: The order the sales staff work through the tiers (gone and beyond only with --all).
@@ -50,23 +58,13 @@ class Watch:
 
 def watch_of(policy, context) -> Watch:
     return Watch(
-        at=option_at(context.options.get("at"), context.now),
+        at=context.options["at"],  # typed by the core; --now, else the clock, when not given
         bounds=tier_bounds(policy),
         group_days=policy.group_follow_up_max_days,
         alert=policy.completion_alert,
-        show_all=bool(context.options.get("all")),
+        show_all=context.options["all"],
         explain=context.explain,
     )
-
-
-def option_at(raw: str | None, now: datetime) -> datetime:
-    """`--at`: the moment the watch is taken (default: the run's clock)."""
-    if raw is None:
-        return now
-    try:
-        return parse_datetime(raw)
-    except BadValue as exc:
-        raise UsageError(msg("--at {r}, got {v!r}", "--at {r}，实际为 {v!r}", r=exc.reason, v=raw)) from None
 
 
 def tier_bounds(policy) -> tuple[tuple[str, int], ...]:

@@ -6,9 +6,9 @@ The rule modules are imported inside the hooks, so a run loads only the one it n
 
 from __future__ import annotations
 
-from bizops.core.hookspecs import hookimpl
-from bizops.core.outcomes import map_rows
-from bizops.plugins.cable.spec import COMPANY, NAME
+from bizops.api import hookimpl, map_rows
+
+from .spec import COMPANY
 
 
 @hookimpl
@@ -16,28 +16,22 @@ def bizops_company():
     return COMPANY
 
 
-@hookimpl(trylast=True)  # built in: an installed plugin for this company answers first
-def bizops_price(company, requests, policy, context):
-    if company != NAME:
-        return None
-    from bizops.plugins.cable.quote import Quoter
+@hookimpl
+def bizops_price(requests, policy, context):
+    from .quote import Quoter
 
     return map_rows(requests, Quoter(policy, context).quote)
 
 
-@hookimpl(trylast=True)  # built in: an installed plugin for this company answers first
-def bizops_approve(company, requests, policy, context):
-    if company != NAME:
-        return None
-    from bizops.plugins.cable.orders import Approver
+@hookimpl
+def bizops_approve(requests, policy, context):
+    from .orders import Approver
 
     return map_rows(requests, Approver(policy, context).approve)
 
 
-@hookimpl(trylast=True)  # built in: an installed plugin for this company answers first
-def bizops_score(company, events, policy, context):
-    if company != NAME:
-        return None
-    from bizops.plugins.cable.score import Scorer
+@hookimpl
+def bizops_score(events, policy, context):
+    from .score import Scorer
 
     return Scorer(policy, context).score(events)

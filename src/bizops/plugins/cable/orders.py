@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from bizops.core.errors import RowError
-from bizops.core.i18n import msg
-from bizops.core.money import HUNDRED, round_fen
-from bizops.plugins.cable.rules import CREDIT, DEPOSIT, TERMS, VAT
+from bizops.api import HUNDRED, RowError, msg, round_fen
+
+from .rules import CREDIT, DEPOSIT, TERMS, VAT
 
 ZERO_FEN = Decimal("0.00")
 SALES_MANAGER, GENERAL_MANAGER = "sales_manager", "general_manager"

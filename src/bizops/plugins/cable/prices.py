@@ -12,10 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
-from bizops.core.errors import ConfigError
-from bizops.core.i18n import msg
-from bizops.core.money import NotANumber, places, to_decimal
-from bizops.core.values import BadValue, parse_bool
+from bizops.api import BadValue, ConfigError, NotANumber, msg, parse_bool, places, to_decimal
 
 
 class ListedProduct(NamedTuple):

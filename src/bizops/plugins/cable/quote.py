@@ -21,12 +21,10 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from bizops.core.errors import RowError
-from bizops.core.i18n import msg
-from bizops.core.money import CENT, HUNDRED, ZERO, decimal_text, quantize_half_up
-from bizops.core.values import format_datetime
-from bizops.plugins.cable.prices import ListedProduct, load_price_list
-from bizops.plugins.cable.rules import FEE, FLOOR, LEAD_TIME, NO_VAT, PRICE_LIST, QUOTE_DUE, SPECIAL
+from bizops.api import CENT, HUNDRED, ZERO, RowError, decimal_text, format_datetime, msg, quantize_half_up
+
+from .prices import ListedProduct, load_price_list
+from .rules import FEE, FLOOR, LEAD_TIME, NO_VAT, PRICE_LIST, QUOTE_DUE, SPECIAL
 
 
 def plain(value: Decimal) -> Decimal:

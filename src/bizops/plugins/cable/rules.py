@@ -6,98 +6,106 @@ The document numbers the settlement section 三 twice, hence 三、客户结算�
 
 from __future__ import annotations
 
-from bizops.core.schema import Rule
+from bizops.api import Rule
 
 # -- quote: 三、市场价格 and 四、其他事项 ------------------------------------------
 PRICE_LIST = Rule(
     "cable.price.list",
     "000 三、市场价格 1",
-    "standard products at the list's guide price; custom and unlisted ones at the finance department's",
-    "常规产品按指导价，定制或表外产品按财务部指导价",
+    en="standard products at the list's guide price; custom and unlisted ones at the finance department's",
+    zh="常规产品按指导价，定制或表外产品按财务部指导价",
 )
 NO_VAT = Rule(
     "cable.price.no_vat",
     "000 三、市场价格 2",
-    "no VAT invoice: at most 6 % off the guide price",
-    "不开增值税最多下浮 6%",
+    en="no VAT invoice: at most 6 % off the guide price",
+    zh="不开增值税最多下浮 6%",
 )
 SPECIAL = Rule(
     "cable.price.special",
     "000 三、市场价格 3",
-    "each 1 % of special discount cuts commission 0.1 point",
-    "特价每降 1%，提成降 0.1%",
+    en="each 1 % of special discount cuts commission 0.1 point",
+    zh="特价每降 1%，提成降 0.1%",
 )
-FLOOR = Rule("cable.price.floor", "000 三、市场价格 3", "never below 90 % of the guide price", "不得低于指导价的 90%")
+FLOOR = Rule(
+    "cable.price.floor", "000 三、市场价格 3", en="never below 90 % of the guide price", zh="不得低于指导价的 90%"
+)
 FEE = Rule(
     "cable.price.fee",
     "000 三、市场价格 4",
-    "with a fee of x %: price = base / (1 - x %)",
-    "含公关费用 x%：销售价 = 基价 / (1 - x%)",
+    en="with a fee of x %: price = base / (1 - x %)",
+    zh="含公关费用 x%：销售价 = 基价 / (1 - x%)",
 )
 QUOTE_DUE = Rule(
     "cable.price.quote_due",
     "000 四、其他事项 3",
-    "non-standard and harness products quoted within 24 h",
-    "非国标及线束产品 24 小时内报价",
+    en="non-standard and harness products quoted within 24 h",
+    zh="非国标及线束产品 24 小时内报价",
 )
 LEAD_TIME = Rule(
     "cable.price.lead_time",
     "000 四、其他事项 1",
-    "standard products ship in 3-4 days; custom as production says",
-    "常规产品 3~4 天发货；定制产品按生产部门回复",
+    en="standard products ship in 3-4 days; custom as production says",
+    zh="常规产品 3~4 天发货；定制产品按生产部门回复",
 )
 
 # -- approve-order: 三、客户结算与服务 ------------------------------------------------
 TERMS = Rule(
     "cable.approve.new_customer_terms",
     "000 三、客户结算与服务 1, 2",
-    "new customers pay cash; in Guangzhou from 1,500 on delivery, elsewhere before shipment",
-    "新客户现款现货；广州市内 1500 元以上货到付款，市外款到发货",
+    en="new customers pay cash; in Guangzhou from 1,500 on delivery, elsewhere before shipment",
+    zh="新客户现款现货；广州市内 1500 元以上货到付款，市外款到发货",
 )
 DEPOSIT = Rule(
     "cable.approve.deposit",
     "000 三、客户结算与服务 1",
-    "custom products need a 30 % deposit",
-    "定制产品须交货款 30% 定金",
+    en="custom products need a 30 % deposit",
+    zh="定制产品须交货款 30% 定金",
 )
 CREDIT = Rule(
     "cable.approve.credit_limits",
     "000 三、客户结算与服务 3",
-    "credit over 20,000 needs the sales manager, over 50,000 also the general manager; "
+    en="credit over 20,000 needs the sales manager, over 50,000 also the general manager; "
     "a new customer's from 20,000 both",
-    "帐期超 2 万经业务经理、超 5 万经总经理；新客户 2 万以上两者确认",
+    zh="帐期超 2 万经业务经理、超 5 万经总经理；新客户 2 万以上两者确认",
 )
 VAT = Rule(
     "cable.approve.vat_invoice",
     "000 三、客户结算与服务 4",
-    "VAT special invoices from 5,000; smaller amounts accumulate",
-    "增值税发票须满 5000 元，不足可累计",
+    en="VAT special invoices from 5,000; smaller amounts accumulate",
+    zh="增值税发票须满 5000 元，不足可累计",
 )
 
 # -- score: 十奖十罚 and the monthly review -------------------------------------------
 REWARDS = Rule(
-    "cable.score.rewards", "000 十奖十罚 三、绩效分值奖励标准 1-10", "points added per rewarded deed", "绩效分值奖励"
+    "cable.score.rewards",
+    "000 十奖十罚 三、绩效分值奖励标准 1-10",
+    en="points added per rewarded deed",
+    zh="绩效分值奖励",
 )
 PENALTIES = Rule(
-    "cable.score.penalties", "000 十奖十罚 四、绩效分值处罚标准 1-10", "points deducted per offence", "绩效分值处罚"
+    "cable.score.penalties",
+    "000 十奖十罚 四、绩效分值处罚标准 1-10",
+    en="points deducted per offence",
+    zh="绩效分值处罚",
 )
 TASKS = Rule(
     "cable.score.tasks",
     "000 十奖十罚 四、绩效分值处罚标准 6",
-    "a week's tasks: one assigned and not done -15; of two or more, -10 per unfinished task",
-    "任务完成质量：只有一项未完成扣 15 分；两项及以上任一项未完成扣 10 分",
+    en="a week's tasks: one assigned and not done -15; of two or more, -10 per unfinished task",
+    zh="任务完成质量：只有一项未完成扣 15 分；两项及以上任一项未完成扣 10 分",
 )
 MONTHLY = Rule(
     "cable.score.monthly",
     "000 五、绩效考核",
-    "100-point monthly review, 1 yuan a point",
-    "考核总分 100 分，对应 100 元绩效奖金",
+    en="100-point monthly review, 1 yuan a point",
+    zh="考核总分 100 分，对应 100 元绩效奖金",
 )
 DISMISSAL = Rule(
     "cable.score.dismissal",
     "000 五、绩效考核",
-    "two consecutive months under 60: dismissal review",
-    "连续两月低于 60 分作辞退处理",
+    en="two consecutive months under 60: dismissal review",
+    zh="连续两月低于 60 分作辞退处理",
 )
 
 QUOTE_RULES = (PRICE_LIST, NO_VAT, SPECIAL, FLOOR, FEE, QUOTE_DUE, LEAD_TIME)

@@ -18,11 +18,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from bizops.core.errors import RowError
-from bizops.core.i18n import msg
-from bizops.core.money import ZERO, NotANumber, decimal_text, round_fen, to_decimal
-from bizops.plugins.cable.points import POINTS, TASKS_CODE
-from bizops.plugins.cable.rules import DISMISSAL, MONTHLY, PENALTIES, REWARDS, TASKS
+from bizops.api import ZERO, NotANumber, RowError, decimal_text, msg, round_fen, to_decimal
+
+from .points import POINTS, TASKS_CODE
+from .rules import DISMISSAL, MONTHLY, PENALTIES, REWARDS, TASKS
 
 #: The ledger kind holding each person's recorded monthly scores.
 MONTHLY_SCORE = "monthly_score"

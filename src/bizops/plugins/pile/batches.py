@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from bizops.core.errors import ConfigError
-from bizops.core.i18n import msg
+from bizops.api import ConfigError, msg
 
 
 def cutoffs(policy) -> tuple[time, ...]:

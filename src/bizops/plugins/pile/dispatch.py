@@ -9,12 +9,11 @@ is scheduled into a batch (see `batches`).
 
 from __future__ import annotations
 
-from bizops.core.errors import RowError
-from bizops.core.i18n import Text, msg, render
-from bizops.core.values import format_datetime
-from bizops.plugins.pile.batches import batch_for, cutoffs
-from bizops.plugins.pile.fines import fine_ranges
-from bizops.plugins.pile.spec import ABNORMAL, FINE_RULES, PAPERWORK, ROUTE, ROUTE_STEPS, SMS, WINDOWS
+from bizops.api import RowError, Text, format_datetime, msg, render
+
+from .batches import batch_for, cutoffs
+from .fines import fine_ranges
+from .spec import ABNORMAL, FINE_RULES, PAPERWORK, ROUTE, ROUTE_STEPS, SMS, WINDOWS
 
 
 class Dispatcher:

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from bizops.core.errors import ConfigError, RowError
-from bizops.core.i18n import msg
-from bizops.core.money import ZERO, round_fen
-from bizops.plugins.pile.spec import FINE_DEFAULTS, FINE_RULES
+from bizops.api import ZERO, ConfigError, RowError, msg, round_fen
+
+from .spec import FINE_DEFAULTS, FINE_RULES
 
 
 def fine_ranges(policy) -> dict[str, tuple[Decimal, Decimal]]:

@@ -32,10 +32,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from bizops.core.errors import RowError
-from bizops.core.i18n import msg
-from bizops.core.values import format_datetime, parse_datetime
-from bizops.plugins.pile.spec import PLAN_CHANGES, PLAN_DUE
+from bizops.api import RowError, format_datetime, msg, parse_datetime
+
+from .spec import PLAN_CHANGES, PLAN_DUE
 
 HISTORY_KIND = "plan"
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

@@ -44,9 +44,9 @@ Choices where the spec is silent:
 
 from __future__ import annotations
 
-from bizops.core.hookspecs import hookimpl
-from bizops.core.outcomes import map_rows
-from bizops.plugins.pv.spec import COMPANY, NAME
+from bizops.api import hookimpl, map_rows
+
+from .spec import COMPANY
 
 
 @hookimpl
@@ -54,14 +54,12 @@ def bizops_company():
     return COMPANY
 
 
-@hookimpl(trylast=True)  # built in: an installed plugin for this company answers first
-def bizops_expense(company, kind, requests, policy, context):
-    if company != NAME:
-        return None
+@hookimpl
+def bizops_expense(kind, requests, policy, context):
     if kind == "request":
-        from bizops.plugins.pv.request import Requests
+        from .request import Requests
 
         return map_rows(requests, Requests(policy, context).decide)
-    from bizops.plugins.pv.claim import Claims
+    from .claim import Claims
 
     return map_rows(requests, Claims(policy, context).decide)

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from bizops.core.i18n import Text
-from bizops.core.money import ZERO, round_fen
-from bizops.plugins.pv.legs import Transport, check_legs
-from bizops.plugins.pv.meals import client_meals
-from bizops.plugins.pv.reports import absence, paperwork
-from bizops.plugins.pv.spec import ALLOWANCE, BALANCE, DAYS, INVITED, SAME_CUSTOMER
-from bizops.plugins.pv.trip import Book, count_days, day_count, limits, purpose, say, scope_text
+from bizops.api import ZERO, Text, round_fen
+
+from .legs import Transport, check_legs
+from .meals import client_meals
+from .reports import absence, paperwork
+from .spec import ALLOWANCE, BALANCE, DAYS, INVITED, SAME_CUSTOMER
+from .trip import Book, count_days, day_count, limits, purpose, say, scope_text
 
 TRIPS = "trips"  # ledger kind: one entry per claimed visit, keyed employee|customer
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 from datetime import time
 from decimal import Decimal
 
-from bizops.core.errors import RowError
-from bizops.core.i18n import Text
-from bizops.core.money import ZERO
-from bizops.plugins.pv.spec import BUS_SHIP, JINHUA, OWN_TRANSPORT, PLANE, TAXI, TRAIN
-from bizops.plugins.pv.trip import Book, say, trip_name
+from bizops.api import ZERO, RowError, Text
+
+from .spec import BUS_SHIP, JINHUA, OWN_TRANSPORT, PLANE, TAXI, TRAIN
+from .trip import Book, say, trip_name
 
 MODE_NAMES = {
     "train": "火车",

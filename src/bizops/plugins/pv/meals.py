@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from bizops.core.i18n import Text
-from bizops.core.money import HUNDRED, ZERO, round_fen
-from bizops.plugins.pv.spec import CLIENT_MEAL
-from bizops.plugins.pv.trip import Book, say
+from bizops.api import HUNDRED, ZERO, Text, round_fen
+
+from .spec import CLIENT_MEAL
+from .trip import Book, say
 
 
 def client_meals(meals: list[dict], policy, book: Book) -> Decimal:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bizops.core.errors import RowError
-from bizops.core.i18n import msg
-from bizops.plugins.pv.spec import DAYS, REPORTS
-from bizops.plugins.pv.trip import Book, trip_name
+from bizops.api import RowError, msg
+
+from .spec import DAYS, REPORTS
+from .trip import Book, trip_name
 
 
 def absence(days: int, limit: int, excused: bool, book: Book) -> list[str]:

@@ -6,9 +6,10 @@ allowed, which refuses the row: the form would come back unsigned.
 
 from __future__ import annotations
 
-from bizops.core.money import ZERO
-from bizops.plugins.pv.spec import ADVANCE, CHAIN, LENGTH, PLANE_REQUEST
-from bizops.plugins.pv.trip import Book, count_days, day_count, limits, purpose, say, scope_text
+from bizops.api import ZERO
+
+from .spec import ADVANCE, CHAIN, LENGTH, PLANE_REQUEST
+from .trip import Book, count_days, day_count, limits, purpose, say, scope_text
 
 
 class Requests:

@@ -5,10 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time
 from decimal import Decimal
 
-from bizops.core.errors import RowError
-from bizops.core.i18n import Text, msg
-from bizops.core.money import ZERO, round_fen
-from bizops.core.schema import Rule
+from bizops.api import ZERO, RowError, Rule, Text, msg, round_fen
 
 
 def say(en: str, zh: str, **params) -> Text:
