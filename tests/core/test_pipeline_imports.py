@@ -2,7 +2,8 @@
 
 Imports are read from the source (inside functions too, where a lazy import
 hides a cycle from Python but not from a reader), so a module can be
-understood from the ones below it alone.
+understood from the ones below it alone. Imports under `if TYPE_CHECKING:`
+name types for annotations only and are left out: they run in no program.
 """
 
 from __future__ import annotations
@@ -41,7 +42,11 @@ def modules() -> dict[str, Path]:
 def imports(name: str, path: Path, known: dict[str, Path]) -> set[str]:
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in list(ast.walk(tree)):
+        if isinstance(node, ast.If) and ast.unparse(node.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING"):
+            node.body = []
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom):

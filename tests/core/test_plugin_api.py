@@ -182,7 +182,8 @@ def bizops_company():
 
 @hookimpl
 def bizops_price(requests):
-    return map_rows(requests, lambda f: {"unit_price": f["guide_price"], "total": f["guide_price"], "status": "ok"})
+    money = ("guide_price", "floor_unit_price", "unit_price", "total")  # every money column a quote declares
+    return map_rows(requests, lambda f: {**dict.fromkeys(money, f["guide_price"]), "status": "ok"})
 """
 DECLINER = FIRST.replace(
     "    return map_rows(", "    if any(f['qty'] > 5 for _, f in requests):\n        return None\n    return map_rows("

@@ -243,13 +243,11 @@ QUOTE = CommandSpec(inputs=(Field("n", "int", required=True),), outputs=(Column(
 
 @hookimpl
 def bizops_company():
-    return Company("clock", "钟", "Clock", "1.0", commands={"quote": QUOTE})
+    return Company("clock", zh="钟", en="Clock", version="1.0", commands={"quote": QUOTE})
 
 
 @hookimpl
-def bizops_price(company, requests, policy, context):
-    if company != "clock":
-        return None
+def bizops_price(requests, policy, context):
     at = [datetime(2026, 1, 1, 9, 30), datetime(2026, 1, 1, 9, 30, 0, 5), datetime(2026, 1, 1, tzinfo=timezone.utc)]
     return map_rows(requests, lambda f: {"at": at[f["n"]], "warnings": []})
 """,

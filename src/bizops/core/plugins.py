@@ -323,7 +323,7 @@ class PluginHost:
         try:
             return setting_value(setting, raw, None, "defaults:")
         except ConfigError as exc:
-            raise PluginFailure(extension.name, "bizops_company", str(exc.message).removeprefix("None: ")) from None
+            raise PluginFailure(extension.name, "bizops_company", str(exc.message)) from None
 
     def caller(self, hook: str, company: str) -> Any:
         """The hook as `company`'s plugins answer it: its extensions, its plugin, the core's default.

@@ -245,9 +245,9 @@ def _contradiction(name: str, bound: str, other: str, values: dict, sources: dic
     )
 
 
-def setting_value(setting: Setting, raw: Any, config: ConfigFile, where: str) -> Any:
+def setting_value(setting: Setting, raw: Any, config: ConfigFile | None, where: str) -> Any:
     """A config value checked against its setting (lists item by item); a relative path is the file's."""
-    path = config.bases.get(setting.name, config.path)
+    path = None if config is None else config.bases.get(setting.name, config.path)
     convert = converter(setting)
     try:
         if setting.many:
@@ -261,11 +261,12 @@ def setting_value(setting: Setting, raw: Any, config: ConfigFile, where: str) ->
     except BadValue as exc:
         allowed = describe_allowed(setting)
         got = toml_text(raw)
-        label = config.label
+        # Without a config file (an extension's defaults) the message names no file.
+        en, zh = ("", "") if config is None else (f"{config.label}: ", f"{config.label}：")
         raise ConfigError(
             Text(
-                f"{label}: {where} {setting.name} {exc.reason}, got {got} (allowed: {allowed})",
-                f"{label}：{where} {setting.name} {getattr(exc.reason, 'zh', exc.reason)}，实际为 {got}（允许：{allowed}）",
+                f"{en}{where} {setting.name} {exc.reason}, got {got} (allowed: {allowed})",
+                f"{zh}{where} {setting.name} {getattr(exc.reason, 'zh', exc.reason)}，实际为 {got}（允许：{allowed}）",
             )
         ) from None
 

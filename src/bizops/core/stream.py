@@ -125,9 +125,7 @@ def row_message(error: RowError, lang: str) -> str:
     return shown(f"row {row}: {error.message}")
 
 
-def run(
-    job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None, build: FieldParser | None = None
-) -> bool | None:
+def run(job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None, build: FieldParser | None = None) -> None:
     """Push `rows` (`(row, raw)` pairs or `RowError`s) through the job into `sink`.
 
     `exact(row, raw)` (a JSON Lines reader's) re-reads a row that failed

@@ -12,17 +12,17 @@ from bizops.api import Column, CommandSpec, Company, Field, hookimpl, map_rows
 QUOTE = CommandSpec(
     inputs=(Field("name", "text", required=True), Field("note", "text")),
     outputs=(
-        Column("name", "text", "名称", "name"),
-        Column("note", "text", "备注", "note"),
-        Column("total", "money", "金额", "total", ge=0),
-        Column("status", "enum", "结果", "status"),
+        Column("name", "text", zh="名称", en="name"),
+        Column("note", "text", zh="备注", en="note"),
+        Column("total", "money", zh="金额", en="total", ge=0),
+        Column("status", "enum", zh="结果", en="status"),
     ),
 )
 
 
 @hookimpl
 def bizops_company():
-    return Company("echo", "回声公司", "Echo Co", "1.0", commands={"quote": QUOTE})
+    return Company("echo", zh="回声公司", en="Echo Co", version="1.0", commands={"quote": QUOTE})
 
 
 def _echo(fields):
@@ -30,7 +30,5 @@ def _echo(fields):
 
 
 @hookimpl
-def bizops_price(company, requests, policy, context):
-    if company != "echo":
-        return None
+def bizops_price(requests, policy, context):
     return map_rows(requests, _echo)
