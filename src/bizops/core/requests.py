@@ -164,6 +164,34 @@ def compile_fields(fields: Iterable[Field], now=None, watch_unknown: bool = Fals
     return build
 
 
+def compile_problems(fields: Iterable[Field], now=None) -> Callable[[dict], list[Text]]:
+    """A function raw row -> everything wrong with it, field by field (`compile_fields` stops at the first).
+
+    For the message of a row already found bad, not for the hot path: `row 3:
+    settlement must be one of cash, credit, got "x"; invoice must be …`.
+    """
+    checks = [compile_fields((field,), now) for field in fields]
+
+    def problems(raw: dict) -> list[Text]:
+        found = []
+        for check in checks:
+            try:
+                check(raw)
+            except BadValue as exc:
+                found.append(exc.reason)
+        return found
+
+    return problems
+
+
+def joined(reasons: list[Text]) -> Text:
+    """Several reasons as one message: `a; b` (`a；b` in Chinese)."""
+    text = reasons[0]
+    for reason in reasons[1:]:
+        text = text + Text("; ", "；") + reason
+    return text
+
+
 def _records(field: Field) -> Callable[[Any], list]:
     """A list of objects (JSON) or a JSON list in one CSV cell, each item parsed by the field's `fields`."""
     build = compile_fields(field.fields)

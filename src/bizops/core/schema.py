@@ -118,6 +118,13 @@ class Field(Declaration):
     `le`) or exclusive (`gt`, `lt`). `places` caps decimals (money 2 and price
     4 unless set). `fields` describes the items of a `records` field (a list
     of objects, such as the legs of a trip).
+
+    A spreadsheet's column is this field when its header is the name, the
+    Chinese name (`zh`, also without a bracketed note: `指导价（含税）` is
+    `指导价`), the table label of the output column of the same name, or one
+    of `aliases` (`("产品编号", "货号")`). An enum value may be a choice, the
+    label the company's tables print for it (`Company.labels`), or one of
+    `choice_aliases` (`{"credit": ("账期",)}`).
     """
 
     name: str
@@ -133,6 +140,8 @@ class Field(Declaration):
     lt: Bound
     places: int | None
     fields: tuple[Field, ...]
+    aliases: tuple[str, ...]
+    choice_aliases: dict[str, tuple[str, ...]]
 
     def __init__(
         self,
@@ -150,8 +159,15 @@ class Field(Declaration):
         lt: Bound = None,
         places: int | None = None,
         fields: tuple[Field, ...] = (),
+        aliases: tuple[str, ...] = (),
+        choice_aliases: Mapping[str, tuple[str, ...]] | None = None,
     ) -> None:
+        aliases = tuple(aliases)
+        choice_aliases = {choice: tuple(names) for choice, names in (choice_aliases or {}).items()}
         _keep(self, locals())
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.name, self.kind))
 
     def help(self, lang: str) -> str:
         """What the field is, in `lang` (English when there is no Chinese)."""
@@ -163,7 +179,10 @@ class Column(Declaration):
 
     `ge` is a lower bound the core checks before writing a number column
     (`ge=0`: a price or total is never negative); a result outside it is a
-    failure of the plugin (exit 70), never a row written.
+    failure of the plugin (exit 70), never a row written. `key` marks what
+    people look a row up by (a SKU, a customer, an invoice or order number):
+    a table shows it whole, as it shows money, numbers, dates and choices,
+    however narrow the terminal; only free text (a reason) is wrapped.
     """
 
     name: str
@@ -171,8 +190,11 @@ class Column(Declaration):
     zh: str
     en: str
     ge: Bound
+    key: bool
 
-    def __init__(self, name: str, kind: ColumnKind = "text", *, zh: str = "", en: str = "", ge: Bound = None) -> None:
+    def __init__(
+        self, name: str, kind: ColumnKind = "text", *, zh: str = "", en: str = "", ge: Bound = None, key: bool = False
+    ) -> None:
         _keep(self, locals())
 
     def label(self, lang: str) -> str:
@@ -255,11 +277,21 @@ class CommandSpec(Declaration):
     and typed the same way (`context.options["at"]` is a datetime);
     `switch` maps a bool option to another command of the company it turns
     this one into (`flights triage --checklist` is `flights checklist`).
+
+    For people: `zh` is the help in Chinese (`help` the English); `essential`
+    names the output columns a table shows by default (all when empty; the
+    others by `--columns`), the ones a sales admin reads a row by; `examples`
+    are two or three command lines that `--help` ends with, each a string
+    (`"bizops --company acme quote --list-price 200"`) or `(command, en, zh)`
+    with what it shows. They must run from a bizops checkout: tests run them.
     """
 
     inputs: tuple[Field, ...]
     outputs: tuple[Column, ...]
     help: str
+    zh: str
+    essential: tuple[str, ...]
+    examples: tuple[tuple[str, str, str], ...]
     aggregate: bool
     group_by: str | None
     group_into: str | None
@@ -281,9 +313,26 @@ class CommandSpec(Declaration):
         run: Runner | None = None,
         options: tuple[Field, ...] = (),
         switch: Mapping[str, str] | None = None,
+        zh: str = "",
+        essential: tuple[str, ...] = (),
+        examples: tuple[str | tuple[str, str] | tuple[str, str, str], ...] = (),
     ) -> None:
         switch = dict(switch or {})
+        essential = tuple(essential)
+        examples = tuple(_example(e) for e in examples)
         _keep(self, locals())
+
+    def help_text(self, lang: str) -> str:
+        """The command's help in `lang` (English when there is no Chinese)."""
+        return (self.zh or self.help) if lang == "zh" else self.help
+
+
+def _example(example: str | tuple[str, ...]) -> tuple[str, str, str]:
+    """An example as `(command, en, zh)`."""
+    if isinstance(example, str):
+        return (example, "", "")
+    command, en, zh = (tuple(example) + ("", ""))[:3]
+    return (command, en, zh or en)
 
 
 class Company(Declaration):
@@ -385,6 +434,9 @@ def problems(declared: Company | Extension) -> list[str]:
                 found.append(f"{where}: field {f.name!r} has unknown kind {f.kind!r}")
             if f.kind == "enum" and not f.choices:
                 found.append(f"{where}: enum field {f.name!r} has no choices")
+            for choice in f.choice_aliases:
+                if choice not in f.choices:
+                    found.append(f"{where}: field {f.name!r} has aliases for {choice!r}, which is not a choice")
             if f.kind == "records":
                 check_fields(f"{where}.{f.name}", f.fields)
 
@@ -413,6 +465,13 @@ def problems(declared: Company | Extension) -> list[str]:
                 found.append(f"{command}: column {column.name!r} has unknown kind {column.kind!r}")
             if column.ge is not None and column.kind not in ("int", "decimal", "money", "price"):
                 found.append(f"{command}: column {column.name!r} has a bound but is not a number ({column.kind})")
+        outputs = set(columns) | {"company", "warnings"}
+        for name in spec.essential:
+            if name not in outputs:
+                found.append(f"{command}: essential column {name!r} is not an output column")
+        for example in spec.examples:
+            if not isinstance(example[0], str) or not example[0].startswith("bizops "):
+                found.append(f"{command}: example {example[0]!r} must be a command line starting with 'bizops '")
         found += _command_problems(company, command, spec, check_fields)
     found += _rule_problems(company.name, company.rules)
     return found
