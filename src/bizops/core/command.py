@@ -18,8 +18,9 @@ from bizops.core.errors import InputMissing, PluginFailure, UsageError
 from bizops.core.formats import INPUT_FORMATS, STREAMING_FORMATS
 from bizops.core.i18n import Text, msg
 from bizops.core.money import use_exact_context
+from bizops.core.names import InputNames
 from bizops.core.outcomes import RowMap
-from bizops.core.readers import format_for, is_utf16, open_reader, utf16_as_utf8
+from bizops.core.readers import Layout, open_input
 from bizops.core.schema import CORE_COMMANDS, Column, CommandSpec
 from bizops.core.session import Session
 from bizops.core.stream import Job, Sink, run
@@ -41,6 +42,8 @@ class RowsRequest(NamedTuple):
     record: bool = False
     options: dict[str, Any] = {}  # noqa: RUF012
     switched_from: tuple[str, str | None] | None = None  # (flag, the input it leaves unread)
+    header_row: int | None = None  # --header-row: the spreadsheet row of a table's header
+    sheet: str | None = None  # --sheet: a workbook's sheet, by name or number
 
 
 def output_columns(spec: CommandSpec) -> tuple[Column, ...]:
@@ -166,6 +169,7 @@ def execute(session: Session, request: RowsRequest, process: Process | None = No
         labels=company.labels,
         single=single,
         tty=session.tty,
+        **people_options(session, spec),
     )
     sink = Sink(writer, Encoder(columns, session.explain), company.name, lang)
     # Under --record the trace is always built: `bizops ledger show` explains any past decision.
@@ -181,6 +185,7 @@ def execute(session: Session, request: RowsRequest, process: Process | None = No
     )
     host = session.host
     hook = CORE_COMMANDS.get(request.command)
+    names = InputNames(spec.inputs, spec.outputs, session.column_names) if request.input is not None else None
     job = Job(
         company=company.name,
         command=request.command,
@@ -191,6 +196,7 @@ def execute(session: Session, request: RowsRequest, process: Process | None = No
         plugin=plugin or (host.answering(hook, company.name) if hook else host.plugin_of(company.name)),
         plugin_modules=host.modules(),
         now=now,
+        names=names,
     )
     if request.record:  # each row decided and stored in its own ledger transaction
         from bizops.core.ledger.record import Recorder
@@ -199,7 +205,8 @@ def execute(session: Session, request: RowsRequest, process: Process | None = No
     if request.switched_from and request.switched_from[1] is not None:
         flag, unread = request.switched_from
         sink.warn(msg("--{o} reads no input; {f} was not read", "--{o} 不读取输入；未读取 {f}", o=flag, f=unread))
-    with open_rows(request) as (reader, rows):
+    layout = Layout(names, request.header_row, request.sheet)
+    with open_rows(request, layout, sink.warn) as (reader, rows):
         if hasattr(reader, "blocks") and _parallel(spec, request, fmt, session.tty):  # a JSON array is one piece
             from bizops.core.parallel import job_count, run_parallel
 
@@ -212,6 +219,7 @@ def execute(session: Session, request: RowsRequest, process: Process | None = No
                     "labels": company.labels,
                     "single": False,
                     "tty": False,
+                    "select": session.options.columns,
                 }
                 run_parallel(job, reader, context, sink, processes, writer_args)
                 writer.close()
@@ -219,6 +227,19 @@ def execute(session: Session, request: RowsRequest, process: Process | None = No
         run(job, rows, sink, exact=getattr(reader, "exact", None))
         writer.close()
     return sink.exit_code()
+
+
+def people_options(session: Session, spec: CommandSpec | None = None, titled: tuple[str, ...] = ("company",)) -> dict:
+    """What the writers need beyond the format: `--columns`, `--bom`, the spec's essential
+    columns, the columns of one value by construction, the terminal's width."""
+    options = session.options
+    return {
+        "select": getattr(options, "columns", None),
+        "essential": spec.essential if spec is not None else (),
+        "titled": titled,
+        "bom": bool(getattr(options, "bom", None)),
+        "width": session.width,
+    }
 
 
 def _parallel(spec: CommandSpec, request: RowsRequest, fmt: str, tty: bool) -> bool:
@@ -249,10 +270,14 @@ class open_rows:
 
     Entering gives `(reader, rows)`: the reader (None for flags), whose
     `records()`/`parse()` `--jobs` splits across processes, and its rows.
+    `layout` says how a table's header is found and read; `warn` is told of
+    what was guessed about the input (an encoding).
     """
 
-    def __init__(self, request: RowsRequest):
+    def __init__(self, request: RowsRequest, layout: Layout | None = None, warn: Callable | None = None):
         self.request = request
+        self.layout = layout
+        self.warn = warn
         self.handle = None
 
     def __enter__(self):
@@ -275,22 +300,21 @@ class open_rows:
                 codecs.lookup(request.encoding)
             except LookupError:
                 raise UsageError(msg("unknown encoding {e!r}", "未知编码 {e!r}", e=request.encoding)) from None
+        if request.header_row is not None and request.header_row < 1:
+            raise UsageError(
+                msg("--header-row must be ≥ 1, got {v}", "--header-row 不能小于 1，实际为 {v}", v=request.header_row)
+            )
         if request.input == "-":
             stream = sys.stdin.buffer
         else:
             try:
-                stream = self.handle = open(request.input, "rb")
+                # 64 KiB buffered: the first 64 KiB decide the encoding (see `bizops.core.readers.open_input`)
+                stream = self.handle = open(request.input, "rb", buffering=1 << 16)
             except OSError as exc:
                 raise InputMissing(
                     msg("{f}: cannot read input: {e}", "{f}：无法读取输入：{e}", f=request.input, e=exc.strerror or exc)
                 ) from None
-        head = stream.peek(512)[:512] if hasattr(stream, "peek") else b""
-        encoding = request.encoding
-        if is_utf16(head, encoding):
-            stream, encoding = utf16_as_utf8(stream, encoding), None
-            head = stream.peek(512)[:512]
-        fmt = format_for(request.input, request.input_format, head)
-        reader = open_reader(stream, fmt, encoding)
+        reader = open_input(stream, request.input, request.input_format, request.encoding, self.layout, self.warn)
         rows = iter(reader)
         if request.flags:
             rows = _with_defaults(rows, request.flags)
@@ -323,6 +347,7 @@ def emit(session: Session, columns: tuple[Column, ...], results: Iterable[dict],
         labels=labels or {},
         single=False,
         tty=session.tty,
+        **people_options(session, titled=()),
     )
     encode = Encoder(columns, False, answers=False)  # bizops' own rows: nothing to hold a plugin to
     for result in results:
