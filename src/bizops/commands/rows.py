@@ -18,12 +18,14 @@ import typer
 from bizops.commands import runtime
 from bizops.commands.options import (
     EncodingOpt,
+    HeaderRowOpt,
     InputArg,
     InputFormatOpt,
     JobsOpt,
     NowOpt,
     Options,
     RecordOpt,
+    SheetOpt,
     common_options,
 )
 from bizops.core.schema import CommandSpec, Field
@@ -92,6 +94,8 @@ def rows_command(
         inspect.Parameter("input", _KW, default=None, annotation=InputArg),
         inspect.Parameter("input_format", _KW, default=None, annotation=InputFormatOpt),
         inspect.Parameter("encoding", _KW, default=None, annotation=EncodingOpt),
+        inspect.Parameter("header_row", _KW, default=None, annotation=HeaderRowOpt),
+        inspect.Parameter("sheet", _KW, default=None, annotation=SheetOpt),
         inspect.Parameter("jobs", _KW, default=None, annotation=JobsOpt),
         inspect.Parameter("now", _KW, default=None, annotation=NowOpt),
         inspect.Parameter("record", _KW, default=False, annotation=RecordOpt),
@@ -125,6 +129,8 @@ def rows_command(
             now=values["now"],
             record=values["record"],
             options=extra,
+            header_row=values["header_row"],
+            sheet=values["sheet"],
         )
         return runtime.guarded(options, lambda session: execute(session, request))
 

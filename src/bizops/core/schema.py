@@ -494,7 +494,8 @@ def _command_problems(company: Company, command: str, spec: CommandSpec, check_f
         found.append(f"{command}: a command of the company's own needs run=, the function that answers it")
     check_fields(f"{command} options", spec.options)
     options = {o.name: o for o in spec.options}
-    clash = options.keys() & ({f.name for f in spec.inputs} | {"input", "input_format", "encoding", "jobs", "now"})
+    common = {"input", "input_format", "encoding", "jobs", "now", "header_row", "sheet", "output", "columns", "bom"}
+    clash = options.keys() & ({f.name for f in spec.inputs} | common)
     if clash:
         found.append(f"{command}: option {sorted(clash)[0]!r} has the name of an input field or a common option")
     for option in spec.options:
