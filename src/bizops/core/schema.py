@@ -135,6 +135,9 @@ class CommandSpec(NamedTuple):
     column that joins consecutive CSV rows into one request, with the fields
     of the `records` field `group_into` taken from each row (a trip's legs).
     `parallel` may be set False by a plugin whose rows are not independent.
+    `identity` names the text input field that identifies a request (an
+    order number, a claim number, an event id): under `--record` a request
+    whose id the ledger holds is not recorded twice (docs/ledger.md).
     """
 
     inputs: tuple[Field, ...]
@@ -144,6 +147,7 @@ class CommandSpec(NamedTuple):
     group_by: str | None = None
     group_into: str | None = None
     parallel: bool = True
+    identity: str | None = None
 
 
 class Company(NamedTuple):
@@ -200,6 +204,8 @@ def problems(company: Company) -> list[str]:
         columns = [c.name for c in spec.outputs]
         if len(set(columns)) != len(columns):
             found.append(f"{command}: an output column appears twice")
+        if spec.identity and not any(f.name == spec.identity and f.kind == "text" for f in spec.inputs):
+            found.append(f"{command}: identity {spec.identity!r} is not a text input field")
         for column in spec.outputs:
             if column.kind not in COLUMN_KINDS:
                 found.append(f"{command}: column {column.name!r} has unknown kind {column.kind!r}")

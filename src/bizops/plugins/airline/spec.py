@@ -166,7 +166,14 @@ CHECKLIST = CommandSpec(
 
 SCORE = CommandSpec(
     help="Route revenue completion per person and period.",
+    identity="event_id",
     inputs=(
+        Field(
+            "event_id",
+            "text",
+            help="the event's own number: recording the same event again counts it once",
+            help_zh="事件编号：同一事件再次记录只计一次",
+        ),
         Field("person", "text", "sales staff responsible for the route", "责任人", required=True),
         Field("route", "text", "route, e.g. DLC-PEK", "航线", required=True),
         Field("period", "text", "month, YYYY-MM", "月份", required=True),

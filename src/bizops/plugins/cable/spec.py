@@ -183,7 +183,14 @@ ORDER_SETTINGS = (
 
 ORDER = CommandSpec(
     help="Order approval: payment terms, deposit, invoice and who must sign.",
+    identity="order_id",
     inputs=(
+        Field(
+            "order_id",
+            "text",
+            help="order number: recording the same order again records nothing",
+            help_zh="订单编号：同一订单再次记录不会重复记录",
+        ),
         Field("customer", "text", "customer name (the ledger's key)", "客户", required=True),
         Field("amount", "money", "order total", "订单金额", required=True, gt=0),
         Field("new_customer", "bool", "first orders of a new customer (default: unknown to the ledger)", "新客户"),
@@ -266,7 +273,14 @@ SCORE_SETTINGS = (
 SCORE = CommandSpec(
     help="Monthly 十奖十罚 scorecards: points, bonus, dismissal review.",
     aggregate=True,
+    identity="event_id",
     inputs=(
+        Field(
+            "event_id",
+            "text",
+            help="the event's own number: recording the same event again counts it once",
+            help_zh="事件编号：同一事件再次记录只计一次",
+        ),
         Field("person", "text", "who the event is about", "员工", required=True),
         Field("date", "date", "when it happened (YYYY-MM-DD)", "日期", required=True),
         Field("code", "enum", "what happened: " + ", ".join(CODES), "事项代码", required=True, choices=CODES),

@@ -124,6 +124,7 @@ SETTINGS = (
 # -- commands ----------------------------------------------------------------------
 APPROVE = CommandSpec(
     help="Pile dispatch requests (报桩, 退桩, 转桩, 烂桩): batch, approvals, fines at stake.",
+    identity="request_id",
     inputs=(
         Field("request_id", "text", "request number; CSV rows with the same one are one request's items", "报桩单号"),
         Field("site", "text", "building site (工地)", "工地"),
@@ -184,7 +185,14 @@ APPROVE = CommandSpec(
 
 SCORE = CommandSpec(
     help="Fines ledger (罚款) per person and month.",
+    identity="event_id",
     inputs=(
+        Field(
+            "event_id",
+            "text",
+            help="the event's own number: recording the same event again counts it once",
+            help_zh="事件编号：同一事件再次记录只计一次",
+        ),
         Field("person", "text", "who is fined", "当事人", required=True),
         Field("date", "date", "day of the offence", "日期", required=True),
         Field("code", "enum", "what for", "罚款事由", required=True, choices=tuple(FINE_DEFAULTS)),
