@@ -27,6 +27,14 @@ from bizops.commands.options import (
 from bizops.core.schema import CommandSpec, Field
 
 _KW = inspect.Parameter.KEYWORD_ONLY
+AmendOpt = Annotated[
+    bool,
+    typer.Option(
+        "--amend",
+        help="With --record: a request whose id is recorded with other inputs replaces that decision "
+        "(reversed and recorded again in one transaction).",
+    ),
+]
 _FIELD_PREFIX = "field__"
 _OPTION_PREFIX = "option__"
 
@@ -105,6 +113,7 @@ def rows_command(
         inspect.Parameter("jobs", _KW, default=None, annotation=JobsOpt),
         inspect.Parameter("now", _KW, default=None, annotation=NowOpt),
         inspect.Parameter("record", _KW, default=False, annotation=RecordOpt),
+        inspect.Parameter("amend", _KW, default=False, annotation=AmendOpt),
     ]
     params += [inspect.Parameter(_OPTION_PREFIX + n, _KW, default=_default_of(a), annotation=a) for n, a in own.items()]
     params += [inspect.Parameter(_FIELD_PREFIX + f.name, _KW, default=None, annotation=_flag(f)) for f in fields]
@@ -130,6 +139,7 @@ def rows_command(
             now=values["now"],
             record=values["record"],
             options=extra,
+            amend=values["amend"],
         )
         answer = process
         for name, (other, other_process) in (switch or {}).items():
