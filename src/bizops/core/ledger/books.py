@@ -344,7 +344,7 @@ class Books:
                 amount = codec.amount_text(change)
             negated.append({"kind": kind, "key": key, "amount": amount, "value": entry["value"], "sign": -1})
         if original["customer"]:
-            self._touch(CUSTOMER_KIND, original["customer"]).entries -= 1
+            self._touch(CUSTOMER_KIND, codec.normal(original["customer"])).entries -= 1
         body = {"reverses": decision_id, "note": note}
         fields = {f: original[f] for f in ("company", "command", "customer", "plugin", "plugin_version")}
         reversal = dict(
@@ -495,12 +495,11 @@ def computed_balances(ledger: Ledger) -> tuple[dict[tuple, list], set[tuple]]:
         balance[1] += int(sign)
         if value is not None and sign == 1 and decision_id not in reversed_ids:
             balance[2], balance[3] = value, (int(decision_id), int(seq))
-    cursor = backend.execute(
-        "SELECT id, company, customer FROM bizops_decisions WHERE customer IS NOT NULL AND reverses IS NULL"
-    )
-    for decision_id, company, customer in cursor:
-        if decision_id not in reversed_ids:
-            balances.setdefault((company, CUSTOMER_KIND, customer), [Decimal(0), 0, None, None])[1] += 1
+    # A decision naming a customer counts it once; its reversal (which names it too) takes that back.
+    cursor = backend.execute("SELECT company, customer, reverses FROM bizops_decisions WHERE customer IS NOT NULL")
+    for company, customer, reverses in cursor:
+        balance = balances.setdefault((company, CUSTOMER_KIND, codec.normal(customer)), [Decimal(0), 0, None, None])
+        balance[1] += 1 if reverses is None else -1
     return balances, aliases
 
 

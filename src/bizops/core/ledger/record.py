@@ -513,22 +513,26 @@ class Recorder:
             )
         if not tally.without_id:
             return
+        them = Text("it", "它") if tally.without_id == 1 else Text("them", "它们")
         if field:
             self.warn(
                 msg(
-                    "{n} recorded without {f}: recording the same input again would record them again",
-                    "{n}没有 {f} 就记录了：再次记录同一输入会重复记录它们",
+                    "{n} recorded without {f}: recording the same input again would record {t} again",
+                    "{n}没有 {f} 就记录了：再次记录同一输入会重复记录{t}",
                     n=_rows(tally.without_id),
                     f=field,
+                    t=them,
                 )
             )
         else:
             self.warn(
                 msg(
-                    "{c} has no request id: recording the same input again would record these {n} again",
-                    "{c} 没有请求编号：再次记录同一输入会重复记录这{n}",
+                    "{c} has no request id: recording the same input again would record {t} again",
+                    "{c} 没有请求编号：再次记录同一输入会重复记录{t}",
                     c=self.command,
-                    n=_rows(tally.without_id),
+                    t=Text("this row", "这一行")
+                    if tally.without_id == 1
+                    else Text(f"these {tally.without_id} rows", f"这 {tally.without_id} 行"),
                 )
             )
 
