@@ -96,7 +96,8 @@ class Tally:
         self.first: Any = None  # the rows of the first and last recorded decisions
         self.last: Any = None
         self.committed = 0  # results whose transaction committed …
-        self.delivered = 0  # … and of those, the ones written out (flushed) before anything went wrong
+        self.shown = 0  # … handed to the writer (a table prints them when the run stops) …
+        self.delivered = 0  # … and written out (flushed), what survives an output that fails
         self.pending: Any = None  # the first row of the batch in progress (not committed)
         self.unsure: tuple | None = None  # the rows of a batch whose COMMIT got no answer (a lost server)
         self.complete = False  # every input row was read and dealt with
@@ -176,7 +177,9 @@ class Recorder:
                         held.append(item)
                 outcomes, held, failure = self._batch(decide, held)
                 self._rest = _chain(held, requests)
-                yield from outcomes  # printed only now: their transaction committed
+                for outcome in outcomes:
+                    yield outcome  # printed only now: its transaction committed
+                    tally.shown += 1
                 self._flush()
                 tally.delivered = tally.committed
                 if failure is not None:
@@ -575,12 +578,14 @@ class Recorder:
                     b=tally.unsure[1],
                 )
             )
-        if tally.committed > tally.delivered and tally.recorded:
+        # An output that failed lost what was not flushed; otherwise what reached the writer is printed.
+        printed = tally.delivered if isinstance(exc, OSError) else tally.shown
+        if tally.committed > printed and tally.recorded:
             lines.append(
                 msg(
-                    "up to {n} of the results recorded last were not printed (the output failed)",
-                    "最后记录的结果中最多 {n} 条未能输出（输出出错）",
-                    n=min(tally.committed - tally.delivered, tally.recorded),
+                    "the results of the last {n} recorded were not printed",
+                    "最后记录的 {n} 条结果未能输出",
+                    n=min(tally.committed - printed, tally.recorded),
                 )
             )
         if tally.recorded or tally.unsure:
