@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
+from bizops.core.errors import LedgerError
 from bizops.core.ledger import codec
 from bizops.core.ledger.books import RUN_PREFIX, computed_balances
 from bizops.core.ledger.lots import replay
@@ -170,8 +171,11 @@ def _reversal_amounts(ledger: Ledger) -> list[str]:
 
 def _balances(ledger: Ledger) -> tuple[int, list[str]]:
     """Every balance as stored against what its entries add up to."""
-    with ledger.guard():
-        computed, _ = computed_balances(ledger)
+    try:
+        with ledger.guard():
+            computed, _ = computed_balances(ledger)
+    except LedgerError as exc:  # an entry that is not a number: `amounts` names it
+        return 0, [str(exc.message)]
     stored = {(r["company"], r["kind"], r["key"]): r for r in ledger.table("bizops_balances", BALANCE_FIELDS)}
     problems = []
     for place in sorted(set(computed) | set(stored)):

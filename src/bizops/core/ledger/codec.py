@@ -156,13 +156,23 @@ def checksum(decision: dict, entries: list[dict]) -> str:
             e["seq"],
             e["kind"],
             e["key"],
-            None if e["amount"] is None else amount_text(Decimal(str(e["amount"]))),
+            _summed_amount(e["amount"]),
             e["value"],
             e["sign"],
         ]
         for e in entries
     ]
     return hashlib.sha256(dumped(body)).hexdigest()
+
+
+def _summed_amount(amount: Any) -> str | None:
+    """An entry's amount as its checksum reads it; one that is not a number (edited by hand) as it stands."""
+    if amount is None:
+        return None
+    try:
+        return amount_text(Decimal(str(amount)))
+    except (ArithmeticError, NotStorable):
+        return str(amount)
 
 
 #: Decision fields added after schema 1.

@@ -5,18 +5,22 @@ to the busy timeout; readers never wait (WAL journal). `synchronous=FULL`:
 a decision reported as recorded survives a power cut, and a killed process
 leaves either the whole decision or none of it.
 
-Readers open the file read-write with `query_only` when they may, so that
-the last connection to close folds the WAL back into the file and removes
-`-wal` and `-shm` (a read-only SQLite connection leaves them behind). A
-ledger in a read-only place is opened read-only; if it is a WAL ledger copied
-without its `-shm` (a backup on a stick), SQLite could only open it while
-ignoring the `-wal` and with it the newest decisions, so it is read from a
-private copy of the two files instead.
+Nothing is left beside the file when nobody uses it: a writer puts the
+ledger back in rollback-journal mode when it closes (if no one else has it
+open), so readers, including `--jobs` workers that never close, create no
+`-wal` or `-shm`; while a writer works it is in WAL mode, and readers open
+it read-write with `query_only` when they may, so the last connection to
+close folds the WAL back and removes both files (a read-only SQLite
+connection would leave them behind). A ledger in a read-only place is opened
+read-only; if it is a WAL ledger copied without its `-shm` (a backup on a
+stick), SQLite could only open it while ignoring the `-wal` and with it the
+newest decisions, so it is read from a private copy of the two files instead.
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import shutil
 import sqlite3
@@ -37,8 +41,8 @@ class SqliteBackend:
     dialect = "sqlite"
     driver_errors = (sqlite3.Error,)
 
-    def __init__(self, location: Location, conn: sqlite3.Connection, timeout: float):
-        self.location, self.conn, self.timeout = location, conn, timeout
+    def __init__(self, location: Location, conn: sqlite3.Connection, timeout: float, writer: bool = False):
+        self.location, self.conn, self.timeout, self.writer = location, conn, timeout, writer
         self._next_id = 0
         self._private: str | None = None  # a private copy read instead of the file (see `_private_copy`)
 
@@ -136,7 +140,7 @@ class SqliteBackend:
     def _connect(cls, location, target, *, uri, timeout, write) -> SqliteBackend:
         try:
             conn = sqlite3.connect(target, uri=uri, timeout=timeout, isolation_level=None, check_same_thread=False)
-            backend = cls(location, conn, timeout)
+            backend = cls(location, conn, timeout, writer=write)
             if write:
                 _patiently(lambda: conn.execute("PRAGMA journal_mode=WAL"), timeout)
                 conn.execute("PRAGMA synchronous=FULL")
@@ -179,6 +183,10 @@ class SqliteBackend:
             self.conn.execute("ROLLBACK")
 
     def close(self) -> None:
+        if self.writer:  # back to a rollback journal, unless someone else has the ledger open (then they will)
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("PRAGMA busy_timeout = 0")
+                self.conn.execute("PRAGMA journal_mode = DELETE")
         self.conn.close()
         if self._private:
             shutil.rmtree(self._private, ignore_errors=True)
