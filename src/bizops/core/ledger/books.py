@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from bizops import __version__
@@ -36,14 +37,14 @@ from bizops.core.ledger.store import (
     DECISION_FIELDS,
     EMPTY,
     IDENTITY_FIELDS,
+    RUN_PREFIX,
     Balance,
     Known,
     Ledger,
 )
 
+_decision_row = itemgetter(*DECISION_FIELDS)
 _ENTRY_COLUMNS = ("decision_id", "seq", "company", "kind", "key", "amount", "value", "sign")
-#: How an aggregate run's decisions name the run they belong to (`request_id`), followed by its digest.
-RUN_PREFIX = "events:"
 #: Balances kept in memory at most; beyond it the cache starts again (it is only a cache).
 CACHE_LIMIT = 200_000
 _CHUNK = 400
@@ -208,7 +209,7 @@ class Books:
         if customer and decision["reverses"] is None:
             self._touch(CUSTOMER_KIND, customer).entries += 1
         company, dialect = decision["company"], self.backend.dialect
-        self.decisions.append(tuple(decision[f] for f in DECISION_FIELDS))
+        self.decisions.append(_decision_row(decision))
         self.entries.extend(
             (decision_id, e["seq"], company, e["kind"], e["key"], _amount(dialect, e["amount"]), e["value"], e["sign"])
             for e in entries

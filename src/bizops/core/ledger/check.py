@@ -23,10 +23,10 @@ from decimal import Decimal, InvalidOperation
 
 from bizops.core.errors import LedgerError
 from bizops.core.ledger import codec
-from bizops.core.ledger.books import RUN_PREFIX, computed_balances
+from bizops.core.ledger.books import computed_balances
 from bizops.core.ledger.lots import replay
 from bizops.core.ledger.schema import SCHEMA_VERSION
-from bizops.core.ledger.store import BALANCE_FIELDS, Ledger
+from bizops.core.ledger.store import BALANCE_FIELDS, RUN_PREFIX, Ledger
 
 CHUNK = 5000
 

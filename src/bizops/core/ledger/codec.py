@@ -54,6 +54,9 @@ def negated(text: str) -> str:
     return amount_text(-Decimal(text))
 
 
+_AS_IS = frozenset({str, int, bool, type(None)})
+
+
 def plain(value: Any) -> Any:
     """`value` in its JSON output form: Decimals as exact text, dates as ISO text."""
     kind = type(value)
@@ -63,10 +66,10 @@ def plain(value: Any) -> Any:
         return str(value)
     if kind is Decimal:
         return amount_text(value)
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, dict):  # plain text and numbers inline: this runs for every recorded row
+        return {str(k): v if type(v) in _AS_IS else plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
+        return [v if type(v) in _AS_IS else plain(v) for v in value]
     if isinstance(value, datetime):
         return format_datetime(value)
     if isinstance(value, date):

@@ -50,10 +50,10 @@ from bizops.core.encoder import BadOutput, Encoder
 from bizops.core.errors import BizopsError, LedgerBusy, LedgerError, OutputError, RowError
 from bizops.core.i18n import Text, msg, render
 from bizops.core.ledger import codec, open_ledger
-from bizops.core.ledger.books import RUN_PREFIX, Books
+from bizops.core.ledger.books import Books
 from bizops.core.ledger.history import RecordingHistory, customer_name
 from bizops.core.ledger.replay import Identity, recorded_result, refusal
-from bizops.core.ledger.store import Conflict, Known
+from bizops.core.ledger.store import RUN_PREFIX, Conflict, Known
 from bizops.core.outcomes import RowMap
 from bizops.core.values import format_datetime
 
@@ -120,7 +120,7 @@ class Recorder:
         self.flush_output = flush or (lambda: None)
         #: Whether the input has a row ready without waiting (`input_ready`); set once the input is open.
         self.ready: Callable[[], bool] = lambda: True
-        self.encode = Encoder(job.columns, True)
+        self.encode = Encoder(job.columns, False)  # the trace: `_plain_trace`
         #: The output columns that may hold bilingual text (the others are the same in both languages).
         self.textual = [c.name for c in job.columns if c.kind in ("text", "enum", "texts", "records", "json")] + [
             "trace"
@@ -166,7 +166,7 @@ class Recorder:
         return self._batches(decide, first, requests)
 
     def _batches(self, decide, first, requests: Iterator) -> Iterator:
-        tally, size, held, more = self.tally, 1, [first], True
+        tally, size, held, more, prepare = self.tally, 1, [self._prepare(first)], True, self._prepare
         try:
             while held:
                 while more and len(held) < size and self.ready():
@@ -174,7 +174,7 @@ class Recorder:
                     if item is _END:
                         more = False
                     else:
-                        held.append(item)
+                        held.append(prepare(item))
                 outcomes, held, failure = self._batch(decide, held)
                 self._rest = _chain(held, requests)
                 for outcome in outcomes:
@@ -190,7 +190,7 @@ class Recorder:
                     if item is _END:
                         more = False
                     else:
-                        held = [item]
+                        held = [prepare(item)]
             tally.complete = True
             self._summary()
         finally:
@@ -203,10 +203,17 @@ class Recorder:
         except OSError as exc:
             raise OutputFailed(exc) from exc
 
+    def _prepare(self, request: tuple) -> tuple:
+        """A row as its batch needs it, worked out before the batch takes the lock: (request, id, inputs, digest)."""
+        identity = self.identity
+        request_id = identity.of(request[1])
+        inputs = codec.plain(request[1])
+        return request, request_id, inputs, identity.digest(inputs) if request_id else None
+
     def _batch(self, decide, rows: list) -> tuple[list, list, BaseException | None]:
-        """Decide and record a batch; returns its outcomes, the rows left for the next, a plugin failure."""
+        """Decide and record a batch of prepared rows; returns its outcomes, the rows left, a plugin failure."""
         self.tally.started = True
-        self.tally.pending = rows[0][0]
+        self.tally.pending = rows[0][0][0]
         for attempt in range(RETRIES):
             try:
                 return self._attempt(decide, rows)
@@ -219,7 +226,7 @@ class Recorder:
         books.begin()
         try:
             self.meta["recorded_at"] = recorded_at()
-            known = books.known(self.command, [i for i in (self.identity.of(f) for _, f in rows) if i])
+            known = books.known(self.command, [p[1] for p in rows if p[1]])
             outcomes: list = []
             failure, started, done = None, time.monotonic(), 0
             recorded, without_id, first, last = 0, 0, None, None
@@ -234,11 +241,11 @@ class Recorder:
                 if stored is not None:
                     recorded += 1
                     without_id += not stored
-                    first = request[0] if first is None else first
-                    last = request[0]
+                    first = request[0][0] if first is None else first
+                    last = request[0][0]
                 if stop:
                     break
-            self._commit(rows[0][0], last if last is not None else rows[done - 1][0])
+            self._commit(rows[0][0][0], last if last is not None else rows[done - 1][0][0])
         except BaseException:
             books.rollback()
             raise
@@ -259,7 +266,7 @@ class Recorder:
                 self.tally.unsure = (first_row, last_row)
             raise
 
-    def _row(self, decide, request: tuple, known: dict) -> tuple[list, bool | None, Any]:
+    def _row(self, decide, prepared: tuple, known: dict) -> tuple[list, bool | None, Any]:
         """One row: its outcomes; True/False when recorded with/without an id, None when not; whether to stop.
 
         The batch stops after a row when the plugin failed (the exception) or
@@ -267,10 +274,8 @@ class Recorder:
         nothing after it is decided.
         """
         books, identity = self.books, self.identity
+        request, request_id, inputs, digest = prepared
         row, fields = request
-        request_id = identity.of(fields)
-        inputs = codec.plain(fields)
-        digest = identity.digest(inputs) if request_id else None
         found = known.get(request_id) if request_id else None
         if found is not None:
             if found.decision_id < 0:  # recorded earlier in this batch: written now, so it has its real id to show
@@ -334,6 +339,7 @@ class Recorder:
             result["warnings"] = []
         try:
             outputs = self.encode(result)
+            outputs["trace"] = _plain_trace(result.get("trace"))
         except (BadOutput, codec.NotStorable, TypeError):
             return False
         # Kept in the order the command declares them, as `ledger show` prints them.
@@ -721,17 +727,35 @@ def _chinese(value: Any, encoded: Any) -> Any:
     """The Chinese twin of an encoded value: where the result held a bilingual `Text`, its Chinese.
 
     Walks the result beside its English encoding (already checked), so the
-    Chinese needs no second encoding; plain text and numbers are taken as encoded.
+    Chinese needs no second encoding; plain text and numbers are taken as
+    encoded, without a call each (a trace is a list of small dicts of text).
     """
-    if value is None or type(value) is str:
-        return encoded
     if isinstance(value, Text):
         return value.zh
     if type(encoded) is dict and isinstance(value, dict):
-        return {k: _chinese(value.get(k), v) for k, v in encoded.items()}
+        return {k: _zh(value.get(k), v) for k, v in encoded.items()}
     if type(encoded) is list and isinstance(value, (list, tuple)):
-        return [_chinese(a, b) for a, b in zip(value, encoded)]
+        return [_zh(a, b) for a, b in zip(value, encoded)]
     return encoded
+
+
+def _zh(value: Any, encoded: Any) -> Any:
+    if type(value) is Text:
+        return value.zh
+    if type(encoded) is dict or type(encoded) is list:
+        return _chinese(value, encoded)
+    return encoded
+
+
+def _plain_trace(trace: Any) -> list:
+    """A result's trace in its JSON form: steps of text as they are (orjson writes `Text` as text), else `plain`."""
+    if not trace:
+        return []
+    if type(trace) is list and all(
+        type(step) is dict and all(isinstance(v, str) for v in step.values()) for step in trace
+    ):
+        return trace
+    return codec.plain(trace)  # anything else is checked: no floats, no objects
 
 
 def _events_of(result: dict, events: list[tuple], keys: list[str]) -> list[tuple]:

@@ -119,13 +119,15 @@ def _split(ddl: str) -> list[str]:
     return statements
 
 
+# Only an aggregate run's decisions are looked up by request_id (a row's go through bizops_identities):
+# the partial index costs nothing per recorded order.
 # bizops_reads is its key alone, ordered for `ledger show` (the later readers of a balance): one
 # B-tree a row. (SQLite 3.40's integrity_check also reports false NULLs in a WITHOUT ROWID table
 # whose NOT NULL column sits among its key columns.)
 _V2 = """
 ALTER TABLE bizops_decisions ADD COLUMN request_id TEXT;
-CREATE INDEX bizops_decisions_request ON bizops_decisions (company, command, request_id)
-    WHERE request_id IS NOT NULL;
+CREATE INDEX bizops_decisions_run ON bizops_decisions (company, command, request_id)
+    WHERE request_id LIKE 'events:%';
 CREATE TABLE bizops_balances (
     company TEXT NOT NULL,
     kind TEXT NOT NULL,

@@ -59,6 +59,9 @@ IDENTITY_FIELDS = ("company", "command", "request_id", "decision_id", "digest")
 
 #: The balance kind under which bizops counts the standing decisions naming a customer (plugins cannot write it).
 CUSTOMER_KIND = "bizops:customer"
+#: How an aggregate run's decisions name the run they belong to (`request_id`), followed by its digest.
+#: (schema.py's partial index `bizops_decisions_run` spells it out.)
+RUN_PREFIX = "events:"
 #: The largest id either backend stores (a signed 64-bit integer).
 MAX_ID = 2**63 - 1
 
@@ -345,7 +348,9 @@ class Ledger:
         """The standing decisions of one recorded aggregate run (they share its `request_id`)."""
         rows = self._q(
             f"SELECT {', '.join('d.' + f for f in DECISION_FIELDS)} FROM bizops_decisions d "
-            "WHERE d.company = ? AND d.command = ? AND d.request_id = ? AND " + _STANDING.format(d="d.id") + " "
+            f"WHERE d.company = ? AND d.command = ? AND d.request_id = ? AND d.request_id LIKE '{RUN_PREFIX}%' AND "
+            + _STANDING.format(d="d.id")
+            + " "
             "ORDER BY d.id",
             (company, command, run),
         )
