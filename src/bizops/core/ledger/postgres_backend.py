@@ -82,6 +82,8 @@ class PostgresBackend:
 
     # -- statements ------------------------------------------------------------
     def execute(self, sql: str, params=()):
+        if not params:  # no parameters: a `%` in the text (a LIKE pattern in DDL) is just a `%`
+            return self.conn.execute(sql)
         return self.conn.execute(sql.replace("?", "%s"), params)
 
     def execute_many(self, sql: str, rows) -> None:

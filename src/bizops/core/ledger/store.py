@@ -348,11 +348,10 @@ class Ledger:
         """The standing decisions of one recorded aggregate run (they share its `request_id`)."""
         rows = self._q(
             f"SELECT {', '.join('d.' + f for f in DECISION_FIELDS)} FROM bizops_decisions d "
-            f"WHERE d.company = ? AND d.command = ? AND d.request_id = ? AND d.request_id LIKE '{RUN_PREFIX}%' AND "
+            "WHERE d.company = ? AND d.command = ? AND d.request_id = ? AND d.request_id LIKE ? AND "
             + _STANDING.format(d="d.id")
-            + " "
-            "ORDER BY d.id",
-            (company, command, run),
+            + " ORDER BY d.id",
+            (company, command, run, RUN_PREFIX + "%"),
         )
         return [dict(zip(DECISION_FIELDS, row)) for row in rows]
 
