@@ -81,12 +81,16 @@ def decisions(db: str) -> int:
 
 
 def big_ledger(exe: str, count: int) -> str:
-    """A SQLite ledger of `count` recorded decisions over 20,000 customers, recorded once with bizops."""
-    db = str(OUT / f"ledger-{count}.db")
-    if decisions(db) == count:
-        return db
+    """A SQLite ledger of `count` recorded decisions over 20,000 customers, recorded once with bizops.
+
+    Built under another name and renamed when whole, so an interrupted build is started again, never used.
+    """
+    db = OUT / f"ledger-{count}.db"
+    if decisions(str(db)) == count:
+        return str(db)
+    building = OUT / f"ledger-{count}.building.db"
     for suffix in ("", "-wal", "-shm"):
-        Path(db + suffix).unlink(missing_ok=True)
+        Path(f"{building}{suffix}").unlink(missing_ok=True)
     chunk = min(count, 100_000)
     started = time.monotonic()
     for part, first in enumerate(range(0, count, chunk)):
@@ -97,10 +101,11 @@ def big_ledger(exe: str, count: int) -> str:
             prefix=f"B{part}",
             seed=part,
         )
-        record(exe, db, path)
+        record(exe, str(building), path)
         path.unlink()
         print(f"  big ledger: {first + chunk:,} decisions recorded ({time.monotonic() - started:.0f} s)", flush=True)
-    return db
+    building.rename(db)
+    return str(db)
 
 
 def ratio_of(line: str) -> float:

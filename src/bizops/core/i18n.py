@@ -12,6 +12,7 @@ import os
 
 class Text(str):
     __slots__ = ("zh",)
+    zh: str
 
     def __new__(cls, en: str, zh: str | None = None) -> Text:
         self = super().__new__(cls, en)

@@ -245,8 +245,7 @@ class Books:
         return found
 
     def _new_id(self) -> int:
-        with self.ledger.guard():  # PostgreSQL asks its sequence now and then
-            return self.backend.new_id()
+        return self.backend.new_id()  # SQLite's next, or PostgreSQL's provisional one: no round trip
 
     def _real_ids(self) -> None:
         """Give the decisions stored with provisional (negative) ids their real ones, everywhere they appear."""

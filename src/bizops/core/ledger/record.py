@@ -22,17 +22,9 @@ is shown as recorded and not recorded again; with other inputs it is
 refused, or with `--amend` the recorded decision is reversed and the row
 recorded in its place, in one transaction.
 
-An aggregate command (score) runs in one transaction and stores one decision
-per output row. Entries written before an output row is returned belong to
-that row (a plugin sets a scorecard's history just before yielding it);
-entries written after the last row belong to the last one. Each decision's
-inputs are the events that agree with it on the text fields both carry
-(`person`, …): an aggregate's numbers are sums, not keys. With event ids the
-run is the unit: all of its events recorded before with the same inputs
-shows the recorded scorecards again; any other set is scored and recorded.
-
-Whatever ends a run early, `stopped` says on stderr how many rows were
-recorded and where to resume (`Tally`).
+An aggregate command (score) records a whole run in one transaction
+(`runs`). Whatever ends a run early, `Tally.stopped` says on stderr how many
+rows were recorded and where to resume (`tally`).
 """
 
 from __future__ import annotations
@@ -47,13 +39,14 @@ from typing import Any
 
 from bizops import __version__
 from bizops.core.encoder import BadOutput, Encoder
-from bizops.core.errors import BizopsError, LedgerBusy, LedgerError, OutputError, RowError
-from bizops.core.i18n import Text, msg, render
+from bizops.core.errors import BizopsError, RowError
+from bizops.core.i18n import Text, msg
 from bizops.core.ledger import codec, open_ledger
 from bizops.core.ledger.books import Books
 from bizops.core.ledger.history import RecordingHistory, customer_name
 from bizops.core.ledger.replay import Identity, recorded_result, refusal
-from bizops.core.ledger.store import RUN_PREFIX, Conflict, Known
+from bizops.core.ledger.store import Conflict, Known
+from bizops.core.ledger.tally import OutputFailed, Tally
 from bizops.core.outcomes import RowMap
 from bizops.core.values import format_datetime
 
@@ -86,24 +79,6 @@ def recorded_at() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-class Tally:
-    """What a run recorded so far: enough to say, whenever it ends, what is in the ledger."""
-
-    def __init__(self) -> None:
-        self.recorded = 0  # decisions committed
-        self.without_id = 0  # … of which carry no request id (recording them again would count them twice)
-        self.replayed = 0  # rows recognised as recorded before
-        self.first: Any = None  # the rows of the first and last recorded decisions
-        self.last: Any = None
-        self.committed = 0  # results whose transaction committed …
-        self.shown = 0  # … handed to the writer (a table prints them when the run stops) …
-        self.delivered = 0  # … and written out (flushed), what survives an output that fails
-        self.pending: Any = None  # the first row of the batch in progress (not committed)
-        self.unsure: tuple | None = None  # the rows of a batch whose COMMIT got no answer (a lost server)
-        self.complete = False  # every input row was read and dealt with
-        self.started = False  # a transaction was begun
-
-
 class Recorder:
     """Opens the ledger for writing (creating it) and wraps a job's `process` to record."""
 
@@ -125,7 +100,7 @@ class Recorder:
         self.textual = [c.name for c in job.columns if c.kind in ("text", "enum", "texts", "records", "json")] + [
             "trace"
         ]
-        self.tally = Tally()
+        self.tally = Tally(self.identity.field, job.command)
         self.by = {"user_name": current_user(), "host": current_host()}
         self.meta = {
             "company": job.company,
@@ -138,18 +113,27 @@ class Recorder:
             "reverses": None,
             **self.by,
         }
-        self._rest: Iterator = iter(())  # the input not yet read, to tell at a stop whether any was left
 
     def wrap(self, process: Callable[[Iterator], Iterable | None]) -> Callable[[Iterator], Iterable | None]:
         def recording(requests):
             if self.spec.aggregate:
-                return self._aggregate(process, iter(requests))
+                from bizops.core.ledger.runs import record_run
+
+                return record_run(self, process, iter(requests))
             return self._rows(process, iter(requests))
 
         return recording
 
     def close(self) -> None:
         self.ledger.close()
+
+    def stamp(self) -> None:
+        """The time the transaction now begun records its decisions at."""
+        self.meta["recorded_at"] = recorded_at()
+
+    def stopped(self, exc: BaseException, lang: str, err) -> BaseException:
+        """A run ended early by `exc`: see `Tally.stopped`."""
+        return self.tally.stopped(exc, lang, err)
 
     # -- decision commands: batches of rows ----------------------------------------------------
     def _rows(self, process, requests: Iterator) -> Iterable | None:
@@ -162,7 +146,7 @@ class Recorder:
         if decide is None:
             self.close()
             return None
-        self._rest = requests
+        self.tally.rest = requests
         return self._batches(decide, first, requests)
 
     def _batches(self, decide, first, requests: Iterator) -> Iterator:
@@ -174,9 +158,9 @@ class Recorder:
                     if item is _END:
                         more = False
                     else:
-                        held.append(prepare(item))
+                        held.append(prepare(item))  # type: ignore[arg-type]
                 outcomes, held, failure = self._batch(decide, held)
-                self._rest = _chain(held, requests)
+                tally.rest = _chain(held, requests)
                 for outcome in outcomes:
                     yield outcome  # printed only now: its transaction committed
                     tally.shown += 1
@@ -190,9 +174,9 @@ class Recorder:
                     if item is _END:
                         more = False
                     else:
-                        held = [prepare(item)]
+                        held = [prepare(item)]  # type: ignore[arg-type]
             tally.complete = True
-            self._summary()
+            tally.summary(self.warn)
         finally:
             self.close()
 
@@ -225,7 +209,7 @@ class Recorder:
         books, tally = self.books, self.tally
         books.begin()
         try:
-            self.meta["recorded_at"] = recorded_at()
+            self.stamp()
             known = books.known(self.command, [p[1] for p in rows if p[1]])
             outcomes: list = []
             failure, started, done = None, time.monotonic(), 0
@@ -295,7 +279,7 @@ class Recorder:
             books.undo_row()
             return [], None, exc
         if len(answer) == 1 and type(answer[0]) is dict:
-            if self._store(row, fields, inputs, answer[0], request_id, digest):
+            if self.store(row, fields, inputs, answer[0], request_id, digest):
                 books.keep_row()
                 if request_id:
                     known[request_id] = books.identities[self.command, request_id]
@@ -322,7 +306,7 @@ class Recorder:
                 if not (len(answer) == 1 and type(answer[0]) is dict):
                     raise _Undo
                 answer[0]["warnings"] = list(answer[0].get("warnings") or []) + [_amended(reversal)]
-                if not self._store(row, fields, inputs, answer[0], request_id, digest):
+                if not self.store(row, fields, inputs, answer[0], request_id, digest):
                     raise _Undo
                 self.books.keep_row()
         except _Undo:
@@ -331,7 +315,7 @@ class Recorder:
         return answer, True, False
 
     # -- storing ------------------------------------------------------------------------
-    def _store(self, row, fields: dict, inputs: dict, result: dict, request_id, digest, identities=None) -> bool:
+    def store(self, row, fields: dict, inputs: dict, result: dict, request_id, digest, identities=None) -> bool:
         """Store one decision; False when its result cannot be written (the stream reports it)."""
         if "company" not in result:
             result["company"] = self.company
@@ -366,277 +350,6 @@ class Recorder:
         books = self.books
         books.store(decision, books.row_entries, books.row_reads, identities)
         return True
-
-    # -- aggregate commands: one transaction per run ------------------------------------------------
-    def _aggregate(self, process, requests: Iterator) -> list | None:
-        events = list(requests)  # read and checked first: whether the run is new is a question about all of it
-        books, tally = self.books, self.tally
-        books.begin()
-        try:
-            self.meta["recorded_at"] = recorded_at()
-            events, run, ids, errors = self._run_identity(events)
-            answer = self._recorded_run(ids) if run is not None else None
-            recorded = 0
-            if answer is None:
-                answer, recorded = self._score(process, events, run, ids)
-            if answer is None:
-                books.rollback()
-                return None
-            books.commit()
-        except BaseException:
-            books.rollback()
-            raise
-        finally:
-            self.close()
-        tally.recorded += recorded
-        tally.without_id += recorded if run is None else 0
-        tally.complete = True
-        self._summary()
-        return errors + answer
-
-    def _run_identity(self, events: list) -> tuple[list, str | None, list, list]:
-        """The events to score, the run's key and (id, digest) pairs, and the events refused as repeats.
-
-        An event repeating an earlier one's id with other inputs is a bad row;
-        with the same inputs it counts once. An event without an id leaves
-        the run without a key: it is recorded as events without ids are.
-        """
-        identity = self.identity
-        if not identity.field or not events or any(identity.of(f) is None for _, f in events):
-            return events, None, [], []
-        seen: dict[str, tuple] = {}
-        kept, ids, errors = [], [], []
-        for row, fields in events:
-            request_id = str(identity.of(fields))  # every event has one (checked above)
-            digest = identity.digest(codec.plain(fields))
-            if request_id in seen:
-                if seen[request_id][1] != digest:
-                    errors.append(
-                        RowError(
-                            msg(
-                                "{f} {i} was given to row {o} with other inputs; give each event its own {f}",
-                                "{f} {i} 已用于第 {o} 行且输入不同；每个事件须有自己的 {f}",
-                                f=identity.field,
-                                i=request_id,
-                                o=seen[request_id][0],
-                            ),
-                            row,
-                        )
-                    )
-                continue  # the same event twice counts once
-            seen[request_id] = (row, digest)
-            kept.append((row, fields))
-            ids.append((request_id, digest))
-        return kept, RUN_PREFIX + codec.digest(sorted(ids)), ids, errors
-
-    def _recorded_run(self, ids: list) -> list | None:
-        """Every event recorded before with the same inputs: the recorded scorecards again, nothing recorded."""
-        known = self.books.known(self.command, [i for i, _ in ids])
-        if len(known) != len(ids) or any(known[i].digest != d for i, d in ids):
-            return None
-        runs = list(dict.fromkeys(k.run for k in known.values() if k.run))
-        decisions = [d for key in runs for d in self.ledger.run_decisions(self.company, self.command, key)]
-        if not decisions:
-            return None
-        self.tally.replayed += len(decisions)
-        return [
-            recorded_result(
-                Known(d["id"], None, d["outputs"], d["outputs_zh"], d["decided_at"], d["user_name"], d["request_id"]),
-                self.columns,
-            )
-            for d in decisions
-        ]
-
-    def _score(self, process, events: list, run: str | None, ids: list) -> tuple[list | None, int]:
-        """Score the run and record its scorecards; refused (shown, not recorded) if an id holds other inputs."""
-        books = self.books
-        conflicts = self._conflicts(ids)
-        if conflicts and self.amend:
-            self._reverse_runs(conflicts)
-            conflicts = []
-        books.start_row()
-        answer = process(iter(events))
-        if answer is None:
-            return None, 0
-        produced: list[tuple[Any, list]] = []
-        for outcome in answer:
-            if type(outcome) is dict:
-                produced.append((outcome, books.row_entries))
-                books.row_entries = []
-            else:
-                produced.append((outcome, []))
-        results = [pair for pair in produced if type(pair[0]) is dict]
-        if results:
-            results[-1][1].extend(books.row_entries)
-        outcomes = [outcome for outcome, _ in produced]
-        if conflicts:
-            books.undo_row()
-            for result, _ in results:
-                result["status"] = "refused"  # not a column of a scorecard: it makes the exit code 1
-                result["warnings"] = list(result.get("warnings") or []) + [
-                    _not_recorded(self.identity.field, conflicts)
-                ]
-            return outcomes, 0
-        keys = [f.name for f in self.spec.inputs if f.kind in ("text", "enum", "date")]
-        reads, identities = books.row_reads, list(ids)
-        for result, entries in results:
-            mine = _events_of(result, events, keys)
-            books.row_entries, books.row_reads = entries, reads
-            inputs = codec.plain({"events": [f for _, f in mine]})
-            if not self._store(_rows_label(mine), {}, inputs, result, run, None, identities):
-                books.undo_row()
-                return outcomes, 0  # the stream reports the result that cannot be stored
-            identities = []  # the run's events point at its first scorecard
-        books.keep_row()
-        return outcomes, len(results)
-
-    def _conflicts(self, ids: list) -> list[tuple[str, Known]]:
-        if not ids:
-            return []
-        known = self.books.known(self.command, [i for i, _ in ids])
-        return [(i, known[i]) for i, d in ids if i in known and known[i].digest != d]
-
-    def _reverse_runs(self, conflicts: list) -> None:
-        """--amend for an aggregate: reverse every standing scorecard of the runs holding the conflicting events."""
-        for decision_id in sorted({k.decision_id for _, k in conflicts}):
-            run = self.ledger.decision(decision_id)["request_id"]
-            for decision in self.ledger.run_decisions(self.company, self.command, run):
-                self.books.reverse(
-                    decision["id"],
-                    f"--amend: {self.identity.field}s recorded again",
-                    self.meta["decided_at"],
-                    dict(self.by, recorded_at=self.meta["recorded_at"]),
-                )
-
-    # -- how the run ended ----------------------------------------------------------------------
-    def _summary(self) -> None:
-        """At the end of a run: what was recognised as recorded before, what carries no id."""
-        tally, field = self.tally, self.identity.field
-        if tally.replayed:
-            self.warn(
-                msg(
-                    "{n} already recorded with the same inputs: shown as recorded, nothing recorded again",
-                    "{n}已按相同输入记录过：按记录显示，未重复记录",
-                    n=_rows(tally.replayed),
-                )
-            )
-        if not tally.without_id:
-            return
-        them = Text("it", "它") if tally.without_id == 1 else Text("them", "它们")
-        if field:
-            self.warn(
-                msg(
-                    "{n} recorded without {f}: recording the same input again would record {t} again",
-                    "{n}没有 {f} 就记录了：再次记录同一输入会重复记录{t}",
-                    n=_rows(tally.without_id),
-                    f=field,
-                    t=them,
-                )
-            )
-        else:
-            self.warn(
-                msg(
-                    "{c} has no request id: recording the same input again would record {t} again",
-                    "{c} 没有请求编号：再次记录同一输入会重复记录{t}",
-                    c=self.command,
-                    t=Text("this row", "这一行")
-                    if tally.without_id == 1
-                    else Text(f"these {tally.without_id} rows", f"这 {tally.without_id} 行"),
-                )
-            )
-
-    def stopped(self, exc: BaseException, lang: str, err) -> BaseException:
-        """A run ended early by `exc`: say on `err` what the ledger holds; returns what to raise (its exit code).
-
-        A closed pipe after every row was recorded stays quiet (`| head -1`
-        of a finished run). A busy ledger is exit 75 only when nothing was
-        recorded or re-running the same input is safe (every recorded row
-        has an id); otherwise 74, so a script does not run it again as it is.
-        """
-        tally = self.tally
-        if isinstance(exc, OutputFailed):
-            exc = exc.error
-        if not tally.started:
-            return exc  # it ended before recording began: its own message says all
-        if isinstance(exc, BrokenPipeError) and not tally.unsure and tally.pending is None:
-            tally.complete = tally.complete or next(self._rest, _END) is _END
-            if tally.complete:
-                return exc
-        safe = bool(self.identity.field) and tally.without_id == 0
-        lines = [
-            msg(
-                "recorded {n} (rows {a} to {b}) before the run stopped",
-                "运行中止前已记录{n}（第 {a} 至 {b} 行）",
-                n=_rows(tally.recorded),
-                a=tally.first,
-                b=tally.last,
-            )
-            if tally.recorded
-            else msg("nothing was recorded", "未记录任何内容")
-        ]
-        if tally.unsure is not None:
-            lines.append(
-                msg(
-                    "the connection was lost while committing rows {a} to {b}: they may or may not be recorded "
-                    "(bizops ledger list shows which)",
-                    "提交第 {a} 至 {b} 行时连接中断：这些行可能已记录，也可能没有（用 bizops ledger list 查看）",
-                    a=tally.unsure[0],
-                    b=tally.unsure[1],
-                )
-            )
-        # An output that failed lost what was not flushed; otherwise what reached the writer is printed.
-        printed = tally.delivered if isinstance(exc, OSError) else tally.shown
-        if tally.committed > printed and tally.recorded:
-            lines.append(
-                msg(
-                    "the results of the last {n} recorded were not printed",
-                    "最后记录的 {n} 条结果未能输出",
-                    n=min(tally.committed - printed, tally.recorded),
-                )
-            )
-        if tally.recorded or tally.unsure:
-            lines.append(self._resume(safe))
-        for line in lines:
-            _say(err, render(line, lang))
-        if isinstance(exc, LedgerBusy) and tally.recorded and not safe:
-            # 75 would tell a script to run the same input again, recording the rows above twice.
-            return LedgerError(
-                exc.message
-                + msg(
-                    "; rows were recorded before: running the same input again as it is would record them twice",
-                    "；之前已有行被记录：原样重新运行会重复记录它们",
-                )
-            )
-        if isinstance(exc, BrokenPipeError):
-            return OutputError(msg("the output was closed before the run ended", "运行结束前输出已被关闭"))
-        return exc
-
-    def _resume(self, safe: bool) -> Text:
-        tally = self.tally
-        if safe:
-            return msg(
-                "running the same input again is safe: rows already recorded are shown, not recorded again",
-                "可以原样重新运行：已记录的行只显示，不会重复记录",
-            )
-        if tally.pending is not None:
-            return msg(
-                "nothing from row {r} on was recorded: resume from row {r}",
-                "第 {r} 行起均未记录：请从第 {r} 行继续",
-                r=tally.pending,
-            )
-        return msg(
-            "nothing after row {r} was recorded: resume after row {r}",
-            "第 {r} 行之后均未记录：请从第 {r} 行之后继续",
-            r=tally.last,
-        )
-
-
-class OutputFailed(OutputError):
-    """Writing a batch's results failed (a closed pipe, a full disk): carried past the stream as what it is."""
-
-    def __init__(self, error: OSError):
-        super().__init__(str(error))
-        self.error = error
 
 
 class _Undo(Exception):
@@ -683,18 +396,6 @@ def _decider(process) -> Callable[[tuple], list] | None:
     return lambda request: list(process(iter((request,))) or ())
 
 
-def _say(err, text: str) -> None:
-    try:
-        err.write(f"bizops: {text}\n")
-        err.flush()
-    except (OSError, ValueError):
-        pass  # nobody reads stderr any more: the exit code still tells
-
-
-def _rows(n: int) -> Text:
-    return Text(f"{n} row" if n == 1 else f"{n} rows", f"{n} 行")
-
-
 def _amended(reversal: dict) -> Text:
     text = msg(
         "replaces decision {o}, reversed by decision {r} (--amend)",
@@ -709,18 +410,6 @@ def _amended(reversal: dict) -> Text:
             d=", ".join(str(i) for i in reversal["used_by"]),
         )
     return text
-
-
-def _not_recorded(field: str, conflicts: list) -> Text:
-    (request_id, known), *_ = conflicts
-    return msg(
-        "not recorded: {f} {i} was recorded in decision {d} with other inputs; reverse it "
-        "(bizops ledger reverse {d}) or record with --amend",
-        "未记录：{f} {i} 已在决定 {d} 中以不同输入记录；请冲销（bizops ledger reverse {d}）或加 --amend 记录",
-        f=field,
-        i=request_id,
-        d=known.decision_id,
-    )
 
 
 def _chinese(value: Any, encoded: Any) -> Any:
@@ -756,18 +445,3 @@ def _plain_trace(trace: Any) -> list:
     ):
         return trace
     return codec.plain(trace)  # anything else is checked: no floats, no objects
-
-
-def _events_of(result: dict, events: list[tuple], keys: list[str]) -> list[tuple]:
-    """The events behind one aggregate row: those agreeing with it on every field both carry."""
-    shared = [k for k in keys if k in result and k != "company"]
-    if not shared:
-        return events
-    return [(row, f) for row, f in events if all(f.get(k) == result[k] for k in shared)]
-
-
-def _rows_label(events: list[tuple]) -> str | None:
-    rows = [str(row) for row, _ in events]
-    if not rows:
-        return None
-    return rows[0] if len(rows) == 1 else f"{rows[0]}…{rows[-1]}"

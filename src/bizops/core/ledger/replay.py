@@ -112,9 +112,9 @@ def _both(english: Any, chinese: Any) -> Any:
     if isinstance(english, str):
         return Text(english, chinese) if isinstance(chinese, str) and chinese != english else english
     if isinstance(english, list):
-        others = chinese if isinstance(chinese, list) and len(chinese) == len(english) else english
-        return [_both(a, b) for a, b in zip(english, others)]
+        items = chinese if isinstance(chinese, list) and len(chinese) == len(english) else english
+        return [_both(a, b) for a, b in zip(english, items)]
     if isinstance(english, dict):
-        others = chinese if isinstance(chinese, dict) else english
-        return {k: _both(v, others.get(k)) for k, v in english.items()}
+        fields = chinese if isinstance(chinese, dict) else english
+        return {k: _both(v, fields.get(k)) for k, v in english.items()}
     return english

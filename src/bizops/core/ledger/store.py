@@ -115,9 +115,9 @@ class _Guard:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, kind, exc, tb) -> bool:
+    def __exit__(self, kind, exc, tb) -> None:
         if exc is None or isinstance(exc, BizopsError) or not isinstance(exc, Exception):
-            return False
+            return
         ledger = self.ledger
         backend = ledger.backend
         if isinstance(exc, backend.driver_errors):
@@ -131,7 +131,6 @@ class _Guard:
             ) from None
         if isinstance(exc, (ValueError, ArithmeticError, TypeError, KeyError)):
             raise ledger.damaged(exc) from None
-        return False
 
 
 def open_backend(location: Location, *, write: bool, timeout: float):
@@ -409,7 +408,8 @@ class Ledger:
     ) -> list[dict]:
         if not self.exists:
             return []
-        where, params = ["d.id > ?"], [after_id]
+        where: list[str] = ["d.id > ?"]
+        params: list[Any] = [after_id]
         for column, value in (("d.company", company), ("d.command", command), ("d.customer", customer)):
             if value:
                 where.append(f"{column} = ?")
@@ -437,7 +437,8 @@ class Ledger:
     ) -> list[dict]:
         if not self.exists:
             return []
-        where, params = ["1 = 1"], []
+        where: list[str] = ["1 = 1"]
+        params: list[Any] = []
         if decision_id is not None:
             where.append("decision_id = ?")
             params.append(decision_id)
