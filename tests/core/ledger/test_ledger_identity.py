@@ -215,3 +215,20 @@ def test_the_same_id_twice_in_one_file_is_recorded_once(run, db):
     assert "already recorded as decision 1" in repeat["warnings"][0]
     assert other["status"] == "refused"
     assert db.sql("SELECT count(*) FROM bizops_decisions")[0][0] == 1
+
+
+def test_a_score_event_recorded_with_other_inputs_refuses_the_run_unless_amended(run, db):
+    score = ("--company", "cable", "score", "-", "--input-format", "jsonl", "--record")
+    event = {"event_id": "E-1", "person": "张三", "date": "2026-10-05", "code": "late", "count": 5}
+    assert run(*score, input=jsonl(event)).rows()[0]["score"] == "75"
+    changed = jsonl(dict(event, count=2))
+    r = run(*score, input=changed)
+    assert r.exit_code == 1, r  # shown as scored, not recorded
+    assert r.rows()[0]["score"] == "90"
+    assert "not recorded: event_id E-1 was recorded in decision 1 with other inputs" in r.rows()[0]["warnings"][-1]
+    assert db.sql("SELECT count(*) FROM bizops_decisions")[0][0] == 1
+    amended = run(*score, "--amend", input=changed)
+    assert amended.exit_code == 0, amended
+    assert db.sql("SELECT id, reverses FROM bizops_decisions ORDER BY id") == [(1, None), (2, 1), (3, None)]
+    assert db.sql("SELECT value FROM bizops_balances WHERE kind = 'monthly_score'") == [('"90"',)]
+    assert run("ledger", "check").exit_code == 0
