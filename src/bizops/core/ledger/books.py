@@ -32,11 +32,12 @@ from bizops.core.i18n import msg
 from bizops.core.ledger import codec
 from bizops.core.ledger.lots import replay
 from bizops.core.ledger.store import (
+    BALANCE_COLUMNS,
     BALANCE_FIELDS,
     CUSTOMER_KIND,
     DECISION_FIELDS,
     EMPTY,
-    IDENTITY_FIELDS,
+    IDENTITY_COLUMNS,
     RUN_PREFIX,
     Balance,
     Known,
@@ -47,7 +48,6 @@ _decision_row = itemgetter(*DECISION_FIELDS)
 _ENTRY_COLUMNS = ("decision_id", "seq", "company", "kind", "key", "amount", "value", "sign")
 #: Balances kept in memory at most; beyond it the cache starts again (it is only a cache).
 CACHE_LIMIT = 200_000
-_CHUNK = 400
 
 
 class Books:
@@ -56,6 +56,7 @@ class Books:
         self.cache: dict[tuple[str, str], Balance] = {}
         self.imported_names: dict[str, bool] = {}
         self.synced: tuple[int, int] | None = None  # (last decision id, last customer id) the cache reflects
+        self.shared = False  # another writer recorded for the company since this one's last transaction
         self.identities: dict[tuple[str, str], Known] = {}  # this transaction's, by (command, request id)
         self._saved: dict[tuple[str, str], Balance] | None = None
         self.row_entries: list[dict] = []
@@ -68,7 +69,8 @@ class Books:
         self.decisions: list[tuple] = []
         self.entries: list[tuple] = []
         self.reads: list[tuple] = []
-        self.new_identities: dict[tuple[str, str], tuple] = {}
+        self.new_identities: dict[tuple[str, str], tuple] = {}  # request ids the ledger did not hold
+        self.moved_identities: dict[tuple[str, str], tuple] = {}  # … and the ones a newer decision takes over
         self.forgotten: list[tuple[str, int]] = []  # (command, decision) whose request ids are free again
 
     # -- the transaction -------------------------------------------------------------
@@ -84,8 +86,11 @@ class Books:
             now = (int(row[0] or 0), int(row[1] or 0))
             if self.synced is None or now[1] != self.synced[1]:
                 self.imported_names.clear()
-            if self.synced is None or now[0] != self.synced[0]:
-                self._refresh()
+            if self.synced is None:
+                self.cache.clear()
+            elif now[0] != self.synced[0]:
+                self._refresh(self.synced[0])
+            self.shared = self.synced is not None and now[0] != self.synced[0]
             self.synced = now
 
     def commit(self) -> None:
@@ -109,20 +114,19 @@ class Books:
         self.row_entries, self.row_reads = [], set()
         self._pending()
 
-    def _refresh(self) -> None:
-        """Re-read the cached balances (another writer recorded for the company since we read them)."""
+    def _refresh(self, since: int) -> None:
+        """Re-read the cached balances other writers changed since decision `since` (one range query)."""
         if len(self.cache) > CACHE_LIMIT:
             self.cache.clear()
-        keys = list(self.cache)
-        self.cache.clear()
-        for start in range(0, len(keys), _CHUNK):
-            chunk = keys[start : start + _CHUNK]
+            return
+        with self.ledger.guard():
             rows = self.backend.execute(
                 "SELECT kind, key, total, entries, value, value_decision, value_seq FROM bizops_balances "
-                f"WHERE company = ? AND (kind, key) IN (VALUES {', '.join(['(?, ?)'] * len(chunk))})",
-                (self.company, *(part for pair in chunk for part in pair)),
+                "WHERE company = ? AND changed > ?",
+                (self.company, since),
             ).fetchall()
-            for kind, key, *rest in rows:
+        for kind, key, *rest in rows:
+            if (kind, key) in self.cache:
                 self.cache[kind, key] = self.ledger.balance_of(tuple(rest))
 
     # -- balances as this writer sees them ------------------------------------------
@@ -190,10 +194,15 @@ class Books:
         entries: list[dict],
         reads: Iterable[tuple[str, str]] = (),
         identities: Iterable[tuple[str, str]] = (),
+        moved: bool = False,
     ) -> int:
         """Keep one decision with its entries (already applied to the balances); returns its id.
 
-        `identities` are the (request id, digest of its inputs) it answers.
+        `identities` are the (request id, digest of its inputs) it answers;
+        `moved` when they may already point at an earlier decision (an
+        aggregate run's events), else they are new (a row whose id was found
+        is never stored: it is shown, refused, or amended after its old
+        identity was freed).
         """
         decision_id = self._new_id()
         if decision_id > 0:
@@ -215,8 +224,9 @@ class Books:
             for e in entries
         )
         self.reads.extend((decision_id, company, kind, key) for kind, key in reads)
+        kept = self.moved_identities if moved else self.new_identities
         for request_id, digest in identities:
-            self.new_identities[decision["command"], request_id] = (
+            kept[decision["command"], request_id] = (
                 company,
                 decision["command"],
                 request_id,
@@ -261,7 +271,9 @@ class Books:
         self.decisions = [fix(r) for r in self.decisions]
         self.entries = [fix(r) for r in self.entries]
         self.reads = [fix(r) for r in self.reads]
-        self.new_identities = {k: (*v[:3], real.get(v[3], v[3]), v[4]) for k, v in self.new_identities.items()}
+        for kept in (self.new_identities, self.moved_identities):
+            for k, v in kept.items():
+                kept[k] = (*v[:3], real.get(v[3], v[3]), v[4])
         for known in self.identities.values():
             known.decision_id = real.get(known.decision_id, known.decision_id)
         for balance in self.cache.values():
@@ -286,19 +298,17 @@ class Books:
                     [(self.company, command, d) for command, d in self.forgotten],
                 )
             if self.new_identities:
-                backend.execute_many(
-                    f"INSERT INTO bizops_identities ({', '.join(IDENTITY_FIELDS)}) VALUES (?, ?, ?, ?, ?) "
-                    "ON CONFLICT (company, command, request_id) DO UPDATE SET "
-                    "decision_id = excluded.decision_id, digest = excluded.digest",
-                    list(self.new_identities.values()),
+                backend.insert_rows(
+                    "bizops_identities", tuple(c for c, _ in IDENTITY_COLUMNS), self.new_identities.values()
                 )
+            if self.moved_identities:
+                backend.upsert("bizops_identities", IDENTITY_COLUMNS, 3, list(self.moved_identities.values()))
             dirty = [(k, b) for k, b in self.cache.items() if b.dirty]
             if dirty:
-                backend.execute_many(
-                    f"INSERT INTO bizops_balances ({', '.join(BALANCE_FIELDS)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-                    "ON CONFLICT (company, kind, key) DO UPDATE SET total = excluded.total, "
-                    "entries = excluded.entries, value = excluded.value, "
-                    "value_decision = excluded.value_decision, value_seq = excluded.value_seq",
+                backend.upsert(
+                    "bizops_balances",
+                    BALANCE_COLUMNS,
+                    3,
                     [
                         (
                             self.company,
@@ -308,6 +318,7 @@ class Books:
                             b.entries,
                             b.value,
                             *(b.ref or (None, None)),
+                            self.last_id,  # under the lock, newer than anything another writer recorded
                         )
                         for (kind, key), b in dirty
                     ],

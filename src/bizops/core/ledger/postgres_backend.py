@@ -13,7 +13,8 @@ deadlock (40001, 40P01) is `retryable`: the recorder runs the batch again.
 Decision ids come from the table's identity sequence, taken under the lock
 when a batch is written (`real_ids`: exactly as many as it keeps, so there
 are no gaps), so a company's decisions are numbered in the order they are
-recorded, which reversals and `latest` rely on.
+recorded, which reversals and `latest` rely on. A batch's rows go in with
+COPY, its balances and identities with one statement each.
 """
 
 from __future__ import annotations
@@ -89,6 +90,33 @@ class PostgresBackend:
     def execute_many(self, sql: str, rows) -> None:
         with self.conn.cursor() as cursor:
             cursor.executemany(sql.replace("?", "%s"), rows)
+
+    def identities(self, company: str, command: str, request_ids: list[str]) -> list[tuple]:
+        """The identity rows of these request ids with their decisions' outputs, in one statement.
+
+        A point lookup per id on the primary key: `OFFSET 0` keeps the
+        subquery apart, run once per id. (Flattened, the planner would scan
+        the company's identities once per id whenever the table grew within
+        this very run and its statistics still say it is empty.)
+        """
+        return self.conn.execute(
+            "SELECT w.id, x.* FROM unnest(%s::text[]) AS w(id) CROSS JOIN LATERAL ("
+            "SELECT i.decision_id, i.digest, d.outputs, d.outputs_zh, d.decided_at, d.user_name, d.request_id "
+            "FROM bizops_identities i JOIN bizops_decisions d ON d.id = i.decision_id "
+            "WHERE i.company = %s AND i.command = %s AND i.request_id = w.id OFFSET 0) AS x",
+            (list(request_ids), company, command),
+        ).fetchall()
+
+    def upsert(self, table: str, columns: tuple, keys: int, rows) -> None:
+        """Insert `rows`, or update the row with the same first `keys` columns: one statement, rows as arrays."""
+        names = [name for name, _ in columns]
+        arrays = ", ".join(f"%s::{kind}[]" for _, kind in columns)
+        updates = ", ".join(f"{n} = excluded.{n}" for n in names[keys:])
+        self.conn.execute(
+            f"INSERT INTO {table} ({', '.join(names)}) SELECT * FROM unnest({arrays}) "
+            f"ON CONFLICT ({', '.join(names[:keys])}) DO UPDATE SET {updates}",
+            [list(column) for column in zip(*rows)],
+        )
 
     def insert_rows(self, table: str, columns: tuple[str, ...], rows) -> None:
         """New rows into `table` with COPY: a batch in one stream (ids given as they are, even identity ones)."""

@@ -10,7 +10,7 @@ recorded (an invalid row, or a row whose result cannot be stored, is undone
 alone, as a savepoint would). A batch is committed after `BATCH` rows or
 `SECONDS`, or as soon as the input has no row ready (a person typing, a slow
 pipe: the lock is never held while waiting for input), and it starts small
-(1, 2, 4, … rows) so the first results show at once and a broken output
+(1, 4, 16, … rows) so the first results show at once and a broken output
 (`> /dev/full`) costs as little as possible. A batch that meets a
 serialisation failure is run again, up to `RETRIES` times, invisibly.
 
@@ -50,7 +50,7 @@ from bizops.core.ledger.tally import OutputFailed, Tally
 from bizops.core.outcomes import RowMap
 from bizops.core.values import format_datetime
 
-#: A batch is committed after this many rows …
+#: A batch is committed after this many rows (twice as many while other writers take turns with it) …
 BATCH = 512
 #: … or after this many seconds, whichever comes first.
 SECONDS = 0.2
@@ -168,7 +168,9 @@ class Recorder:
                 tally.delivered = tally.committed
                 if failure is not None:
                     raise failure
-                size = min(size * 2, BATCH)
+                # 1, 4, 16, … rows: the first results at once, full batches soon; while other writers take
+                # turns at the lock, longer batches (still at most `SECONDS`) mean fewer turns to wait for.
+                size = min(size * 4, BATCH * 2 if self.books.shared else BATCH)
                 if not held and more:
                     item = next(requests, _END)  # waits for input outside any transaction
                     if item is _END:
@@ -315,7 +317,9 @@ class Recorder:
         return answer, True, False
 
     # -- storing ------------------------------------------------------------------------
-    def store(self, row, fields: dict, inputs: dict, result: dict, request_id, digest, identities=None) -> bool:
+    def store(
+        self, row, fields: dict, inputs: dict, result: dict, request_id, digest, identities=None, moved=False
+    ) -> bool:
         """Store one decision; False when its result cannot be written (the stream reports it)."""
         if "company" not in result:
             result["company"] = self.company
@@ -348,7 +352,7 @@ class Recorder:
         if identities is None:
             identities = [(request_id, digest)] if request_id else []
         books = self.books
-        books.store(decision, books.row_entries, books.row_reads, identities)
+        books.store(decision, books.row_entries, books.row_reads, identities, moved)
         return True
 
 

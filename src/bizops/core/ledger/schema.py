@@ -12,7 +12,9 @@ Records are never changed: triggers refuse UPDATE and DELETE on the records
 decision reversing an old one. Three tables are kept by bizops beside them,
 in the same transaction, and `ledger check` verifies each against the
 records: `balances` (per company, kind and key: the total, the number of
-standing entries, the latest standing value), `identities` (which standing
+standing entries, the latest standing value, and `changed`: the newest
+decision that changed it, so a writer re-reads only what others changed),
+`identities` (which standing
 decision holds a request id) and `key_aliases` (keys written before schema 2
 with other spacing). The views are documented in docs/ledger.md.
 """
@@ -119,6 +121,8 @@ def _split(ddl: str) -> list[str]:
     return statements
 
 
+# Whether a customer is known is a balance now: the (company, customer) index only cost every insert
+# (`ledger list --customer` reads newest first and stops at its --limit).
 # Only an aggregate run's decisions are looked up by request_id (a row's go through bizops_identities):
 # the partial index costs nothing per recorded order.
 # bizops_reads is its key alone, ordered for `ledger show` (the later readers of a balance): one
@@ -128,6 +132,8 @@ _V2 = """
 ALTER TABLE bizops_decisions ADD COLUMN request_id TEXT;
 CREATE INDEX bizops_decisions_run ON bizops_decisions (company, command, request_id)
     WHERE request_id LIKE 'events:%';
+CREATE INDEX bizops_customers_company ON bizops_customers (company, id);
+DROP INDEX bizops_decisions_customer;
 CREATE TABLE bizops_balances (
     company TEXT NOT NULL,
     kind TEXT NOT NULL,
@@ -137,8 +143,10 @@ CREATE TABLE bizops_balances (
     value TEXT,
     value_decision BIGINT,
     value_seq INTEGER,
+    changed BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (company, kind, key)
 ){rowid};
+CREATE INDEX bizops_balances_changed ON bizops_balances (company, changed);
 CREATE TABLE bizops_identities (
     company TEXT NOT NULL,
     command TEXT NOT NULL,

@@ -156,6 +156,26 @@ class SqliteBackend:
     def execute_many(self, sql: str, rows) -> None:
         self.conn.executemany(sql, rows)
 
+    def identities(self, company: str, command: str, request_ids: list[str]) -> list[tuple]:
+        """The identity rows of these request ids with their decisions' outputs (one lookup each: in process)."""
+        execute = self.conn.execute
+        sql = (
+            "SELECT i.request_id, i.decision_id, i.digest, d.outputs, d.outputs_zh, d.decided_at, d.user_name, "
+            "d.request_id FROM bizops_identities i JOIN bizops_decisions d ON d.id = i.decision_id "
+            "WHERE i.company = ? AND i.command = ? AND i.request_id = ?"
+        )
+        return [row for r in request_ids for row in execute(sql, (company, command, r)).fetchall()]
+
+    def upsert(self, table: str, columns: tuple, keys: int, rows) -> None:
+        """Insert `rows`, or update the row with the same first `keys` columns."""
+        names = [name for name, _ in columns]
+        updates = ", ".join(f"{n} = excluded.{n}" for n in names[keys:])
+        self.conn.executemany(
+            f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))}) "
+            f"ON CONFLICT ({', '.join(names[:keys])}) DO UPDATE SET {updates}",
+            rows,
+        )
+
     def insert_rows(self, table: str, columns: tuple[str, ...], rows) -> None:
         self.conn.executemany(
             f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows

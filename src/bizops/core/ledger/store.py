@@ -55,7 +55,25 @@ DECISION_FIELDS = (
 ENTRY_FIELDS = ("id", "decision_id", "seq", "company", "kind", "key", "amount", "value", "sign")
 CUSTOMER_FIELDS = ("id", "company", "name", "fields", "source", "imported_at", "user_name")
 BALANCE_FIELDS = ("company", "kind", "key", "total", "entries", "value", "value_decision", "value_seq")
-IDENTITY_FIELDS = ("company", "command", "request_id", "decision_id", "digest")
+#: The columns bizops keeps up to date (`Books.flush`), with their PostgreSQL types; the key columns first.
+BALANCE_COLUMNS = (
+    ("company", "text"),
+    ("kind", "text"),
+    ("key", "text"),
+    ("total", "numeric"),
+    ("entries", "bigint"),
+    ("value", "text"),
+    ("value_decision", "bigint"),
+    ("value_seq", "integer"),
+    ("changed", "bigint"),
+)
+IDENTITY_COLUMNS = (
+    ("company", "text"),
+    ("command", "text"),
+    ("request_id", "text"),
+    ("decision_id", "bigint"),
+    ("digest", "text"),
+)
 
 #: The balance kind under which bizops counts the standing decisions naming a customer (plugins cannot write it).
 CUSTOMER_KIND = "bizops:customer"
@@ -327,21 +345,17 @@ class Ledger:
 
     # -- identities ------------------------------------------------------------------
     def known(self, company: str, command: str, request_ids: list[str]) -> dict[str, Known]:
-        """The standing decisions recorded for these request ids, with what replaying them needs."""
-        found: dict[str, Known] = {}
-        if not self.exists:
-            return found
-        for start in range(0, len(request_ids), 500):
-            chunk = request_ids[start : start + 500]
-            rows = self._q(
-                "SELECT i.request_id, i.decision_id, i.digest, d.outputs, d.outputs_zh, d.decided_at, d.user_name, "
-                "d.request_id FROM bizops_identities i JOIN bizops_decisions d ON d.id = i.decision_id "
-                f"WHERE i.company = ? AND i.command = ? AND i.request_id IN ({', '.join('?' * len(chunk))})",
-                (company, command, *chunk),
-            )
-            for request_id, *rest in rows:
-                found[request_id] = Known(*rest)
-        return found
+        """The standing decisions recorded for these request ids, with what replaying them needs.
+
+        A point lookup per id (`backend.identities`), so the cost does not
+        depend on how a server estimates a table that grew since it last
+        counted it.
+        """
+        if not self.exists or not request_ids:
+            return {}
+        with self.guard():
+            rows = self.backend.identities(company, command, request_ids)
+        return {request_id: Known(*rest) for request_id, *rest in rows}
 
     def run_decisions(self, company: str, command: str, run: str) -> list[dict]:
         """The standing decisions of one recorded aggregate run (they share its `request_id`)."""
