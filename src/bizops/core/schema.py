@@ -255,6 +255,10 @@ class CommandSpec(Declaration):
     and typed the same way (`context.options["at"]` is a datetime);
     `switch` maps a bool option to another command of the company it turns
     this one into (`flights triage --checklist` is `flights checklist`).
+
+    `identity` names the text input field that identifies a request (an
+    order number, a claim number, an event id): under `--record` a request
+    whose id the ledger holds is not recorded twice (docs/ledger.md).
     """
 
     inputs: tuple[Field, ...]
@@ -267,6 +271,7 @@ class CommandSpec(Declaration):
     run: Runner | None
     options: tuple[Field, ...]
     switch: dict[str, str]
+    identity: str | None
 
     def __init__(
         self,
@@ -281,6 +286,7 @@ class CommandSpec(Declaration):
         run: Runner | None = None,
         options: tuple[Field, ...] = (),
         switch: Mapping[str, str] | None = None,
+        identity: str | None = None,
     ) -> None:
         switch = dict(switch or {})
         _keep(self, locals())
@@ -408,6 +414,10 @@ def problems(declared: Company | Extension) -> list[str]:
         columns = [c.name for c in spec.outputs]
         if len(set(columns)) != len(columns):
             found.append(f"{command}: an output column appears twice")
+        if spec.identity and not any(f.name == spec.identity and f.kind == "text" for f in spec.inputs):
+            found.append(f"{command}: identity {spec.identity!r} is not a text input field")
+        if spec.identity and not any(f.name == spec.identity and f.kind == "text" for f in spec.inputs):
+            found.append(f"{command}: identity {spec.identity!r} is not a text input field")
         for column in spec.outputs:
             if column.kind not in COLUMN_KINDS:
                 found.append(f"{command}: column {column.name!r} has unknown kind {column.kind!r}")
