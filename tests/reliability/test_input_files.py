@@ -193,7 +193,10 @@ def test_a_required_column_missing_from_the_header_fails_every_row_by_name(cable
     r = cable("approve-order", "orders.csv")
     assert_contract(r, 65)
     assert r.stdout == ""
-    assert "warning: column 'amout' is not a field of cable approve-order; ignored (did you mean amout → amount? " in r.stderr
+    assert (
+        "warning: column 'amout' is not a field of cable approve-order; ignored (did you mean amout → amount? "
+        in r.stderr
+    )
     assert "row 2: amount is required" in r.stderr and "row 3: amount is required" in r.stderr
 
 

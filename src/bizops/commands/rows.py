@@ -31,6 +31,14 @@ from bizops.commands.options import (
 from bizops.core.schema import CommandSpec, Field
 
 _KW = inspect.Parameter.KEYWORD_ONLY
+AmendOpt = Annotated[
+    bool,
+    typer.Option(
+        "--amend",
+        help="With --record: a request whose id is recorded with other inputs replaces that decision "
+        "(reversed and recorded again in one transaction).",
+    ),
+]
 _FIELD_PREFIX = "field__"
 _OPTION_PREFIX = "option__"
 
@@ -99,6 +107,7 @@ def rows_command(
         inspect.Parameter("jobs", _KW, default=None, annotation=JobsOpt),
         inspect.Parameter("now", _KW, default=None, annotation=NowOpt),
         inspect.Parameter("record", _KW, default=False, annotation=RecordOpt),
+        inspect.Parameter("amend", _KW, default=False, annotation=AmendOpt),
     ]
     params += [
         inspect.Parameter(
@@ -131,6 +140,7 @@ def rows_command(
             options=extra,
             header_row=values["header_row"],
             sheet=values["sheet"],
+            amend=values["amend"],
         )
         return runtime.guarded(options, lambda session: execute(session, request))
 

@@ -7,6 +7,7 @@ Used by every row command: the core ones (`quote`, `approve-order`,
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
@@ -41,6 +42,7 @@ class RowsRequest(NamedTuple):
     now: str | None = None
     record: bool = False
     options: dict[str, Any] = {}  # noqa: RUF012
+    amend: bool = False  # under --record: a request recorded with other inputs replaces its recorded decision
     switched_from: tuple[str, str | None] | None = None  # (flag, the input it leaves unread)
     header_row: int | None = None  # --header-row: the spreadsheet row of a table's header
     sheet: str | None = None  # --sheet: a workbook's sheet, by name or number
@@ -198,14 +200,20 @@ def execute(session: Session, request: RowsRequest, process: Process | None = No
         now=now,
         names=names,
     )
-    if request.record:  # each row decided and stored in its own ledger transaction
+    recorder = None
+    if request.amend and not (request.record and spec.identity):
+        raise UsageError(_amend_needs(request.command, spec, request.record))
+    if request.record:  # rows decided and stored in ledger transactions; printed once committed
         from bizops.core.ledger.record import Recorder
 
-        job = job._replace(process=Recorder(session, job, context, policy).wrap(job.process))
+        recorder = Recorder(session, job, context, policy, amend=request.amend, flush=writer.out.flush)
+        job = job._replace(process=recorder.wrap(job.process))
     if request.switched_from and request.switched_from[1] is not None:
         flag, unread = request.switched_from
         sink.warn(msg("--{o} reads no input; {f} was not read", "--{o} 不读取输入；未读取 {f}", o=flag, f=unread))
     layout = Layout(names, request.header_row, request.sheet)
+    if recorder is not None:
+        return _recording(recorder, job, request, sink, writer, session, layout)
     with open_rows(request, layout, sink.warn) as (reader, rows):
         if hasattr(reader, "blocks") and _parallel(spec, request, fmt, session.tty):  # a JSON array is one piece
             from bizops.core.parallel import job_count, run_parallel
@@ -227,6 +235,43 @@ def execute(session: Session, request: RowsRequest, process: Process | None = No
         run(job, rows, sink, exact=getattr(reader, "exact", None))
         writer.close()
     return sink.exit_code()
+
+
+def _recording(recorder, job: Job, request: RowsRequest, sink: Sink, writer, session: Session, layout: Layout) -> int:
+    """Run a `--record` job; whatever ends it early, the recorder says what the ledger holds (see its `stopped`)."""
+    from bizops.core.ledger.record import input_ready
+
+    opened = open_rows(request, layout, sink.warn)
+    try:
+        with opened as (reader, rows):
+            if opened.stream is not None:
+                recorder.ready = input_ready(opened.stream)
+            answered = run(job, rows, sink, exact=getattr(reader, "exact", None))  # type: ignore[func-returns-value]
+            if answered is None:  # no hook answered
+                raise session.unavailable(request.command)
+            writer.close()
+    except BaseException as exc:
+        if not isinstance(exc, OSError):  # the results recorded so far are printed (a table waits for its end)
+            with contextlib.suppress(Exception):
+                writer.close()
+        error = recorder.stopped(exc, session.lang, sys.stderr)
+        if error is exc:
+            raise
+        raise error from None
+    return sink.exit_code()
+
+
+def _amend_needs(command: str, spec: CommandSpec, record: bool):
+    if not record:
+        return msg(
+            "--amend corrects recorded decisions: use it with --record",
+            "--amend 用于更正已记录的决定：请与 --record 一起使用",
+        )
+    return msg(
+        "--amend needs a request id, and {c} has none: correct a decision with bizops ledger reverse ID",
+        "--amend 需要请求编号，{c} 没有：请用 bizops ledger reverse 编号 更正",
+        c=command,
+    )
 
 
 def people_options(session: Session, spec: CommandSpec | None = None, titled: tuple[str, ...] = ("company",)) -> dict:
@@ -279,6 +324,7 @@ class open_rows:
         self.layout = layout
         self.warn = warn
         self.handle = None
+        self.stream = None  # the input's bytes (None for flags): `--record` asks whether more are ready
 
     def __enter__(self):
         request = self.request
@@ -314,6 +360,7 @@ class open_rows:
                 raise InputMissing(
                     msg("{f}: cannot read input: {e}", "{f}：无法读取输入：{e}", f=request.input, e=exc.strerror or exc)
                 ) from None
+        self.stream = stream
         reader = open_input(stream, request.input, request.input_format, request.encoding, self.layout, self.warn)
         rows = iter(reader)
         if request.flags:

@@ -62,7 +62,9 @@ class InputNames:
     the row pipeline can say it is not a field.
     """
 
-    def __init__(self, fields: Iterable[Field], outputs: Iterable[Column] = (), mapping: Mapping[str, str] | None = None):
+    def __init__(
+        self, fields: Iterable[Field], outputs: Iterable[Column] = (), mapping: Mapping[str, str] | None = None
+    ):
         fields = tuple(_with_items(fields))
         names = {f.name for f in fields}
         labels = {c.name: c for c in outputs if c.name in names}

@@ -284,6 +284,9 @@ class CommandSpec(Declaration):
     are two or three command lines that `--help` ends with, each a string
     (`"bizops --company acme quote --list-price 200"`) or `(command, en, zh)`
     with what it shows. They must run from a bizops checkout: tests run them.
+    `identity` names the text input field that identifies a request (an
+    order number, a claim number, an event id): under `--record` a request
+    whose id the ledger holds is not recorded twice (docs/ledger.md).
     """
 
     inputs: tuple[Field, ...]
@@ -299,6 +302,7 @@ class CommandSpec(Declaration):
     run: Runner | None
     options: tuple[Field, ...]
     switch: dict[str, str]
+    identity: str | None
 
     def __init__(
         self,
@@ -316,6 +320,7 @@ class CommandSpec(Declaration):
         zh: str = "",
         essential: tuple[str, ...] = (),
         examples: tuple[str | tuple[str, str] | tuple[str, str, str], ...] = (),
+        identity: str | None = None,
     ) -> None:
         switch = dict(switch or {})
         essential = tuple(essential)
@@ -460,6 +465,10 @@ def problems(declared: Company | Extension) -> list[str]:
         columns = [c.name for c in spec.outputs]
         if len(set(columns)) != len(columns):
             found.append(f"{command}: an output column appears twice")
+        if spec.identity and not any(f.name == spec.identity and f.kind == "text" for f in spec.inputs):
+            found.append(f"{command}: identity {spec.identity!r} is not a text input field")
+        if spec.identity and not any(f.name == spec.identity and f.kind == "text" for f in spec.inputs):
+            found.append(f"{command}: identity {spec.identity!r} is not a text input field")
         for column in spec.outputs:
             if column.kind not in COLUMN_KINDS:
                 found.append(f"{command}: column {column.name!r} has unknown kind {column.kind!r}")

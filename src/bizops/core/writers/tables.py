@@ -217,9 +217,11 @@ class TableWriter(BatchedTable):
         height = max(len(c) for c in cells)
         lines = []
         for i in range(height):
-            text = (" " * GAP).join(
-                pad(c[i] if i < len(c) else "", w, r) for c, w, r in zip(cells, widths, right)
-            ).rstrip()
+            text = (
+                (" " * GAP)
+                .join(pad(c[i] if i < len(c) else "", w, r) for c, w, r in zip(cells, widths, right))
+                .rstrip()
+            )
             lines.append(f"\x1b[1m{text}\x1b[0m" if self.bold else text)
         lines.append((" " * GAP).join(self.rule * w for w in widths))
         return lines

@@ -234,7 +234,15 @@ ORDER = CommandSpec(
             "整本订单，中文表格",
         ),
     ),
+    identity="order_id",
     inputs=(
+        Field(
+            "order_id",
+            "text",
+            en="order number: recording the same order again records nothing",
+            zh="订单编号：同一订单再次记录不会重复记录",
+            aliases=("订单号", "单号"),
+        ),
         Field(
             "customer",
             "text",
@@ -361,7 +369,14 @@ SCORE = CommandSpec(
             "从参数给出一条事项",
         ),
     ),
+    identity="event_id",
     inputs=(
+        Field(
+            "event_id",
+            "text",
+            en="the event's own number: recording the same event again counts it once",
+            zh="事件编号：同一事件再次记录只计一次",
+        ),
         Field("person", "text", en="who the event is about", zh="员工", required=True),
         Field("date", "date", en="when it happened (YYYY-MM-DD)", zh="日期", required=True),
         Field(
