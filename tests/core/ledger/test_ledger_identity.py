@@ -145,7 +145,7 @@ def test_the_same_id_with_other_inputs_is_refused_naming_the_decision(run, db):
     r = run(*order, input=jsonl(vat("O-1", "恒通", "3500"), vat("O-2", "恒通", "100")))
     assert r.exit_code == 1, r
     refused, second = r.rows()
-    assert (refused["status"], refused["customer"], refused["amount"]) == ("refused", "恒通", None)
+    assert (refused["status"], refused["customer"], refused["amount"]) == ("refused", "恒通", "3500.00")
     assert refused["reason"].startswith("order_id O-1 was recorded as decision 1 (")
     assert "bizops ledger reverse 1" in refused["reason"] and "--amend" in refused["reason"]
     assert second["vat_pending_total"] == "3100.00"  # the refused row added nothing

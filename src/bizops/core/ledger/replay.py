@@ -70,12 +70,21 @@ def recorded_result(known: Known, columns: tuple[Column, ...]) -> dict:
 
 
 def refusal(columns: tuple[Column, ...], field: str, request_id: str, fields: dict, known: Known) -> dict:
-    """The row refused: its id is recorded with other inputs. Text columns echo the request."""
+    """The row refused: its id is recorded with other inputs.
+
+    Text columns echo the request; so do money columns (a result carries every
+    one it declares), empty where the request has no such amount.
+    """
     result: dict[str, Any] = {
         c.name: fields[c.name]
         for c in columns
         if c.kind in ("text", "enum") and isinstance(fields.get(c.name), str) and c.name != "status"
     }
+    result.update(
+        (c.name, value if isinstance(value := fields.get(c.name), Decimal) else None)
+        for c in columns
+        if c.kind in ("money", "price")
+    )
     result.update(
         status="refused",
         reason=msg(
