@@ -13,6 +13,7 @@ with them:
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from typing import Any
@@ -27,7 +28,10 @@ def _zh() -> bool:
     return runtime.help_lang() == "zh"
 
 
-class Formatter(typer.Context.formatter_class):  # type: ignore[name-defined,misc]
+_BaseFormatter: Any = typer.Context.formatter_class
+
+
+class Formatter(_BaseFormatter):
     """typer's help formatter, saying bizops' and typer's words in Chinese when the help language is."""
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
@@ -54,10 +58,11 @@ class Context(typer.Context):
     formatter_class = Formatter
 
 
-class Command(TyperCommand):
-    """A command whose epilog (its examples) is written as it is, not re-wrapped."""
+class _Help:
+    """The help of a command or group: its text in the help's language, its examples as written."""
 
-    context_class = Context
+    help: str | None
+    epilog: str | None
 
     def format_epilog(self, ctx: Any, formatter: Any) -> None:
         if self.epilog:
@@ -71,15 +76,37 @@ class Command(TyperCommand):
             with formatter.indentation():
                 formatter.write_text(texts.zh(self.help))
             return
-        super().format_help_text(ctx, formatter)
+        super().format_help_text(ctx, formatter)  # type: ignore[misc]
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        """The line a group's help lists it with: cut from the Chinese help under `--lang zh`."""
+        if self.help and _zh():
+            line = texts.zh(self.help).strip().splitlines()[0]
+            line = line.split("。")[0]  # the first sentence
+            return _cut(line, limit)
+        return super().get_short_help_str(limit)  # type: ignore[misc]
 
 
-class Group(TyperGroup):
+def _cut(text: str, columns: int) -> str:
+    """`text` in at most `columns` screen columns (a Chinese character takes two), `…` where cut."""
+    used = 0
+    for index, char in enumerate(text):
+        used += 2 if unicodedata.east_asian_width(char) in "WF" else 1
+        if used > columns - 1:
+            return text[:index] + "…"
+    return text
+
+
+class Command(_Help, TyperCommand):
+    """A command whose epilog (its examples) is written as it is, not re-wrapped."""
+
+    context_class = Context
+
+
+class Group(_Help, TyperGroup):
     """A group whose mistyped commands get the nearest ones, and whose help ends with its examples."""
 
     context_class = Context
-    format_epilog = Command.format_epilog
-    format_help_text = Command.format_help_text
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         try:

@@ -29,7 +29,7 @@ CompanyOpt = Annotated[
             "Company plugin to use (else BIZOPS_COMPANY, else the config); `bizops companies` lists them.",
             "使用的公司插件（否则取 BIZOPS_COMPANY，再否则取配置文件）；`bizops companies` 列出全部。",
         ),
-        autocompletion=lambda: _complete_companies(),
+        autocompletion=lambda incomplete: _complete_companies(incomplete),
         show_default=False,
     ),
 ]
@@ -55,7 +55,7 @@ FormatOpt = Annotated[
             "else jsonl).",
             f"输出格式：{'|'.join(OUTPUT_FORMATS)}（默认：按 -o 文件的扩展名，否则终端上为 table，其他为 jsonl）。",
         ),
-        autocompletion=lambda: list(OUTPUT_FORMATS),
+        autocompletion=lambda incomplete: [f for f in OUTPUT_FORMATS if f.startswith(incomplete)],
         show_default=False,
     ),
 ]
@@ -69,7 +69,7 @@ LangOpt = Annotated[
             "zh|en：表格、提示和帮助的语言（默认按 LANG）。",
         ),
         show_default=False,
-        autocompletion=lambda: ["zh", "en"],
+        autocompletion=lambda incomplete: [c for c in ("zh", "en") if c.startswith(incomplete)],
     ),
 ]
 DbOpt = Annotated[
@@ -120,7 +120,7 @@ InputFormatOpt = Annotated[
             f"{'|'.join(INPUT_FORMATS)} (default: by extension, else sniffed).",
             f"{'|'.join(INPUT_FORMATS)}（默认按扩展名，否则自动识别）。",
         ),
-        autocompletion=lambda: list(INPUT_FORMATS),
+        autocompletion=lambda incomplete: [f for f in INPUT_FORMATS if f.startswith(incomplete)],
         show_default=False,
     ),
 ]
@@ -235,12 +235,11 @@ RecordOpt = Annotated[
 ]
 
 
-def _complete_companies() -> list[str]:
+def _complete_companies(incomplete: str = "") -> list[str]:
     """The installed companies' names, for shell completion after `--company`."""
     from bizops.commands import runtime
 
-    host = runtime.host()
-    return sorted(host.known_companies())
+    return sorted(n for n in runtime.host().known_companies() if n.startswith(incomplete))
 
 
 class Options(NamedTuple):

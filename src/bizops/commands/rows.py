@@ -67,8 +67,20 @@ def _flag(field: Field) -> Any:
         return Annotated[bool | None, typer.Option(f"{name}/--no-{name[2:]}", help=help_text, show_default=False)]
     if field.kind == "records":
         help_text += " (a JSON list of objects)"
+    choices = field.choices
+
+    def complete(incomplete: str) -> list[str]:  # a Tab after --settlement: its choices
+        return [c for c in choices if c.startswith(incomplete)]
+
     return Annotated[
-        str | None, typer.Option(name, metavar=_METAVARS.get(field.kind, "TEXT"), help=help_text, show_default=False)
+        str | None,
+        typer.Option(
+            name,
+            metavar=_METAVARS.get(field.kind, "TEXT"),
+            help=help_text,
+            show_default=False,
+            autocompletion=complete if choices else None,
+        ),
     ]
 
 

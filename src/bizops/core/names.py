@@ -189,8 +189,8 @@ def pick_columns(
     for part in re.split(r"[,，、]", given):
         if not part.strip():
             continue
-        column = by_key.get(header_key(part))
-        if column is None:
+        found = by_key.get(header_key(part))
+        if found is None:
             raise UsageError(
                 msg(
                     "--columns: no column {n!r}; the columns are: {a} (or all)",
@@ -199,8 +199,8 @@ def pick_columns(
                     a=", ".join(c.name for c in columns),
                 )
             )
-        if column not in picked:
-            picked.append(column)
+        if found not in picked:
+            picked.append(found)
     if not picked:
         raise UsageError(msg("--columns names no column", "--columns 没有指定任何列"))
     return tuple(picked)

@@ -93,8 +93,8 @@ def open_input(
     """
     head = stream.peek(1 << 16)[: 1 << 16] if hasattr(stream, "peek") else b""
     if is_utf16(head, encoding):
-        stream, encoding = utf16_as_utf8(stream, encoding or sniff_utf16(head)), None
-        head = stream.peek(1 << 16)[: 1 << 16]
+        recoded = utf16_as_utf8(stream, encoding or sniff_utf16(head))
+        stream, encoding, head = recoded, None, recoded.peek(1 << 16)[: 1 << 16]
     fmt = format_for(path, fmt, head)
     if fmt in ("csv", "tsv"):
         guessed = guess(head, encoding)

@@ -73,7 +73,7 @@ def guess(head: bytes, encoding: str | None) -> str | None:
     return "gb18030"
 
 
-def utf16_as_utf8(stream: BinaryIO, encoding: str | None) -> BinaryIO:
+def utf16_as_utf8(stream: BinaryIO, encoding: str | None) -> io.BufferedReader:
     """A UTF-16 input as UTF-8, re-encoded as it is read."""
     return io.BufferedReader(_Recoded(stream, encoding or "utf-16"))
 
