@@ -214,7 +214,8 @@ def execute(session: Session, request: RowsRequest, process: Process | None = No
     layout = Layout(names, request.header_row, request.sheet)
     if recorder is not None:
         return _recording(recorder, job, request, sink, writer, session, layout)
-    with open_rows(request, layout, sink.warn) as (reader, rows):
+    opened = open_rows(request, layout, sink.warn)
+    with opened as (reader, rows), watched(opened.stream, sink, session):
         if hasattr(reader, "blocks") and _parallel(spec, request, fmt, session.tty):  # a JSON array is one piece
             from bizops.core.parallel import job_count, run_parallel
 
@@ -243,7 +244,7 @@ def _recording(recorder, job: Job, request: RowsRequest, sink: Sink, writer, ses
 
     opened = open_rows(request, layout, sink.warn)
     try:
-        with opened as (reader, rows):
+        with opened as (reader, rows), watched(opened.stream, sink, session):
             if opened.stream is not None:
                 recorder.ready = input_ready(opened.stream)
             run(job, rows, sink, exact=getattr(reader, "exact", None))  # a hook that gives no answer is its failure
@@ -283,6 +284,20 @@ def people_options(session: Session, spec: CommandSpec | None = None, titled: tu
         "bom": bool(getattr(options, "bom", None)),
         "width": session.width,
     }
+
+
+def watched(stream: Any, sink: Sink, session: Session) -> Any:
+    """The run's progress on stderr (`bizops.core.progress`), only when stderr is a terminal the results
+    do not go to: nothing is imported or started otherwise."""
+    try:
+        shown = stream is not None and not session.tty and sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        shown = False
+    if not shown:
+        return contextlib.nullcontext()
+    from bizops.core.progress import Progress
+
+    return Progress(stream, sink, session.lang)
 
 
 def _parallel(spec: CommandSpec, request: RowsRequest, fmt: str, tty: bool) -> bool:

@@ -51,13 +51,21 @@ def _short(name: str) -> str:
     return _NOTE.sub("", name)
 
 
+def field_label(field: Field, lang: str) -> str:
+    """What a person calls an input field: its Chinese name (without a note) under zh, else its name in words."""
+    name = _short(re.split(r"[：:，,；;。]", field.zh, maxsplit=1)[0]) if lang == "zh" else ""
+    if name and len(name) <= 12:  # a name, not a sentence about it (`订单编号：同一订单…` is `订单编号`)
+        return name
+    return field.name.replace("_", " ")
+
+
 class InputNames:
     """Which input field a header cell names, for one command.
 
     In order of precedence: the config's `[columns]` table (a company's own
     words: `"货号" = "sku"`), the field names, the plugin's `aliases`, the
     labels bizops prints for the output column of the same name, the field's
-    Chinese name. A name two fields would claim at the same level names
+    Chinese name (also as far as its first `：`, as the ledger labels it). A name two fields would claim at the same level names
     neither. A header that names no field keeps its own (normalised) name, so
     the row pipeline can say it is not a field.
     """
@@ -82,7 +90,7 @@ class InputNames:
                     if label:
                         _claim(levels[3], header_key(label), f.name)
             if f.zh:
-                for name in {f.zh, _short(f.zh)}:
+                for name in {f.zh, _short(f.zh), field_label(f, "zh")}:
                     _claim(levels[4], header_key(name), f.name)
         self.by_key: dict[str, str] = {}
         for level in reversed(levels):  # a higher level overrides a lower one

@@ -38,9 +38,10 @@ def sniff_utf16(head: bytes) -> str | None:
         return None
     pairs = len(head) // 2
     even, odd = head[0 : 2 * pairs : 2].count(0), head[1 : 2 * pairs : 2].count(0)
-    if odd >= pairs // 4 and even == 0:
+    enough = max(1, pairs // 4)  # a short input without any NUL (`{}\n{}\n`) is not UTF-16
+    if odd >= enough and even == 0:
         return "utf-16-le"
-    if even >= pairs // 4 and odd == 0:
+    if even >= enough and odd == 0:
         return "utf-16-be"
     return None
 
