@@ -293,5 +293,5 @@ def _show_in_chinese(exc: Any) -> None:
         lines.append(ctx.get_usage())
         lines.append(f"试试 '{ctx.command_path} --help' 查看帮助。")
         lines.append("")
-    lines.append(f"错误：{usage_error(exc.message)}")
+    lines.append(f"错误：{usage_error(exc.format_message())}")  # with click's close matches of an option
     sys.stderr.write("\n".join(lines) + "\n")

@@ -45,18 +45,30 @@ FilesArg = Annotated[
     list[Path],
     typer.Argument(
         metavar="CASES_FILE...",
-        help="Cases files: TOML ([[case]] tables) or JSON Lines (one case a line).",
+        help=say(
+            "Cases files: TOML ([[case]] tables) or JSON Lines (one case a line).",
+            "案例文件：TOML（[[case]] 表）或 JSON Lines（每行一个案例）。",
+        ),
         show_default=False,
     ),
 ]
 CaseOpt = Annotated[
     str | None,
-    typer.Option("--case", "-k", help="Only the cases whose name contains this text.", show_default=False),
+    typer.Option(
+        "--case",
+        "-k",
+        help=say("Only the cases whose name contains this text.", "只运行名称含此文字的案例。"),
+        show_default=False,
+    ),
 ]
 DefaultsOpt = Annotated[
     bool,
     typer.Option(
-        "--defaults", help="Ignore the config file: each case runs on the plugin's defaults and its own policy."
+        "--defaults",
+        help=say(
+            "Ignore the config file: each case runs on the plugin's defaults and its own policy.",
+            "忽略配置文件：每个案例按插件默认值和案例自己的政策运行。",
+        ),
     ),
 ]
 

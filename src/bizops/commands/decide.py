@@ -45,18 +45,26 @@ def early_spec(command: str, early_options) -> CommandSpec | None:
         return None
 
 
-def epilog(command: str, spec: CommandSpec | None) -> str:
-    """What the help ends with: the company's examples; without a company, how to choose one."""
+def epilog(command: str, spec: CommandSpec | None, company: str | None = None) -> str:
+    """What the help ends with: the company's examples (bizops' own when its plugin declares none);
+    without a company, or one without this command, how to choose one, and one that has it."""
     zh = runtime.help_lang() == "zh"
     if spec is not None:
-        return examples(spec.examples) if spec.examples else ""
+        return examples(spec.examples or generic_examples(company or "NAME", command))
     found = _some_company_with(command)
-    lines = [
-        "未选择公司，故未列出各公司的字段。`bizops companies` 列出已安装的公司；用 --company NAME 选择。"
-        if zh
-        else "No company selected, so no company's fields are listed: `bizops companies` lists the installed "
-        "ones; choose one with --company NAME."
-    ]
+    if company:
+        lines = [
+            f"{company} 没有 {command} 的规则（`bizops companies` 列出各公司能回答什么）。"
+            if zh
+            else f"{company} has no rules for {command} (`bizops companies` lists what each company answers)."
+        ]
+    else:
+        lines = [
+            "未选择公司，故未列出各公司的字段。`bizops companies` 列出已安装的公司；用 --company NAME 选择。"
+            if zh
+            else "No company selected, so no company's fields are listed: `bizops companies` lists the installed "
+            "ones; choose one with --company NAME."
+        ]
     if found is not None:
         name, display, spec = found
         fields = ", ".join(f.name for f in spec.inputs)
@@ -69,6 +77,15 @@ def epilog(command: str, spec: CommandSpec | None) -> str:
         if spec.examples:
             lines += ["", examples(spec.examples)]
     return "\n".join(lines)
+
+
+def generic_examples(company: str, command: str) -> tuple[tuple[str, str, str], ...]:
+    """Examples for a plugin that declares none: the forms every row command takes."""
+    return (
+        (f"bizops --company {company} {command} --help", "its fields, as flags", "字段（参数形式）"),
+        (f"bizops --company {company} {command} requests.csv --format table", "a file of requests", "一批请求"),
+        (f"bizops --company {company} {command} requests.xlsx -o decided.xlsx", "workbook in and out", "读写工作簿"),
+    )
 
 
 def _some_company_with(command: str) -> tuple[str, str, CommandSpec] | None:
@@ -99,7 +116,7 @@ def _add(app: typer.Typer, name: str, command: str, early_options) -> None:
         rows_command(command, spec=spec, help=HELP[command]),
         help=help_text,
         context_settings=None if spec else _LENIENT,
-        epilog=epilog(command, spec),
+        epilog=epilog(command, spec, getattr(early_options, "company", None)),
     )
 
 

@@ -25,18 +25,32 @@ from bizops.core.writers import make_writer
 SinceOpt = Annotated[
     str | None,
     typer.Option(
-        "--since", help="Only decisions decided on or after this date or time (YYYY-MM-DD[THH:MM]).", show_default=False
+        "--since",
+        help=say(
+            "Only decisions decided on or after this date or time (YYYY-MM-DD[THH:MM]).",
+            "只看此日期或时刻（YYYY-MM-DD[THH:MM]）及以后的决定。",
+        ),
+        show_default=False,
     ),
 ]
 CommandOpt = Annotated[
     str | None,
     typer.Option(
         "--command",
-        help="Only decisions of this command (quote, approve-order, 'expense claim', score, …).",
+        help=say(
+            "Only decisions of this command (quote, approve-order, 'expense claim', score, …).",
+            "只看此命令的决定（quote、approve-order、'expense claim'、score…）。",
+        ),
         show_default=False,
     ),
 ]
-IdArg = Annotated[str, typer.Argument(help="The decision's id (see bizops ledger list).", show_default=False)]
+IdArg = Annotated[
+    str,
+    typer.Argument(
+        help=say("The decision's id (see bizops ledger list).", "决定的编号（见 bizops ledger list）。"),
+        show_default=False,
+    ),
+]
 
 
 # -- helpers -------------------------------------------------------------------------
@@ -110,9 +124,19 @@ def list_(
     command: CommandOpt = None,
     since: SinceOpt = None,
     customer: Annotated[
-        str | None, typer.Option("--customer", help="Only decisions about this customer.", show_default=False)
+        str | None,
+        typer.Option(
+            "--customer", help=say("Only decisions about this customer.", "只看此客户的决定。"), show_default=False
+        ),
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", help="At most this many, newest first (0: all).")] = 50,
+    limit: Annotated[
+        int,
+        typer.Option(
+            "--limit",
+            "-n",
+            help=say("At most this many, newest first (0: all).", "最多显示这么多条，从新到旧（0：全部）。"),
+        ),
+    ] = 50,
 ) -> int:
     """Recent decisions, newest first: id, when, company, command, status, who."""
 
@@ -184,7 +208,13 @@ def show(options, decision_id: IdArg) -> int:
 
 def export(
     options,
-    table: Annotated[str, typer.Option("--table", help="decisions | entries | customers.")] = "decisions",
+    table: Annotated[
+        str,
+        typer.Option(
+            "--table",
+            help=say("decisions | entries | customers.", "decisions（决定）| entries（台账记录）| customers（客户）。"),
+        ),
+    ] = "decisions",
     command: CommandOpt = None,
     since: SinceOpt = None,
 ) -> int:
@@ -278,7 +308,12 @@ def reverse(
     options,
     decision_id: IdArg,
     note: Annotated[
-        str | None, typer.Option("--note", help="Why it is reversed (kept with the reversal).", show_default=False)
+        str | None,
+        typer.Option(
+            "--note",
+            help=say("Why it is reversed (kept with the reversal).", "冲销原因（与冲销一起保存）。"),
+            show_default=False,
+        ),
     ] = None,
 ) -> int:
     """Correct a recorded decision: a new decision with its history entries negated (the old one stays)."""
@@ -324,9 +359,16 @@ def check(options) -> int:
 
 def backup(
     options,
-    path: Annotated[Path, typer.Argument(help="Where to write the copy.", show_default=False)],
+    path: Annotated[Path, typer.Argument(help=say("Where to write the copy.", "备份写到哪里。"), show_default=False)],
     force: Annotated[
-        bool, typer.Option("--force", help="Replace an existing regular file (never the ledger, never a device).")
+        bool,
+        typer.Option(
+            "--force",
+            help=say(
+                "Replace an existing regular file (never the ledger, never a device).",
+                "覆盖已有的普通文件（绝不覆盖台账或设备）。",
+            ),
+        ),
     ] = False,
 ) -> int:
     """Copy the ledger: SQLite's online backup to one file; for PostgreSQL every row as JSON Lines."""
@@ -406,12 +448,17 @@ def _where(session) -> str:
 
 
 #: Each command: its Chinese help, and the examples its help ends with (run by the tests, from a fresh clone).
-_LEDGER = "examples/cable/demo.db"
+_LEDGER = "demo.db"
 COMMANDS = {
     "list": (
         list_,
         "最近的决定，从新到旧：编号、时间、公司、命令、结果、记录人。",
         (
+            (
+                f"bizops --company cable --db {_LEDGER} approve-order examples/cable/orders.csv --record",
+                "record the example orders (a new ledger demo.db)",
+                "记录示例订单（新建台账 demo.db）",
+            ),
             (f"bizops --db {_LEDGER} ledger list --format table", "the newest first", "从新到旧"),
             (f"bizops --db {_LEDGER} ledger list --customer 佛山明辉机电 --lang zh", "one customer's", "某客户的决定"),
         ),
@@ -493,7 +540,7 @@ def app(name: str = "ledger", early_options=None) -> typer.Typer:
             "The ledger of recorded decisions: list, show, export, check, back up, correct.",
             "已记录决定的台账：列表、查看、导出、检查、备份、更正。",
         ),
-        epilog=examples([COMMANDS["list"][2][0], COMMANDS["show"][2][0], COMMANDS["check"][2][0]]),
+        epilog=examples([*COMMANDS["list"][2][:2], COMMANDS["show"][2][0], COMMANDS["check"][2][0]]),
     )
     for command, (function, chinese, lines) in COMMANDS.items():
         add(

@@ -67,8 +67,13 @@ def _extended_defaults(session) -> dict[str, str]:
 
 def init(
     options,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --output file.")] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help=say("Write to this file instead of stdout.", "写入此文件而不是标准输出。")),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help=say("Overwrite an existing --output file.", "覆盖已有的 --output 文件。"))
+    ] = False,
 ) -> int:
     """Write a complete, valid TOML config with every value of the selected company."""
 
@@ -117,7 +122,12 @@ def config_text(company, lang: str) -> str:
 
 def check(
     options,
-    file: Annotated[Path | None, typer.Argument(help="Config file (default: the one bizops would use).")] = None,
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help=say("Config file (default: the one bizops would use).", "配置文件（默认：bizops 会读取的那个）。")
+        ),
+    ] = None,
 ) -> int:
     """Validate a config file against every installed company it has a table for."""
 
@@ -191,7 +201,7 @@ CHECK = (
         "a config file checked (exit 78 if wrong)",
         "检查配置文件（有误则退出码 78）",
     ),
-    ("bizops --company cable policy check", "the config bizops would read now", "检查当前会读取的配置"),
+    ("bizops policy check examples/cable/bizops.toml --lang zh", "the same, said in Chinese", "同上，用中文说明"),
 )
 
 

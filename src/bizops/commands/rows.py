@@ -28,6 +28,7 @@ from bizops.commands.options import (
     SheetOpt,
     common_options,
 )
+from bizops.commands.texts import say
 from bizops.core.schema import CommandSpec, Field
 
 _KW = inspect.Parameter.KEYWORD_ONLY
@@ -35,8 +36,11 @@ AmendOpt = Annotated[
     bool,
     typer.Option(
         "--amend",
-        help="With --record: a request whose id is recorded with other inputs replaces that decision "
-        "(reversed and recorded again in one transaction).",
+        help=say(
+            "With --record: a request whose id is recorded with other inputs replaces that decision "
+            "(reversed and recorded again in one transaction).",
+            "与 --record 同用：编号已记录但输入不同的请求替换原决定（在一个事务中冲销并重新记录）。",
+        ),
     ),
 ]
 _FIELD_PREFIX = "field__"
@@ -66,7 +70,7 @@ def _flag(field: Field) -> Any:
     if field.kind == "bool":
         return Annotated[bool | None, typer.Option(f"{name}/--no-{name[2:]}", help=help_text, show_default=False)]
     if field.kind == "records":
-        help_text += " (a JSON list of objects)"
+        help_text += "（JSON 对象列表）" if runtime.help_lang() == "zh" else " (a JSON list of objects)"
     choices = field.choices
 
     def complete(incomplete: str) -> list[str]:  # a Tab after --settlement: its choices
