@@ -6,14 +6,11 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-
-from bizops.testing import isolated_env
 
 REPO = Path(__file__).resolve().parents[2]
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -105,34 +102,8 @@ def test_did_you_mean_an_option(bizops_run):
 
 
 # -- the examples run, from a fresh clone -----------------------------------------------------------------------
-def fresh_clone(into: Path) -> Path:
-    """The files git tracks, copied as a clone would have them (the working tree's content)."""
-    if shutil.which("git") is None or not (REPO / ".git").exists():
-        pytest.skip("not a git checkout")
-    listed = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=True).stdout
-    for name in listed.decode().split("\0"):
-        if name and (REPO / name).is_file():
-            (into / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(REPO / name, into / name)
-    return into
-
-
-def shell_env(tmp_path: Path) -> dict[str, str]:
-    """A shell where `bizops` is this one, isolated as `bizops_run` is (its home, config and data in tmp)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BIZOPS_")}
-    for key, value in isolated_env(tmp_path).items():
-        if value is None:
-            env.pop(key, None)
-        else:
-            env[key] = value
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    env["HOME"] = str(tmp_path)
-    return env
-
-
-def test_every_help_example_runs_from_a_fresh_clone(tmp_path):
-    clone = fresh_clone(tmp_path / "clone")
-    env = shell_env(tmp_path)
+def test_every_help_example_runs_from_a_fresh_clone(fresh_clone, shell_env):
+    clone, env = fresh_clone, shell_env
     seen: list[str] = []
     for _words, command in commands("cable", "en") + commands("pv", "en") + commands("pile", "en"):
         for line in (command.epilog or "").splitlines():
@@ -156,7 +127,7 @@ def test_completion_scripts_for_every_shell(bizops_run):
 
 def complete(tmp_path: Path, words: str, shell: str = "bash") -> list[str]:
     """What a Tab after `words` offers, asked of bizops as the shell's script asks it."""
-    env = shell_env(tmp_path)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BIZOPS_")} | {"HOME": str(tmp_path)}
     env["_BIZOPS_COMPLETE"] = f"complete_{shell}"
     if shell == "bash":
         env["COMP_WORDS"], env["COMP_CWORD"] = words, str(len(words.split()) - (0 if words.endswith(" ") else 1))
