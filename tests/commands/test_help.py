@@ -134,6 +134,7 @@ def complete(tmp_path: Path, words: str, shell: str = "bash") -> list[str]:
     else:
         env["_TYPER_COMPLETE_ARGS"] = words
         env["_TYPER_COMPLETE_WORD_TO_COMPLETE"] = "" if words.endswith(" ") else words.split()[-1]
+        env["_TYPER_COMPLETE_FISH_ACTION"] = "get-args"
     done = subprocess.run([sys.executable, "-m", "bizops"], cwd=tmp_path, env=env, capture_output=True, timeout=60)
     return done.stdout.decode().split()
 
@@ -146,3 +147,5 @@ def test_completion_of_companies_fields_and_choices(tmp_path):
     assert complete(tmp_path, "bizops --company cable approve-order --settlement c") == ["cash", "credit"]
     assert "xlsx" in complete(tmp_path, "bizops --format x")
     assert any("--guide-price" in w for w in complete(tmp_path, "bizops --company cable quote --gu", "powershell"))
+    assert any("--guide-price" in w for w in complete(tmp_path, "bizops --company cable quote --gu", "fish"))
+    assert "credit" in " ".join(complete(tmp_path, "bizops --company cable approve-order --settlement ", "zsh"))

@@ -1,4 +1,4 @@
-"""Issue 15: tables a person can read, on a real pseudo-terminal 80, 100 and 160 columns wide.
+"""Issue 15: tables a person can read, on a real pseudo-terminal 60, 80, 100 and 160 columns wide.
 
 What matters is never cut: every money, id, status and decision value a
 program gets (JSON Lines) is on the screen whole. Rows appear as they are
@@ -49,7 +49,7 @@ def screen_text(screen: str) -> str:
     return ESCAPES.sub("", screen).replace("\r\n", "\n")
 
 
-@pytest.mark.parametrize("columns", [80, 100, 160])
+@pytest.mark.parametrize("columns", [60, 80, 100, 160])
 @pytest.mark.parametrize("name", sorted(RUNS))
 def test_no_money_or_id_is_cut_on_a_terminal(tmp_path, name, columns):
     args, whole = RUNS[name]
@@ -75,8 +75,8 @@ def test_no_money_or_id_is_cut_on_a_terminal(tmp_path, name, columns):
                 assert shown in words or (" " in shown and shown in text), (
                     f"{column} {shown!r} cut at {columns}:\n{text}"
                 )
-        assert max(len(line) for line in text.splitlines()) <= columns * 2  # never wider than the screen
-        assert all(_width(line) <= columns for line in text.splitlines()), text
+        table = [line for line in text.splitlines() if not line.startswith(("warning:", "警告"))]  # stderr's
+        assert all(_width(line) <= columns for line in table), text  # never wider than the screen
 
 
 def _width(line: str) -> int:

@@ -13,7 +13,6 @@ with them:
 from __future__ import annotations
 
 import difflib
-import unicodedata
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from typing import Any
@@ -89,6 +88,8 @@ class _Help:
 
 def _cut(text: str, columns: int) -> str:
     """`text` in at most `columns` screen columns (a Chinese character takes two), `…` where cut."""
+    import unicodedata  # for a Chinese help only
+
     used = 0
     for index, char in enumerate(text):
         used += 2 if unicodedata.east_asian_width(char) in "WF" else 1

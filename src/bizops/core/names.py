@@ -65,15 +65,29 @@ class InputNames:
     In order of precedence: the config's `[columns]` table (a company's own
     words: `"货号" = "sku"`), the field names, the plugin's `aliases`, the
     labels bizops prints for the output column of the same name, the field's
-    Chinese name (also as far as its first `：`, as the ledger labels it). A name two fields would claim at the same level names
-    neither. A header that names no field keeps its own (normalised) name, so
-    the row pipeline can say it is not a field.
+    Chinese name (also as far as its first `：`, as the ledger labels it). A
+    name two fields would claim at the same level names neither. A header that
+    names no field keeps its own (normalised) name, so the row pipeline can say
+    it is not a field.
     """
 
     def __init__(
         self, fields: Iterable[Field], outputs: Iterable[Column] = (), mapping: Mapping[str, str] | None = None
     ):
-        fields = tuple(_with_items(fields))
+        self.fields = tuple(_with_items(fields))
+        self._given = (tuple(outputs), mapping)
+        self._by_key: dict[str, str] | None = None
+
+    @property
+    def by_key(self) -> dict[str, str]:
+        """Every name a header may have (normalised) -> its field; made when a header is first read, so a
+        JSON Lines input, whose keys are the names, never makes it."""
+        if self._by_key is None:
+            self._by_key = self._keys(*self._given)
+        return self._by_key
+
+    def _keys(self, outputs: tuple[Column, ...], mapping: Mapping[str, str] | None) -> dict[str, str]:
+        fields = self.fields
         names = {f.name for f in fields}
         labels = {c.name: c for c in outputs if c.name in names}
         levels: list[dict[str, str]] = [{}, {}, {}, {}, {}]
@@ -92,10 +106,10 @@ class InputNames:
             if f.zh:
                 for name in {f.zh, _short(f.zh), field_label(f, "zh")}:
                     _claim(levels[4], header_key(name), f.name)
-        self.by_key: dict[str, str] = {}
+        by_key: dict[str, str] = {}
         for level in reversed(levels):  # a higher level overrides a lower one
-            self.by_key.update({k: v for k, v in level.items() if v is not None})
-        self.fields = fields
+            by_key.update({k: v for k, v in level.items() if v is not None})
+        return by_key
 
     def __call__(self, header: str) -> str:
         """The field `header` names, else the header itself, normalised."""
