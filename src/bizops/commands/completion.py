@@ -45,7 +45,12 @@ def completion(
 ) -> None:
     """Print the completion script for SHELL."""
     if shell not in SHELLS:
-        raise typer.BadParameter(f"one of {', '.join(SHELLS)}, got {shell!r}", param_hint="SHELL")
+        from bizops.commands import runtime
+
+        wanted = ", ".join(SHELLS)
+        zh = runtime.help_lang() == "zh"
+        said = f"应为 {wanted} 之一，实际为 {shell!r}" if zh else f"one of {wanted}, got {shell!r}"
+        raise typer.BadParameter(said, param_hint="SHELL")
     from typer.completion import get_completion_script  # also registers typer's shells
 
     typer.echo(get_completion_script(prog_name="bizops", complete_var="_BIZOPS_COMPLETE", shell=shell))
