@@ -144,11 +144,6 @@ class SqliteBackend:
             if write:
                 _patiently(lambda: conn.execute("PRAGMA journal_mode=WAL"), timeout)
                 conn.execute("PRAGMA synchronous=FULL")
-                # A recording run's batches stay in memory until their commit (no spilling mid-batch), and
-                # the WAL is folded back into the file every 16,384 pages rather than 1,000 (and when the
-                # writer closes): each page a batch changes is written once to the WAL, fewer times back.
-                conn.execute("PRAGMA cache_size=-65536")
-                conn.execute("PRAGMA wal_autocheckpoint=16384")
             conn.execute("PRAGMA foreign_keys=ON")
             return backend
         except sqlite3.Error as exc:
