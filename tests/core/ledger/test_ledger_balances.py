@@ -263,3 +263,57 @@ def test_a_schema_1_ledger_is_migrated_with_its_balances(cable, ledger_cmd, db):
     assert ledger_cmd("reverse", "1").exit_code == 0
     assert pending(cable, "恒通 电器") == "2000.00"
     assert ledger_cmd("check").exit_code == 0
+
+
+def _recorded(books, key: str, amount: str) -> None:
+    """One decision adding `amount` to balance ("k", key), recorded by `books` in a transaction of its own."""
+    books.begin()
+    books.start_row()
+    books.add("k", key, Decimal(amount))
+    decision = dict.fromkeys(
+        ("command", "decided_at", "recorded_at", "user_name", "host", "plugin", "plugin_version"), "t"
+    )
+    decision.update(
+        company="tally",
+        bizops_version="t",
+        policy_fingerprint="t",
+        inputs="{}",
+        outputs="{}",
+        outputs_zh=None,
+        row_label=None,
+        customer=None,
+        status=None,
+        reverses=None,
+    )
+    books.store(decision, books.row_entries)
+    books.keep_row()
+    books.commit()
+
+
+def test_balances_read_before_the_lock_miss_nothing_another_writer_records_meanwhile(db, tmp_path):
+    """A writer reads a small company's balances before it takes the lock (`Books._prefetch`).
+
+    What another writer commits between that read and the lock (a balance
+    changed, a balance new) is what the first writer's next decision sees.
+    """
+    from bizops.core.ledger.books import Books
+    from bizops.core.ledger.location import parse
+    from bizops.core.ledger.store import Ledger
+
+    first, second = (Ledger.open(parse(db.url), write=True) for _ in range(2))
+    assert first is not None and second is not None
+    try:
+        a, b = Books(first, "tally"), Books(second, "tally")
+        _recorded(b, "old", "1.10")
+        a._prefetch()  # outside any lock: a has every balance as it stands now …
+        assert a.complete and a.cache["k", "old"].total == Decimal("1.10")
+        _recorded(b, "old", "2.00")  # … and another writer records meanwhile
+        _recorded(b, "new", "5.00")
+        a.begin()
+        assert a.balance("k", "old").total == Decimal("3.10")
+        assert a.balance("k", "new").total == Decimal("5.00")
+        assert a.balance("k", "never").total == Decimal(0)
+        a.rollback()
+    finally:
+        first.close()
+        second.close()

@@ -48,6 +48,9 @@ _decision_row = itemgetter(*DECISION_FIELDS)
 _ENTRY_COLUMNS = ("decision_id", "seq", "company", "kind", "key", "amount", "value", "sign")
 #: Balances kept in memory at most; beyond it the cache starts again (it is only a cache).
 CACHE_LIMIT = 200_000
+#: A company with at most this many balances (and as many imported customers) has them all read at once
+#: when a writer starts, outside the lock, rather than one round trip each the first time a row reads one.
+PREFETCH_LIMIT = 20_000
 
 
 class Books:
@@ -55,6 +58,9 @@ class Books:
         self.ledger, self.backend, self.company = ledger, ledger.backend, company
         self.cache: dict[tuple[str, str], Balance] = {}
         self.imported_names: dict[str, bool] = {}
+        #: Whether `cache` holds every balance of the company as of `synced` (a miss is then an empty balance),
+        #: and `imported_names` every imported customer (a miss is then not imported).
+        self.complete = self.all_names = False
         self.synced: tuple[int, int] | None = None  # (last decision id, last customer id) the cache reflects
         self.shared = False  # another writer recorded for the company since this one's last transaction
         self.identities: dict[tuple[str, str], Known] = {}  # this transaction's, by (command, request id)
@@ -76,22 +82,60 @@ class Books:
     # -- the transaction -------------------------------------------------------------
     def begin(self) -> None:
         """Take the company's write lock; the cached balances are re-read if someone else recorded meanwhile."""
+        if self.synced is None:
+            self._prefetch()
         self.ledger.begin(self.company)
         with self.ledger.guard():
-            row = self.backend.execute(
-                "SELECT (SELECT MAX(id) FROM bizops_decisions WHERE company = ?), "
-                "(SELECT MAX(id) FROM bizops_customers WHERE company = ?)",
-                (self.company, self.company),
-            ).fetchone()
-            now = (int(row[0] or 0), int(row[1] or 0))
+            now = self._newest()
             if self.synced is None or now[1] != self.synced[1]:
                 self.imported_names.clear()
+                self.all_names = False
             if self.synced is None:
                 self.cache.clear()
+                self.complete = False
             elif now[0] != self.synced[0]:
                 self._refresh(self.synced[0])
             self.shared = self.synced is not None and now[0] != self.synced[0]
             self.synced = now
+
+    def _newest(self) -> tuple[int, int]:
+        """The company's newest decision and imported customer: what a cache that reflects them has seen."""
+        row = self.backend.execute(
+            "SELECT (SELECT MAX(id) FROM bizops_decisions WHERE company = ?), "
+            "(SELECT MAX(id) FROM bizops_customers WHERE company = ?)",
+            (self.company, self.company),
+        ).fetchone()
+        return int(row[0] or 0), int(row[1] or 0)
+
+    def _prefetch(self) -> None:
+        """A small company's balances and imported customers, read before taking the lock (three queries).
+
+        The newest ids are read first: whatever is committed between them and
+        the balances is re-read at `begin` (`_refresh`), never missed. So
+        four writers starting at once do not each spend a round trip per
+        customer while holding the lock the others wait for.
+        """
+        with self.ledger.guard():
+            synced = self._newest()
+            rows = self.backend.execute(
+                "SELECT kind, key, total, entries, value, value_decision, value_seq FROM bizops_balances "
+                f"WHERE company = ? LIMIT {PREFETCH_LIMIT + 1}",
+                (self.company,),
+            ).fetchall()
+            names = self.backend.execute(
+                f"SELECT name FROM bizops_customers WHERE company = ? LIMIT {PREFETCH_LIMIT + 1}", (self.company,)
+            ).fetchall()
+            self.backend.rollback()  # PostgreSQL: no transaction left open while waiting for the lock
+        self.cache.clear()
+        self.imported_names.clear()
+        self.complete = len(rows) <= PREFETCH_LIMIT
+        if self.complete:
+            for kind, key, *rest in rows:
+                self.cache[kind, key] = self.ledger.balance_of(tuple(rest))
+        self.all_names = len(names) <= PREFETCH_LIMIT
+        if self.all_names:
+            self.imported_names.update((name, True) for (name,) in names)
+        self.synced = synced
 
     def commit(self) -> None:
         self.flush()
@@ -108,6 +152,7 @@ class Books:
     def forget(self) -> None:
         self.cache.clear()
         self.imported_names.clear()
+        self.complete = self.all_names = False
         self.identities.clear()
         self.synced = None
         self._saved = None
@@ -118,6 +163,7 @@ class Books:
         """Re-read the cached balances other writers changed since decision `since` (one range query)."""
         if len(self.cache) > CACHE_LIMIT:
             self.cache.clear()
+            self.complete = False
             return
         with self.ledger.guard():
             rows = self.backend.execute(
@@ -126,20 +172,21 @@ class Books:
                 (self.company, since),
             ).fetchall()
         for kind, key, *rest in rows:
-            if (kind, key) in self.cache:
+            if self.complete or (kind, key) in self.cache:  # a complete cache takes new balances in too
                 self.cache[kind, key] = self.ledger.balance_of(tuple(rest))
 
     # -- balances as this writer sees them ------------------------------------------
     def balance(self, kind: str, key: str) -> Balance:
         found = self.cache.get((kind, key))
         if found is None:
-            found = self.cache[kind, key] = self.ledger.balance(self.company, kind, key).copy()
+            stored = EMPTY if self.complete else self.ledger.balance(self.company, kind, key)
+            found = self.cache[kind, key] = stored.copy()
         return found
 
     def imported(self, name: str) -> bool:
         found = self.imported_names.get(name)
         if found is None:
-            found = self.imported_names[name] = self.ledger.imported(self.company, name)
+            found = self.imported_names[name] = not self.all_names and self.ledger.imported(self.company, name)
         return found
 
     def read(self, kind: str, key: str) -> Balance:

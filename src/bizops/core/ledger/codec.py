@@ -153,7 +153,12 @@ def checksum(decision: dict, entries: list[dict]) -> str:
     entries; a field added by a later schema counts only when it is set, so
     older decisions keep their checksums.
     """
-    body = {k: v for k, v in decision.items() if not (k in _UNSUMMED or (k in LATER_FIELDS and v is None))}
+    body = dict(decision)  # a copy and a few pops: cheaper than filtering every field (it runs for every row)
+    for name in _UNSUMMED:
+        body.pop(name, None)
+    for name in LATER_FIELDS:
+        if body.get(name, 0) is None:
+            del body[name]
     body["entries"] = [
         [
             e["seq"],

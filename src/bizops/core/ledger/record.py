@@ -190,11 +190,14 @@ class Recorder:
             raise OutputFailed(exc) from exc
 
     def _prepare(self, request: tuple) -> tuple:
-        """A row as its batch needs it, worked out before the batch takes the lock: (request, id, inputs, digest)."""
+        """A row as its batch needs it, worked out before the batch takes the lock.
+
+        (request, id, its inputs as stored (JSON text in the order the command declares them), digest).
+        """
         identity = self.identity
         request_id = identity.of(request[1])
         inputs = codec.plain(request[1])
-        return request, request_id, inputs, identity.digest(inputs) if request_id else None
+        return request, request_id, codec.dumps(inputs, sort=False), identity.digest(inputs) if request_id else None
 
     def _batch(self, decide, rows: list) -> tuple[list, list, BaseException | None]:
         """Decide and record a batch of prepared rows; returns its outcomes, the rows left, a plugin failure."""
@@ -318,9 +321,12 @@ class Recorder:
 
     # -- storing ------------------------------------------------------------------------
     def store(
-        self, row, fields: dict, inputs: dict, result: dict, request_id, digest, identities=None, moved=False
+        self, row, fields: dict, inputs: str, result: dict, request_id, digest, identities=None, moved=False
     ) -> bool:
-        """Store one decision; False when its result cannot be written (the stream reports it)."""
+        """Store one decision; False when its result cannot be written (the stream reports it).
+
+        `inputs` is the request as stored: JSON text (`codec.dumps`, the command's order).
+        """
         if result.setdefault("company", self.company) != self.company:
             return False  # an answer for another company: the stream reports it, nothing is stored
         if result.get("warnings") is None:
@@ -331,12 +337,15 @@ class Recorder:
         except (BadOutput, codec.NotStorable, TypeError):
             return False
         # Kept in the order the command declares them, as `ledger show` prints them.
-        inputs_text, outputs_text = codec.dumps(inputs, sort=False), codec.dumps(outputs, sort=False)
+        outputs_text = codec.dumps(outputs, sort=False)
         chinese = {}  # only what reads differently in Chinese: `codec.outputs` lays it over the English
         for name in self.textual:
             value = result.get(name)
             if value is not None and type(value) is not str:
-                translated = _chinese(value, outputs[name])
+                if value is outputs[name] and name == "trace":  # steps of text kept as they are (`_plain_trace`)
+                    translated = [{k: v.zh if type(v) is Text else v for k, v in step.items()} for step in value]
+                else:
+                    translated = _chinese(value, outputs[name])
                 if translated != outputs[name]:
                     chinese[name] = translated
         decision = dict(
@@ -344,7 +353,7 @@ class Recorder:
             row_label=None if row is None else str(row),
             customer=customer_name(fields.get("customer")) or customer_name(result.get("customer")),
             status=outputs.get("status") if isinstance(outputs.get("status"), str) else None,
-            inputs=inputs_text,
+            inputs=inputs,
             outputs=outputs_text,
             outputs_zh=codec.dumps(chinese, sort=False) if chinese else None,
             request_id=request_id,
@@ -444,8 +453,12 @@ def _plain_trace(trace: Any) -> list:
     """A result's trace in its JSON form: steps of text as they are (orjson writes `Text` as text), else `plain`."""
     if not trace:
         return []
-    if type(trace) is list and all(
-        type(step) is dict and all(isinstance(v, str) for v in step.values()) for step in trace
-    ):
-        return trace
-    return codec.plain(trace)  # anything else is checked: no floats, no objects
+    if type(trace) is not list:
+        return codec.plain(trace)
+    for step in trace:  # plain loops: this runs for every recorded row
+        if type(step) is not dict:
+            return codec.plain(trace)  # anything else is checked: no floats, no objects
+        for value in step.values():
+            if not isinstance(value, str):
+                return codec.plain(trace)
+    return trace

@@ -148,7 +148,7 @@ def _score(recorder, process, events: list, run: str | None, ids: list) -> tuple
     for result, entries in results:
         mine = _events_of(result, events, keys)
         books.row_entries, books.row_reads = entries, reads
-        inputs = codec.plain({"events": [f for _, f in mine]})
+        inputs = codec.dumps(codec.plain({"events": [f for _, f in mine]}), sort=False)
         if not recorder.store(_rows_label(mine), {}, inputs, result, run, None, identities, moved=True):
             books.undo_row()
             return outcomes, 0  # the stream reports the result that cannot be stored
