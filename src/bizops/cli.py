@@ -35,6 +35,8 @@ COMMAND_GROUPS = {
     "approve-order": ("bizops.commands.decide", "single"),
     "expense": ("bizops.commands.decide", "expense"),
     "score": ("bizops.commands.decide", "single"),
+    "receivables": ("bizops.commands.decide", "single"),
+    "commission": ("bizops.commands.decide", "single"),
     "ledger": ("bizops.commands.ledger", "app"),
     "check": ("bizops.commands.check", "app"),
 }
@@ -47,6 +49,8 @@ COMMAND_HELP = {
     "approve-order": "Order approval: payment terms, deposit, invoice type, who must sign.",
     "expense": "Travel expenses: request before the trip, claim after it.",
     "score": "Scorecards per person and period from a stream of events.",
+    "receivables": "Receivables ageing: days overdue, bucket, next collection step, risk warning.",
+    "commission": "Commission on collections per salesperson and month.",
     "ledger": "The ledger of recorded decisions: list, show, reverse, export, back up.",
     "check": "Run a file of rule cases against a company's plugin.",
 }
@@ -96,7 +100,7 @@ def _own_groups() -> dict[str, str]:
 app = typer.Typer(
     cls=BizopsGroup,
     name="bizops",
-    help="Sales-department regulations as decisions: quotes, order approval, travel expenses, scorecards.",
+    help="Sales-department regulations as decisions: quotes, order approval, travel expenses, scorecards, receivables.",
     add_completion=False,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,

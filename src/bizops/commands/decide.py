@@ -1,4 +1,4 @@
-"""The core row commands: quote, approve-order, expense request/claim, score.
+"""The core row commands: quote, approve-order, expense request/claim, score, receivables, commission.
 
 Each is a `rows_command` answered by the selected company's hook. The field
 flags come from that company's spec, so `bizops --company cable quote --help`
@@ -20,6 +20,9 @@ HELP = {
     "expense request": "Before a trip: approval chain and travel advance.",
     "expense claim": "After a trip: what is paid, what is not and why, balance against the advance.",
     "score": "Scorecards per person and period from a stream of events.",
+    "receivables": "Receivables ageing per invoice (or --by customer|salesperson): outstanding, days overdue, "
+    "bucket, next step (none|notify|chase|legal), notice date, risk warning.",
+    "commission": "Commission on collections, per salesperson and month.",
 }
 
 

@@ -82,12 +82,8 @@ class Session:
         return build_policy(self.company, self.config)
 
     def command_spec(self, command: str) -> CommandSpec:
-        """The company's spec for a command (else the core's, `bizops.core.defaults`), or exit 69 saying what it supports."""
+        """The company's spec for a command (its own, or the core's: `PluginHost.with_core`), or exit 69."""
         spec = self.company.commands.get(command)
-        if spec is None:
-            from bizops.core import defaults
-
-            spec = defaults.COMMANDS.get(command)
         if spec is None:
             raise self.unavailable(command)
         return spec

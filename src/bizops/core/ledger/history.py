@@ -97,6 +97,9 @@ class NoHistory:
     def known_customer(self, customer: str) -> bool:
         return False
 
+    def owner(self, customer: str) -> str | None:
+        return None
+
     def add(self, kind: str, key: str, amount: Decimal) -> None:
         _name(kind), _name(key), codec.amount_text(amount)
 
