@@ -10,6 +10,7 @@ faults on a test plugin and on PostgreSQL.)
 from __future__ import annotations
 
 import json
+import re
 import resource
 import signal
 import sqlite3
@@ -158,7 +159,10 @@ def test_a_full_disk_is_exit_74_and_the_accumulation_is_intact(ledger, db, tmp_p
     assert b"Traceback" not in done.stderr
     assert b"disk is full" in done.stderr or b"I/O error" in done.stderr
     printed = len(done.stdout.splitlines())
-    assert decisions(db) == 1 + printed  # whatever was printed was recorded; nothing after
+    recorded = re.search(rb"bizops: recorded (\d+) rows? \(rows 1 to \d+\) before the run stopped", done.stderr)
+    assert recorded or b"bizops: nothing was recorded" in done.stderr, done.stderr
+    # Whatever was printed was recorded, nothing after; stderr says exactly how many rows that is.
+    assert decisions(db) == 1 + printed == 1 + (int(recorded.group(1)) if recorded else 0)
     expected = 1000 + 10 * min(printed, 200)
     assert pending(ledger, "恒通") == f"{expected}.00"
     assert_contract(ledger("ledger", "check"), 0)

@@ -16,7 +16,7 @@ from bizops.commands import runtime
 from bizops.commands.options import EncodingOpt, InputFormatOpt, common_options
 from bizops.core.command import emit
 from bizops.core.encoder import Encoder
-from bizops.core.errors import Exit, InputMissing, OutputError, UsageError
+from bizops.core.errors import Exit, InputMissing, UsageError
 from bizops.core.i18n import msg, render
 from bizops.core.writers import make_writer
 
@@ -34,7 +34,7 @@ CommandOpt = Annotated[
         show_default=False,
     ),
 ]
-IdArg = Annotated[int, typer.Argument(help="The decision's id (see bizops ledger list).", show_default=False)]
+IdArg = Annotated[str, typer.Argument(help="The decision's id (see bizops ledger list).", show_default=False)]
 
 
 # -- helpers -------------------------------------------------------------------------
@@ -57,6 +57,38 @@ def _existing(session, missing):
 def _company_filter(session) -> str | None:
     """The company named by --company, BIZOPS_COMPANY or the config; None for all."""
     return session.options.company or session.environ.get("BIZOPS_COMPANY") or session.config.company or None
+
+
+def _decision_id(text: str) -> int:
+    """A decision id as typed: a whole number from 1 up; anything else is a usage error (2), not a crash."""
+    from bizops.core.ledger.store import MAX_ID
+
+    value = text.strip()
+    if not value.isdigit() or not 0 < int(value) <= MAX_ID:
+        raise UsageError(
+            msg(
+                "a decision id is a whole number from 1 to {m}, got {v!r}",
+                "决定编号须为 1 到 {m} 之间的整数，实际为 {v!r}",
+                m=MAX_ID,
+                v=text,
+            )
+        )
+    return int(value)
+
+
+def _limit(value: int) -> int | None:
+    from bizops.core.ledger.store import MAX_ID
+
+    if not 0 <= value <= MAX_ID:
+        raise UsageError(
+            msg(
+                "--limit must be from 0 (all) to {m}, got {v}",
+                "--limit 须在 0（全部）到 {m} 之间，实际为 {v}",
+                m=MAX_ID,
+                v=value,
+            )
+        )
+    return value or None
 
 
 def _since(text: str | None) -> str | None:
@@ -83,25 +115,24 @@ def list_(
     """Recent decisions, newest first: id, when, company, command, status, who."""
 
     def body(session) -> int:
-        since_text = _since(since)  # a bad --since is a usage error even before there is a ledger
+        since_text = _since(since)  # a bad --since or --limit is a usage error even before there is a ledger
+        most = _limit(limit)
         ledger = _open(session)
         rows = []
         if ledger is not None:
+            from bizops.core.ledger.history import customer_name
+
             try:
                 found = ledger.decisions(
                     company=_company_filter(session),
                     command=command,
                     since=since_text,
-                    limit=None if customer else (limit or None),
+                    customer=customer_name(customer) if customer else None,
+                    limit=most,
                     newest_first=True,
                 )
             finally:
                 ledger.close()
-            if customer:
-                from bizops.core.ledger.history import customer_name
-
-                name = customer_name(customer)
-                found = [d for d in found if d["customer"] == name][: limit or None]
             rows = [view.summary(d, session.lang) for d in found]
         emit(session, view.LIST_COLUMNS, rows, view.LABELS)
         return Exit.OK
@@ -113,20 +144,21 @@ def show(options, decision_id: IdArg) -> int:
     """One recorded decision again: inputs, outputs, the rules that decided it, what it wrote to history."""
 
     def body(session) -> int:
+        wanted = _decision_id(decision_id)
         ledger = _open(session)
         try:
-            decision = ledger.decision(decision_id) if ledger is not None else None
+            decision = ledger.decision(wanted) if ledger is not None else None
             if decision is None:
                 raise UsageError(
-                    msg(
-                        "no decision {i} in the ledger {p}", "账本 {p} 中没有决定 {i}", i=decision_id, p=_where(session)
-                    )
+                    msg("no decision {i} in the ledger {p}", "账本 {p} 中没有决定 {i}", i=wanted, p=_where(session))
                 )
-            entries = ledger.entries(decision_id)
+            entries = ledger.entries(wanted)
+            # A reversed decision: the later ones that read what it wrote before it was reversed.
+            used_by = ledger.used_by(decision) if decision["reversed_by"] is not None else []
         finally:
             if ledger is not None:
                 ledger.close()
-        row = view.full(decision, entries, session.lang)
+        row = view.full(decision, entries, session.lang, used_by)
         fmt = session.output_format
         if fmt in ("table", "markdown"):
             view.show_table(session, row, fmt)
@@ -250,14 +282,19 @@ def reverse(
     """Correct a recorded decision: a new decision with its history entries negated (the old one stays)."""
 
     def body(session) -> int:
+        import sys
+
         from bizops.core.ledger.manage import reverse as do_reverse
         from bizops.core.values import format_datetime
 
+        wanted = _decision_id(decision_id)
         ledger = _open(session, write=True)
         try:
-            result = do_reverse(ledger, decision_id, note, format_datetime(session.now()))
+            result = do_reverse(ledger, wanted, note, format_datetime(session.now()))
         finally:
             ledger.close()
+        if result["used_by"]:
+            sys.stderr.write(render(view.used_by_warning(result["reverses"], result["used_by"]), session.lang) + "\n")
         emit(session, view.REVERSE_COLUMNS, [result], view.LABELS)
         return Exit.OK
 
@@ -268,7 +305,7 @@ def check(options) -> int:
     """Verify the ledger: storage, schema, every decision complete and unchanged, reversals exact (exit 74 if not)."""
 
     def body(session) -> int:
-        from bizops.core.ledger.manage import check as do_check
+        from bizops.core.ledger.check import check as do_check
 
         ledger = _existing(
             session, msg("no ledger at {p}; nothing to check", "{p} 没有账本；无需检查", p=_where(session))
@@ -286,7 +323,9 @@ def check(options) -> int:
 def backup(
     options,
     path: Annotated[Path, typer.Argument(help="Where to write the copy.", show_default=False)],
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing regular file (never the ledger, never a device).")
+    ] = False,
 ) -> int:
     """Copy the ledger: SQLite's online backup to one file; for PostgreSQL every row as JSON Lines."""
 
@@ -294,25 +333,14 @@ def backup(
         import sys
 
         from bizops.core.ledger.manage import backup as do_backup
+        from bizops.core.ledger.manage import may_replace
 
-        if path.exists() and not force:
-            raise UsageError(msg("{f} exists; add --force to overwrite it", "{f} 已存在；加 --force 覆盖", f=path))
-        if not path.parent.is_dir():
-            raise OutputError(
-                msg(
-                    "cannot write the backup {f}: directory {d} does not exist",
-                    "无法写入备份 {f}：目录 {d} 不存在",
-                    f=path,
-                    d=path.parent,
-                )
-            )
+        may_replace(path, force)  # a wrong target is its own error, ledger or not
         ledger = _existing(
             session, msg("no ledger at {p}; nothing to back up", "{p} 没有账本；无需备份", p=_where(session))
         )
         try:
-            if path.exists():
-                path.unlink()
-            kind = do_backup(ledger, path)
+            kind = do_backup(ledger, path, force)  # checks `path` first: never the ledger, never a device
             counts = ledger.counts()
         finally:
             ledger.close()

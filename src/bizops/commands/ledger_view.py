@@ -9,7 +9,7 @@ is installed.
 from __future__ import annotations
 
 from bizops.core.command import emit, output_columns
-from bizops.core.i18n import msg, render
+from bizops.core.i18n import Text, msg, render
 from bizops.core.ledger import codec
 from bizops.core.schema import Column
 
@@ -36,6 +36,7 @@ LIST_COLUMNS = (
     Column("reversed_by", "int", zh="被冲销于", en="reversed by"),
 )
 DECISION_COLUMNS = LIST_COLUMNS[:7] + (
+    Column("request_id", "text", zh="请求编号", en="request id"),
     Column("recorded_at", "text", zh="记录时间", en="recorded at"),
     Column("user", "text", zh="用户", en="user"),
     Column("host", "text", zh="主机", en="host"),
@@ -45,6 +46,7 @@ DECISION_COLUMNS = LIST_COLUMNS[:7] + (
     Column("policy_fingerprint", "text", zh="政策指纹", en="policy fingerprint"),
     Column("reverses", "int", zh="冲销", en="reverses"),
     Column("reversed_by", "int", zh="被冲销于", en="reversed by"),
+    Column("used_by", "json", zh="曾用到它的决定", en="used by"),
     Column("inputs", "json", zh="输入", en="inputs"),
     Column("outputs", "json", zh="结果", en="outputs"),
     Column("entries", "json", zh="历史记录", en="history entries"),
@@ -113,9 +115,7 @@ INFO_COLUMNS = (
 
 def outputs_of(decision: dict, lang: str) -> dict:
     """A decision's outputs as recorded, in Chinese when asked and kept."""
-    if lang == "zh" and decision.get("outputs_zh"):
-        return codec.loads(decision["outputs_zh"])
-    return codec.loads(decision["outputs"])
+    return codec.outputs(decision["outputs"], decision.get("outputs_zh") if lang == "zh" else None)
 
 
 def summary(decision: dict, lang: str) -> dict:
@@ -140,11 +140,17 @@ def summary(decision: dict, lang: str) -> dict:
     }
 
 
-def full(decision: dict, entries: list[dict], lang: str) -> dict:
-    """A decision with everything it recorded, as `ledger show` and `ledger export` give it."""
+def full(decision: dict, entries: list[dict], lang: str, used_by: list[int] | None = None) -> dict:
+    """A decision with everything it recorded, as `ledger show` and `ledger export` give it.
+
+    `used_by` (for a reversed decision, from `ledger show`): the later
+    decisions that read what it wrote before it was reversed.
+    """
     row = summary(decision, lang)
     del row["reason"]
     row.update(
+        request_id=decision.get("request_id"),
+        used_by=used_by or None,
         recorded_at=decision["recorded_at"],
         host=decision["host"],
         plugin=decision["plugin"],
@@ -165,6 +171,19 @@ def full(decision: dict, entries: list[dict], lang: str) -> dict:
         ],
     )
     return row
+
+
+def used_by_warning(decision_id: int, used_by: list[int]) -> Text:
+    """Later decisions that read what a reversed decision wrote: they stand as they were; a person checks them."""
+    shown = ", ".join(str(i) for i in used_by[:50]) + (" …" if len(used_by) > 50 else "")
+    return msg(
+        "warning: decisions recorded after {i} read history it wrote and were not changed: {d} "
+        "(bizops ledger show ID; correct one with ledger reverse or --amend)",
+        "警告：决定 {i} 之后记录的决定读取过它写入的历史，未被更改：{d}（用 bizops ledger show 编号 查看；"
+        "用 ledger reverse 或 --amend 更正）",
+        i=decision_id,
+        d=shown,
+    )
 
 
 def as_text(rows: list[dict], columns, fmt: str) -> list[dict]:
@@ -188,6 +207,7 @@ def show_table(session, row: dict, fmt: str) -> None:
         "company",
         "command",
         "row",
+        "request_id",
         "customer",
         "status",
         "decided_at",
@@ -203,6 +223,9 @@ def show_table(session, row: dict, fmt: str) -> None:
     ):
         if row.get(name) is not None:
             lines.append({"field": label[name], "value": text_of(row[name], lang)})
+    if row.get("used_by"):
+        warning = used_by_warning(row["id"], row["used_by"])
+        lines.append({"field": label["used_by"], "value": render(warning, lang)})
     prefix_in = "输入" if lang == "zh" else "input"
     prefix_out = "结果" if lang == "zh" else "output"
     for key, value in (row["inputs"] or {}).items():

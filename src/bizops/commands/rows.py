@@ -29,6 +29,14 @@ from bizops.commands.options import (
 from bizops.core.schema import CommandSpec, Field
 
 _KW = inspect.Parameter.KEYWORD_ONLY
+AmendOpt = Annotated[
+    bool,
+    typer.Option(
+        "--amend",
+        help="With --record: a request whose id is recorded with other inputs replaces that decision "
+        "(reversed and recorded again in one transaction).",
+    ),
+]
 _FIELD_PREFIX = "field__"
 _OPTION_PREFIX = "option__"
 
@@ -95,6 +103,7 @@ def rows_command(
         inspect.Parameter("jobs", _KW, default=None, annotation=JobsOpt),
         inspect.Parameter("now", _KW, default=None, annotation=NowOpt),
         inspect.Parameter("record", _KW, default=False, annotation=RecordOpt),
+        inspect.Parameter("amend", _KW, default=False, annotation=AmendOpt),
     ]
     params += [
         inspect.Parameter(
@@ -125,6 +134,7 @@ def rows_command(
             now=values["now"],
             record=values["record"],
             options=extra,
+            amend=values["amend"],
         )
         return runtime.guarded(options, lambda session: execute(session, request))
 

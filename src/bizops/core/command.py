@@ -7,6 +7,7 @@ Used by every row command: the core ones (`quote`, `approve-order`,
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
@@ -42,6 +43,7 @@ class RowsRequest(NamedTuple):
     now: str | None = None
     record: bool = False
     options: dict[str, Any] = {}  # noqa: RUF012
+    amend: bool = False  # under --record: a request recorded with other inputs replaces its recorded decision
     switched_from: tuple[str, str | None] | None = None  # (flag, the input it leaves unread)
 
 
@@ -195,13 +197,19 @@ def execute(session: Session, request: RowsRequest, process: Process | None = No
         plugin_modules=host.modules(),
         now=now,
     )
-    if request.record:  # each row decided and stored in its own ledger transaction
+    recorder = None
+    if request.amend and not (request.record and spec.identity):
+        raise UsageError(_amend_needs(request.command, spec, request.record))
+    if request.record:  # rows decided and stored in ledger transactions; printed once committed
         from bizops.core.ledger.record import Recorder
 
-        job = job._replace(process=Recorder(session, job, context, policy).wrap(job.process))
+        recorder = Recorder(session, job, context, policy, amend=request.amend, flush=writer.out.flush)
+        job = job._replace(process=recorder.wrap(job.process))
     if request.switched_from and request.switched_from[1] is not None:
         flag, unread = request.switched_from
         sink.warn(msg("--{o} reads no input; {f} was not read", "--{o} 不读取输入；未读取 {f}", o=flag, f=unread))
+    if recorder is not None:
+        return _recording(recorder, job, request, sink, writer, session)
     with open_rows(request) as (reader, rows):
         if hasattr(reader, "blocks") and _parallel(spec, request, fmt, session.tty):  # a JSON array is one piece
             from bizops.core.parallel import job_count, run_parallel
@@ -222,6 +230,41 @@ def execute(session: Session, request: RowsRequest, process: Process | None = No
         run(job, rows, sink, exact=getattr(reader, "exact", None))
         writer.close()
     return sink.exit_code()
+
+
+def _recording(recorder, job: Job, request: RowsRequest, sink: Sink, writer, session: Session) -> int:
+    """Run a `--record` job; whatever ends it early, the recorder says what the ledger holds (see its `stopped`)."""
+    from bizops.core.ledger.record import input_ready
+
+    opened = open_rows(request)
+    try:
+        with opened as (reader, rows):
+            if opened.stream is not None:
+                recorder.ready = input_ready(opened.stream)
+            run(job, rows, sink, exact=getattr(reader, "exact", None))  # a hook that gives no answer is its failure
+            writer.close()
+    except BaseException as exc:
+        if not isinstance(exc, OSError):  # the results recorded so far are printed (a table waits for its end)
+            with contextlib.suppress(Exception):
+                writer.close()
+        error = recorder.stopped(exc, session.lang, sys.stderr)
+        if error is exc:
+            raise
+        raise error from None
+    return sink.exit_code()
+
+
+def _amend_needs(command: str, spec: CommandSpec, record: bool):
+    if not record:
+        return msg(
+            "--amend corrects recorded decisions: use it with --record",
+            "--amend 用于更正已记录的决定：请与 --record 一起使用",
+        )
+    return msg(
+        "--amend needs a request id, and {c} has none: correct a decision with bizops ledger reverse ID",
+        "--amend 需要请求编号，{c} 没有：请用 bizops ledger reverse 编号 更正",
+        c=command,
+    )
 
 
 def _parallel(spec: CommandSpec, request: RowsRequest, fmt: str, tty: bool) -> bool:
@@ -257,6 +300,7 @@ class open_rows:
     def __init__(self, request: RowsRequest):
         self.request = request
         self.handle = None
+        self.stream = None  # the input's bytes (None for flags): `--record` asks whether more are ready
 
     def __enter__(self):
         request = self.request
@@ -287,6 +331,7 @@ class open_rows:
                 raise InputMissing(
                     msg("{f}: cannot read input: {e}", "{f}：无法读取输入：{e}", f=request.input, e=exc.strerror or exc)
                 ) from None
+        self.stream = stream
         head = stream.peek(512)[:512] if hasattr(stream, "peek") else b""
         encoding = request.encoding
         if is_utf16(head, encoding):

@@ -29,8 +29,8 @@ class Text(str):
 
 
 def msg(en: str, zh: str, **params) -> Text:
-    """A message in both languages, `{name}` placeholders filled from params."""
-    return Text(en.format(**params), zh.format(**params))
+    """A message in both languages, `{name}` placeholders filled from params (a `Text` one in its own language)."""
+    return Text(en.format(**params), zh.format(**{k: getattr(v, "zh", v) for k, v in params.items()}))
 
 
 def render(value, lang: str) -> str:

@@ -276,6 +276,10 @@ class CommandSpec(Declaration):
     a decision hook does; `switch` maps a bool option to another command of
     the company it turns this one into (`flights triage --checklist` is
     `flights checklist`).
+
+    `identity` names the text input field that identifies a request (an
+    order number, a claim number, an event id): under `--record` a request
+    whose id the ledger holds is not recorded twice (docs/ledger.md).
     """
 
     inputs: tuple[Field, ...]
@@ -290,6 +294,7 @@ class CommandSpec(Declaration):
     switch: dict[str, str]
     views: dict[str, dict[str, tuple[Column, ...]]]
     labels: dict[str, tuple[str, str]]
+    identity: str | None
 
     def __init__(
         self,
@@ -306,6 +311,7 @@ class CommandSpec(Declaration):
         switch: Mapping[str, str] | None = None,
         views: Mapping[str, Mapping[str, tuple[Column, ...]]] | None = None,
         labels: Mapping[str, tuple[str, str]] | None = None,
+        identity: str | None = None,
     ) -> None:
         switch = dict(switch or {})
         views = {option: dict(columns) for option, columns in (views or {}).items()}
@@ -440,6 +446,8 @@ def problems(declared: Company | Extension) -> list[str]:
             found.append(f"{command}: {type(spec).__name__} is not a CommandSpec")
             continue
         check_fields(command, spec.inputs)
+        if spec.identity and not any(f.name == spec.identity and f.kind == "text" for f in spec.inputs):
+            found.append(f"{command}: identity {spec.identity!r} is not a text input field")
         for where, outputs in _outputs(command, spec):
             columns = [c.name for c in outputs]
             if len(set(columns)) != len(columns):

@@ -9,6 +9,8 @@ import sqlite3
 
 import pytest
 
+from bizops.core.ledger.schema import SCHEMA_VERSION
+
 ORDERS = "".join(
     json.dumps({"customer": c, "amount": a}) + "\n" for c, a in (("ACME", "100"), ("Beta", "13"), ("ACME", "50"))
 )
@@ -183,6 +185,9 @@ def test_check_passes_on_a_sound_ledger_and_fails_on_a_changed_one(recorded, led
         "json": "ok",
         "amounts": "ok",
         "reversals": "ok",
+        "balances": "ok",
+        "identities": "ok",
+        "reads": "ok",
     }
     # Records are never changed by bizops; the ledger refuses it to anyone else too.
     with pytest.raises(Exception, match="never changed"):
@@ -198,7 +203,10 @@ def test_check_passes_on_a_sound_ledger_and_fails_on_a_changed_one(recorded, led
     r = ledger_cmd("check", "--format", "json")
     assert r.exit_code == 74, r
     failed = {c["check"]: c["detail"] for c in r.json() if c["status"] == "failed"}
-    assert failed == {"checksums": "decision 1 was changed after it was recorded"}
+    assert failed == {
+        "checksums": "decision 1 was changed after it was recorded",
+        "balances": "balance tally pending ACME holds 150 in 2 entries, its entries add up to 1050 in 2",
+    }
     table = ledger_cmd("check", "--format", "table", "--lang", "zh").stdout
     assert "未通过" in table
 
@@ -246,7 +254,7 @@ def test_info_says_where_the_ledger_is(ledger_cmd, tally, db):
     after = ledger_cmd("info", "--format", "json").json()[0]
     assert (after["exists"], after["schema_version"], after["decisions"], after["entries"], after["backend"]) == (
         True,
-        1,
+        SCHEMA_VERSION,
         1,
         1,
         db.kind,

@@ -5,15 +5,18 @@ else `ledger.db` in the user data dir; SQLite (`sqlite_backend`) or a
 PostgreSQL server (`postgres_backend`, psycopg 3 from `bizops[postgres]`).
 
 What it holds (`schema`, `store`): decisions (inputs, outputs with their
-trace, company, plugin and version, policy fingerprint, time, user), the
-(company, kind, key) entries each decision wrote through `context.history`
-(an exact amount, or a JSON value), and imported customers. Records are never
-changed; `bizops ledger reverse` adds a decision with the entries negated.
+trace, company, plugin and version, policy fingerprint, time, user, request
+id), the (company, kind, key) entries each decision wrote through
+`context.history` (an exact amount, or a JSON value), the balances they add
+up to (`books`), the balances each decision read, and imported customers.
+Records are never changed; `bizops ledger reverse` adds a decision undoing
+one (`lots`: what it added that is still there).
 
 How commands use it: reading history opens the ledger on first use
 (`open_history`; a ledger that does not exist is empty history and is not
-created); `--record` (`record`) decides each row in its own transaction.
-Nothing here is imported by a run that never touches history.
+created); `--record` (`record`) decides rows in batched transactions, a
+request already recorded shown again instead (`replay`). Nothing here is
+imported by a run that never touches history.
 """
 
 from __future__ import annotations
@@ -60,9 +63,15 @@ def open_ledger(source: tuple, *, write: bool):
 
 def open_history(source: tuple, company: str):
     """`context.history` for a run without `--record`: reads only."""
+    import atexit
+
     from bizops.core.ledger.history import LedgerHistory, NoHistory
 
     ledger = open_ledger(source, write=False)
     if ledger is None or not ledger.exists:
+        if ledger is not None:
+            ledger.close()
         return NoHistory()
-    return LedgerHistory(ledger, company, keep=False)
+    # Closed at exit, not left to the garbage collector: the last connection to close removes -wal and -shm.
+    atexit.register(ledger.close)
+    return LedgerHistory(ledger, company)

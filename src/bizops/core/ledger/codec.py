@@ -1,4 +1,4 @@
-"""How the ledger writes values: exact JSON text, canonical amounts, checksums.
+"""How the ledger writes values: exact JSON text, canonical amounts, keys, digests, checksums.
 
 Amounts are stored as text in SQLite and NUMERIC in PostgreSQL, written in
 plain positional form (`1200.00`, never `1.2E+3` or a float). Values set with
@@ -6,6 +6,10 @@ plain positional form (`1200.00`, never `1.2E+3` or a float). Values set with
 number with its digits as they are and read back as a Decimal (`parse_float`),
 an int as an int. Inputs and outputs are stored in their JSON output form
 (money as `"1200.00"`), as a user would have seen them.
+
+A key (a customer, `employee|customer`, a request id) is compared with its
+whitespace normalised (`normal`): `恒通  电器`, `恒通 电器` and `恒通　电器` (a
+full-width space) are one customer everywhere in the ledger.
 """
 
 from __future__ import annotations
@@ -18,9 +22,19 @@ from typing import Any
 
 from bizops.core.values import format_datetime
 
+try:
+    import orjson
+except ImportError:  # pragma: no cover - orjson is a dependency; the standard library spells the same JSON
+    orjson = None  # type: ignore[assignment]
+
 
 class NotStorable(TypeError):
     """A value the ledger cannot keep exactly (a float, NaN, an object)."""
+
+
+def normal(text: str) -> str:
+    """A key as the ledger compares it: runs of whitespace (full-width too) as one space, none at the ends."""
+    return " ".join(text.split())
 
 
 def amount_text(amount: Any) -> str:
@@ -40,6 +54,9 @@ def negated(text: str) -> str:
     return amount_text(-Decimal(text))
 
 
+_AS_IS = frozenset({str, int, bool, type(None)})
+
+
 def plain(value: Any) -> Any:
     """`value` in its JSON output form: Decimals as exact text, dates as ISO text."""
     kind = type(value)
@@ -49,10 +66,10 @@ def plain(value: Any) -> Any:
         return str(value)
     if kind is Decimal:
         return amount_text(value)
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, dict):  # plain text and numbers inline: this runs for every recorded row
+        return {str(k): v if type(v) in _AS_IS else plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
+        return [v if type(v) in _AS_IS else plain(v) for v in value]
     if isinstance(value, datetime):
         return format_datetime(value)
     if isinstance(value, date):
@@ -64,11 +81,50 @@ def plain(value: Any) -> Any:
 
 def dumps(value: Any, sort: bool = True) -> str:
     """Compact JSON text (Chinese kept) of a plain value; canonical (sorted keys) unless `sort` is False."""
+    if orjson is not None:
+        try:
+            return orjson.dumps(value, option=orjson.OPT_SORT_KEYS if sort else 0).decode()
+        except TypeError:
+            pass
     return json.dumps(value, ensure_ascii=False, sort_keys=sort, separators=(",", ":"))
+
+
+def dumped(value: Any, sort: bool = True) -> bytes:
+    """`dumps` as UTF-8 bytes (what a digest reads: no decoding and encoding again).
+
+    orjson writes the same text as the standard library's
+    `json.dumps(ensure_ascii=False, separators=(",", ":"))` several times
+    faster (it runs for every recorded row); what it refuses (a lone
+    surrogate, an int beyond 64 bits) goes the standard library's way.
+    Checksums depend on this text: tests/core/ledger compares the two.
+    """
+    if orjson is not None:
+        try:
+            return orjson.dumps(value, option=orjson.OPT_SORT_KEYS if sort else 0)
+        except TypeError:
+            pass
+    return json.dumps(value, ensure_ascii=False, sort_keys=sort, separators=(",", ":")).encode()
+
+
+def digest(value: Any) -> str:
+    """A short digest of a plain value's canonical JSON: how a request's inputs are compared with a recorded one's."""
+    return hashlib.sha256(dumped(value)).hexdigest()[:32]
 
 
 def loads(text: str | None) -> Any:
     return None if text is None else json.loads(text, parse_float=Decimal)
+
+
+def outputs(english: str, chinese: str | None = None) -> Any:
+    """A decision's recorded outputs, in Chinese when `chinese` (its `outputs_zh`) is given.
+
+    `outputs_zh` holds the outputs whose Chinese differs from the English
+    (before schema 2: all of them), laid over the English ones.
+    """
+    found = loads(english)
+    if chinese and isinstance(found, dict):
+        found = {**found, **loads(chinese)}
+    return found
 
 
 def exact_dumps(value: Any) -> str:
@@ -91,17 +147,37 @@ def exact_dumps(value: Any) -> str:
 
 
 def checksum(decision: dict, entries: list[dict]) -> str:
-    """A digest of everything a decision recorded, so `ledger check` sees any change made behind bizops."""
-    body = {k: v for k, v in decision.items() if k not in ("id", "checksum")}
+    """A digest of everything a decision recorded, so `ledger check` sees any change made behind bizops.
+
+    SHA-256 of the canonical JSON of the decision (without its id) and its
+    entries; a field added by a later schema counts only when it is set, so
+    older decisions keep their checksums.
+    """
+    body = {k: v for k, v in decision.items() if not (k in _UNSUMMED or (k in LATER_FIELDS and v is None))}
     body["entries"] = [
         [
             e["seq"],
             e["kind"],
             e["key"],
-            None if e["amount"] is None else amount_text(Decimal(str(e["amount"]))),
+            _summed_amount(e["amount"]),
             e["value"],
             e["sign"],
         ]
         for e in entries
     ]
-    return hashlib.sha256(dumps(body).encode()).hexdigest()
+    return hashlib.sha256(dumped(body)).hexdigest()
+
+
+def _summed_amount(amount: Any) -> str | None:
+    """An entry's amount as its checksum reads it; one that is not a number (edited by hand) as it stands."""
+    if amount is None:
+        return None
+    try:
+        return amount_text(Decimal(str(amount)))
+    except (ArithmeticError, NotStorable):
+        return str(amount)
+
+
+#: Decision fields added after schema 1.
+LATER_FIELDS = frozenset({"request_id"})
+_UNSUMMED = frozenset({"id", "checksum", "reversed_by"})

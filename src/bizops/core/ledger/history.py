@@ -1,11 +1,17 @@
-"""`context.history` backed by the ledger: reads from it, writes kept for the current decision.
+"""`context.history` backed by the ledger: read-only, or recording through `books.Books`.
 
-Reads see what is committed, plus what the current decision has written so
-far (under `--record` the decision's transaction is open, so they also see
-every earlier row of the stream). Writes are checked (exact amounts, JSON
-values) whether or not they are kept, so a plugin's mistake shows without
-`--record` too; they are kept only under `--record`, and only when the row's
-decision is stored.
+Kinds and keys are checked whatever the mode (non-empty text; kinds
+starting with `bizops:` are the ledger's own), and keys are normalised
+(`codec.normal`), so `恒通  电器` and `恒通　电器` accumulate as one customer.
+Writes are checked (exact amounts, JSON values) even when they are not kept,
+so a plugin's mistake shows without `--record` too.
+
+- `LedgerHistory` reads what is committed, one balance row per read; writes
+  are checked and dropped.
+- `RecordingHistory` (under `--record`) reads and writes through the
+  recorder's `Books`: it sees every earlier row of the stream and what the
+  current row wrote so far, and its writes become the row's entries.
+- `NoHistory`: a ledger that does not exist yet.
 """
 
 from __future__ import annotations
@@ -14,69 +20,88 @@ from decimal import Decimal
 from typing import Any
 
 from bizops.core.ledger import codec
+from bizops.core.ledger.store import CUSTOMER_KIND
 
 
 def customer_name(name: Any) -> str | None:
-    """A customer as the ledger keys it: the name with its outer and doubled spaces removed."""
+    """A customer as the ledger keys it: the name with its outer and doubled spaces (full-width too) removed."""
     if not isinstance(name, str):
         return None
-    name = " ".join(name.split())
-    return name or None
+    return codec.normal(name) or None
+
+
+def _kind(value: Any) -> str:
+    kind = _key(value)
+    if kind.startswith("bizops:"):
+        raise codec.NotStorable(f"history kinds starting with 'bizops:' are the ledger's own, got {value!r}")
+    return kind
+
+
+def _key(value: Any) -> str:
+    if isinstance(value, str):
+        key = codec.normal(value)
+        if key:
+            return key
+    raise codec.NotStorable(f"history kinds and keys are non-empty strings, got {value!r}")
 
 
 class LedgerHistory:
     exists = True
 
-    def __init__(self, ledger, company: str, keep: bool):
-        self.ledger, self.company, self.keep = ledger, company, keep
-        self.pending: list[dict] = []
+    def __init__(self, ledger, company: str):
+        self.ledger, self.company = ledger, company
 
-    # -- reads -------------------------------------------------------------------
     def total(self, kind: str, key: str) -> Decimal:
-        total = self.ledger.total(self.company, _name(kind), _name(key))
-        for entry in self._mine(kind, key):
-            if entry["amount"] is not None:
-                total += Decimal(entry["amount"])
-        return total
+        return self.ledger.balance(self.company, _kind(kind), _key(key)).total
 
     def count(self, kind: str, key: str) -> int:
-        return self.ledger.count(self.company, _name(kind), _name(key)) + len(self._mine(kind, key))
+        return self.ledger.balance(self.company, _kind(kind), _key(key)).entries
 
     def latest(self, kind: str, key: str) -> Any:
-        for entry in reversed(self._mine(kind, key)):
-            if entry["value"] is not None:
-                return codec.loads(entry["value"])
-        return self.ledger.latest(self.company, _name(kind), _name(key))
+        return self.ledger.value(self.ledger.balance(self.company, _kind(kind), _key(key)))
 
     def known_customer(self, customer: str) -> bool:
         name = customer_name(customer)
-        return name is not None and self.ledger.known_customer(self.company, name)
+        if name is None:
+            return False
+        ledger = self.ledger
+        return ledger.imported(self.company, name) or ledger.balance(self.company, CUSTOMER_KIND, name).entries > 0
 
-    # -- writes ------------------------------------------------------------------
     def add(self, kind: str, key: str, amount: Decimal) -> None:
-        entry = {"kind": _name(kind), "key": _name(key), "amount": codec.amount_text(amount), "value": None, "sign": 1}
-        if self.keep:
-            self.pending.append(entry)
+        _kind(kind), _key(key), codec.amount_text(amount)
 
     def set(self, kind: str, key: str, value: Any) -> None:
-        entry = {"kind": _name(kind), "key": _name(key), "amount": None, "value": codec.exact_dumps(value), "sign": 1}
-        if self.keep:
-            self.pending.append(entry)
-
-    # -- the recorder's side ---------------------------------------------------------
-    def take(self) -> list[dict]:
-        """The entries written since the last take, now belonging to a decision."""
-        taken, self.pending = self.pending, []
-        return taken
-
-    def _mine(self, kind: str, key: str) -> list[dict]:
-        return [e for e in self.pending if e["kind"] == kind and e["key"] == key] if self.pending else []
+        _kind(kind), _key(key), codec.exact_dumps(value)
 
 
-def _name(value: Any) -> str:
-    if not isinstance(value, str) or not value:
-        raise codec.NotStorable(f"history kinds and keys are non-empty strings, got {value!r}")
-    return str(value)
+class RecordingHistory:
+    """The history a row sees while it is recorded (see `books.Books` for the transaction around it)."""
+
+    exists = True
+
+    def __init__(self, books):
+        self.books = books
+
+    def total(self, kind: str, key: str) -> Decimal:
+        return self.books.read(_kind(kind), _key(key)).total
+
+    def count(self, kind: str, key: str) -> int:
+        return self.books.read(_kind(kind), _key(key)).entries
+
+    def latest(self, kind: str, key: str) -> Any:
+        return self.books.ledger.value(self.books.read(_kind(kind), _key(key)))
+
+    def known_customer(self, customer: str) -> bool:
+        name = customer_name(customer)
+        return name is not None and self.books.known_customer(name)
+
+    def add(self, kind: str, key: str, amount: Decimal) -> None:
+        kind, key, text = _kind(kind), _key(key), codec.amount_text(amount)
+        self.books.add(kind, key, Decimal(text))
+
+    def set(self, kind: str, key: str, value: Any) -> None:
+        kind, key, text = _kind(kind), _key(key), codec.exact_dumps(value)
+        self.books.set(kind, key, text)
 
 
 class NoHistory:
@@ -85,7 +110,7 @@ class NoHistory:
     exists = False
 
     def total(self, kind: str, key: str) -> Decimal:
-        _name(kind), _name(key)
+        _kind(kind), _key(key)
         return Decimal(0)
 
     def latest(self, kind: str, key: str) -> Any:
@@ -101,7 +126,7 @@ class NoHistory:
         return None
 
     def add(self, kind: str, key: str, amount: Decimal) -> None:
-        _name(kind), _name(key), codec.amount_text(amount)
+        _kind(kind), _key(key), codec.amount_text(amount)
 
     def set(self, kind: str, key: str, value: Any) -> None:
-        _name(kind), _name(key), codec.exact_dumps(value)
+        _kind(kind), _key(key), codec.exact_dumps(value)

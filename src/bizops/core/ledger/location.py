@@ -5,6 +5,12 @@ relative path is relative to that file), else `ledger.db` in the user data
 dir. A value starting with `postgresql://` or `postgres://` (or a libpq
 `key=value` string with `dbname=`) is a PostgreSQL server; anything else is a
 SQLite file, optionally written `sqlite:PATH`.
+
+No part of a password is ever printed. In a URL the password runs from the
+first `:` of the user part to the last `@` before the host, so a raw `@` in
+it (`postgresql://u:p@ssw0rd@host/db`) is masked whole, and the URL handed
+to libpq has it percent-encoded (`libpq_target`), so the server's messages
+cannot quote a piece of it as a host name either.
 """
 
 from __future__ import annotations
@@ -12,8 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote, unquote
 
-_URL_PASSWORD = re.compile(r"^(?P<head>[a-z][a-z0-9+.-]*://[^/@:]*:)(?P<pw>[^@/]*)(?P<tail>@)", re.I)
+_URL = re.compile(r"(?P<scheme>\b[a-z][a-z0-9+.-]*://)(?P<rest>[^\s'\"]*)", re.I)
 _QUERY_PASSWORD = re.compile(r"(?P<head>[?&]password=)(?P<pw>[^&#]*)", re.I)
 _KV_PASSWORD = re.compile(r"(?P<head>\bpassword\s*=\s*)(?P<pw>'(?:[^'\\]|\\.)*'|\S+)", re.I)
 
@@ -40,29 +47,62 @@ class Location:
         return Path(self.target)
 
 
+def _url_parts(rest: str) -> tuple[str, str, str] | None:
+    """A URL's text after `scheme://` as (user, password, from the host on); None without a password."""
+    end = min((i for i in (rest.find("?"), rest.find("#")) if i >= 0), default=len(rest))
+    at = rest.rfind("@", 0, end)
+    if at < 0 or ":" not in rest[:at]:
+        return None
+    user, password = rest[:at].split(":", 1)
+    return user, password, rest[at:]
+
+
+def _masked_url(found: re.Match) -> str:
+    parts = _url_parts(found["rest"])
+    if parts is None:
+        return found[0]
+    return f"{found['scheme']}{parts[0]}:***{parts[2]}"
+
+
 def mask(text: str) -> str:
     """`text` with every password in a URL, query or `password=` pair replaced by `***`."""
-    text = _URL_PASSWORD.sub(lambda m: m["head"] + "***" + m["tail"], str(text))
+    text = _URL.sub(_masked_url, str(text))
     text = _QUERY_PASSWORD.sub(lambda m: m["head"] + "***", text)
     return _KV_PASSWORD.sub(lambda m: m["head"] + "***", text)
 
 
 def password_of(target: str) -> str | None:
     """The password written in `target`, to scrub it from a driver's messages too."""
-    for pattern in (_URL_PASSWORD, _QUERY_PASSWORD, _KV_PASSWORD):
-        found = pattern.search(target)
-        if found and found["pw"]:
-            return found["pw"]
+    found = _URL.search(target)
+    parts = _url_parts(found["rest"]) if found else None
+    if parts and parts[1]:
+        return parts[1]
+    for pattern in (_QUERY_PASSWORD, _KV_PASSWORD):
+        match = pattern.search(target)
+        if match and match["pw"]:
+            return match["pw"]
     return None
 
 
 def scrub(text: str, target: str) -> str:
-    """A driver message about `target` with its password masked wherever it appears."""
+    """A driver message about `target` with its password masked wherever it appears, whole or in pieces."""
     text = mask(text)
     secret = password_of(target)
-    if secret and len(secret) > 2:
-        text = text.replace(secret, "***")
+    if secret:
+        for piece in sorted({secret, unquote(secret), *re.split(r"[@:/%]", secret)}, key=len, reverse=True):
+            if len(piece) > 2:
+                text = text.replace(piece, "***")
     return text
+
+
+def libpq_target(target: str) -> str:
+    """`target` as libpq must read it: a URL's password percent-encoded (a raw `@` in it is the password's)."""
+    found = _URL.match(target.strip())
+    parts = _url_parts(found["rest"]) if found else None
+    if found is None or parts is None:
+        return target
+    user, password, rest = parts
+    return f"{found['scheme']}{user}:{quote(unquote(password), safe='')}{rest}"
 
 
 def locate(option: str | None, env: str | None, config: str | None, config_path: str | None, data_dir: str) -> Location:

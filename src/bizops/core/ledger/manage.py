@@ -1,4 +1,4 @@
-"""Looking after a ledger: import customers, reverse a decision, check it, back it up.
+"""Looking after a ledger: import customers, reverse a decision, back it up (checking it: `check`).
 
 Each function works on an open `Ledger`; `bizops ledger …` (in
 `bizops.commands.ledger`) prints what they return.
@@ -6,17 +6,18 @@ Each function works on an open `Ledger`; `bizops ledger …` (in
 
 from __future__ import annotations
 
-from collections import defaultdict
-from decimal import Decimal, InvalidOperation
+import contextlib
+import os
+import sqlite3
+import stat
 from pathlib import Path
 
-from bizops import __version__
-from bizops.core.errors import UsageError
+from bizops.core.errors import LedgerError, UsageError
 from bizops.core.i18n import msg
 from bizops.core.ledger import codec
+from bizops.core.ledger.books import Books
 from bizops.core.ledger.history import customer_name
 from bizops.core.ledger.record import current_host, current_user, recorded_at
-from bizops.core.ledger.schema import SCHEMA_VERSION
 from bizops.core.ledger.store import Ledger
 
 #: Column names a customer list may use for the customer's name (Chinese exports included).
@@ -78,7 +79,7 @@ def import_customers(ledger: Ledger, company: str, rows, source: str) -> dict:
 
 # -- corrections -----------------------------------------------------------------------
 def reverse(ledger: Ledger, decision_id: int, note: str | None, now: str) -> dict:
-    """Record a new decision undoing `decision_id`: its amounts negated, its values withdrawn.
+    """Record a new decision undoing `decision_id` (see `Books.reverse`), in a transaction of its own.
 
     The original stays as it was. A decision can be reversed once, and a
     reversal is not reversed (record the decision again instead).
@@ -86,175 +87,56 @@ def reverse(ledger: Ledger, decision_id: int, note: str | None, now: str) -> dic
     original = ledger.decision(decision_id)
     if original is None:
         raise UsageError(msg("no decision {i} in the ledger", "账本中没有决定 {i}", i=decision_id))
-    if original["reverses"] is not None:
-        raise UsageError(
-            msg(
-                "decision {i} is itself a reversal (of {o}); record the decision again instead",
-                "决定 {i} 本身就是冲销（冲销 {o}）；请重新记录该决定",
-                i=decision_id,
-                o=original["reverses"],
-            )
-        )
-    ledger.begin(original["company"])
+    books = Books(ledger, original["company"])
+    books.begin()
     try:
-        again = ledger.decision(decision_id)
-        if again["reversed_by"] is not None:
-            raise UsageError(
-                msg(
-                    "decision {i} was already reversed by decision {r}",
-                    "决定 {i} 已被决定 {r} 冲销",
-                    i=decision_id,
-                    r=again["reversed_by"],
-                )
-            )
-        entries = [
-            {
-                "kind": e["kind"],
-                "key": e["key"],
-                "amount": None if e["amount"] is None else codec.negated(e["amount"]),
-                "value": e["value"],
-                "sign": -1,
-            }
-            for e in ledger.entries(decision_id)
-        ]
-        body = {"reverses": decision_id, "note": note}
-        decision = {
-            "company": original["company"],
-            "command": original["command"],
-            "row_label": None,
-            "customer": original["customer"],
-            "status": None,
-            "decided_at": now,
-            "recorded_at": recorded_at(),
-            "user_name": current_user(),
-            "host": current_host(),
-            "plugin": original["plugin"],
-            "plugin_version": original["plugin_version"],
-            "bizops_version": __version__,
-            "policy_fingerprint": original["policy_fingerprint"],
-            "inputs": codec.dumps(body),
-            "outputs": codec.dumps(body),
-            "outputs_zh": None,
-            "reverses": decision_id,
-        }
-        new_id = ledger.insert_decision(decision, entries)
-        ledger.commit()
-    except BaseException:
-        ledger.rollback()
-        raise
-    return {
-        "id": new_id,
-        "reverses": decision_id,
-        "company": original["company"],
-        "command": original["command"],
-        "entries": len(entries),
-        "note": note,
-    }
-
-
-# -- integrity -------------------------------------------------------------------------
-def check(ledger: Ledger) -> list[dict]:
-    """Every check of the ledger, each `{check, status, checked, detail}`."""
-    findings = []
-
-    def report(name: str, checked: int, problems: list[str]):
-        findings.append(
-            {
-                "check": name,
-                "status": "failed" if problems else "ok",
-                "checked": checked,
-                "detail": "; ".join(problems[:5]) + (f" (+{len(problems) - 5} more)" if len(problems) > 5 else "")
-                if problems
-                else None,
-            }
+        result = books.reverse(
+            decision_id, note, now, {"user_name": current_user(), "host": current_host(), "recorded_at": recorded_at()}
         )
-
-    with ledger.guard():
-        storage = ledger.backend.integrity()
-    report("storage", 1, storage)
-    version_problems = (
-        [] if ledger.version == SCHEMA_VERSION else [f"schema version {ledger.version}, expected {SCHEMA_VERSION}"]
-    )
-    report("schema", 1, version_problems)
-
-    decisions = ledger.decisions()
-    entries_of: dict[int, list[dict]] = defaultdict(list)
-    for entry in ledger.entries():
-        entries_of[entry["decision_id"]].append(entry)
-    by_id = {d["id"]: d for d in decisions}
-
-    complete, sums, json_problems, amounts, reversals = [], [], [], [], []
-    for d in decisions:
-        mine = entries_of.get(d["id"], [])
-        if len(mine) != d["entry_count"]:
-            complete.append(f"decision {d['id']}: {len(mine)} entries, {d['entry_count']} recorded")
-        if [e["seq"] for e in mine] != list(range(1, len(mine) + 1)):
-            complete.append(f"decision {d['id']}: entry numbers are not 1..{len(mine)}")
-        body = {k: d[k] for k in d if k != "reversed_by"}
-        if codec.checksum(body, mine) != d["checksum"]:
-            sums.append(f"decision {d['id']} was changed after it was recorded")
-        for field in ("inputs", "outputs", "outputs_zh"):
-            try:
-                codec.loads(d[field])
-            except ValueError:
-                json_problems.append(f"decision {d['id']}: {field} is not JSON")
-        for e in mine:
-            if e["company"] != d["company"]:
-                complete.append(f"entry {e['id']}: company {e['company']} differs from its decision's")
-            if e["value"] is not None:
-                try:
-                    codec.loads(e["value"])
-                except ValueError:
-                    json_problems.append(f"entry {e['id']}: value is not JSON")
-            if e["amount"] is not None:
-                try:
-                    if not Decimal(e["amount"]).is_finite():
-                        raise InvalidOperation
-                except (InvalidOperation, ValueError):
-                    amounts.append(f"entry {e['id']}: amount {e['amount']!r} is not an exact number")
-        if d["reverses"] is not None:
-            reversals.extend(_reversal_problems(d, by_id.get(d["reverses"]), mine, entries_of.get(d["reverses"], [])))
-    all_entries = sum(len(v) for v in entries_of.values())
-    orphans = [f"entry {e['id']}: no decision {k}" for k, v in entries_of.items() if k not in by_id for e in v]
-    report("decisions_complete", len(decisions), complete + orphans)
-    report("checksums", len(decisions), sums)
-    report("json", len(decisions) + all_entries, json_problems)
-    report("amounts", all_entries, amounts)
-    report("reversals", sum(1 for d in decisions if d["reverses"] is not None), reversals)
-    return findings
-
-
-def _reversal_problems(reversal: dict, original: dict | None, mine: list[dict], theirs: list[dict]) -> list[str]:
-    rid = reversal["id"]
-    if original is None:
-        return [f"decision {rid} reverses decision {reversal['reverses']}, which does not exist"]
-    problems = []
-    if original["company"] != reversal["company"]:
-        problems.append(f"decision {rid} reverses a decision of another company")
-    if original["reverses"] is not None:
-        problems.append(f"decision {rid} reverses a reversal")
-    expected = [
-        (e["kind"], e["key"], None if e["amount"] is None else codec.negated(e["amount"]), e["value"], -1)
-        for e in theirs
-    ]
-    actual = [(e["kind"], e["key"], e["amount"], e["value"], e["sign"]) for e in mine]
-    if expected != actual:
-        problems.append(f"decision {rid}'s entries do not negate decision {original['id']}'s")
-    return problems
+        books.commit()
+    except BaseException:
+        books.rollback()
+        raise
+    return result
 
 
 # -- backup ----------------------------------------------------------------------------
-def backup(ledger: Ledger, dest: Path) -> str:
-    """Copy the ledger to `dest`: a SQLite file, or (PostgreSQL) every row as JSON Lines. Returns the kind."""
-    if ledger.backend.dialect == "sqlite":
-        with ledger.guard():
-            ledger.backend.backup(dest)
-        return "sqlite"
-    with open(dest, "w", encoding="utf-8") as out:
-        out.write(
-            codec.dumps({"table": "meta", "row": {"schema_version": ledger.version, "location": ledger.location.shown}})
-            + "\n"
-        )
+def backup(ledger: Ledger, dest: Path, force: bool) -> str:
+    """Copy the ledger to `dest`: a SQLite file, or (PostgreSQL) every row as JSON Lines. Returns the kind.
+
+    The copy is written beside `dest` and renamed over it once whole, so
+    `dest` is never deleted first, and only ever replaced when it is a
+    regular file that is neither the ledger nor a database someone may be
+    writing (`_may_replace`).
+    """
+    may_replace(dest, force, ledger)
+    partial = dest.with_name(f".{dest.name}.bizops-{os.getpid()}.partial")
+    try:
+        partial.unlink(missing_ok=True)  # our own name: a copy an earlier run left half written
+        if ledger.backend.dialect == "sqlite":
+            with ledger.guard():
+                ledger.backend.backup(partial)
+            kind = "sqlite"
+        else:
+            _rows_as_jsonl(ledger, partial)
+            kind = "jsonl"
+        with open(partial, "rb+") as written:
+            os.fsync(written.fileno())
+        os.replace(partial, dest)
+    except OSError as exc:
+        raise LedgerError(
+            msg("cannot write the backup {d}: {e}", "无法写入备份 {d}：{e}", d=dest, e=exc.strerror or exc)
+        ) from None
+    finally:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+    return kind
+
+
+def _rows_as_jsonl(ledger: Ledger, path: Path) -> None:
+    with open(path, "w", encoding="utf-8") as out:
+        meta = {"schema_version": ledger.version, "location": ledger.location.shown}
+        out.write(codec.dumps({"table": "meta", "row": meta}) + "\n")
         for decision in ledger.decisions():
             decision.pop("reversed_by", None)
             out.write(codec.dumps({"table": "decisions", "row": decision}) + "\n")
@@ -262,4 +144,88 @@ def backup(ledger: Ledger, dest: Path) -> str:
             out.write(codec.dumps({"table": "entries", "row": entry}) + "\n")
         for customer in ledger.customers():
             out.write(codec.dumps({"table": "customers", "row": customer}) + "\n")
-    return "jsonl"
+
+
+def may_replace(dest: Path, force: bool, ledger: Ledger | None = None) -> None:
+    """Refuse a backup target that is not new or a regular file bizops may replace (usage errors, 2).
+
+    Without `ledger`, only what can be told before opening it (the command checks that first).
+    """
+    if not os.path.lexists(dest):
+        if not dest.parent.is_dir():
+            raise LedgerError(
+                msg(
+                    "cannot write the backup {f}: directory {d} does not exist",
+                    "无法写入备份 {f}：目录 {d} 不存在",
+                    f=dest,
+                    d=dest.parent,
+                )
+            )
+        return
+    if not force:
+        raise UsageError(msg("{f} exists; add --force to overwrite it", "{f} 已存在；加 --force 覆盖", f=dest))
+    mode = os.lstat(dest).st_mode
+    if not stat.S_ISREG(mode):
+        raise UsageError(
+            msg(
+                "{f} is not a regular file ({k}): a backup only replaces a regular file",
+                "{f} 不是普通文件（{k}）：备份只会覆盖普通文件",
+                f=dest,
+                k=_file_kind(mode),
+            )
+        )
+    if ledger is None:
+        return
+    if ledger.backend.dialect == "sqlite":
+        live = ledger.location.path
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            twin = Path(str(live) + suffix)
+            if twin.exists() and os.path.samefile(twin, dest):
+                raise UsageError(
+                    msg(
+                        "{f} is the ledger itself{s}: back it up to another file",
+                        "{f} 就是账本本身{s}：请备份到其他文件",
+                        f=dest,
+                        s=f" ({suffix[1:]})" if suffix else "",
+                    )
+                )
+    busy = [s for s in ("-wal", "-shm", "-journal") if os.path.lexists(str(dest) + s)]
+    if busy or _locked(dest):
+        raise UsageError(
+            msg(
+                "{f} is a database that may be in use{s}: a backup does not replace a file writers may hold",
+                "{f} 是可能正在使用的数据库{s}：备份不会覆盖可能有写入者的文件",
+                f=dest,
+                s=f" ({dest.name}{busy[0]} is beside it)" if busy else "",
+            )
+        )
+
+
+def _locked(path: Path) -> bool:
+    """Whether `path` is a SQLite database another connection holds a lock on right now."""
+    with open(path, "rb") as handle:
+        if handle.read(16) != b"SQLite format 3\x00":
+            return False
+    try:
+        conn = sqlite3.connect(str(path), timeout=0, isolation_level=None)
+        try:
+            conn.execute("BEGIN EXCLUSIVE")  # taken only when no connection holds any lock on it
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return True
+    return False
+
+
+def _file_kind(mode: int) -> str:
+    for test, name in (
+        (stat.S_ISLNK, "a symbolic link"),
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISCHR, "a device"),
+        (stat.S_ISBLK, "a device"),
+        (stat.S_ISFIFO, "a pipe"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return name
+    return "not a file"

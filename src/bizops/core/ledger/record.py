@@ -1,35 +1,61 @@
-"""`--record`: every decision stored in the ledger with what it wrote to history.
+"""`--record`: every decision stored in the ledger with what it wrote to history, at stream speed.
 
-A decision command (one result per row) decides each row in its own
-transaction: take the company's write lock, call the hook with that one
-request (so the plugin's history reads and writes for the row happen inside
-the transaction and see every earlier row), store the decision with the
-entries it wrote, commit, and only then hand the result on to be printed. A
-row the plugin finds invalid, a failing plugin or an interruption records
-nothing for that row.
+A decision command (one result per row) records its rows in batches, one
+transaction each (`books.Books`): take the company's write lock, decide the
+rows one by one (the plugin's history reads and writes go through the
+transaction, so a later row sees every earlier one), store each decision,
+commit, and only then hand the batch's results on to be printed. What was
+printed is in the ledger, whenever the run ends; a row is never half
+recorded (an invalid row, or a row whose result cannot be stored, is undone
+alone, as a savepoint would). A batch is committed after `BATCH` rows or
+`SECONDS`, or as soon as the input has no row ready (a person typing, a slow
+pipe: the lock is never held while waiting for input), and it starts small
+(1, 4, 16, … rows) so the first results show at once and a broken output
+(`> /dev/full`) costs as little as possible. A batch that meets a
+serialisation failure is run again, up to `RETRIES` times, invisibly.
 
-An aggregate command (score) runs in one transaction and stores one decision
-per output row. Entries written before an output row is returned belong to
-that row (a plugin sets a scorecard's history just before yielding it);
-entries written after the last row belong to the last one. Each decision's
-inputs are the events that agree with it on the text fields both carry
-(`person`, …): an aggregate's numbers are sums, not keys.
+Rows are read and checked before their batch starts, outside the lock, so
+concurrent writers hold it only to decide and store.
+
+With a request id (`replay`): a row already recorded with the same inputs
+is shown as recorded and not recorded again; with other inputs it is
+refused, or with `--amend` the recorded decision is reversed and the row
+recorded in its place, in one transaction.
+
+An aggregate command (score) records a whole run in one transaction
+(`runs`). Whatever ends a run early, `Tally.stopped` says on stderr how many
+rows were recorded and where to resume (`tally`).
 """
 
 from __future__ import annotations
 
 import getpass
+import random
 import socket
+import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
 from bizops import __version__
 from bizops.core.encoder import BadOutput, Encoder
-from bizops.core.i18n import Text
+from bizops.core.errors import BizopsError, RowError
+from bizops.core.i18n import Text, msg
 from bizops.core.ledger import codec, open_ledger
-from bizops.core.ledger.history import LedgerHistory, customer_name
+from bizops.core.ledger.books import Books
+from bizops.core.ledger.history import RecordingHistory, customer_name
+from bizops.core.ledger.replay import Identity, recorded_result, refusal
+from bizops.core.ledger.store import Conflict, Known
+from bizops.core.ledger.tally import OutputFailed, Tally
+from bizops.core.outcomes import RowMap
 from bizops.core.values import format_datetime
+
+#: A batch is committed after this many rows (twice as many while other writers take turns with it) …
+BATCH = 512
+#: … or after this many seconds, whichever comes first.
+SECONDS = 0.2
+#: Times a batch is run again after a serialisation failure before the run gives up (exit 75).
+RETRIES = 8
 
 _END = object()
 
@@ -56,119 +82,244 @@ def recorded_at() -> str:
 class Recorder:
     """Opens the ledger for writing (creating it) and wraps a job's `process` to record."""
 
-    def __init__(self, session, job, context, policy):
+    def __init__(self, session, job, context, policy, *, amend: bool = False, flush: Callable | None = None):
         self.ledger = open_ledger(session.ledger_source, write=True)
-        self.company = job.company
-        self.history = LedgerHistory(self.ledger, job.company, keep=True)
+        self.company, self.command = job.company, job.command
+        self.books = Books(self.ledger, job.company)
+        self.history = RecordingHistory(self.books)
         context.history_factory = lambda: self.history
-        self.spec = job.spec
-        self.encode = Encoder(job.columns, True)
+        self.spec, self.columns = job.spec, job.columns
+        self.identity = Identity(job.spec, context.now)
+        self.amend = amend
+        self.warn = context.warn
+        self.flush_output = flush or (lambda: None)
+        #: Whether the input has a row ready without waiting (`input_ready`); set once the input is open.
+        self.ready: Callable[[], bool] = lambda: True
+        self.encode = Encoder(job.columns, False)  # the trace: `_plain_trace`
+        #: The output columns that may hold bilingual text (the others are the same in both languages).
+        self.textual = [c.name for c in job.columns if c.kind in ("text", "enum", "texts", "records", "json")] + [
+            "trace"
+        ]
+        self.tally = Tally(self.identity.field, job.command)
+        self.by = {"user_name": current_user(), "host": current_host()}
         self.meta = {
             "company": job.company,
             "command": job.command,
             "decided_at": format_datetime(context.now),
-            "user_name": current_user(),
-            "host": current_host(),
             "plugin": job.plugin,
             "plugin_version": session.company.version,
             "bizops_version": __version__,
             "policy_fingerprint": policy.fingerprint,
             "reverses": None,
+            **self.by,
         }
 
     def wrap(self, process: Callable[[Iterator], Iterable | None]) -> Callable[[Iterator], Iterable | None]:
         def recording(requests):
             if self.spec.aggregate:
-                return self._aggregate(process, requests)
+                from bizops.core.ledger.runs import record_run
+
+                return record_run(self, process, iter(requests))
             return self._rows(process, iter(requests))
 
         return recording
 
-    # -- one transaction per row -------------------------------------------------------
+    def close(self) -> None:
+        self.ledger.close()
+
+    def stamp(self) -> None:
+        """The time the transaction now begun records its decisions at."""
+        self.meta["recorded_at"] = recorded_at()
+
+    def stopped(self, exc: BaseException, lang: str, err) -> BaseException:
+        """A run ended early by `exc`: see `Tally.stopped`."""
+        return self.tally.stopped(exc, lang, err)
+
+    # -- decision commands: batches of rows ----------------------------------------------------
     def _rows(self, process, requests: Iterator) -> Iterable | None:
         first = next(requests, _END)
         if first is _END:
-            self.ledger.close()
+            self.close()
+            self.tally.complete = True
             return process(iter(()))  # nothing to record; still says whether a hook answers
-        outcomes = self._decide(process, first)
-        if outcomes is None:
-            self.ledger.close()
+        decide = _decider(process)
+        if decide is None:
+            self.close()
             return None
-        return self._rest(outcomes, process, requests)
+        self.tally.rest = requests
+        return self._batches(decide, first, requests)
 
-    def _rest(self, outcomes: list, process, requests: Iterator) -> Iterator:
+    def _batches(self, decide, first, requests: Iterator) -> Iterator:
+        tally, size, held, more, prepare = self.tally, 1, [self._prepare(first)], True, self._prepare
         try:
-            yield from outcomes
-            for request in requests:
-                yield from self._decide(process, request) or ()
+            while held:
+                while more and len(held) < size and self.ready():
+                    item = next(requests, _END)
+                    if item is _END:
+                        more = False
+                    else:
+                        held.append(prepare(item))  # type: ignore[arg-type]
+                outcomes, held, failure = self._batch(decide, held)
+                tally.rest = _chain(held, requests)
+                for outcome in outcomes:
+                    yield outcome  # printed only now: its transaction committed
+                    tally.shown += 1
+                self._flush()
+                tally.delivered = tally.committed
+                if failure is not None:
+                    raise failure
+                # 1, 4, 16, … rows: the first results at once, full batches soon; while other writers take
+                # turns at the lock, longer batches (still at most `SECONDS`) mean fewer turns to wait for.
+                size = min(size * 4, BATCH * 2 if self.books.shared else BATCH)
+                if not held and more:
+                    item = next(requests, _END)  # waits for input outside any transaction
+                    if item is _END:
+                        more = False
+                    else:
+                        held = [prepare(item)]  # type: ignore[arg-type]
+            tally.complete = True
+            tally.summary(self.warn)
         finally:
-            self.ledger.close()
+            self.close()
 
-    def _decide(self, process, request) -> list | None:
-        ledger = self.ledger
-        ledger.begin(self.company)
+    def _flush(self) -> None:
+        """The batch's results out of the buffer: what the output refuses is not the plugin's failure."""
         try:
-            self.history.take()
-            answer = process(iter((request,)))
-            if answer is None:
-                ledger.rollback()
-                return None
-            outcomes = list(answer)
-            entries = self.history.take()
-            row, fields = request
-            if len(outcomes) == 1 and type(outcomes[0]) is dict and self._store(row, fields, outcomes[0], entries):
-                ledger.commit()
-            else:  # an invalid row (or a plugin's wrong answer, reported by the stream) records nothing
-                ledger.rollback()
-        except BaseException:
-            ledger.rollback()
-            self.history.take()
-            raise
-        return outcomes
+            self.flush_output()
+        except OSError as exc:
+            raise OutputFailed(exc) from exc
 
-    # -- one transaction per run --------------------------------------------------------
-    def _aggregate(self, process, requests) -> list | None:
-        events: list[tuple] = []
+    def _prepare(self, request: tuple) -> tuple:
+        """A row as its batch needs it, worked out before the batch takes the lock: (request, id, inputs, digest)."""
+        identity = self.identity
+        request_id = identity.of(request[1])
+        inputs = codec.plain(request[1])
+        return request, request_id, inputs, identity.digest(inputs) if request_id else None
 
-        def tapped():
-            for request in requests:
-                events.append(request)
-                yield request
+    def _batch(self, decide, rows: list) -> tuple[list, list, BaseException | None]:
+        """Decide and record a batch of prepared rows; returns its outcomes, the rows left, a plugin failure."""
+        self.tally.started = True
+        self.tally.pending = rows[0][0][0]
+        for attempt in range(RETRIES):
+            try:
+                return self._attempt(decide, rows)
+            except Conflict:
+                time.sleep(random.uniform(0, 0.005 * 2**attempt))  # the other writer goes first
+        return self._attempt(decide, rows)  # the last try: a conflict now ends the run (exit 75)
 
-        ledger = self.ledger
-        ledger.begin(self.company)
+    def _attempt(self, decide, rows: list) -> tuple[list, list, BaseException | None]:
+        books, tally = self.books, self.tally
+        books.begin()
         try:
-            self.history.take()
-            answer = process(tapped())
-            if answer is None:
-                ledger.rollback()
-                return None
-            produced: list[tuple[Any, list]] = []
-            for outcome in answer:
-                produced.append((outcome, self.history.take() if type(outcome) is dict else []))
-            results = [pair for pair in produced if type(pair[0]) is dict]
-            if results:
-                results[-1][1].extend(self.history.take())
-            keys = [f.name for f in self.spec.inputs if f.kind in ("text", "enum", "date")]
-            stored = all(
-                self._store(_rows_label(mine), {"events": [f for _, f in mine]}, outcome, entries)
-                for outcome, entries in results
-                for mine in [_events_of(outcome, events, keys)]
-            )
-            if stored:
-                ledger.commit()
-            else:
-                ledger.rollback()
+            self.stamp()
+            known = books.known(self.command, [p[1] for p in rows if p[1]])
+            outcomes: list = []
+            failure, started, done = None, time.monotonic(), 0
+            recorded, without_id, first, last = 0, 0, None, None
+            for request in rows:
+                if done and time.monotonic() - started > SECONDS:
+                    break
+                done += 1
+                answer, stored, stop = self._row(decide, request, known)
+                if isinstance(stop, BaseException):
+                    failure = stop
+                outcomes.extend(answer)
+                if stored is not None:
+                    recorded += 1
+                    without_id += not stored
+                    first = request[0][0] if first is None else first
+                    last = request[0][0]
+                if stop:
+                    break
+            self._commit(rows[0][0][0], last if last is not None else rows[done - 1][0][0])
         except BaseException:
-            ledger.rollback()
-            self.history.take()
+            books.rollback()
             raise
-        finally:
-            ledger.close()
-        return [outcome for outcome, _ in produced]
+        tally.recorded += recorded
+        tally.without_id += without_id
+        if first is not None:
+            tally.first = tally.first if tally.first is not None else first
+            tally.last = last
+        tally.committed += len(outcomes)
+        tally.pending = None
+        return outcomes, rows[done:], failure
+
+    def _commit(self, first_row, last_row) -> None:
+        try:
+            self.books.commit()
+        except BizopsError as exc:  # the server went away during COMMIT: it may or may not have happened
+            if exc.exit_code == 69:
+                self.tally.unsure = (first_row, last_row)
+            raise
+
+    def _row(self, decide, prepared: tuple, known: dict) -> tuple[list, bool | None, Any]:
+        """One row: its outcomes; True/False when recorded with/without an id, None when not; whether to stop.
+
+        The batch stops after a row when the plugin failed (the exception) or
+        answered what cannot be recorded (True): the stream reports it, and
+        nothing after it is decided.
+        """
+        books, identity = self.books, self.identity
+        request, request_id, inputs, digest = prepared
+        row, fields = request
+        found = known.get(request_id) if request_id else None
+        if found is not None:
+            if found.decision_id < 0:  # recorded earlier in this batch: written now, so it has its real id to show
+                books.flush()
+            if found.digest == digest:
+                self.tally.replayed += 1
+                return [recorded_result(found, self.columns)], None, False
+            if not self.amend:
+                return [refusal(self.columns, identity.field, request_id, fields, found)], None, False
+            return self._amend(decide, request, inputs, request_id, digest, found, known)
+        books.start_row()
+        try:
+            answer = decide(request)
+        except (BizopsError, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # the plugin failed: the rows before are recorded and shown, then the stream says so
+            books.undo_row()
+            return [], None, exc
+        if len(answer) == 1 and type(answer[0]) is dict:
+            if self.store(row, fields, inputs, answer[0], request_id, digest):
+                books.keep_row()
+                if request_id:
+                    known[request_id] = books.identities[self.command, request_id]
+                return answer, request_id is not None, False
+            books.undo_row()
+            return answer, None, True
+        books.undo_row()  # an invalid row records nothing; anything else the stream reports
+        return answer, None, not (len(answer) == 1 and isinstance(answer[0], RowError))
+
+    def _amend(self, decide, request, inputs, request_id, digest, found: Known, known: dict):
+        """--amend: reverse the recorded decision and record the row in its place, all or nothing."""
+        row, fields = request
+        answer: list = []
+        try:
+            with self.books.savepoint():
+                reversal = self.books.reverse(
+                    found.decision_id,
+                    f"--amend: {self.identity.field} {request_id} recorded again (row {row})",
+                    self.meta["decided_at"],
+                    dict(self.by, recorded_at=self.meta["recorded_at"]),
+                )
+                self.books.start_row()
+                answer = decide(request)
+                if not (len(answer) == 1 and type(answer[0]) is dict):
+                    raise _Undo
+                answer[0]["warnings"] = list(answer[0].get("warnings") or []) + [_amended(reversal)]
+                if not self.store(row, fields, inputs, answer[0], request_id, digest):
+                    raise _Undo
+                self.books.keep_row()
+        except _Undo:
+            return answer, None, not (len(answer) == 1 and isinstance(answer[0], RowError))
+        known[request_id] = self.books.identities[self.command, request_id]
+        return answer, True, False
 
     # -- storing ------------------------------------------------------------------------
-    def _store(self, row, fields: dict, result: dict, entries: list[dict]) -> bool:
+    def store(
+        self, row, fields: dict, inputs: dict, result: dict, request_id, digest, identities=None, moved=False
+    ) -> bool:
         """Store one decision; False when its result cannot be written (the stream reports it)."""
         if result.setdefault("company", self.company) != self.company:
             return False  # an answer for another company: the stream reports it, nothing is stored
@@ -176,48 +327,125 @@ class Recorder:
             result["warnings"] = []
         try:
             outputs = self.encode(result)
-            outputs_zh = self.encode(_in_chinese(result))
-            inputs = codec.plain(fields)
+            outputs["trace"] = _plain_trace(result.get("trace"))
         except (BadOutput, codec.NotStorable, TypeError):
             return False
         # Kept in the order the command declares them, as `ledger show` prints them.
         inputs_text, outputs_text = codec.dumps(inputs, sort=False), codec.dumps(outputs, sort=False)
-        zh_text = codec.dumps(outputs_zh, sort=False)
+        chinese = {}  # only what reads differently in Chinese: `codec.outputs` lays it over the English
+        for name in self.textual:
+            value = result.get(name)
+            if value is not None and type(value) is not str:
+                translated = _chinese(value, outputs[name])
+                if translated != outputs[name]:
+                    chinese[name] = translated
         decision = dict(
             self.meta,
             row_label=None if row is None else str(row),
             customer=customer_name(fields.get("customer")) or customer_name(result.get("customer")),
             status=outputs.get("status") if isinstance(outputs.get("status"), str) else None,
-            recorded_at=recorded_at(),
             inputs=inputs_text,
             outputs=outputs_text,
-            outputs_zh=None if zh_text == outputs_text else zh_text,
+            outputs_zh=codec.dumps(chinese, sort=False) if chinese else None,
+            request_id=request_id,
         )
-        self.ledger.insert_decision(decision, entries)
+        if identities is None:
+            identities = [(request_id, digest)] if request_id else []
+        books = self.books
+        books.store(decision, books.row_entries, books.row_reads, identities, moved)
         return True
 
 
-def _in_chinese(value: Any) -> Any:
-    """A result with every bilingual text in Chinese, to keep beside the English one."""
-    if isinstance(value, Text):
-        return str(value.zh)
-    if isinstance(value, dict):
-        return {k: _in_chinese(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_in_chinese(v) for v in value]
-    return value
+class _Undo(Exception):
+    """An amended row that cannot be recorded: its reversal is undone with it."""
 
 
-def _events_of(result: dict, events: list[tuple], keys: list[str]) -> list[tuple]:
-    """The events behind one aggregate row: those agreeing with it on every field both carry."""
-    shared = [k for k in keys if k in result and k != "company"]
-    if not shared:
-        return events
-    return [(row, f) for row, f in events if all(f.get(k) == result[k] for k in shared)]
+def _chain(held: list, rest: Iterator) -> Iterator:
+    yield from held
+    yield from rest
 
 
-def _rows_label(events: list[tuple]) -> str | None:
-    rows = [str(row) for row, _ in events]
-    if not rows:
+def input_ready(stream) -> Callable[[], bool]:
+    """Whether the input has bytes at hand (or its end): a batch is committed before waiting for more."""
+    import select
+
+    try:
+        fd = stream.fileno()
+        select.select([fd], [], [], 0)
+    except (AttributeError, OSError, ValueError):
+        return lambda: True
+    return lambda: bool(select.select([fd], [], [], 0)[0])
+
+
+def _decider(process) -> Callable[[tuple], list] | None:
+    """How to decide one request: the plugin's per-row function (`map_rows`), else its hook with that one request.
+
+    None when no plugin answers for the company.
+    """
+    probe: Iterator = iter(())
+    answer = process(probe)
+    if answer is None:
         return None
-    return rows[0] if len(rows) == 1 else f"{rows[0]}…{rows[-1]}"
+    if type(answer) is RowMap and answer.requests is probe:
+        function = answer.decide
+
+        def one(request: tuple) -> list:
+            try:
+                return [function(request[1])]
+            except RowError as exc:
+                exc.row = request[0]
+                return [exc]
+
+        return one
+    return lambda request: list(process(iter((request,))) or ())
+
+
+def _amended(reversal: dict) -> Text:
+    text = msg(
+        "replaces decision {o}, reversed by decision {r} (--amend)",
+        "取代决定 {o}，已由决定 {r} 冲销（--amend）",
+        o=reversal["reverses"],
+        r=reversal["id"],
+    )
+    if reversal["used_by"]:
+        text += msg(
+            "; later decisions that used it: {d}",
+            "；之后用到它的决定：{d}",
+            d=", ".join(str(i) for i in reversal["used_by"]),
+        )
+    return text
+
+
+def _chinese(value: Any, encoded: Any) -> Any:
+    """The Chinese twin of an encoded value: where the result held a bilingual `Text`, its Chinese.
+
+    Walks the result beside its English encoding (already checked), so the
+    Chinese needs no second encoding; plain text and numbers are taken as
+    encoded, without a call each (a trace is a list of small dicts of text).
+    """
+    if isinstance(value, Text):
+        return value.zh
+    if type(encoded) is dict and isinstance(value, dict):
+        return {k: _zh(value.get(k), v) for k, v in encoded.items()}
+    if type(encoded) is list and isinstance(value, (list, tuple)):
+        return [_zh(a, b) for a, b in zip(value, encoded)]
+    return encoded
+
+
+def _zh(value: Any, encoded: Any) -> Any:
+    if type(value) is Text:
+        return value.zh
+    if type(encoded) is dict or type(encoded) is list:
+        return _chinese(value, encoded)
+    return encoded
+
+
+def _plain_trace(trace: Any) -> list:
+    """A result's trace in its JSON form: steps of text as they are (orjson writes `Text` as text), else `plain`."""
+    if not trace:
+        return []
+    if type(trace) is list and all(
+        type(step) is dict and all(isinstance(v, str) for v in step.values()) for step in trace
+    ):
+        return trace
+    return codec.plain(trace)  # anything else is checked: no floats, no objects

@@ -1,17 +1,27 @@
-"""The ledger's tables, its schema version, and the forward migrations.
+"""The ledger's tables and views, its schema version, and the forward migrations.
 
 `MIGRATIONS[n]` takes a ledger from version n-1 to n; each runs in its own
 transaction with the version bump, so a ledger is always at one version. A
-ledger newer than this program is refused (exit 78: the setup is wrong, not
-the disk; upgrading bizops or pointing `--db` elsewhere fixes it).
+step is SQL text, or a function of the backend for what SQL cannot say (v2
+adds up the existing entries into balances). A ledger newer than this
+program is refused (exit 78: the setup is wrong, not the disk; upgrading
+bizops or pointing `--db` elsewhere fixes it).
 
-Records are never changed: triggers refuse UPDATE and DELETE on every table,
-so a correction can only be a new decision reversing an old one.
+Records are never changed: triggers refuse UPDATE and DELETE on the records
+(decisions, entries, customers, reads), so a correction can only be a new
+decision reversing an old one. Three tables are kept by bizops beside them,
+in the same transaction, and `ledger check` verifies each against the
+records: `balances` (per company, kind and key: the total, the number of
+standing entries, the latest standing value, and `changed`: the newest
+decision that changed it, so a writer re-reads only what others changed),
+`identities` (which standing
+decision holds a request id) and `key_aliases` (keys written before schema 2
+with other spacing). The views are documented in docs/ledger.md.
 """
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _TABLES = """
 CREATE TABLE bizops_decisions (
@@ -111,7 +121,116 @@ def _split(ddl: str) -> list[str]:
     return statements
 
 
-#: version -> statements taking the ledger there from the version before.
-MIGRATIONS = {1: _v1}
+# Whether a customer is known is a balance now: the (company, customer) index only cost every insert
+# (`ledger list --customer` reads newest first and stops at its --limit).
+# Only an aggregate run's decisions are looked up by request_id (a row's go through bizops_identities):
+# the partial index costs nothing per recorded order.
+# bizops_reads is its key alone, ordered for `ledger show` (the later readers of a balance): one
+# B-tree a row. (SQLite 3.40's integrity_check also reports false NULLs in a WITHOUT ROWID table
+# whose NOT NULL column sits among its key columns.)
+_V2 = """
+ALTER TABLE bizops_decisions ADD COLUMN request_id TEXT;
+CREATE INDEX bizops_decisions_run ON bizops_decisions (company, command, request_id)
+    WHERE request_id LIKE 'events:%';
+CREATE INDEX bizops_customers_company ON bizops_customers (company, id);
+DROP INDEX bizops_decisions_customer;
+CREATE TABLE bizops_balances (
+    company TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    total {amount} NOT NULL,
+    entries BIGINT NOT NULL,
+    value TEXT,
+    value_decision BIGINT,
+    value_seq INTEGER,
+    changed BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (company, kind, key)
+){rowid};
+CREATE INDEX bizops_balances_changed ON bizops_balances (company, changed);
+CREATE TABLE bizops_identities (
+    company TEXT NOT NULL,
+    command TEXT NOT NULL,
+    request_id TEXT NOT NULL,
+    decision_id BIGINT NOT NULL,
+    digest TEXT NOT NULL,
+    PRIMARY KEY (company, command, request_id)
+){rowid};
+CREATE TABLE bizops_reads (
+    decision_id BIGINT NOT NULL,
+    company TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    PRIMARY KEY (company, kind, key, decision_id)
+){rowid};
+CREATE TABLE bizops_key_aliases (
+    company TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    written TEXT NOT NULL,
+    PRIMARY KEY (company, kind, key, written)
+){rowid};
+"""
+
+#: The views for people who query the ledger themselves (docs/ledger.md); `{j}` reads a JSON text.
+_VIEWS = """
+CREATE VIEW bizops_decisions_flat AS
+SELECT d.id, d.company, d.command, d.request_id, d.row_label AS input_row, d.customer, d.status,
+       COALESCE({text_decision}, d.status) AS decision,
+       {main_amount} AS amount,
+       {text_reason} AS reason,
+       d.decided_at, d.recorded_at, d.user_name, d.host, d.plugin, d.plugin_version, d.reverses,
+       (SELECT r.id FROM bizops_decisions r WHERE r.reverses = d.id) AS reversed_by
+FROM bizops_decisions d;
+CREATE VIEW bizops_vat_pending AS
+SELECT company, key AS customer, total AS pending FROM bizops_balances WHERE kind = 'vat_pending';
+CREATE VIEW bizops_trips AS
+SELECT company, {first} AS employee, {rest} AS customer, entries AS trips
+FROM bizops_balances WHERE kind = 'trips';
+CREATE VIEW bizops_monthly_scores AS
+SELECT company, {first} AS person, {rest} AS period, {score} AS score
+FROM bizops_balances WHERE kind = 'monthly_score' AND value IS NOT NULL;
+"""
+
+#: The main amount of a decision, for the flattened view: the first of these outputs it has.
+MAIN_AMOUNTS = ("amount", "total", "bonus_yuan", "fines")
+
+#: Where the views differ: SQLite keeps amounts as exact text, PostgreSQL as NUMERIC.
+_VIEW_SQL = {
+    "sqlite": {
+        "text_decision": "json_extract(d.outputs, '$.decision')",
+        "text_reason": "json_extract(d.outputs, '$.reason')",
+        "main_amount": "COALESCE(" + ", ".join(f"json_extract(d.outputs, '$.{k}')" for k in MAIN_AMOUNTS) + ")",
+        "first": "substr(key, 1, instr(key, '|') - 1)",
+        "rest": "substr(key, instr(key, '|') + 1)",
+        "score": "json_extract(value, '$')",
+    },
+    "postgres": {
+        "text_decision": "(d.outputs::jsonb ->> 'decision')",
+        "text_reason": "(d.outputs::jsonb ->> 'reason')",
+        "main_amount": "COALESCE(" + ", ".join(f"(d.outputs::jsonb ->> '{k}')::numeric" for k in MAIN_AMOUNTS) + ")",
+        "first": "split_part(key, '|', 1)",
+        "rest": "substr(key, strpos(key, '|') + 1)",
+        "score": "(value::jsonb #>> '{}')::numeric",
+    },
+}
+
+
+def _v2(dialect: str) -> list:
+    sqlite = dialect == "sqlite"
+    ddl = _V2.format(amount="TEXT" if sqlite else "NUMERIC", rowid=" WITHOUT ROWID" if sqlite else "")
+    statements: list = _split(ddl)
+    statements += _split(_VIEWS.format(**_VIEW_SQL[dialect]))
+    if sqlite:
+        statements += _split(_SQLITE_IMMUTABLE.format(table="reads"))
+    else:
+        statements.append(_POSTGRES_IMMUTABLE.format(table="reads").strip())
+    from bizops.core.ledger.books import build_balances  # the one step SQL cannot say
+
+    statements.append(build_balances)
+    return statements
+
+
+#: version -> the steps taking the ledger there from the version before.
+MIGRATIONS = {1: _v1, 2: _v2}
 
 META_TABLE = "CREATE TABLE IF NOT EXISTS bizops_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"

@@ -4,14 +4,28 @@ Writers take the file's write lock with `BEGIN IMMEDIATE` and wait for it up
 to the busy timeout; readers never wait (WAL journal). `synchronous=FULL`:
 a decision reported as recorded survives a power cut, and a killed process
 leaves either the whole decision or none of it.
+
+Nothing is left beside the file when nobody uses it: a writer puts the
+ledger back in rollback-journal mode when it closes (if no one else has it
+open), so readers, including `--jobs` workers that never close, create no
+`-wal` or `-shm`; while a writer works it is in WAL mode, and readers open
+it read-write with `query_only` when they may, so the last connection to
+close folds the WAL back and removes both files (a read-only SQLite
+connection would leave them behind). A ledger in a read-only place is opened
+read-only; if it is a WAL ledger copied without its `-shm` (a backup on a
+stick), SQLite could only open it while ignoring the `-wal` and with it the
+newest decisions, so it is read from a private copy of the two files instead.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
+import shutil
 import sqlite3
+import tempfile
 import time
-from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote
 
@@ -27,8 +41,10 @@ class SqliteBackend:
     dialect = "sqlite"
     driver_errors = (sqlite3.Error,)
 
-    def __init__(self, location: Location, conn: sqlite3.Connection, timeout: float):
-        self.location, self.conn, self.timeout = location, conn, timeout
+    def __init__(self, location: Location, conn: sqlite3.Connection, timeout: float, writer: bool = False):
+        self.location, self.conn, self.timeout, self.writer = location, conn, timeout, writer
+        self._next_id = 0
+        self._private: str | None = None  # a private copy read instead of the file (see `_private_copy`)
 
     # -- opening ---------------------------------------------------------------
     @classmethod
@@ -69,6 +85,10 @@ class SqliteBackend:
             raise LedgerError(
                 msg("ledger {p} is not readable (permission denied)", "账本 {p} 不可读（权限不足）", p=where)
             )
+        if os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK):
+            backend = cls._connect(location, str(path), uri=False, timeout=timeout, write=False)
+            backend.conn.execute("PRAGMA query_only = ON")
+            return backend._readable()
         uri = f"file:{quote(str(path.resolve()))}?mode=ro"
         backend = cls._connect(location, uri, uri=True, timeout=timeout, write=False)
         try:
@@ -76,16 +96,51 @@ class SqliteBackend:
         except sqlite3.Error as exc:
             if _code(exc) not in (_CANTOPEN, _READONLY):
                 raise backend.translate(exc) from None
-            # A WAL ledger in a read-only place (a backup on a stick): no one can be writing it.
             backend.conn.close()
+            wal = Path(str(path) + "-wal")
+            if wal.exists() and wal.stat().st_size > 0:
+                return cls._private_copy(location, path, timeout)
+            # A WAL ledger in a read-only place whose -wal holds nothing: the file alone is the whole ledger.
             backend = cls._connect(location, uri + "&immutable=1", uri=True, timeout=timeout, write=False)
         return backend
+
+    def _readable(self) -> SqliteBackend:
+        try:
+            self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.Error as exc:
+            self.conn.close()
+            raise self.translate(exc) from None
+        return self
+
+    @classmethod
+    def _private_copy(cls, location: Location, path: Path, timeout: float) -> SqliteBackend:
+        """A WAL ledger without its `-shm` in a read-only place, read from a copy that SQLite can recover."""
+        place = tempfile.mkdtemp(prefix="bizops-ledger-")
+        try:
+            for suffix in ("", "-wal"):
+                shutil.copyfile(str(path) + suffix, os.path.join(place, "ledger.db" + suffix))
+        except OSError as exc:
+            shutil.rmtree(place, ignore_errors=True)
+            raise LedgerError(
+                msg(
+                    "ledger {p} is a WAL ledger without its -shm file in a read-only place, and copying it "
+                    "to read it failed: {e}",
+                    "账本 {p} 是缺少 -shm 文件的 WAL 账本且位于只读位置，复制以读取时失败：{e}",
+                    p=location.shown,
+                    e=exc.strerror or exc,
+                )
+            ) from None
+        backend = cls._connect(location, os.path.join(place, "ledger.db"), uri=False, timeout=timeout, write=False)
+        backend._private = place
+        atexit.register(shutil.rmtree, place, True)
+        backend.conn.execute("PRAGMA query_only = ON")
+        return backend._readable()
 
     @classmethod
     def _connect(cls, location, target, *, uri, timeout, write) -> SqliteBackend:
         try:
             conn = sqlite3.connect(target, uri=uri, timeout=timeout, isolation_level=None, check_same_thread=False)
-            backend = cls(location, conn, timeout)
+            backend = cls(location, conn, timeout, writer=write)
             if write:
                 _patiently(lambda: conn.execute("PRAGMA journal_mode=WAL"), timeout)
                 conn.execute("PRAGMA synchronous=FULL")
@@ -98,9 +153,47 @@ class SqliteBackend:
     def execute(self, sql: str, params=()):
         return self.conn.execute(sql, params)
 
+    def execute_many(self, sql: str, rows) -> None:
+        self.conn.executemany(sql, rows)
+
+    def identities(self, company: str, command: str, request_ids: list[str]) -> list[tuple]:
+        """The identity rows of these request ids with their decisions' outputs (one lookup each: in process)."""
+        execute = self.conn.execute
+        sql = (
+            "SELECT i.request_id, i.decision_id, i.digest, d.outputs, d.outputs_zh, d.decided_at, d.user_name, "
+            "d.request_id FROM bizops_identities i JOIN bizops_decisions d ON d.id = i.decision_id "
+            "WHERE i.company = ? AND i.command = ? AND i.request_id = ?"
+        )
+        return [row for r in request_ids for row in execute(sql, (company, command, r)).fetchall()]
+
+    def upsert(self, table: str, columns: tuple, keys: int, rows) -> None:
+        """Insert `rows`, or update the row with the same first `keys` columns."""
+        names = [name for name, _ in columns]
+        updates = ", ".join(f"{n} = excluded.{n}" for n in names[keys:])
+        self.conn.executemany(
+            f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))}) "
+            f"ON CONFLICT ({', '.join(names[:keys])}) DO UPDATE SET {updates}",
+            rows,
+        )
+
+    def insert_rows(self, table: str, columns: tuple[str, ...], rows) -> None:
+        self.conn.executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows
+        )
+
     def begin_write(self, company: str | None) -> None:
         """Take the file's write lock (every company shares one file), waiting up to the busy timeout."""
         _patiently(lambda: self.conn.execute("BEGIN IMMEDIATE"), self.timeout)
+        # Under the write lock the next ids are ours: decisions are numbered in the order they are recorded.
+        row = self.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'bizops_decisions'").fetchone()
+        self._next_id = int(row[0]) if row else 0
+
+    def new_id(self) -> int:
+        self._next_id += 1
+        return self._next_id
+
+    def real_ids(self, count: int) -> list[int]:
+        raise AssertionError("SQLite ids are real from the start")
 
     def commit(self) -> None:
         self.conn.execute("COMMIT")
@@ -110,20 +203,20 @@ class SqliteBackend:
             self.conn.execute("ROLLBACK")
 
     def close(self) -> None:
+        if self.writer:  # back to a rollback journal, unless someone else has the ledger open (then they will)
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("PRAGMA busy_timeout = 0")
+                self.conn.execute("PRAGMA journal_mode = DELETE")
         self.conn.close()
+        if self._private:
+            shutil.rmtree(self._private, ignore_errors=True)
 
     def has_table(self, name: str) -> bool:
         row = self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone()
         return row is not None
 
-    def sum_amounts(self, where: str, params) -> Decimal:
-        # SQLite's SUM would turn the exact texts into floats: add them here.
-        total = Decimal(0)
-        for (amount,) in self.conn.execute(
-            f"SELECT amount FROM bizops_entries WHERE amount IS NOT NULL AND {where}", params
-        ):
-            total += Decimal(amount)
-        return total
+    def retryable(self, exc: BaseException) -> bool:
+        return False  # busy means the lock was waited for up to the timeout already
 
     def lock_for_migration(self) -> None:
         _patiently(lambda: self.conn.execute("BEGIN IMMEDIATE"), self.timeout)

@@ -1,25 +1,29 @@
-"""The ledger's records: decisions, their history entries, imported customers.
+"""The ledger's records as bizops reads them: history, decisions, entries, customers, identities.
 
 One `Ledger` wraps one backend (SQLite or PostgreSQL) and speaks plain SQL
 both understand (`?` placeholders; the PostgreSQL backend rewrites them).
 Every driver error leaves as a `LedgerError` (74), `LedgerBusy` (75) or
-`Unavailable` (69) through `guard`, never as a traceback.
+`Unavailable` (69) through `guard`, never as a traceback; so does a value
+bizops did not write (a hand-edited `NaN`, a schema version `abc`), which is
+the ledger's fault and not the plugin's that happened to read it.
 
-History semantics, over one company's entries under (kind, key):
-- `total` is the sum of the amounts (a reversal adds the negated amounts);
-- `count` is the number of entries, a reversal's entries counting -1 each;
-- `latest` is the value of the newest `set` entry whose decision stands (not reversed);
+History reads one row of `bizops_balances` per (company, kind, key), kept by
+`books` in the same transaction as the entries it sums: the same cost with
+ten decisions as with ten million.
+- `total` is the sum of the amounts (reversals included);
+- `count` is the number of entries, a reversal's counting -1 each;
+- `latest` is the value of the newest `set` entry whose decision stands;
 - a customer is known when imported, or named by a standing decision.
+Writing is `books.Books`.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from bizops.core.errors import BizopsError, LedgerError
+from bizops.core.errors import BizopsError, LedgerBusy, LedgerError
 from bizops.core.i18n import msg
 from bizops.core.ledger import codec
 from bizops.core.ledger.location import Location
@@ -46,11 +50,105 @@ DECISION_FIELDS = (
     "reverses",
     "entry_count",
     "checksum",
+    "request_id",
 )
 ENTRY_FIELDS = ("id", "decision_id", "seq", "company", "kind", "key", "amount", "value", "sign")
 CUSTOMER_FIELDS = ("id", "company", "name", "fields", "source", "imported_at", "user_name")
+BALANCE_FIELDS = ("company", "kind", "key", "total", "entries", "value", "value_decision", "value_seq")
+#: The columns bizops keeps up to date (`Books.flush`), with their PostgreSQL types; the key columns first.
+BALANCE_COLUMNS = (
+    ("company", "text"),
+    ("kind", "text"),
+    ("key", "text"),
+    ("total", "numeric"),
+    ("entries", "bigint"),
+    ("value", "text"),
+    ("value_decision", "bigint"),
+    ("value_seq", "integer"),
+    ("changed", "bigint"),
+)
+IDENTITY_COLUMNS = (
+    ("company", "text"),
+    ("command", "text"),
+    ("request_id", "text"),
+    ("decision_id", "bigint"),
+    ("digest", "text"),
+)
+
+#: The balance kind under which bizops counts the standing decisions naming a customer (plugins cannot write it).
+CUSTOMER_KIND = "bizops:customer"
+#: How an aggregate run's decisions name the run they belong to (`request_id`), followed by its digest.
+#: (schema.py's partial index `bizops_decisions_run` spells it out.)
+RUN_PREFIX = "events:"
+#: The largest id either backend stores (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
 
 _STANDING = "NOT EXISTS (SELECT 1 FROM bizops_decisions r WHERE r.reverses = {d})"
+
+
+class Conflict(LedgerBusy):
+    """A serialisation failure or deadlock: the transaction can simply run again (the recorder does)."""
+
+
+class Balance:
+    """One (kind, key) of a company: total, standing entries, latest standing value and the entry that set it."""
+
+    __slots__ = ("dirty", "entries", "ref", "total", "value")
+
+    def __init__(self, total: Decimal, entries: int, value: str | None, ref: tuple | None):
+        self.total, self.entries, self.value, self.ref = total, entries, value, ref
+        self.dirty = False
+
+    def copy(self) -> Balance:
+        twin = Balance(self.total, self.entries, self.value, self.ref)
+        twin.dirty = self.dirty
+        return twin
+
+
+EMPTY = Balance(Decimal(0), 0, None, None)
+
+
+class Known:
+    """A request id the ledger holds: the standing decision recorded for it, as replaying it needs."""
+
+    __slots__ = ("decided_at", "decision_id", "digest", "outputs", "outputs_zh", "run", "user")
+
+    def __init__(self, decision_id, digest, outputs, outputs_zh, decided_at, user, run=None):
+        self.decision_id, self.digest = decision_id, digest
+        self.outputs, self.outputs_zh, self.decided_at, self.user, self.run = (
+            outputs,
+            outputs_zh,
+            decided_at,
+            user,
+            run,
+        )
+
+
+class _Guard:
+    __slots__ = ("ledger",)
+
+    def __init__(self, ledger: Ledger):
+        self.ledger = ledger
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, exc, tb) -> None:
+        if exc is None or isinstance(exc, BizopsError) or not isinstance(exc, Exception):
+            return
+        ledger = self.ledger
+        backend = ledger.backend
+        if isinstance(exc, backend.driver_errors):
+            error = backend.translate(exc)
+            if backend.retryable(exc):
+                raise Conflict(error.message) from None
+            raise error from None
+        if isinstance(exc, OSError):
+            raise LedgerError(
+                msg("ledger {p}: {e}", "账本 {p}：{e}", p=ledger.location.shown, e=exc.strerror or exc)
+            ) from None
+        if isinstance(exc, (ValueError, ArithmeticError, TypeError, KeyError)):
+            raise ledger.damaged(exc) from None
 
 
 def open_backend(location: Location, *, write: bool, timeout: float):
@@ -100,7 +198,9 @@ class Ledger:
     @classmethod
     def _upgrade(cls, location: Location, timeout: float) -> None:
         try:
-            cls.open(location, write=True, timeout=timeout).close()
+            upgraded = cls.open(location, write=True, timeout=timeout)
+            if upgraded is not None:
+                upgraded.close()
         except LedgerError as exc:
             raise LedgerError(
                 msg(
@@ -124,19 +224,23 @@ class Ledger:
             self.backend.close()
 
     # -- errors ------------------------------------------------------------------
-    @contextlib.contextmanager
-    def guard(self) -> Iterator[None]:
-        """Turn a driver error into the contract's exit code."""
-        try:
-            yield
-        except BizopsError:
-            raise
-        except self.backend.driver_errors as exc:
-            raise self.backend.translate(exc) from None
-        except OSError as exc:
-            raise LedgerError(
-                msg("ledger {p}: {e}", "账本 {p}：{e}", p=self.location.shown, e=exc.strerror or exc)
-            ) from None
+    def guard(self) -> _Guard:
+        """Turn a driver error, or a value bizops did not write, into the contract's exit code.
+
+        A class, not a generator-based context manager: it wraps every
+        history read of a recorded stream, where the difference shows.
+        """
+        return _Guard(self)
+
+    def damaged(self, what: Any) -> LedgerError:
+        return LedgerError(
+            msg(
+                "ledger {p} holds something bizops did not write ({e}); run bizops ledger check",
+                "账本 {p} 含有非 bizops 写入的内容（{e}）；请运行 bizops ledger check",
+                p=self.location.shown,
+                e=what,
+            )
+        )
 
     def _q(self, sql: str, params=()) -> list[tuple]:
         with self.guard():
@@ -151,7 +255,12 @@ class Ledger:
         if not self.backend.has_table("bizops_meta"):
             return None
         row = self.backend.execute("SELECT value FROM bizops_meta WHERE key = 'schema_version'").fetchone()
-        return int(row[0]) if row else None
+        if row is None:
+            return None
+        text = str(row[0]).strip()
+        if not text.isdigit():  # edited by hand: the ledger's fault, named as such
+            raise self.damaged(f"schema_version {row[0]!r}")
+        return int(text)
 
     def _migrate(self) -> None:
         """Bring the ledger to `SCHEMA_VERSION`, one version per transaction, under the migration lock."""
@@ -164,8 +273,11 @@ class Ledger:
                 if current >= SCHEMA_VERSION:
                     backend.commit()
                     break
-                for statement in MIGRATIONS[current + 1](backend.dialect):
-                    backend.execute(statement)
+                for step in MIGRATIONS[current + 1](backend.dialect):
+                    if callable(step):
+                        step(self)
+                    else:
+                        backend.execute(step)
                 sql = (
                     "INSERT INTO bizops_meta (key, value) VALUES ('schema_version', ?) "
                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
@@ -193,44 +305,84 @@ class Ledger:
             )
 
     # -- history reads -------------------------------------------------------------
-    def total(self, company: str, kind: str, key: str) -> Decimal:
+    def balance(self, company: str, kind: str, key: str) -> Balance:
+        """One balance as committed (EMPTY when nothing was ever recorded under it)."""
         if not self.exists:
-            return Decimal(0)
-        with self.guard():
-            return self.backend.sum_amounts("company = ? AND kind = ? AND key = ?", (company, kind, key))
-
-    def count(self, company: str, kind: str, key: str) -> int:
-        if not self.exists:
-            return 0
+            return EMPTY
         row = self._one(
-            "SELECT COALESCE(SUM(sign), 0) FROM bizops_entries WHERE company = ? AND kind = ? AND key = ?",
+            "SELECT total, entries, value, value_decision, value_seq FROM bizops_balances "
+            "WHERE company = ? AND kind = ? AND key = ?",
             (company, kind, key),
         )
-        return int(row[0])
+        return EMPTY if row is None else self.balance_of(row)
 
-    def latest(self, company: str, kind: str, key: str) -> Any:
-        if not self.exists:
+    def balance_of(self, row: tuple) -> Balance:
+        """A `bizops_balances` row (total, entries, value, value_decision, value_seq), checked."""
+        total = self.amount(row[0])
+        ref = None if row[3] is None else (int(row[3]), int(row[4]))
+        return Balance(total, int(row[1]), row[2], ref)
+
+    def amount(self, stored: Any) -> Decimal:
+        """An amount as stored (text in SQLite, NUMERIC in PostgreSQL); anything not exact is damage."""
+        try:
+            value = Decimal(str(stored))
+        except InvalidOperation:
+            raise self.damaged(f"amount {stored!r}") from None
+        if not value.is_finite():
+            raise self.damaged(f"amount {stored!r}")
+        return value
+
+    def value(self, balance: Balance) -> Any:
+        if balance.value is None:
             return None
-        row = self._one(
-            "SELECT e.value FROM bizops_entries e WHERE e.company = ? AND e.kind = ? AND e.key = ? "
-            "AND e.value IS NOT NULL AND e.sign = 1 AND "
-            + _STANDING.format(d="e.decision_id")
-            + " ORDER BY e.id DESC LIMIT 1",
-            (company, kind, key),
-        )
-        return None if row is None else codec.loads(row[0])
+        with self.guard():
+            return codec.loads(balance.value)
 
-    def known_customer(self, company: str, name: str) -> bool:
+    def imported(self, company: str, name: str) -> bool:
         if not self.exists:
             return False
-        row = self._one(
-            "SELECT 1 FROM bizops_customers WHERE company = ? AND name = ? UNION ALL "
-            "SELECT 1 FROM bizops_decisions d WHERE d.company = ? AND d.customer = ? AND d.reverses IS NULL AND "
+        return self._one("SELECT 1 FROM bizops_customers WHERE company = ? AND name = ?", (company, name)) is not None
+
+    # -- identities ------------------------------------------------------------------
+    def known(self, company: str, command: str, request_ids: list[str]) -> dict[str, Known]:
+        """The standing decisions recorded for these request ids, with what replaying them needs.
+
+        A point lookup per id (`backend.identities`), so the cost does not
+        depend on how a server estimates a table that grew since it last
+        counted it.
+        """
+        if not self.exists or not request_ids:
+            return {}
+        with self.guard():
+            rows = self.backend.identities(company, command, request_ids)
+        return {request_id: Known(*rest) for request_id, *rest in rows}
+
+    def run_decisions(self, company: str, command: str, run: str) -> list[dict]:
+        """The standing decisions of one recorded aggregate run (they share its `request_id`)."""
+        rows = self._q(
+            f"SELECT {', '.join('d.' + f for f in DECISION_FIELDS)} FROM bizops_decisions d "
+            "WHERE d.company = ? AND d.command = ? AND d.request_id = ? AND d.request_id LIKE ? AND "
             + _STANDING.format(d="d.id")
-            + " LIMIT 1",
-            (company, name, company, name),
+            + " ORDER BY d.id",
+            (company, command, run, RUN_PREFIX + "%"),
         )
-        return row is not None
+        return [dict(zip(DECISION_FIELDS, row)) for row in rows]
+
+    def used_by(self, decision: dict, limit: int = 50) -> list[int]:
+        """Later decisions that read a balance `decision` wrote, before it was reversed (all of them if it stands)."""
+        keys = {(e["kind"], codec.normal(e["key"])) for e in self.entries(decision["id"])}
+        if decision["customer"] and decision["reverses"] is None:
+            keys.add((CUSTOMER_KIND, decision["customer"]))
+        until = decision.get("reversed_by") or MAX_ID
+        found: set[int] = set()
+        for kind, key in sorted(keys):
+            rows = self._q(
+                "SELECT decision_id FROM bizops_reads WHERE company = ? AND kind = ? AND key = ? "
+                "AND decision_id > ? AND decision_id < ? ORDER BY decision_id LIMIT ?",
+                (decision["company"], kind, key, decision["id"], until, limit + 1),
+            )
+            found.update(r[0] for r in rows)
+        return sorted(found)[: limit + 1]
 
     # -- writing -------------------------------------------------------------------
     def begin(self, company: str | None) -> None:
@@ -244,41 +396,6 @@ class Ledger:
     def rollback(self) -> None:
         with contextlib.suppress(Exception):  # the transaction may already be gone with the connection
             self.backend.rollback()
-
-    def insert_decision(self, decision: dict, entries: list[dict]) -> int:
-        """Store one decision and its entries (inside the caller's transaction); returns its id."""
-        decision = dict(decision, entry_count=len(entries))
-        for seq, entry in enumerate(entries, 1):
-            entry["seq"] = seq
-        decision["checksum"] = codec.checksum(decision, entries)
-        names = [f for f in DECISION_FIELDS if f != "id"]
-        sql = f"INSERT INTO bizops_decisions ({', '.join(names)}) VALUES ({', '.join('?' * len(names))}) RETURNING id"
-        with self.guard():
-            decision_id = self.backend.execute(sql, tuple(decision[f] for f in names)).fetchone()[0]
-            if entries:
-                insert = (
-                    "INSERT INTO bizops_entries (decision_id, seq, company, kind, key, amount, value, sign) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                )
-                rows = [
-                    (
-                        decision_id,
-                        e["seq"],
-                        decision["company"],
-                        e["kind"],
-                        e["key"],
-                        _amount_param(self.backend.dialect, e["amount"]),
-                        e["value"],
-                        e["sign"],
-                    )
-                    for e in entries
-                ]
-                if self.backend.dialect == "sqlite":
-                    self.backend.conn.executemany(insert, rows)
-                else:
-                    with self.backend.conn.cursor() as cursor:
-                        cursor.executemany(insert.replace("?", "%s"), rows)
-        return int(decision_id)
 
     def add_customer(
         self, company: str, name: str, fields: dict, source: str | None, imported_at: str, user: str
@@ -298,14 +415,16 @@ class Ledger:
         company: str | None = None,
         command: str | None = None,
         since: str | None = None,
+        customer: str | None = None,
         limit: int | None = None,
         newest_first: bool = False,
         after_id: int = 0,
     ) -> list[dict]:
         if not self.exists:
             return []
-        where, params = ["d.id > ?"], [after_id]
-        for column, value in (("d.company", company), ("d.command", command)):
+        where: list[str] = ["d.id > ?"]
+        params: list[Any] = [after_id]
+        for column, value in (("d.company", company), ("d.command", command), ("d.customer", customer)):
             if value:
                 where.append(f"{column} = ?")
                 params.append(value)
@@ -322,16 +441,24 @@ class Ledger:
         return [dict(zip(DECISION_FIELDS + ("reversed_by",), row)) for row in self._q(sql, params)]
 
     def decision(self, decision_id: int) -> dict | None:
+        if not 0 < decision_id <= MAX_ID:
+            return None
         found = self.decisions(after_id=decision_id - 1, limit=1)
         return found[0] if found and found[0]["id"] == decision_id else None
 
-    def entries(self, decision_id: int | None = None, *, company: str | None = None) -> list[dict]:
+    def entries(
+        self, decision_id: int | None = None, *, company: str | None = None, between: tuple[int, int] | None = None
+    ) -> list[dict]:
         if not self.exists:
             return []
-        where, params = ["1 = 1"], []
+        where: list[str] = ["1 = 1"]
+        params: list[Any] = []
         if decision_id is not None:
             where.append("decision_id = ?")
             params.append(decision_id)
+        if between is not None:
+            where.append("decision_id BETWEEN ? AND ?")
+            params.extend(between)
         if company:
             where.append("company = ?")
             params.append(company)
@@ -340,7 +467,7 @@ class Ledger:
             "ORDER BY decision_id, seq",
             params,
         )
-        return [_entry(dict(zip(ENTRY_FIELDS, row))) for row in rows]
+        return [self._entry(dict(zip(ENTRY_FIELDS, row))) for row in rows]
 
     def customers(self, company: str | None = None) -> list[dict]:
         if not self.exists:
@@ -348,6 +475,12 @@ class Ledger:
         where, params = ("WHERE company = ?", (company,)) if company else ("", ())
         rows = self._q(f"SELECT {', '.join(CUSTOMER_FIELDS)} FROM bizops_customers {where} ORDER BY id", params)
         return [dict(zip(CUSTOMER_FIELDS, row)) for row in rows]
+
+    def table(self, name: str, fields: tuple[str, ...]) -> list[dict]:
+        """Every row of a table bizops keeps beside the records (balances, identities), for `check`."""
+        if not self.exists:
+            return []
+        return [dict(zip(fields, row)) for row in self._q(f"SELECT {', '.join(fields)} FROM {name}")]
 
     def counts(self) -> dict[str, int]:
         if not self.exists:
@@ -357,15 +490,11 @@ class Ledger:
             for table in ("decisions", "entries", "customers")
         }
 
-
-def _amount_param(dialect: str, amount: str | None):
-    if amount is None:
-        return None
-    return amount if dialect == "sqlite" else Decimal(amount)
-
-
-def _entry(row: dict) -> dict:
-    """An entry as read back: the amount as canonical text, whichever the backend."""
-    if row["amount"] is not None:
-        row["amount"] = codec.amount_text(Decimal(str(row["amount"])))
-    return row
+    def _entry(self, row: dict) -> dict:
+        """An entry as read back: the amount as canonical text, whichever the backend (None if not a number)."""
+        if row["amount"] is not None:
+            try:
+                row["amount"] = codec.amount_text(Decimal(str(row["amount"])))
+            except (InvalidOperation, codec.NotStorable):
+                row["amount"] = str(row["amount"])  # `check` names it; nothing else reads it
+        return row

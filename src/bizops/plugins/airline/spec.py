@@ -223,7 +223,14 @@ CHECKLIST = CommandSpec(
 
 SCORE = CommandSpec(
     help="Route revenue completion per person and period.",
+    identity="event_id",
     inputs=(
+        Field(
+            "event_id",
+            "text",
+            en="the event's own number: recording the same event again counts it once",
+            zh="事件编号：同一事件再次记录只计一次",
+        ),
         Field("person", "text", en="sales staff responsible for the route", zh="责任人", required=True),
         Field("route", "text", en="route, e.g. DLC-PEK", zh="航线", required=True),
         Field("period", "text", en="month, YYYY-MM", zh="月份", required=True),

@@ -187,7 +187,14 @@ ORDER_SETTINGS = (
 
 ORDER = CommandSpec(
     help="Order approval: payment terms, deposit, invoice and who must sign.",
+    identity="order_id",
     inputs=(
+        Field(
+            "order_id",
+            "text",
+            en="order number: recording the same order again records nothing",
+            zh="订单编号：同一订单再次记录不会重复记录",
+        ),
         Field("customer", "text", en="customer name (the ledger's key)", zh="客户", required=True),
         Field("amount", "money", en="order total", zh="订单金额", required=True, gt=0),
         Field(
@@ -276,7 +283,14 @@ SCORE_SETTINGS = (
 SCORE = CommandSpec(
     help="Monthly 十奖十罚 scorecards: points, bonus, dismissal review.",
     aggregate=True,
+    identity="event_id",
     inputs=(
+        Field(
+            "event_id",
+            "text",
+            en="the event's own number: recording the same event again counts it once",
+            zh="事件编号：同一事件再次记录只计一次",
+        ),
         Field("person", "text", en="who the event is about", zh="员工", required=True),
         Field("date", "date", en="when it happened (YYYY-MM-DD)", zh="日期", required=True),
         Field("code", "enum", en="what happened: " + ", ".join(CODES), zh="事项代码", required=True, choices=CODES),

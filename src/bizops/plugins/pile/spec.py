@@ -124,6 +124,7 @@ SETTINGS = (
 # -- commands ----------------------------------------------------------------------
 APPROVE = CommandSpec(
     help="Pile dispatch requests (报桩, 退桩, 转桩, 烂桩): batch, approvals, fines at stake.",
+    identity="request_id",
     inputs=(
         Field(
             "request_id", "text", en="request number; CSV rows with the same one are one request's items", zh="报桩单号"
@@ -192,7 +193,14 @@ APPROVE = CommandSpec(
 
 SCORE = CommandSpec(
     help="Fines ledger (罚款) per person and month.",
+    identity="event_id",
     inputs=(
+        Field(
+            "event_id",
+            "text",
+            en="the event's own number: recording the same event again counts it once",
+            zh="事件编号：同一事件再次记录只计一次",
+        ),
         Field("person", "text", en="who is fined", zh="当事人", required=True),
         Field("date", "date", en="day of the offence", zh="日期", required=True),
         Field("code", "enum", en="what for", zh="罚款事由", required=True, choices=tuple(FINE_DEFAULTS)),

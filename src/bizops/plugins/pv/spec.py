@@ -242,7 +242,14 @@ _PURPOSE = Field("purpose", "enum", en="visit (default with a customer) or new_m
 
 REQUEST = CommandSpec(
     help="Before a trip: approval chain, travel advance, warnings on length and flying.",
+    identity="request_id",
     inputs=(
+        Field(
+            "request_id",
+            "text",
+            en="travel request number: recording the same request again records nothing",
+            zh="出差申请编号：同一申请再次记录不会重复记录",
+        ),
         _EMPLOYEE,
         _ROLE,
         _SCOPE,
@@ -299,7 +306,14 @@ MEAL = (
 
 CLAIM = CommandSpec(
     help="After a trip: allowance, transport, client meals, what is not paid and why, balance.",
+    identity="claim_id",
     inputs=(
+        Field(
+            "claim_id",
+            "text",
+            en="claim number: recording the same claim again records nothing (and counts its trip once)",
+            zh="报销单编号：同一报销单再次记录不会重复记录（行程只计一次）",
+        ),
         Field("trip_id", "text", en="the trip, to group a spreadsheet's leg rows", zh="行程编号"),
         _EMPLOYEE,
         _ROLE,

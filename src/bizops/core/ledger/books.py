@@ -1,0 +1,535 @@
+"""Writing the ledger: decisions, their entries and the balances they change, in one transaction.
+
+`Books` is one writer's hold on a company's books. Between `begin` (which
+takes the company's write lock) and `commit` it keeps, in memory:
+- the balances it has read or changed, so every later row of the stream
+  sees every earlier one without asking the database again; after the
+  commit they stay valid as long as nobody else records for the company
+  (checked at the next `begin` with one query, and re-read in one query if
+  someone did);
+- the decisions, entries, reads and identities recorded since the last
+  `flush`, written with one statement per table.
+A row is recorded whole or not at all: `start_row` remembers the balances
+before it, `undo_row` puts them back and drops what the row wrote.
+
+Every recorded decision also keeps which balances it read (`bizops_reads`),
+so `ledger show` can list the later decisions that used one that was
+reversed. `reverse` undoes what a decision added to each balance as `lots`
+explains (an invoiced accumulation is not subtracted twice).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable
+from decimal import Decimal
+from operator import itemgetter
+from typing import Any
+
+from bizops import __version__
+from bizops.core.errors import UsageError
+from bizops.core.i18n import msg
+from bizops.core.ledger import codec
+from bizops.core.ledger.lots import replay
+from bizops.core.ledger.store import (
+    BALANCE_COLUMNS,
+    BALANCE_FIELDS,
+    CUSTOMER_KIND,
+    DECISION_FIELDS,
+    EMPTY,
+    IDENTITY_COLUMNS,
+    RUN_PREFIX,
+    Balance,
+    Known,
+    Ledger,
+)
+
+_decision_row = itemgetter(*DECISION_FIELDS)
+_ENTRY_COLUMNS = ("decision_id", "seq", "company", "kind", "key", "amount", "value", "sign")
+#: Balances kept in memory at most; beyond it the cache starts again (it is only a cache).
+CACHE_LIMIT = 200_000
+
+
+class Books:
+    def __init__(self, ledger: Ledger, company: str):
+        self.ledger, self.backend, self.company = ledger, ledger.backend, company
+        self.cache: dict[tuple[str, str], Balance] = {}
+        self.imported_names: dict[str, bool] = {}
+        self.synced: tuple[int, int] | None = None  # (last decision id, last customer id) the cache reflects
+        self.shared = False  # another writer recorded for the company since this one's last transaction
+        self.identities: dict[tuple[str, str], Known] = {}  # this transaction's, by (command, request id)
+        self._saved: dict[tuple[str, str], Balance] | None = None
+        self.row_entries: list[dict] = []
+        self.row_reads: set[tuple[str, str]] = set()
+        self.last_id = 0
+        self.renamed: dict[int, int] = {}  # provisional id -> the real one it was given (PostgreSQL)
+        self._pending()
+
+    def _pending(self) -> None:
+        self.decisions: list[tuple] = []
+        self.entries: list[tuple] = []
+        self.reads: list[tuple] = []
+        self.new_identities: dict[tuple[str, str], tuple] = {}  # request ids the ledger did not hold
+        self.moved_identities: dict[tuple[str, str], tuple] = {}  # … and the ones a newer decision takes over
+        self.forgotten: list[tuple[str, int]] = []  # (command, decision) whose request ids are free again
+
+    # -- the transaction -------------------------------------------------------------
+    def begin(self) -> None:
+        """Take the company's write lock; the cached balances are re-read if someone else recorded meanwhile."""
+        self.ledger.begin(self.company)
+        with self.ledger.guard():
+            row = self.backend.execute(
+                "SELECT (SELECT MAX(id) FROM bizops_decisions WHERE company = ?), "
+                "(SELECT MAX(id) FROM bizops_customers WHERE company = ?)",
+                (self.company, self.company),
+            ).fetchone()
+            now = (int(row[0] or 0), int(row[1] or 0))
+            if self.synced is None or now[1] != self.synced[1]:
+                self.imported_names.clear()
+            if self.synced is None:
+                self.cache.clear()
+            elif now[0] != self.synced[0]:
+                self._refresh(self.synced[0])
+            self.shared = self.synced is not None and now[0] != self.synced[0]
+            self.synced = now
+
+    def commit(self) -> None:
+        self.flush()
+        self.ledger.commit()
+        if self.synced is not None:
+            self.synced = (max(self.synced[0], self.last_id), self.synced[1])
+        self.identities.clear()
+
+    def rollback(self) -> None:
+        """Undo the transaction; what was cached from it is forgotten."""
+        self.ledger.rollback()
+        self.forget()
+
+    def forget(self) -> None:
+        self.cache.clear()
+        self.imported_names.clear()
+        self.identities.clear()
+        self.synced = None
+        self._saved = None
+        self.row_entries, self.row_reads = [], set()
+        self._pending()
+
+    def _refresh(self, since: int) -> None:
+        """Re-read the cached balances other writers changed since decision `since` (one range query)."""
+        if len(self.cache) > CACHE_LIMIT:
+            self.cache.clear()
+            return
+        with self.ledger.guard():
+            rows = self.backend.execute(
+                "SELECT kind, key, total, entries, value, value_decision, value_seq FROM bizops_balances "
+                "WHERE company = ? AND changed > ?",
+                (self.company, since),
+            ).fetchall()
+        for kind, key, *rest in rows:
+            if (kind, key) in self.cache:
+                self.cache[kind, key] = self.ledger.balance_of(tuple(rest))
+
+    # -- balances as this writer sees them ------------------------------------------
+    def balance(self, kind: str, key: str) -> Balance:
+        found = self.cache.get((kind, key))
+        if found is None:
+            found = self.cache[kind, key] = self.ledger.balance(self.company, kind, key).copy()
+        return found
+
+    def imported(self, name: str) -> bool:
+        found = self.imported_names.get(name)
+        if found is None:
+            found = self.imported_names[name] = self.ledger.imported(self.company, name)
+        return found
+
+    def read(self, kind: str, key: str) -> Balance:
+        """A balance the current row's decision reads (remembered: `ledger show` lists who used what)."""
+        self.row_reads.add((kind, key))
+        return self.balance(kind, key)
+
+    def known_customer(self, name: str) -> bool:
+        self.row_reads.add((CUSTOMER_KIND, name))
+        return self.imported(name) or self.balance(CUSTOMER_KIND, name).entries > 0
+
+    def _touch(self, kind: str, key: str) -> Balance:
+        found = self.balance(kind, key)
+        if self._saved is not None and (kind, key) not in self._saved:
+            self._saved[kind, key] = found.copy()
+        found.dirty = True
+        return found
+
+    # -- one row: all or nothing -------------------------------------------------------
+    def start_row(self) -> None:
+        self._saved = {}
+        self.row_entries, self.row_reads = [], set()
+
+    def undo_row(self) -> None:
+        if self._saved:
+            self.cache.update(self._saved)
+        self._saved = None
+        self.row_entries, self.row_reads = [], set()
+
+    def keep_row(self) -> None:
+        self._saved = None
+        self.row_entries, self.row_reads = [], set()
+
+    def add(self, kind: str, key: str, amount: Decimal) -> None:
+        balance = self._touch(kind, key)
+        balance.total += amount
+        balance.entries += 1
+        self.row_entries.append(
+            {"kind": kind, "key": key, "amount": codec.amount_text(amount), "value": None, "sign": 1}
+        )
+
+    def set(self, kind: str, key: str, value: str) -> None:
+        balance = self._touch(kind, key)
+        balance.value, balance.ref = value, None  # the entry's place is known once its decision is stored
+        balance.entries += 1
+        self.row_entries.append({"kind": kind, "key": key, "amount": None, "value": value, "sign": 1})
+
+    # -- storing decisions -------------------------------------------------------------
+    def store(
+        self,
+        decision: dict,
+        entries: list[dict],
+        reads: Iterable[tuple[str, str]] = (),
+        identities: Iterable[tuple[str, str]] = (),
+        moved: bool = False,
+    ) -> int:
+        """Keep one decision with its entries (already applied to the balances); returns its id.
+
+        `identities` are the (request id, digest of its inputs) it answers;
+        `moved` when they may already point at an earlier decision (an
+        aggregate run's events), else they are new (a row whose id was found
+        is never stored: it is shown, refused, or amended after its old
+        identity was freed).
+        """
+        decision_id = self._new_id()
+        if decision_id > 0:
+            self.last_id = decision_id
+        decision["id"], decision["entry_count"] = decision_id, len(entries)
+        decision.setdefault("request_id", None)
+        for seq, entry in enumerate(entries, 1):
+            entry["seq"] = seq
+            if entry["value"] is not None and entry["sign"] == 1:
+                self.balance(entry["kind"], entry["key"]).ref = (decision_id, seq)
+        decision["checksum"] = codec.checksum(decision, entries)
+        customer = decision["customer"]
+        if customer and decision["reverses"] is None:
+            self._touch(CUSTOMER_KIND, customer).entries += 1
+        company, dialect = decision["company"], self.backend.dialect
+        self.decisions.append(_decision_row(decision))
+        self.entries.extend(
+            (decision_id, e["seq"], company, e["kind"], e["key"], _amount(dialect, e["amount"]), e["value"], e["sign"])
+            for e in entries
+        )
+        self.reads.extend((decision_id, company, kind, key) for kind, key in reads)
+        kept = self.moved_identities if moved else self.new_identities
+        for request_id, digest in identities:
+            kept[decision["command"], request_id] = (
+                company,
+                decision["command"],
+                request_id,
+                decision_id,
+                digest,
+            )
+            self.identities[decision["command"], request_id] = Known(
+                decision_id,
+                digest,
+                decision["outputs"],
+                decision["outputs_zh"],
+                decision["decided_at"],
+                decision["user_name"],
+                decision["request_id"],
+            )
+        return decision_id
+
+    def known(self, command: str, request_ids: list[str]) -> dict[str, Known]:
+        """The standing decisions for these request ids: recorded in this transaction, else in the ledger."""
+        found = {r: self.identities[command, r] for r in request_ids if (command, r) in self.identities}
+        missing = [r for r in dict.fromkeys(request_ids) if r not in found]
+        if missing:
+            for request_id, known in self.ledger.known(self.company, command, missing).items():
+                if (command, known.decision_id) not in self.forgotten:
+                    found[request_id] = self.identities[command, request_id] = known
+        return found
+
+    def _new_id(self) -> int:
+        return self.backend.new_id()  # SQLite's next, or PostgreSQL's provisional one: no round trip
+
+    def _real_ids(self) -> None:
+        """Give the decisions stored with provisional (negative) ids their real ones, everywhere they appear."""
+        provisional = [row[0] for row in self.decisions if row[0] < 0]
+        if not provisional:
+            return
+        real = dict(zip(sorted(provisional, reverse=True), self.backend.real_ids(len(provisional))))
+        self.renamed.update(real)
+
+        def fix(row: tuple) -> tuple:
+            return (real.get(row[0], row[0]), *row[1:])
+
+        self.decisions = [fix(r) for r in self.decisions]
+        self.entries = [fix(r) for r in self.entries]
+        self.reads = [fix(r) for r in self.reads]
+        for kept in (self.new_identities, self.moved_identities):
+            for k, v in kept.items():
+                kept[k] = (*v[:3], real.get(v[3], v[3]), v[4])
+        for known in self.identities.values():
+            known.decision_id = real.get(known.decision_id, known.decision_id)
+        for balance in self.cache.values():
+            if balance.ref is not None and balance.ref[0] in real:
+                balance.ref = (real[balance.ref[0]], balance.ref[1])
+        self.last_id = max(real.values())
+
+    def flush(self) -> None:
+        """Write what was stored since the last flush (the transaction stays open)."""
+        backend, dialect = self.backend, self.backend.dialect
+        with self.ledger.guard():
+            self._real_ids()
+            if self.decisions:
+                backend.insert_rows("bizops_decisions", DECISION_FIELDS, self.decisions)
+            if self.entries:
+                backend.insert_rows("bizops_entries", _ENTRY_COLUMNS, self.entries)
+            if self.reads:
+                backend.insert_rows("bizops_reads", ("decision_id", "company", "kind", "key"), self.reads)
+            if self.forgotten:
+                backend.execute_many(
+                    "DELETE FROM bizops_identities WHERE company = ? AND command = ? AND decision_id = ?",
+                    [(self.company, command, d) for command, d in self.forgotten],
+                )
+            if self.new_identities:
+                backend.insert_rows(
+                    "bizops_identities", tuple(c for c, _ in IDENTITY_COLUMNS), self.new_identities.values()
+                )
+            if self.moved_identities:
+                backend.upsert("bizops_identities", IDENTITY_COLUMNS, 3, list(self.moved_identities.values()))
+            dirty = [(k, b) for k, b in self.cache.items() if b.dirty]
+            if dirty:
+                backend.upsert(
+                    "bizops_balances",
+                    BALANCE_COLUMNS,
+                    3,
+                    [
+                        (
+                            self.company,
+                            kind,
+                            key,
+                            _amount(dialect, codec.amount_text(b.total)),
+                            b.entries,
+                            b.value,
+                            *(b.ref or (None, None)),
+                            self.last_id,  # under the lock, newer than anything another writer recorded
+                        )
+                        for (kind, key), b in dirty
+                    ],
+                )
+                for _, b in dirty:
+                    b.dirty = False
+        self._pending()
+
+    # -- corrections -------------------------------------------------------------------
+    def reverse(self, decision_id: int, note: str | None, now: str, by: dict) -> dict:
+        """Record a decision undoing `decision_id` inside this transaction; `by` says who and where.
+
+        Each balance gets back what the decision's part of it still is (`lots`);
+        its values are withdrawn (the latest standing value before it shows
+        again); its request id is free to be recorded again.
+        """
+        self.flush()
+        original = self.ledger.decision(decision_id)
+        _may_reverse(original, decision_id)
+        assert original is not None
+        negated, withdrawn, changed = [], [], set()
+        for entry in self.ledger.entries(decision_id):
+            kind, key = entry["kind"], codec.normal(entry["key"])
+            balance = self._touch(kind, key)
+            balance.entries -= 1
+            if entry["amount"] is None:
+                if balance.ref == (decision_id, entry["seq"]):
+                    withdrawn.append((kind, key))
+                amount = None
+            else:
+                change = Decimal(0) if (kind, key) in changed else self._undo(kind, key, decision_id)
+                changed.add((kind, key))
+                balance.total += change
+                amount = codec.amount_text(change)
+            negated.append({"kind": kind, "key": key, "amount": amount, "value": entry["value"], "sign": -1})
+        if original["customer"]:
+            self._touch(CUSTOMER_KIND, codec.normal(original["customer"])).entries -= 1
+        body = {"reverses": decision_id, "note": note}
+        fields = {f: original[f] for f in ("company", "command", "customer", "plugin", "plugin_version")}
+        reversal = dict(
+            fields,
+            row_label=None,
+            status=None,
+            decided_at=now,
+            bizops_version=__version__,
+            policy_fingerprint=original["policy_fingerprint"],
+            inputs=codec.dumps(body),
+            outputs=codec.dumps(body),
+            outputs_zh=None,
+            reverses=decision_id,
+            request_id=None,
+            **by,
+        )
+        new_id = self.store(reversal, negated)
+        # Its request id may be recorded again; a scorecard frees the events of its whole run.
+        run = original["request_id"]
+        freed = {decision_id}
+        if run and run.startswith(RUN_PREFIX):
+            freed |= {d["id"] for d in self.ledger.run_decisions(original["company"], original["command"], run)}
+        self.forgotten.extend((original["command"], d) for d in sorted(freed))
+        self.identities = {k: v for k, v in self.identities.items() if v.decision_id not in freed}
+        self.flush()  # the reversal is in: the values it withdrew give way to the latest standing ones
+        new_id = self.renamed.get(new_id, new_id)
+        for kind, key in withdrawn:
+            balance = self._touch(kind, key)
+            balance.value, balance.ref = self._latest_standing(kind, key)
+        self.flush()
+        return {
+            "id": new_id,
+            "reverses": decision_id,
+            "company": original["company"],
+            "command": original["command"],
+            "entries": len(negated),
+            "note": note,
+            "used_by": self.ledger.used_by(dict(original, reversed_by=new_id)),
+        }
+
+    def _keys(self, kind: str, key: str) -> list[str]:
+        """`key` and the spellings entries written before schema 2 used for it."""
+        rows = self.backend.execute(
+            "SELECT written FROM bizops_key_aliases WHERE company = ? AND kind = ? AND key = ?",
+            (self.company, kind, key),
+        ).fetchall()
+        return [key] + [r[0] for r in rows]
+
+    def _undo(self, kind: str, key: str, decision_id: int) -> Decimal:
+        keys = self._keys(kind, key)
+        with self.ledger.guard():
+            rows = self.backend.execute(
+                "SELECT e.decision_id, e.amount, d.reverses FROM bizops_entries e "
+                "JOIN bizops_decisions d ON d.id = e.decision_id WHERE e.company = ? AND e.kind = ? "
+                f"AND e.key IN ({', '.join('?' * len(keys))}) AND e.amount IS NOT NULL ORDER BY e.id",
+                (self.company, kind, *keys),
+            ).fetchall()
+            lots, _ = replay((d, self.ledger.amount(a), r) for d, a, r in rows)
+        return lots.undo(decision_id)
+
+    def _latest_standing(self, kind: str, key: str) -> tuple[str | None, tuple | None]:
+        keys = self._keys(kind, key)
+        with self.ledger.guard():
+            row = self.backend.execute(
+                "SELECT e.value, e.decision_id, e.seq FROM bizops_entries e WHERE e.company = ? AND e.kind = ? "
+                f"AND e.key IN ({', '.join('?' * len(keys))}) AND e.value IS NOT NULL AND e.sign = 1 AND NOT EXISTS "
+                "(SELECT 1 FROM bizops_decisions r WHERE r.reverses = e.decision_id) ORDER BY e.id DESC LIMIT 1",
+                (self.company, kind, *keys),
+            ).fetchone()
+        return (None, None) if row is None else (row[0], (int(row[1]), int(row[2])))
+
+    @contextlib.contextmanager
+    def savepoint(self):
+        """A part of the transaction that can be undone alone (an amendment that turns out invalid).
+
+        What it wrote is flushed first, so undoing it is the database's
+        ROLLBACK TO; the cache then starts again from the database.
+        """
+        self.flush()
+        with self.ledger.guard():
+            self.backend.execute("SAVEPOINT bizops_row")
+        try:
+            yield
+        except BaseException:
+            with self.ledger.guard():
+                self.backend.execute("ROLLBACK TO SAVEPOINT bizops_row")
+            last, synced = self.last_id, self.synced
+            self.forget()
+            self.last_id, self.synced = last, synced
+            raise
+        self.flush()
+        with self.ledger.guard():
+            self.backend.execute("RELEASE SAVEPOINT bizops_row")
+
+
+def _may_reverse(original: dict | None, decision_id: int) -> None:
+    if original is None:
+        raise UsageError(msg("no decision {i} in the ledger", "账本中没有决定 {i}", i=decision_id))
+    if original["reverses"] is not None:
+        raise UsageError(
+            msg(
+                "decision {i} is itself a reversal (of {o}); record the decision again instead",
+                "决定 {i} 本身就是冲销（冲销 {o}）；请重新记录该决定",
+                i=decision_id,
+                o=original["reverses"],
+            )
+        )
+    if original["reversed_by"] is not None:
+        raise UsageError(
+            msg(
+                "decision {i} was already reversed by decision {r}",
+                "决定 {i} 已被决定 {r} 冲销",
+                i=decision_id,
+                r=original["reversed_by"],
+            )
+        )
+
+
+def _amount(dialect: str, amount: str | None) -> Any:
+    """An amount as the backend stores it: exact text in SQLite, a Decimal for PostgreSQL's NUMERIC."""
+    if amount is None:
+        return None
+    return amount if dialect == "sqlite" else Decimal(amount)
+
+
+# -- balances from the records (the v2 migration builds them; `ledger check` compares) ----------
+def computed_balances(ledger: Ledger) -> tuple[dict[tuple, list], set[tuple]]:
+    """Every balance as the records say it: `{(company, kind, key): [total, entries, value, ref]}`.
+
+    Also the key spellings that are not normalised, as `(company, kind, key, written)`.
+    """
+    backend = ledger.backend
+    reversed_ids = {
+        int(r[0]) for r in backend.execute("SELECT reverses FROM bizops_decisions WHERE reverses IS NOT NULL")
+    }
+    balances: dict[tuple, list] = {}
+    aliases: set[tuple] = set()
+    cursor = backend.execute(
+        "SELECT decision_id, seq, company, kind, key, amount, value, sign FROM bizops_entries ORDER BY id"
+    )
+    for decision_id, seq, company, kind, written, amount, value, sign in cursor:
+        key = codec.normal(written)
+        if key != written:
+            aliases.add((company, kind, key, written))
+        balance = balances.setdefault((company, kind, key), [Decimal(0), 0, None, None])
+        if amount is not None:
+            balance[0] += ledger.amount(amount)
+        balance[1] += int(sign)
+        if value is not None and sign == 1 and decision_id not in reversed_ids:
+            balance[2], balance[3] = value, (int(decision_id), int(seq))
+    # A decision naming a customer counts it once; its reversal (which names it too) takes that back.
+    cursor = backend.execute("SELECT company, customer, reverses FROM bizops_decisions WHERE customer IS NOT NULL")
+    for company, customer, reverses in cursor:
+        balance = balances.setdefault((company, CUSTOMER_KIND, codec.normal(customer)), [Decimal(0), 0, None, None])
+        balance[1] += 1 if reverses is None else -1
+    return balances, aliases
+
+
+def build_balances(ledger: Ledger) -> None:
+    """Migration to schema 2: the balances of every entry recorded so far, and the old key spellings."""
+    balances, aliases = computed_balances(ledger)
+    dialect = ledger.backend.dialect
+    rows = [
+        (company, kind, key, _amount(dialect, codec.amount_text(total)), entries, value, *(ref or (None, None)))
+        for (company, kind, key), (total, entries, value, ref) in balances.items()
+    ]
+    if rows:
+        ledger.backend.execute_many(
+            f"INSERT INTO bizops_balances ({', '.join(BALANCE_FIELDS)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows
+        )
+    if aliases:
+        ledger.backend.execute_many(
+            "INSERT INTO bizops_key_aliases (company, kind, key, written) VALUES (?, ?, ?, ?)", sorted(aliases)
+        )
+
+
+__all__ = ["EMPTY", "Books", "build_balances", "computed_balances"]
