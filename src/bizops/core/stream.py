@@ -21,7 +21,7 @@ from bizops.core.encoder import BadOutput, Encoder
 from bizops.core.errors import BizopsError, Exit, PluginFailure, RowError
 from bizops.core.i18n import Text, msg, render
 from bizops.core.outcomes import RowMap, map_rows  # noqa: F401 - map_rows re-exported
-from bizops.core.requests import FieldParser, compile_fields
+from bizops.core.requests import FieldParser, compile_fields, label_names, named_rows
 from bizops.core.schema import Column, CommandSpec
 from bizops.core.values import BadValue
 from bizops.core.writers import LINE, UNWRITABLE, Writer, dumps, unwritable
@@ -144,6 +144,10 @@ def run(job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None, bui
     if build is None:
         build = compile_fields(spec.inputs, job.now, watch_unknown=True)
     known = {f.name for f in spec.inputs}
+    rows, rename = named_rows(rows, label_names(spec.inputs))  # headers as the fields' zh labels
+    if rename is not None and exact is not None:
+        reread = exact
+        exact = lambda row, raw: (lambda again: None if again is None else rename(again))(reread(row, raw))  # noqa: E731
     if spec.group_by:
         into = next(f for f in spec.inputs if f.name == spec.group_into)
         # A name the trip has as well as its items (a trip-level approval) is the trip's, never an item's.
