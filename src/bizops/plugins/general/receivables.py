@@ -55,7 +55,7 @@ from typing import Any
 
 from bizops.api import CENT, ZERO, ConfigError, Outcome, Request, RowError, Spool, Text, msg
 
-from .spec import BUCKETS, CHASE, LEGAL, NOTICE, OUTSTANDING, OWNER, RISK
+from .spec import BUCKETS, CHASE, LEGAL, NOTICE, OUTSTANDING, OWNER, RECEIVABLES, RISK
 
 SETTLED, NOT_DUE = "settled", "not_due"
 NONE, NOTIFY, CHASING, AT_LEGAL = "none", "notify", "chase", "legal"
@@ -409,7 +409,7 @@ class Ageing:
                         f=notify.isoformat(),
                         n=self.notice_days,
                         a=self.as_of.isoformat(),
-                        s=step,
+                        s=_label(step),
                     )
                 )
             )
@@ -436,7 +436,7 @@ class Ageing:
                     )
                 )
             )
-        trace.append(BUCKETS.applied(msg("{d} days overdue: {b}", "逾期 {d} 天：{b}", d=days, b=kind)))
+        trace.append(BUCKETS.applied(msg("{d} days overdue: {b}", "逾期 {d} 天：{b}", d=days, b=_label(kind))))
 
 
 def _plain(aged: tuple) -> tuple:
@@ -457,6 +457,12 @@ def _plain(aged: tuple) -> tuple:
         chases,
         notes,
     )
+
+
+def _label(value: str) -> Text:
+    """An enum value in a trace: itself in English, its label in Chinese (`notify`, 发结算通知)."""
+    zh = RECEIVABLES.labels.get(value)
+    return Text(value, zh[0]) if zh else Text(value, value)
 
 
 def _money(value: Decimal) -> str:
