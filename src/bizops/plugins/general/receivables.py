@@ -279,7 +279,8 @@ class Ageing:
             "warnings": [],
         }
         if notes is not None:
-            result["warnings"], trace = notes
+            warnings, trace = notes
+            result["warnings"] = [Text(en, zh) for en, zh in warnings]
             if trace is not None:
                 if kind != SETTLED:
                     trace.append(self.risk_trace(customer))
@@ -440,22 +441,25 @@ class Ageing:
 
 
 def _plain(aged: tuple) -> tuple:
-    """A decided invoice as the spool keeps it: marshal's plain values (texts, ordinals), not Decimals and dates."""
+    """A decided invoice as the spool keeps it: marshal's plain values (texts, ordinals), not Decimals and dates.
+
+    Warnings go as (en, zh) pairs, so a batch is marshalled unless it holds a trace (--explain).
+    """
     invoice, customer, salesperson, amount, paid, owed, due, days, kind, step, notify, chases, notes = aged
     return (
         invoice,
         customer,
         salesperson,
-        _money(amount),
-        _money(paid),
-        _money(owed),
+        str(amount),  # exact both ways: Decimal(str(d)) == d, digits and exponent alike
+        str(paid),
+        str(owed),
         due.toordinal(),
         days,
         kind,
         step,
         None if notify is None else notify.toordinal(),
         chases,
-        notes,
+        None if notes is None else ([(str(w), getattr(w, "zh", str(w))) for w in notes[0]], notes[1]),
     )
 
 
