@@ -7,15 +7,18 @@ only when the name is not a core command, or when the help lists every command.
 """
 
 import importlib
+import os
 import sys
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
 
 from bizops import __version__
 from bizops.commands import runtime
+from bizops.commands.groups import Group, examples
 from bizops.commands.options import (
+    BomOpt,
+    ColumnsOpt,
     CompanyOpt,
     ConfigOpt,
     DbOpt,
@@ -24,7 +27,9 @@ from bizops.commands.options import (
     FormatOpt,
     LangOpt,
     Options,
+    OutputOpt,
 )
+from bizops.commands.texts import say, usage_error
 from bizops.core.session import PluginSelection
 
 #: Core commands: name -> (module, builder). `builder(name, early_options)` returns a typer.Typer.
@@ -39,26 +44,60 @@ COMMAND_GROUPS = {
     "commission": ("bizops.commands.decide", "single"),
     "ledger": ("bizops.commands.ledger", "app"),
     "check": ("bizops.commands.check", "app"),
+    "completion": ("bizops.commands.completion", "app"),
 }
 
 #: One line per core command for `bizops --help`, so listing them builds none of them.
 COMMAND_HELP = {
-    "companies": "Installed company plugins, where from, what they answer.",
-    "policy": "A company's thresholds: show, write a config, check one.",
-    "quote": "Price quotes: guide price, discounts, floor, fees, commission cut.",
-    "approve-order": "Order approval: payment terms, deposit, invoice type, who must sign.",
-    "expense": "Travel expenses: request before the trip, claim after it.",
-    "score": "Scorecards per person and period from a stream of events.",
-    "receivables": "Receivables ageing: days overdue, bucket, next collection step, risk warning.",
-    "commission": "Commission on collections per salesperson and month.",
-    "ledger": "The ledger of recorded decisions: list, show, reverse, export, back up.",
-    "check": "Run a file of rule cases against a company's plugin.",
+    "companies": say(
+        "Installed company plugins, where from, what they answer.", "已安装的公司插件：来源、能回答什么。"
+    ),
+    "policy": say(
+        "A company's thresholds: show, write a config, check one.", "公司的政策参数：查看、生成配置、检查配置。"
+    ),
+    "quote": say(
+        "Price quotes: guide price, discounts, floor, fees, commission cut.",
+        "报价：指导价、下浮、最低价、费用、提成调整。",
+    ),
+    "approve-order": say(
+        "Order approval: payment terms, deposit, invoice type, who must sign.",
+        "订单审批：付款方式、定金、发票类型、确认人。",
+    ),
+    "expense": say("Travel expenses: request before the trip, claim after it.", "差旅费用：出差前申请，出差后报销。"),
+    "score": say("Scorecards per person and period from a stream of events.", "按人和期间汇总事项，得出考核结果。"),
+    "receivables": say(
+        "Receivables ageing: days overdue, bucket, next collection step, risk warning.",
+        "应收账款账龄：逾期天数、账龄段、下一步催收、风险预警。",
+    ),
+    "commission": say("Commission on collections per salesperson and month.", "按业务员和月份计算回款提成。"),
+    "ledger": say(
+        "The ledger of recorded decisions: list, show, reverse, export, back up.",
+        "已记录决定的台账：列表、查看、冲销、导出、备份。",
+    ),
+    "check": say("Run a file of rule cases against a company's plugin.", "用规则案例文件检查公司插件。"),
+    "completion": say(
+        "Shell completion for bash, zsh, fish or PowerShell: commands, options, companies, fields.",
+        "bash、zsh、fish 或 PowerShell 的命令补全：命令、选项、公司、字段。",
+    ),
 }
+ROOT_HELP = say(
+    "Sales-department regulations as decisions: quotes, order approval, travel expenses, scorecards, receivables.",
+    "把销售部门的规章制度变成决定：报价、订单审批、差旅费用、考核、应收账款。",
+)
+ROOT_EXAMPLES = (
+    ("bizops companies", "the companies installed", "已安装的公司"),
+    (
+        "bizops --company cable quote examples/cable/quotes.csv --format table",
+        "quote an order book as a table",
+        "把一本订单报价成表格",
+    ),
+    ("bizops --company cable quote --help", "the cable maker's fields, as flags", "电缆厂的字段（参数形式）"),
+)
 
 _early = Options()
 
 
-class BizopsGroup(TyperGroup):
+class BizopsGroup(Group):
     """Builds a command only when it is asked for; the help lists them without building."""
 
     def list_commands(self, ctx: Any) -> list[str]:
@@ -75,6 +114,10 @@ class BizopsGroup(TyperGroup):
 
         commands = own.declared(name, first=(_early.company,))
         return own.build(name, commands) if commands else None
+
+    def format_epilog(self, ctx: Any, formatter: Any) -> None:
+        self.epilog = examples(ROOT_EXAMPLES)  # in the help's language, known only once bizops runs
+        super().format_epilog(ctx, formatter)
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         own = _own_groups()
@@ -100,7 +143,7 @@ def _own_groups() -> dict[str, str]:
 app = typer.Typer(
     cls=BizopsGroup,
     name="bizops",
-    help="Sales-department regulations as decisions: quotes, order approval, travel expenses, scorecards, receivables.",
+    help=ROOT_HELP,
     add_completion=False,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
@@ -124,21 +167,46 @@ def root(
     db: DbOpt = None,
     explain: ExplainOpt = None,
     debug: DebugOpt = None,
+    output: OutputOpt = None,
+    columns: ColumnsOpt = None,
+    bom: BomOpt = None,
     plugin: Annotated[
         list[str] | None,
         typer.Option(
-            "--plugin", help="Also load this plugin (a .py file, package dir or module), for plugin development."
+            "--plugin",
+            help=say(
+                "Also load this plugin (a .py file, package dir or module), for plugin development.",
+                "另外加载此插件（.py 文件、包目录或模块名），用于开发插件。",
+            ),
         ),
     ] = None,
     no_plugins: Annotated[
-        bool, typer.Option("--no-plugins", help="Load no installed plugins (built-in companies still work).")
+        bool,
+        typer.Option(
+            "--no-plugins",
+            help=say(
+                "Load no installed plugins (built-in companies still work).", "不加载已安装的插件（内置公司照常可用）。"
+            ),
+        ),
     ] = False,
     version: Annotated[
-        bool | None, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+        bool | None,
+        typer.Option("--version", callback=_version, is_eager=True, help=say("Show the version.", "显示版本。")),
     ] = None,
 ) -> None:
     """Sales-department regulations as decisions: quotes, order approval, travel expenses, scorecards."""
-    ctx.obj = Options(company=company, config=config, format=format, lang=lang, db=db, explain=explain, debug=debug)
+    ctx.obj = Options(
+        company=company,
+        config=config,
+        format=format,
+        lang=lang,
+        db=db,
+        explain=explain,
+        debug=debug,
+        output=output,
+        columns=columns,
+        bom=bom,
+    )
 
 
 def scan(argv: list[str]) -> tuple[Options, PluginSelection]:
@@ -168,11 +236,20 @@ def scan(argv: list[str]) -> tuple[Options, PluginSelection]:
     return Options(**values), PluginSelection(tuple(plugins), no_plugins)
 
 
+#: The environment variable a shell's completion script sets to ask for completions (typer's name for it).
+COMPLETE_VAR = "_BIZOPS_COMPLETE"
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `bizops` script: parse, run, exit with the contract's code."""
     global _early, _own_cache
     argv = sys.argv[1:] if argv is None else list(argv)
-    _early, selection = scan(argv)
+    if os.environ.get(COMPLETE_VAR):
+        from bizops.commands.completion import words_typed
+
+        _early, selection = scan(words_typed())  # `--company cable` typed so far: complete cable's fields
+    else:
+        _early, selection = scan(argv)
     closed = runtime.check_std_streams(_early.lang)
     if closed is not None:
         sys.exit(closed)
@@ -200,12 +277,28 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _usage_error(exc: Exception) -> int:
-    """Parsing errors from typer: its message and exit 2; anything else is a bizops failure."""
+    """Parsing errors from typer: its message and exit 2 (in Chinese under --lang zh); anything else
+    is a bizops failure."""
     show = getattr(exc, "show", None)
     if callable(show) and type(exc).__module__.startswith("typer"):
         try:
-            show()
+            if runtime.help_lang() == "zh" and getattr(exc, "message", None) is not None:
+                _show_in_chinese(exc)
+            else:
+                show()
         except BrokenPipeError:  # `bizops … 2>&1 | head -1` left before the whole message
             runtime.silence(sys.stderr)
         return getattr(exc, "exit_code", 2)
     return runtime.report(exc, _early.lang or "en", bool(_early.debug))
+
+
+def _show_in_chinese(exc: Any) -> None:
+    """typer's usage error as `show()` writes it, in Chinese: the usage, where to find help, the error."""
+    ctx = getattr(exc, "ctx", None)
+    lines = []
+    if ctx is not None:
+        lines.append(ctx.get_usage())
+        lines.append(f"试试 '{ctx.command_path} --help' 查看帮助。")
+        lines.append("")
+    lines.append(f"错误：{usage_error(exc.format_message())}")  # with click's close matches of an option
+    sys.stderr.write("\n".join(lines) + "\n")

@@ -30,7 +30,7 @@ def test_every_format_carries_the_same_decisions(bizops_run, fmt):
         assert "96.84" in text and "968.40" in text and "refused" in text
         assert "\x1b[" not in text  # no colour codes off a terminal
         if fmt == "markdown":
-            assert text.splitlines()[1].startswith("|:")
+            assert text.splitlines()[3].startswith("|---|")  # after the title (the company) and a blank line
         return
     assert [row["unit_price"] or None for row in rows] == ["96.84", None]
     assert [row["total"] or None for row in rows] == ["968.40", None]
@@ -58,9 +58,10 @@ def test_csv_is_safe_to_open_in_excel(bizops_run):
 def test_table_labels_follow_lang(bizops_run):
     zh = run_quotes(bizops_run, "table", "--lang", "zh").stdout
     en = run_quotes(bizops_run, "table", "--lang", "en").stdout
-    assert zh.split()[:4] == ["公司", "产品", "数量", "指导价"]
+    assert zh.splitlines()[0] == "公司：cable"  # one value for every row: the title
+    assert zh.split()[1:4] == ["产品", "数量", "单价"]  # the quote's essential columns
     assert "拒绝" in zh and "refused" not in zh
-    assert en.split()[:2] == ["company", "sku"]
+    assert en.splitlines()[0] == "company: cable" and en.split()[2:4] == ["sku", "qty"]
 
 
 def test_explain_adds_the_trace_in_json_and_under_the_table(bizops_run):

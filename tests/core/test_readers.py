@@ -174,6 +174,15 @@ def test_json_lines_read_in_pieces_give_what_one_read_gives(small_rows, data, ch
     assert in_pieces(JsonLinesReader, data, size) == serially(JsonLinesReader, data, chunk)
 
 
+def test_a_long_line_after_a_short_one_is_too_long_however_the_input_was_read(small_rows):
+    """Found by the test above: a line over the limit that followed a blank line in one read was parsed."""
+    long = b'{"a": 1}{"a": 1}{"a": 1}' + b"x" * 40  # 64 bytes and its line end: over the limit
+    data = long + b"\n\n" + long + b"\n"
+    assert in_pieces(JsonLinesReader, data, 1) == serially(JsonLinesReader, data, 17)
+    assert [row for row, what in serially(JsonLinesReader, data, 17)] == [1, 3]
+    assert all("longer than" in what for _, what in serially(JsonLinesReader, data, 17))
+
+
 def test_a_row_over_the_limit_is_one_error_and_reading_goes_on(small_rows):
     long_line = b"B," + b"9" * 100 + b"\n"  # 103 bytes: more than the 64 a row may have
     opened = b'C,"open\n'  # the quote closes only in row 6, more than 64 bytes on

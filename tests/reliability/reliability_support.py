@@ -125,3 +125,31 @@ def as_unprivileged(command: list[str]) -> list[str]:
     if os.geteuid() != 0:
         return command
     return ["setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner", "--"] + command
+
+
+def on_terminal(args: list[str], tmp_path, columns: int = 80, stdin=None, **env) -> tuple[int, str]:
+    """Run bizops with its output on a real pseudo-terminal `columns` wide; what the screen received."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    environ = process_env(tmp_path, TERM="xterm-256color", **env)
+    environ.pop("COLUMNS", None)
+    environ.pop("LINES", None)
+    proc = subprocess.Popen(bizops_command() + args, cwd=tmp_path, env=environ, stdin=stdin, stdout=slave, stderr=slave)
+    os.close(slave)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the other side closed (EIO on Linux)
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(master)
+    return proc.wait(30), out.decode("utf-8")

@@ -74,7 +74,10 @@ def test_malformed_toml_gives_line_and_column(bizops_run, tmp_path, text, messag
         ("company = 5\n", "bizops.toml: 'company' must be a company name, or a table of [company.NAME] tables"),
         ("db = 5\n", "bizops.toml: 'db' must be text"),
         ("lang = 'fr'\n", "bizops.toml: lang must be one of zh, en, got 'fr'"),
-        ("format = 'xml'\n", "bizops.toml: format must be one of table, markdown, json, jsonl, csv, tsv, got 'xml'"),
+        (
+            "format = 'xml'\n",
+            "bizops.toml: format must be one of table, markdown, json, jsonl, csv, tsv, xlsx, got 'xml'",
+        ),
     ],
 )
 def test_a_wrong_setting_is_exit_78_naming_the_key_and_what_is_allowed(bizops_run, tmp_path, text, message):

@@ -20,7 +20,7 @@ import struct
 import subprocess
 
 import pytest
-from reliability_support import PLUGINS, assert_contract, bizops_command, process_env
+from reliability_support import PLUGINS, assert_contract, on_terminal
 from wcwidth import wcswidth
 
 ECHO = str(PLUGINS / "echo.py")
@@ -47,11 +47,12 @@ def cells(line: str) -> list[str]:
 def test_markdown_has_one_row_per_result_and_shows_what_was_typed(bizops_run):
     r = echo(bizops_run, "--format", "markdown")
     assert_contract(r, 0)
-    lines = r.stdout.splitlines()
+    title, blank, *lines = r.stdout.splitlines()
+    assert title == "**company: echo · note: n**" and blank == ""  # one value in every row: the title
     assert len(lines) == 2 + len(NAMES)  # header, rule, one line per result: nothing injected
     width = len(cells(lines[0]))
     assert all(len(cells(line)) == width for line in lines), r.stdout
-    names = [cells(line)[1] for line in lines[2:]]
+    names = [cells(line)[0] for line in lines[2:]]
     # The visible escapes' backslashes are escaped too: rendered, the cell reads `Evil\n| 9 | …`.
     assert names[0] == r"Evil\\n\| 9 \| 0.01 \| Victim \| ok \|"
     assert names[1] == r"E\\x1b\[31mR\\x1b\[0m"
@@ -63,7 +64,7 @@ def test_markdown_has_one_row_per_result_and_shows_what_was_typed(bizops_run):
 
 
 def test_markdown_lists_stay_in_their_row(bizops_run):
-    """A cell with several lines (warnings) joins them with <br>: one physical line per result."""
+    """A cell with several lines (warnings) joins them with <br>: one physical line per field of the card."""
     r = bizops_run(
         *("--company", "pv", "expense", "request", "--employee", "甲", "--scope", "in_province"),
         *("--depart", "2026-03-02", "--return", "2026-03-09", "--purpose", "new_market", "--plane"),
@@ -71,14 +72,19 @@ def test_markdown_lists_stay_in_their_row(bizops_run):
     )
     assert_contract(r, 0)
     lines = r.stdout.splitlines()
-    assert len(lines) == 3 and "<br>" in lines[2], r.stdout
+    assert lines[:2] == ["| field | value |", "|---|---|"], r.stdout  # one result: a card
+    assert all(len(cells(line)) == 2 for line in lines), r.stdout
+    rows = {cells(line)[0]: cells(line)[1] for line in lines[2:]}
+    assert rows["approvers"] == "department head<br>general manager"
+    assert rows["warnings"].count("<br>") == 2, rows
 
 
 def test_a_plain_table_shows_escapes_and_keeps_one_line_per_result(bizops_run):
     r = echo(bizops_run, "--format", "table")  # not a terminal: tabulate's plain text
     assert_contract(r, 0)
     assert not HIDDEN.search(r.stdout), r.stdout
-    lines = r.stdout.splitlines()
+    title, blank, *lines = r.stdout.splitlines()
+    assert title == "company: echo · note: n" and blank == ""
     assert len(lines) == 2 + len(NAMES)
     assert r"Evil\n| 9 | 0.01 | Victim | ok |" in lines[2]
     assert r"E\x1b[31mR\x1b[0m" in lines[3]
@@ -99,31 +105,6 @@ def test_messages_on_stderr_show_escapes(bizops_run):
     assert_contract(r, 65)
     assert not HIDDEN.search(r.stderr), r.stderr
     assert r.stderr.startswith(r"row 1: trip_id T\x1b[31m\u202e: "), r.stderr
-
-
-def on_terminal(args: list[str], tmp_path, columns: int = 80, **env) -> tuple[int, str]:
-    """Run bizops with its output on a real pseudo-terminal `columns` wide; what the screen received."""
-    master, slave = pty.openpty()
-    import fcntl
-    import termios
-
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
-    environ = process_env(tmp_path, TERM="xterm-256color", **env)
-    environ.pop("COLUMNS", None)
-    environ.pop("LINES", None)
-    proc = subprocess.Popen(bizops_command() + args, cwd=tmp_path, env=environ, stdout=slave, stderr=slave)
-    os.close(slave)
-    out = b""
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # the other side closed (EIO on Linux)
-            break
-        if not chunk:
-            break
-        out += chunk
-    os.close(master)
-    return proc.wait(30), out.decode("utf-8")
 
 
 @pytest.mark.parametrize("no_color", ["1", ""])

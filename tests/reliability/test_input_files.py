@@ -34,27 +34,41 @@ def test_excel_csv_utf8_with_bom_and_crlf(cable, tmp_path):
 
 
 @pytest.mark.parametrize("encoding", ["gbk", "gb18030"])
-def test_a_chinese_excel_csv_needs_encoding_and_is_then_read_correctly(cable, tmp_path, encoding):
+def test_a_chinese_excel_csv_is_read_as_gb18030_with_one_warning(cable, tmp_path, encoding):
+    """No BOM and not UTF-8: GB18030 (what Chinese Excel and WPS save), said once, no row errors (issue 15)."""
     text = HEADER + "广州电缆,1500,是,广州市\r\n深圳线材,"
     text += '"￥2,000.00",否,深圳\r\n'
     (tmp_path / "orders.csv").write_bytes(text.encode(encoding))
+    expected = [("广州电缆", "1500.00", "cod"), ("深圳线材", "2000.00", "cash")]
+    for given in ((), ("--encoding", encoding)):
+        r = cable("approve-order", "orders.csv", *given)
+        assert_contract(r, 0)
+        assert [(x["customer"], x["amount"], x["payment_terms"]) for x in r.rows()] == expected
+        if given:
+            assert r.stderr == ""
+        else:
+            [warned] = r.stderr.splitlines()
+            assert warned.startswith("warning: orders.csv is not UTF-8: read as GB18030"), warned
+    r = cable("approve-order", "orders.csv", "--lang", "zh")
+    assert "不是 UTF-8：已按 GB18030 读取" in r.stderr
+
+
+def test_a_bom_decides_the_encoding(cable, tmp_path):
+    text = HEADER + "广州电缆,1500,是,广州市\r\n"
+    (tmp_path / "orders.csv").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
     r = cable("approve-order", "orders.csv")
-    assert_contract(r, 65)
-    assert r.stdout == ""
-    assert error_rows(r.stderr) == [2, 3]
-    assert "not valid UTF-8" in r.stderr and "--encoding gb18030" in r.stderr
-    r = cable("approve-order", "orders.csv", "--encoding", encoding)
     assert_contract(r, 0)
-    assert [(x["customer"], x["amount"], x["payment_terms"]) for x in r.rows()] == [
-        ("广州电缆", "1500.00", "cod"),
-        ("深圳线材", "2000.00", "cash"),
-    ]
+    assert r.rows()[0]["customer"] == "广州电缆" and r.stderr == ""
 
 
 def test_the_encoding_hint_is_given_in_chinese(cable, tmp_path):
-    (tmp_path / "orders.csv").write_bytes((HEADER + "广州电缆,1500,是,广州\r\n").encode("gb18030"))
+    """A UTF-8 file with one row saved in GBK: that row is the error, named, with the hint."""
+    good = (HEADER + "广州电缆,1500,是,广州\r\n深圳线材,200,否,深圳\r\n").encode("utf-8")
+    (tmp_path / "orders.csv").write_bytes(good + "佛山明辉,300,否,佛山\r\n".encode("gb18030"))
     r = cable("approve-order", "orders.csv", "--lang", "zh")
-    assert "第 2 行" in r.stderr and "--encoding gb18030" in r.stderr and "不是有效的 UTF-8" in r.stderr
+    assert_contract(r, 65)
+    assert "第 4 行" in r.stderr and "--encoding gb18030" in r.stderr and "不是有效的 UTF-8" in r.stderr
+    assert [x["customer"] for x in r.rows()] == ["广州电缆", "深圳线材"]
 
 
 def test_an_unknown_encoding_is_a_usage_error(cable, tmp_path):
@@ -168,7 +182,7 @@ def test_missing_and_extra_csv_columns(cable, tmp_path):
     assert_contract(r, 65)
     assert [(x["customer"], x["amount"]) for x in r.rows()] == [("A", "100.00"), ("D", "400.00"), ("E", "500.00")]
     err = r.stderr.splitlines()
-    assert "warning: column 'remark' is not a field of cable approve-order; ignored" in err
+    assert err[0].startswith("warning: column 'remark' is not a field of cable approve-order; ignored (known: ")
     assert "row 3: city is needed to set a new customer's payment terms (home city: 广州 / Guangzhou)" in err
     assert "row 4: has 5 cells but the header has 4 columns" in err
     assert "warning: no ledger: a customer without new_customer is taken as new" in err
@@ -179,7 +193,10 @@ def test_a_required_column_missing_from_the_header_fails_every_row_by_name(cable
     r = cable("approve-order", "orders.csv")
     assert_contract(r, 65)
     assert r.stdout == ""
-    assert "warning: column 'amout' is not a field of cable approve-order; ignored" in r.stderr
+    assert (
+        "warning: column 'amout' is not a field of cable approve-order; ignored (did you mean amout → amount? "
+        in r.stderr
+    )
     assert "row 2: amount is required" in r.stderr and "row 3: amount is required" in r.stderr
 
 

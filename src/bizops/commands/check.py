@@ -21,7 +21,9 @@ from typing import Annotated
 import typer
 
 from bizops.commands import runtime
+from bizops.commands.groups import add, examples, new_app
 from bizops.commands.options import common_options
+from bizops.commands.texts import say
 from bizops.core import cases
 from bizops.core.command import emit
 from bizops.core.errors import Exit, UsageError
@@ -43,18 +45,30 @@ FilesArg = Annotated[
     list[Path],
     typer.Argument(
         metavar="CASES_FILE...",
-        help="Cases files: TOML ([[case]] tables) or JSON Lines (one case a line).",
+        help=say(
+            "Cases files: TOML ([[case]] tables) or JSON Lines (one case a line).",
+            "案例文件：TOML（[[case]] 表）或 JSON Lines（每行一个案例）。",
+        ),
         show_default=False,
     ),
 ]
 CaseOpt = Annotated[
     str | None,
-    typer.Option("--case", "-k", help="Only the cases whose name contains this text.", show_default=False),
+    typer.Option(
+        "--case",
+        "-k",
+        help=say("Only the cases whose name contains this text.", "只运行名称含此文字的案例。"),
+        show_default=False,
+    ),
 ]
 DefaultsOpt = Annotated[
     bool,
     typer.Option(
-        "--defaults", help="Ignore the config file: each case runs on the plugin's defaults and its own policy."
+        "--defaults",
+        help=say(
+            "Ignore the config file: each case runs on the plugin's defaults and its own policy.",
+            "忽略配置文件：每个案例按插件默认值和案例自己的政策运行。",
+        ),
     ),
 ]
 
@@ -184,7 +198,27 @@ def runner_for(session, loaded: cases.CasesFile, item: cases.Case, company, conf
     return run_rows
 
 
+EXAMPLES = (
+    (
+        "bizops check src/bizops/plugins/cable/cases.toml --format table",
+        "the cable maker's rule cases: which hold",
+        "电缆厂的规则案例：哪些通过",
+    ),
+    (
+        "bizops check src/bizops/plugins/pv/cases.toml -k claim --lang zh",
+        "only the cases whose name has 'claim', in Chinese",
+        "只运行名称含 claim 的案例，中文显示",
+    ),
+)
+
+
 def app(name: str = "check", early_options=None) -> typer.Typer:
-    typer_app = typer.Typer(add_completion=False, rich_markup_mode=None)
-    typer_app.command("check")(common_options(check))
+    typer_app = new_app()
+    add(
+        typer_app,
+        "check",
+        common_options(check),
+        help=say(check.__doc__ or "", "用规则案例（输入 → 预期结果）检查公司插件；报告每处不符。"),
+        epilog=examples(EXAMPLES),
+    )
     return typer_app

@@ -3,7 +3,9 @@
 import typer
 
 from bizops.commands import runtime
+from bizops.commands.groups import add, examples, new_app
 from bizops.commands.options import common_options
+from bizops.commands.texts import say
 from bizops.core.command import emit
 from bizops.core.schema import Column
 
@@ -71,7 +73,22 @@ def companies(options) -> int:
     return runtime.guarded(options, body)
 
 
+EXAMPLES = (
+    ("bizops companies", "every company installed, where from, what it answers", "已安装的公司、来源、能回答什么"),
+    ("bizops companies --format json", "the same for a script", "同上，供脚本读取"),
+)
+
+
 def app(name: str = "companies", early_options=None) -> typer.Typer:
-    typer_app = typer.Typer(add_completion=False, rich_markup_mode=None)
-    typer_app.command("companies")(common_options(companies))
+    typer_app = new_app()
+    add(
+        typer_app,
+        "companies",
+        common_options(companies),
+        help=say(
+            "List installed company plugins and extensions (and any that failed to load).",
+            "列出已安装的公司插件和扩展（以及加载失败的）。",
+        ),
+        epilog=examples(EXAMPLES),
+    )
     return typer_app

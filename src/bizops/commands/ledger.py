@@ -13,7 +13,9 @@ import typer
 
 from bizops.commands import ledger_view as view
 from bizops.commands import runtime
+from bizops.commands.groups import Group, add, examples
 from bizops.commands.options import EncodingOpt, InputFormatOpt, common_options
+from bizops.commands.texts import say
 from bizops.core.command import emit
 from bizops.core.encoder import Encoder
 from bizops.core.errors import Exit, InputMissing, UsageError
@@ -23,18 +25,32 @@ from bizops.core.writers import make_writer
 SinceOpt = Annotated[
     str | None,
     typer.Option(
-        "--since", help="Only decisions decided on or after this date or time (YYYY-MM-DD[THH:MM]).", show_default=False
+        "--since",
+        help=say(
+            "Only decisions decided on or after this date or time (YYYY-MM-DD[THH:MM]).",
+            "只看此日期或时刻（YYYY-MM-DD[THH:MM]）及以后的决定。",
+        ),
+        show_default=False,
     ),
 ]
 CommandOpt = Annotated[
     str | None,
     typer.Option(
         "--command",
-        help="Only decisions of this command (quote, approve-order, 'expense claim', score, …).",
+        help=say(
+            "Only decisions of this command (quote, approve-order, 'expense claim', score, …).",
+            "只看此命令的决定（quote、approve-order、'expense claim'、score…）。",
+        ),
         show_default=False,
     ),
 ]
-IdArg = Annotated[str, typer.Argument(help="The decision's id (see bizops ledger list).", show_default=False)]
+IdArg = Annotated[
+    str,
+    typer.Argument(
+        help=say("The decision's id (see bizops ledger list).", "决定的编号（见 bizops ledger list）。"),
+        show_default=False,
+    ),
+]
 
 
 # -- helpers -------------------------------------------------------------------------
@@ -108,9 +124,19 @@ def list_(
     command: CommandOpt = None,
     since: SinceOpt = None,
     customer: Annotated[
-        str | None, typer.Option("--customer", help="Only decisions about this customer.", show_default=False)
+        str | None,
+        typer.Option(
+            "--customer", help=say("Only decisions about this customer.", "只看此客户的决定。"), show_default=False
+        ),
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", help="At most this many, newest first (0: all).")] = 50,
+    limit: Annotated[
+        int,
+        typer.Option(
+            "--limit",
+            "-n",
+            help=say("At most this many, newest first (0: all).", "最多显示这么多条，从新到旧（0：全部）。"),
+        ),
+    ] = 50,
 ) -> int:
     """Recent decisions, newest first: id, when, company, command, status, who."""
 
@@ -192,7 +218,14 @@ TABLES = {
 def export(
     options,
     table: Annotated[
-        str, typer.Option("--table", help="decisions | entries | customers | filings (who filed which customer).")
+        str,
+        typer.Option(
+            "--table",
+            help=say(
+                "decisions | entries | customers | filings (who filed which customer).",
+                "decisions（决定）| entries（台账记录）| customers（客户）| filings（客户建档记录）。",
+            ),
+        ),
     ] = "decisions",
     command: CommandOpt = None,
     since: SinceOpt = None,
@@ -287,7 +320,12 @@ def reverse(
     options,
     decision_id: IdArg,
     note: Annotated[
-        str | None, typer.Option("--note", help="Why it is reversed (kept with the reversal).", show_default=False)
+        str | None,
+        typer.Option(
+            "--note",
+            help=say("Why it is reversed (kept with the reversal).", "冲销原因（与冲销一起保存）。"),
+            show_default=False,
+        ),
     ] = None,
 ) -> int:
     """Correct a recorded decision: a new decision with its history entries negated (the old one stays)."""
@@ -333,9 +371,16 @@ def check(options) -> int:
 
 def backup(
     options,
-    path: Annotated[Path, typer.Argument(help="Where to write the copy.", show_default=False)],
+    path: Annotated[Path, typer.Argument(help=say("Where to write the copy.", "备份写到哪里。"), show_default=False)],
     force: Annotated[
-        bool, typer.Option("--force", help="Replace an existing regular file (never the ledger, never a device).")
+        bool,
+        typer.Option(
+            "--force",
+            help=say(
+                "Replace an existing regular file (never the ledger, never a device).",
+                "覆盖已有的普通文件（绝不覆盖台账或设备）。",
+            ),
+        ),
     ] = False,
 ) -> int:
     """Copy the ledger: SQLite's online backup to one file; for PostgreSQL every row as JSON Lines."""
@@ -414,19 +459,107 @@ def _where(session) -> str:
     return location_of(session.ledger_source).shown
 
 
+#: Each command: its Chinese help, and the examples its help ends with (run by the tests, from a fresh clone).
+_LEDGER = "demo.db"
+COMMANDS = {
+    "list": (
+        list_,
+        "最近的决定，从新到旧：编号、时间、公司、命令、结果、记录人。",
+        (
+            (
+                f"bizops --company cable --db {_LEDGER} approve-order examples/cable/orders.csv --record",
+                "record the example orders (a new ledger demo.db)",
+                "记录示例订单（新建台账 demo.db）",
+            ),
+            (f"bizops --db {_LEDGER} ledger list --format table", "the newest first", "从新到旧"),
+            (f"bizops --db {_LEDGER} ledger list --customer 佛山明辉机电 --lang zh", "one customer's", "某客户的决定"),
+        ),
+    ),
+    "show": (
+        show,
+        "再次查看一条已记录的决定：输入、结果、决定它的规则、写入台账的记录。",
+        (
+            (f"bizops --db {_LEDGER} ledger show 1", "decision 1, as a card", "第 1 条决定"),
+            (f"bizops --db {_LEDGER} --lang zh ledger show 1 --format json", "as JSON", "JSON 格式"),
+        ),
+    ),
+    "export": (
+        export,
+        "导出一张表的全部记录（--format csv/jsonl 供表格和脚本使用）。",
+        (
+            (f"bizops --db {_LEDGER} ledger export --format csv -o decisions.csv --bom", "for Excel", "供 Excel 打开"),
+            (f"bizops --db {_LEDGER} ledger export -o decisions.xlsx", "as a workbook", "导出为工作簿"),
+        ),
+    ),
+    "import-customers": (
+        import_customers,
+        "导入公司的老客户，使其不被当作新客户（重复导入不会重复添加）。",
+        (
+            (
+                "bizops --company cable --db demo.db ledger import-customers examples/cable/customers.csv",
+                "existing customers are not new",
+                "老客户不算新客户",
+            ),
+            (
+                "bizops --company cable --db demo.db ledger list",
+                "then the ledger (empty until something is recorded)",
+                "然后查看台账",
+            ),
+        ),
+    ),
+    "reverse": (
+        reverse,
+        "更正一条已记录的决定：新增一条冲销其台账记录的决定（原决定保留）。",
+        (
+            ("bizops --db demo.db ledger reverse 1 --note 重复录入", "a decision entered twice", "重复录入的决定"),
+            ("bizops --db demo.db ledger show 1", "the original, now reversed", "原决定（已冲销）"),
+        ),
+    ),
+    "check": (
+        check,
+        "检查台账：存储、结构、每条决定完整未改、冲销准确（有误则退出码 74）。",
+        (
+            (f"bizops --db {_LEDGER} ledger check", "exit 74 if anything is wrong", "有误则退出码 74"),
+            (f"bizops --db {_LEDGER} ledger check --lang zh --format table", "in Chinese", "中文"),
+        ),
+    ),
+    "backup": (
+        backup,
+        "备份台账：SQLite 在线备份到一个文件；PostgreSQL 则把每行写成 JSON Lines。",
+        (
+            (f"bizops --db {_LEDGER} ledger backup demo-backup.db", "SQLite to one file", "SQLite 备份到一个文件"),
+            ("bizops --db demo-backup.db ledger check", "the copy checks too", "检查备份"),
+        ),
+    ),
+    "info": (
+        info,
+        "台账在哪里、是否存在、结构版本和大小。",
+        (
+            ("bizops ledger info", "where bizops keeps it by default", "默认位置"),
+            (f"bizops --db {_LEDGER} ledger info --format json", "a given one, for a script", "指定的台账，供脚本读取"),
+        ),
+    ),
+}
+
+
 def app(name: str = "ledger", early_options=None) -> typer.Typer:
     typer_app = typer.Typer(
+        cls=Group,
         add_completion=False,
         rich_markup_mode=None,
         no_args_is_help=True,
-        help="The ledger of recorded decisions: list, show, export, check, back up, correct.",
+        help=say(
+            "The ledger of recorded decisions: list, show, export, check, back up, correct.",
+            "已记录决定的台账：列表、查看、导出、检查、备份、更正。",
+        ),
+        epilog=examples([*COMMANDS["list"][2][:2], COMMANDS["show"][2][0], COMMANDS["check"][2][0]]),
     )
-    typer_app.command("list")(common_options(list_))
-    typer_app.command("show")(common_options(show))
-    typer_app.command("export")(common_options(export))
-    typer_app.command("import-customers")(common_options(import_customers))
-    typer_app.command("reverse")(common_options(reverse))
-    typer_app.command("check")(common_options(check))
-    typer_app.command("backup")(common_options(backup))
-    typer_app.command("info")(common_options(info))
+    for command, (function, chinese, lines) in COMMANDS.items():
+        add(
+            typer_app,
+            command,
+            common_options(function),
+            help=say(function.__doc__ or "", chinese),
+            epilog=examples(lines),
+        )
     return typer_app

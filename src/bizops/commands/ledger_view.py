@@ -11,6 +11,7 @@ from __future__ import annotations
 from bizops.core.command import emit, output_columns
 from bizops.core.i18n import Text, msg, render
 from bizops.core.ledger import codec
+from bizops.core.names import field_label
 from bizops.core.schema import Column
 
 LABELS = {
@@ -271,7 +272,8 @@ def text_of(value, lang: str) -> str:
 
 
 def company_labels(session, company: str, command: str) -> tuple[dict, dict]:
-    """The company's column labels for the command (in the session's language) and its enum value labels.
+    """The company's labels for the command's fields and columns (in the session's language), and its enum
+    value labels: an input is labelled as the output column of its name, else by its field's own name.
 
     Empty when its plugin is not installed: the keys and values are shown as recorded.
     """
@@ -280,8 +282,11 @@ def company_labels(session, company: str, command: str) -> tuple[dict, dict]:
     except Exception:
         return {}, {}
     spec = found.commands.get(command)
-    columns = {c.name: c.label(session.lang) for c in output_columns(spec)} if spec else {}
-    return columns, dict(found.labels)
+    if spec is None:
+        return {}, dict(found.labels)
+    names = {f.name: field_label(f, session.lang) for f in spec.inputs}
+    names.update((c.name, c.label(session.lang)) for c in output_columns(spec))
+    return names, dict(found.labels)
 
 
 def export_rows(ledger, table, company, command, since, lang) -> list[dict]:

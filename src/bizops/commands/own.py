@@ -18,6 +18,7 @@ from typing import Any
 import typer
 
 from bizops.commands import runtime
+from bizops.commands.groups import Group, add, examples, new_app
 from bizops.commands.rows import rows_command
 from bizops.core.plugins import Loaded
 from bizops.core.schema import CommandSpec, Company
@@ -81,21 +82,26 @@ def summary(commands: Declared) -> str:
 
 def build(group: str, commands: Declared) -> Any:
     """The click command for `group`: a command, or a group of the commands declared under it."""
-    app = typer.Typer(add_completion=False, rich_markup_mode=None, help=summary(commands))
+    every = [example for _, spec in commands.values() for example in spec.examples]
+    app = typer.Typer(
+        cls=Group,
+        add_completion=False,
+        rich_markup_mode=None,
+        help=summary(commands),
+        epilog=examples(every[:3]) if every else None,
+    )
+    lang = runtime.help_lang()
     for name, (company, spec) in commands.items():
         words = name.split(" ")
         function = rows_command(name, spec=spec, company=company.name)
+        epilog = examples(spec.examples) if spec.examples else None
         if len(words) == 1:
-            command = typer.main.get_command(_single(function, spec))
+            single = new_app()
+            add(single, None, function, help=spec.help_text(lang), epilog=epilog)
+            command = typer.main.get_command(single)
             command.name = group
             return command
-        app.command(words[1], help=spec.help)(function)
+        add(app, words[1], function, help=spec.help_text(lang), epilog=epilog)
     command = typer.main.get_group(app)
     command.name = group
     return command
-
-
-def _single(function: Any, spec: CommandSpec) -> typer.Typer:
-    app = typer.Typer(add_completion=False, rich_markup_mode=None)
-    app.command(help=spec.help)(function)
-    return app

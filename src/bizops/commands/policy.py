@@ -6,7 +6,9 @@ from typing import Annotated
 import typer
 
 from bizops.commands import runtime
+from bizops.commands.groups import add, examples, new_app
 from bizops.commands.options import common_options
+from bizops.commands.texts import say
 from bizops.core.command import emit
 from bizops.core.errors import ConfigError, UsageError
 from bizops.core.i18n import msg
@@ -65,8 +67,13 @@ def _extended_defaults(session) -> dict[str, str]:
 
 def init(
     options,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --output file.")] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help=say("Write to this file instead of stdout.", "写入此文件而不是标准输出。")),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help=say("Overwrite an existing --output file.", "覆盖已有的 --output 文件。"))
+    ] = False,
 ) -> int:
     """Write a complete, valid TOML config with every value of the selected company."""
 
@@ -115,7 +122,12 @@ def config_text(company, lang: str) -> str:
 
 def check(
     options,
-    file: Annotated[Path | None, typer.Argument(help="Config file (default: the one bizops would use).")] = None,
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help=say("Config file (default: the one bizops would use).", "配置文件（默认：bizops 会读取的那个）。")
+        ),
+    ] = None,
 ) -> int:
     """Validate a config file against every installed company it has a table for."""
 
@@ -167,11 +179,61 @@ def check(
     return runtime.guarded(options, body)
 
 
+SHOW = (
+    (
+        "bizops --company cable policy show",
+        "the cable maker's thresholds and where each comes from",
+        "电缆厂的各项参数及来源",
+    ),
+    (
+        "bizops --config examples/cable/bizops.toml policy show --lang zh",
+        "as a config file makes them",
+        "配置文件生效后的参数",
+    ),
+)
+INIT = (
+    ("bizops --company cable policy init", "every value with its meaning, as TOML", "全部参数及含义（TOML）"),
+    ("bizops --company pv policy init --lang zh", "with the meanings in Chinese", "含义用中文"),
+)
+CHECK = (
+    (
+        "bizops policy check examples/cable/bizops.toml",
+        "a config file checked (exit 78 if wrong)",
+        "检查配置文件（有误则退出码 78）",
+    ),
+    ("bizops policy check examples/cable/bizops.toml --lang zh", "the same, said in Chinese", "同上，用中文说明"),
+)
+
+
 def app(name: str = "policy", early_options=None) -> typer.Typer:
-    typer_app = typer.Typer(
-        add_completion=False, rich_markup_mode=None, help="A company's thresholds: show, write a config, check one."
+    typer_app = new_app(
+        help=say(
+            "A company's thresholds: show, write a config, check one.", "公司的政策参数：查看、生成配置、检查配置。"
+        ),
+        epilog=examples(SHOW[:1] + INIT[:1] + CHECK[:1]),
     )
-    typer_app.command("show")(common_options(show))
-    typer_app.command("init")(common_options(init))
-    typer_app.command("check")(common_options(check))
+    add(
+        typer_app,
+        "show",
+        common_options(show),
+        help=say(
+            "Effective policy values of the selected company and where each comes from.",
+            "所选公司生效的政策参数及其来源。",
+        ),
+        epilog=examples(SHOW),
+    )
+    add(
+        typer_app,
+        "init",
+        common_options(init),
+        help=say(init.__doc__ or "", "生成完整的 TOML 配置：每个参数的默认值和含义。"),
+        epilog=examples(INIT),
+    )
+    add(
+        typer_app,
+        "check",
+        common_options(check),
+        help=say(check.__doc__ or "", "检查配置文件：未知键、类型和取值范围（有误则退出码 78）。"),
+        epilog=examples(CHECK),
+    )
     return typer_app

@@ -18,14 +18,17 @@ import typer
 from bizops.commands import runtime
 from bizops.commands.options import (
     EncodingOpt,
+    HeaderRowOpt,
     InputArg,
     InputFormatOpt,
     JobsOpt,
     NowOpt,
     Options,
     RecordOpt,
+    SheetOpt,
     common_options,
 )
+from bizops.commands.texts import say
 from bizops.core.schema import CommandSpec, Field
 
 _KW = inspect.Parameter.KEYWORD_ONLY
@@ -33,8 +36,11 @@ AmendOpt = Annotated[
     bool,
     typer.Option(
         "--amend",
-        help="With --record: a request whose id is recorded with other inputs replaces that decision "
-        "(reversed and recorded again in one transaction).",
+        help=say(
+            "With --record: a request whose id is recorded with other inputs replaces that decision "
+            "(reversed and recorded again in one transaction).",
+            "与 --record 同用：编号已记录但输入不同的请求替换原决定（在一个事务中冲销并重新记录）。",
+        ),
     ),
 ]
 _FIELD_PREFIX = "field__"
@@ -64,9 +70,21 @@ def _flag(field: Field) -> Any:
     if field.kind == "bool":
         return Annotated[bool | None, typer.Option(f"{name}/--no-{name[2:]}", help=help_text, show_default=False)]
     if field.kind == "records":
-        help_text += " (a JSON list of objects)"
+        help_text += "（JSON 对象列表）" if runtime.help_lang() == "zh" else " (a JSON list of objects)"
+    choices = field.choices
+
+    def complete(incomplete: str) -> list[str]:  # a Tab after --settlement: its choices
+        return [c for c in choices if c.startswith(incomplete)]
+
     return Annotated[
-        str | None, typer.Option(name, metavar=_METAVARS.get(field.kind, "TEXT"), help=help_text, show_default=False)
+        str | None,
+        typer.Option(
+            name,
+            metavar=_METAVARS.get(field.kind, "TEXT"),
+            help=help_text,
+            show_default=False,
+            autocompletion=complete if choices else None,
+        ),
     ]
 
 
@@ -100,6 +118,8 @@ def rows_command(
         inspect.Parameter("input", _KW, default=None, annotation=InputArg),
         inspect.Parameter("input_format", _KW, default=None, annotation=InputFormatOpt),
         inspect.Parameter("encoding", _KW, default=None, annotation=EncodingOpt),
+        inspect.Parameter("header_row", _KW, default=None, annotation=HeaderRowOpt),
+        inspect.Parameter("sheet", _KW, default=None, annotation=SheetOpt),
         inspect.Parameter("jobs", _KW, default=None, annotation=JobsOpt),
         inspect.Parameter("now", _KW, default=None, annotation=NowOpt),
         inspect.Parameter("record", _KW, default=False, annotation=RecordOpt),
@@ -134,6 +154,8 @@ def rows_command(
             now=values["now"],
             record=values["record"],
             options=extra,
+            header_row=values["header_row"],
+            sheet=values["sheet"],
             amend=values["amend"],
         )
         return runtime.guarded(options, lambda session: execute(session, request))

@@ -12,13 +12,14 @@ plugin's `print()` goes to stderr and never into the data on stdout
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import sys
 import traceback
 from collections.abc import Callable
 
-from bizops.core.errors import BizopsError, Exit, InputMissing, PluginFailure
+from bizops.core.errors import BizopsError, Exit, InputMissing, OutputError, PluginFailure
 from bizops.core.guard import guarding_stdout
 from bizops.core.i18n import default_lang, msg, render
 from bizops.core.plugins import PluginHost, get_plugin_manager
@@ -93,8 +94,11 @@ def guarded(options, body: Callable[[Session], int]) -> int:
     sess = session(options)
     sess._stdout = data_stream(real_stdout)
     failed = None
+    output = None
     with guarding_stdout() as guard:
         try:
+            if getattr(options, "output", None):
+                output = sess._stdout = OutputFile(options.output)
             code = body(sess)
         except BrokenPipeError:  # stdout's reader left (`| head -1`), or stderr's (`2>&1 | head -1`)
             _silence_stdout(real_stdout)
@@ -103,6 +107,8 @@ def guarded(options, body: Callable[[Session], int]) -> int:
         except BaseException as exc:
             failed = exc
             code = report(exc, lang, debug)
+        if output is not None:
+            code = output.finish(code, lang, debug)
     _report_loading(failed, lang)
     if guard.culprits:
         names = ", ".join(_plugin_name(m) for m in guard.culprits)
@@ -110,6 +116,44 @@ def guarded(options, body: Callable[[Session], int]) -> int:
         sys.stderr.write(f"bizops: {render(failure.message, lang)}\n")
         code = max(code, Exit.SOFTWARE)
     return code
+
+
+class OutputFile(io.BufferedWriter):
+    """`-o FILE`: written beside FILE under a temporary name, and put in its place when the run ends.
+
+    The file appears whole or not at all: when every row was accounted for
+    (exit 0, 1 or 65, as stdout would have been complete); on any other end
+    (Ctrl-C, a plugin failure, a full disk) FILE is left as it was.
+    """
+
+    def __init__(self, path: str):
+        import tempfile
+
+        self.path = os.path.abspath(path)
+        folder, name = os.path.split(self.path)
+        try:
+            handle, self.partial = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
+        except OSError as exc:
+            raise OutputError(
+                msg("-o {f}: cannot write there: {e}", "-o {f}：无法写入：{e}", f=path, e=exc.strerror or exc)
+            ) from None
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(self.partial, 0o666 & ~umask)  # as the file would be made, not mkstemp's 0600
+        super().__init__(io.FileIO(handle, "wb"), buffer_size=1 << 16)
+
+    def finish(self, code: int, lang: str, debug: bool) -> int:
+        """Put the file in place if the run completed; else remove it. Returns the exit code."""
+        try:
+            self.close()
+            if code in (Exit.OK, Exit.REFUSED, Exit.DATA):
+                os.replace(self.partial, self.path)
+                return code
+        except OSError as exc:
+            code = report(exc, lang, debug)
+        with contextlib.suppress(OSError):
+            os.unlink(self.partial)
+        return code
 
 
 def _report_loading(failed: BaseException | None, lang: str) -> None:

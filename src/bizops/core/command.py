@@ -19,8 +19,9 @@ from bizops.core.errors import InputMissing, PluginFailure, UsageError
 from bizops.core.formats import INPUT_FORMATS, STREAMING_FORMATS
 from bizops.core.i18n import Text, msg
 from bizops.core.money import use_exact_context
+from bizops.core.names import InputNames
 from bizops.core.outcomes import RowMap
-from bizops.core.readers import format_for, is_utf16, open_reader, utf16_as_utf8
+from bizops.core.readers import Layout, open_input
 from bizops.core.schema import CORE_COMMANDS, Column, CommandSpec
 from bizops.core.session import Session
 from bizops.core.stream import Job, Sink, run
@@ -45,6 +46,8 @@ class RowsRequest(NamedTuple):
     options: dict[str, Any] = {}  # noqa: RUF012
     amend: bool = False  # under --record: a request recorded with other inputs replaces its recorded decision
     switched_from: tuple[str, str | None] | None = None  # (flag, the input it leaves unread)
+    header_row: int | None = None  # --header-row: the spreadsheet row of a table's header
+    sheet: str | None = None  # --sheet: a workbook's sheet, by name or number
 
 
 def output_columns(spec: CommandSpec, options: dict[str, Any] | None = None) -> tuple[Column, ...]:
@@ -160,6 +163,7 @@ def execute(session: Session, request: RowsRequest, process: Process | None = No
     if process is None:
         process = hook_process(session, request.command)
     columns = output_columns(spec, options)
+    viewed = spec.columns(options) is not spec.outputs  # `--by customer`: `essential` names the outputs' columns
     single = request.input is None
     labels = {**company.labels, **spec.labels}
     writer = make_writer(
@@ -171,6 +175,7 @@ def execute(session: Session, request: RowsRequest, process: Process | None = No
         labels=labels,
         single=single,
         tty=session.tty,
+        **people_options(session, None if viewed else spec),
     )
     sink = Sink(writer, Encoder(columns, session.explain), company.name, lang)
     # Under --record the trace is always built: `bizops ledger show` explains any past decision.
@@ -186,6 +191,7 @@ def execute(session: Session, request: RowsRequest, process: Process | None = No
     )
     host = session.host
     hook = CORE_COMMANDS.get(request.command)
+    names = InputNames(spec.inputs, spec.outputs, session.column_names) if request.input is not None else None
     job = Job(
         company=company.name,
         command=request.command,
@@ -196,6 +202,7 @@ def execute(session: Session, request: RowsRequest, process: Process | None = No
         plugin=plugin or (host.answering(hook, company.name) if hook else host.plugin_of(company.name)),
         plugin_modules=host.modules(),
         now=now,
+        names=names,
     )
     recorder = None
     if request.amend and not (request.record and spec.identity):
@@ -208,9 +215,11 @@ def execute(session: Session, request: RowsRequest, process: Process | None = No
     if request.switched_from and request.switched_from[1] is not None:
         flag, unread = request.switched_from
         sink.warn(msg("--{o} reads no input; {f} was not read", "--{o} 不读取输入；未读取 {f}", o=flag, f=unread))
+    layout = Layout(names, request.header_row, request.sheet)
     if recorder is not None:
-        return _recording(recorder, job, request, sink, writer, session)
-    with open_rows(request) as (reader, rows):
+        return _recording(recorder, job, request, sink, writer, session, layout)
+    opened = open_rows(request, layout, sink.warn)
+    with opened as (reader, rows), watched(opened.stream, sink, session):
         if hasattr(reader, "blocks") and _parallel(spec, request, fmt, session.tty):  # a JSON array is one piece
             from bizops.core.parallel import job_count, run_parallel
 
@@ -223,6 +232,7 @@ def execute(session: Session, request: RowsRequest, process: Process | None = No
                     "labels": labels,
                     "single": False,
                     "tty": False,
+                    "select": session.options.columns,
                 }
                 run_parallel(job, reader, context, sink, processes, writer_args)
                 writer.close()
@@ -232,13 +242,13 @@ def execute(session: Session, request: RowsRequest, process: Process | None = No
     return sink.exit_code()
 
 
-def _recording(recorder, job: Job, request: RowsRequest, sink: Sink, writer, session: Session) -> int:
+def _recording(recorder, job: Job, request: RowsRequest, sink: Sink, writer, session: Session, layout: Layout) -> int:
     """Run a `--record` job; whatever ends it early, the recorder says what the ledger holds (see its `stopped`)."""
     from bizops.core.ledger.record import input_ready
 
-    opened = open_rows(request)
+    opened = open_rows(request, layout, sink.warn)
     try:
-        with opened as (reader, rows):
+        with opened as (reader, rows), watched(opened.stream, sink, session):
             if opened.stream is not None:
                 recorder.ready = input_ready(opened.stream)
             run(job, rows, sink, exact=getattr(reader, "exact", None))  # a hook that gives no answer is its failure
@@ -265,6 +275,33 @@ def _amend_needs(command: str, spec: CommandSpec, record: bool):
         "--amend 需要请求编号，{c} 没有：请用 bizops ledger reverse 编号 更正",
         c=command,
     )
+
+
+def people_options(session: Session, spec: CommandSpec | None = None, titled: tuple[str, ...] = ("company",)) -> dict:
+    """What the writers need beyond the format: `--columns`, `--bom`, the spec's essential
+    columns, the columns of one value by construction, the terminal's width."""
+    options = session.options
+    return {
+        "select": getattr(options, "columns", None),
+        "essential": spec.essential if spec is not None else (),
+        "titled": titled,
+        "bom": bool(getattr(options, "bom", None)),
+        "width": session.width,
+    }
+
+
+def watched(stream: Any, sink: Sink, session: Session) -> Any:
+    """The run's progress on stderr (`bizops.core.progress`), only when stderr is a terminal the results
+    do not go to: nothing is imported or started otherwise."""
+    try:
+        shown = stream is not None and not session.tty and sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        shown = False
+    if not shown:
+        return contextlib.nullcontext()
+    from bizops.core.progress import Progress
+
+    return Progress(stream, sink, session.lang)
 
 
 def _parallel(spec: CommandSpec, request: RowsRequest, fmt: str, tty: bool) -> bool:
@@ -295,10 +332,14 @@ class open_rows:
 
     Entering gives `(reader, rows)`: the reader (None for flags), whose
     `records()`/`parse()` `--jobs` splits across processes, and its rows.
+    `layout` says how a table's header is found and read; `warn` is told of
+    what was guessed about the input (an encoding).
     """
 
-    def __init__(self, request: RowsRequest):
+    def __init__(self, request: RowsRequest, layout: Layout | None = None, warn: Callable | None = None):
         self.request = request
+        self.layout = layout
+        self.warn = warn
         self.handle = None
         self.stream = None  # the input's bytes (None for flags): `--record` asks whether more are ready
 
@@ -322,23 +363,22 @@ class open_rows:
                 codecs.lookup(request.encoding)
             except LookupError:
                 raise UsageError(msg("unknown encoding {e!r}", "未知编码 {e!r}", e=request.encoding)) from None
+        if request.header_row is not None and request.header_row < 1:
+            raise UsageError(
+                msg("--header-row must be ≥ 1, got {v}", "--header-row 不能小于 1，实际为 {v}", v=request.header_row)
+            )
         if request.input == "-":
             stream = sys.stdin.buffer
         else:
             try:
-                stream = self.handle = open(request.input, "rb")
+                # 64 KiB buffered: the first 64 KiB decide the encoding (see `bizops.core.readers.open_input`)
+                stream = self.handle = open(request.input, "rb", buffering=1 << 16)
             except OSError as exc:
                 raise InputMissing(
                     msg("{f}: cannot read input: {e}", "{f}：无法读取输入：{e}", f=request.input, e=exc.strerror or exc)
                 ) from None
         self.stream = stream
-        head = stream.peek(512)[:512] if hasattr(stream, "peek") else b""
-        encoding = request.encoding
-        if is_utf16(head, encoding):
-            stream, encoding = utf16_as_utf8(stream, encoding), None
-            head = stream.peek(512)[:512]
-        fmt = format_for(request.input, request.input_format, head)
-        reader = open_reader(stream, fmt, encoding)
+        reader = open_input(stream, request.input, request.input_format, request.encoding, self.layout, self.warn)
         rows = iter(reader)
         if request.flags:
             rows = _with_defaults(rows, request.flags)
@@ -371,6 +411,7 @@ def emit(session: Session, columns: tuple[Column, ...], results: Iterable[dict],
         labels=labels or {},
         single=False,
         tty=session.tty,
+        **people_options(session, titled=()),
     )
     encode = Encoder(columns, False, answers=False)  # bizops' own rows: nothing to hold a plugin to
     for result in results:

@@ -212,7 +212,7 @@ def run_parallel(job: Job, reader, context, sink: Sink, processes: int, writer_a
     pieces = reader.blocks(piece_bytes())
     first = next(pieces, None)
     second = next(pieces, None) if first is not None else None
-    offset = 0 if getattr(reader, "header", None) is None else 1  # a CSV header is row 1
+    offset = getattr(reader, "header_row", 0)  # a CSV's header and the titles above it
     if getattr(reader, "header_error", None) is not None:
         sink.row_error(reader.header_error)
     if second is None:

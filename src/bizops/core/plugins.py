@@ -251,6 +251,11 @@ class PluginHost:
             self.pm.unregister(obj)
 
     # -- looking up ------------------------------------------------------
+    def known_companies(self) -> set[str]:
+        """The companies installed, loaded or not: for shell completion, which must not import every plugin."""
+        pending = {p.name for p in self.pending.values() if p.about == p.name}
+        return set(self.companies()) | pending
+
     def companies(self) -> dict[str, Loaded]:
         """Loaded plugins that bring a company, by company name."""
         return {p.company.name: p for p in self.loaded.values() if p.company is not None}

@@ -29,7 +29,7 @@ from bizops.core.i18n import Text, msg
 from bizops.core.schema import Company, Setting, holds, setting_bounds
 from bizops.core.values import BadValue, converter
 
-TOP_LEVEL_KEYS = ("company", "lang", "format", "db")
+TOP_LEVEL_KEYS = ("company", "lang", "format", "db", "columns")
 
 
 def user_config_dir(environ=os.environ) -> Path:
@@ -151,9 +151,49 @@ def read_config(path: Path | None) -> ConfigFile:
                         f=path,
                     )
                 )
+        elif key == "columns":
+            if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+                raise ConfigError(
+                    msg(
+                        '{f}: [columns] maps a column name to a field name: "货号" = "sku"',
+                        '{f}：[columns] 把列名对应到字段名，例如 "货号" = "sku"',
+                        f=path,
+                    )
+                )
         elif not isinstance(value, str):
             raise ConfigError(msg("{f}: {k!r} must be text", "{f}：{k!r} 必须是文本", f=path, k=key))
     return ConfigFile(path, data)
+
+
+def column_names(config: ConfigFile, company: Company) -> dict[str, str]:
+    """The config's `[columns]` table (a column name -> an input field), each field checked to exist.
+
+    A field that no command of the company reads is a config error (78), not
+    a mapping silently unused.
+    """
+    table = config.top("columns") or {}
+    fields = {f.name for spec in company.commands.values() for f in _all_fields(spec.inputs)}
+    for header, field in table.items():
+        if field not in fields:
+            raise ConfigError(
+                msg(
+                    "{f}: [columns] {h!r} = {v!r}: {c} has no input field {v!r}; its fields: {a}",
+                    "{f}：[columns] {h!r} = {v!r}：{c} 没有输入字段 {v!r}；现有字段：{a}",
+                    f=config.label,
+                    h=header,
+                    v=field,
+                    c=company.name,
+                    a=", ".join(sorted(fields)),
+                )
+            )
+    return dict(table)
+
+
+def _all_fields(fields) -> Iterator:
+    for f in fields:
+        yield f
+        if f.kind == "records":
+            yield from _all_fields(f.fields)
 
 
 class Policy(Mapping):

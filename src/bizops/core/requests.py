@@ -17,8 +17,7 @@ compiled the same way from the field's `fields`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from itertools import chain
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from bizops.core.generated import define
@@ -170,6 +169,34 @@ def _now_for(field: Field, now: Any) -> Any:
     return now.date() if field.kind == "date" and now is not None else now
 
 
+def compile_problems(fields: Iterable[Field], now=None) -> Callable[[dict], list[Text]]:
+    """A function raw row -> everything wrong with it, field by field (`compile_fields` stops at the first).
+
+    For the message of a row already found bad, not for the hot path: `row 3:
+    settlement must be one of cash, credit, got "x"; invoice must be …`.
+    """
+    checks = [compile_fields((field,), now) for field in fields]
+
+    def problems(raw: dict) -> list[Text]:
+        found = []
+        for check in checks:
+            try:
+                check(raw)
+            except BadValue as exc:
+                found.append(exc.reason)
+        return found
+
+    return problems
+
+
+def joined(reasons: list[Text]) -> Text:
+    """Several reasons as one message: `a; b` (`a；b` in Chinese)."""
+    text = reasons[0]
+    for reason in reasons[1:]:
+        text = text + Text("; ", "；") + reason
+    return text
+
+
 def _records(field: Field) -> Callable[[Any], list]:
     """A list of objects (JSON) or a JSON list in one CSV cell, each item parsed by the field's `fields`."""
     build = compile_fields(field.fields)
@@ -199,50 +226,3 @@ def _records(field: Field) -> Callable[[Any], list]:
         return items
 
     return parse
-
-
-def label_names(fields: Iterable[Field]) -> dict[str, str]:
-    """zh label -> field name, for input whose headers are the fields' Chinese labels (`发票号` for `invoice`).
-
-    An accounting export names its columns in Chinese; a field's `zh` label
-    is that header. A label two fields share, or one that is another field's
-    name, is left out: it could not say which field it fills.
-    """
-    fields = tuple(fields)
-    names = {f.name for f in fields}
-    found: dict[str, str | None] = {}
-    for field in fields:
-        label = field.zh.strip()
-        if label and label not in names:
-            found[label] = None if label in found else field.name
-    return {label: name for label, name in found.items() if name is not None}
-
-
-def named_rows(rows: Iterable, labels: dict[str, str]) -> tuple[Iterable, Callable[[dict], dict] | None]:
-    """`rows` with each raw row's labelled keys as field names, and the renaming (None when none is needed).
-
-    The first row read decides, as a header would: its keys are the fields'
-    names (the rows go on untouched) or include their zh labels (every row is
-    renamed; a key that is no label is kept as it is). Peeking at it costs
-    nothing per row when the input names the fields.
-    """
-    items = iter(rows)
-    head = []
-    for item in items:
-        head.append(item)
-        if type(item) is tuple:
-            break
-    else:
-        return head, None
-    if not labels or labels.keys().isdisjoint(head[-1][1]):
-        return chain(head, items), None
-    get = labels.get
-
-    def rename(raw: dict) -> dict:
-        return {get(key, key): value for key, value in raw.items()}
-
-    def renamed() -> Iterator:
-        for item in chain(head, items):
-            yield (item[0], rename(item[1])) if type(item) is tuple else item
-
-    return renamed(), rename

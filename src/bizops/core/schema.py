@@ -131,6 +131,13 @@ class Field(Declaration):
     `le`) or exclusive (`gt`, `lt`). `places` caps decimals (money 2 and price
     4 unless set). `fields` describes the items of a `records` field (a list
     of objects, such as the legs of a trip).
+
+    A spreadsheet's column is this field when its header is the name, the
+    Chinese name (`zh`, also without a bracketed note: `指导价（含税）` is
+    `指导价`), the table label of the output column of the same name, or one
+    of `aliases` (`("产品编号", "货号")`). An enum value may be a choice, the
+    label the company's tables print for it (`Company.labels`), or one of
+    `choice_aliases` (`{"credit": ("账期",)}`).
     """
 
     name: str
@@ -146,6 +153,8 @@ class Field(Declaration):
     lt: Bound
     places: int | None
     fields: tuple[Field, ...]
+    aliases: tuple[str, ...]
+    choice_aliases: dict[str, tuple[str, ...]]
 
     def __init__(
         self,
@@ -163,8 +172,15 @@ class Field(Declaration):
         lt: Bound = None,
         places: int | None = None,
         fields: tuple[Field, ...] = (),
+        aliases: tuple[str, ...] = (),
+        choice_aliases: Mapping[str, tuple[str, ...]] | None = None,
     ) -> None:
+        aliases = tuple(aliases)
+        choice_aliases = {choice: tuple(names) for choice, names in (choice_aliases or {}).items()}
         _keep(self, locals())
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.name, self.kind))
 
     def help(self, lang: str) -> str:
         """What the field is, in `lang` (English when there is no Chinese)."""
@@ -176,7 +192,10 @@ class Column(Declaration):
 
     `ge` is a lower bound the core checks before writing a number column
     (`ge=0`: a price or total is never negative); a result outside it is a
-    failure of the plugin (exit 70), never a row written.
+    failure of the plugin (exit 70), never a row written. `key` marks what
+    people look a row up by (a SKU, a customer, an invoice or order number):
+    a table shows it whole, as it shows money, numbers, dates and choices,
+    however narrow the terminal; only free text (a reason) is wrapped.
     """
 
     name: str
@@ -184,8 +203,11 @@ class Column(Declaration):
     zh: str
     en: str
     ge: Bound
+    key: bool
 
-    def __init__(self, name: str, kind: ColumnKind = "text", *, zh: str = "", en: str = "", ge: Bound = None) -> None:
+    def __init__(
+        self, name: str, kind: ColumnKind = "text", *, zh: str = "", en: str = "", ge: Bound = None, key: bool = False
+    ) -> None:
         _keep(self, locals())
 
     def label(self, lang: str) -> str:
@@ -277,6 +299,12 @@ class CommandSpec(Declaration):
     the company it turns this one into (`flights triage --checklist` is
     `flights checklist`).
 
+    For people: `zh` is the help in Chinese (`help` the English); `essential`
+    names the output columns a table shows by default (all when empty; the
+    others by `--columns`), the ones a sales admin reads a row by; `examples`
+    are two or three command lines that `--help` ends with, each a string
+    (`"bizops --company acme quote --list-price 200"`) or `(command, en, zh)`
+    with what it shows. They must run from a bizops checkout: tests run them.
     `identity` names the text input field that identifies a request (an
     order number, a claim number, an event id): under `--record` a request
     whose id the ledger holds is not recorded twice (docs/ledger.md).
@@ -285,6 +313,9 @@ class CommandSpec(Declaration):
     inputs: tuple[Field, ...]
     outputs: tuple[Column, ...]
     help: str
+    zh: str
+    essential: tuple[str, ...]
+    examples: tuple[tuple[str, str, str], ...]
     aggregate: bool
     group_by: str | None
     group_into: str | None
@@ -311,11 +342,16 @@ class CommandSpec(Declaration):
         switch: Mapping[str, str] | None = None,
         views: Mapping[str, Mapping[str, tuple[Column, ...]]] | None = None,
         labels: Mapping[str, tuple[str, str]] | None = None,
+        zh: str = "",
+        essential: tuple[str, ...] = (),
+        examples: tuple[str | tuple[str, str] | tuple[str, str, str], ...] = (),
         identity: str | None = None,
     ) -> None:
         switch = dict(switch or {})
         views = {option: dict(columns) for option, columns in (views or {}).items()}
         labels = dict(labels or {})
+        essential = tuple(essential)
+        examples = tuple(_example(e) for e in examples)
         _keep(self, locals())
 
     def columns(self, options: Mapping[str, Any]) -> tuple[Column, ...]:
@@ -325,6 +361,18 @@ class CommandSpec(Declaration):
             if picked is not None:
                 return picked
         return self.outputs
+
+    def help_text(self, lang: str) -> str:
+        """The command's help in `lang` (English when there is no Chinese)."""
+        return (self.zh or self.help) if lang == "zh" else self.help
+
+
+def _example(example: str | tuple[str, ...]) -> tuple[str, str, str]:
+    """An example as `(command, en, zh)`."""
+    if isinstance(example, str):
+        return (example, "", "")
+    command, en, zh = (tuple(example) + ("", ""))[:3]
+    return (command, en, zh or en)
 
 
 class Company(Declaration):
@@ -426,6 +474,9 @@ def problems(declared: Company | Extension) -> list[str]:
                 found.append(f"{where}: field {f.name!r} has unknown kind {f.kind!r}")
             if f.kind == "enum" and not f.choices:
                 found.append(f"{where}: enum field {f.name!r} has no choices")
+            for choice in f.choice_aliases:
+                if choice not in f.choices:
+                    found.append(f"{where}: field {f.name!r} has aliases for {choice!r}, which is not a choice")
             if f.kind == "records":
                 check_fields(f"{where}.{f.name}", f.fields)
 
@@ -457,6 +508,13 @@ def problems(declared: Company | Extension) -> list[str]:
                     found.append(f"{where}: column {column.name!r} has unknown kind {column.kind!r}")
                 if column.ge is not None and column.kind not in ("int", "decimal", "money", "price"):
                     found.append(f"{where}: column {column.name!r} has a bound but is not a number ({column.kind})")
+        printed = {c.name for _, outputs in _outputs(command, spec) for c in outputs} | {"company", "warnings"}
+        for name in spec.essential:
+            if name not in printed:
+                found.append(f"{command}: essential column {name!r} is not an output column")
+        for example in spec.examples:
+            if not isinstance(example[0], str) or not example[0].startswith("bizops "):
+                found.append(f"{command}: example {example[0]!r} must be a command line starting with 'bizops '")
         found += _command_problems(company, command, spec, check_fields)
     found += _rule_problems(company.name, company.rules)
     return found
@@ -499,7 +557,8 @@ def _option_problems(command: str, spec: CommandSpec, check_fields: Callable) ->
     found = []
     check_fields(f"{command} options", spec.options)
     options = {o.name: o for o in spec.options}
-    clash = options.keys() & ({f.name for f in spec.inputs} | {"input", "input_format", "encoding", "jobs", "now"})
+    common = {"input", "input_format", "encoding", "jobs", "now", "header_row", "sheet", "output", "columns", "bom"}
+    clash = options.keys() & ({f.name for f in spec.inputs} | common)
     if clash:
         found.append(f"{command}: option {sorted(clash)[0]!r} has the name of an input field or a common option")
     for option in spec.options:

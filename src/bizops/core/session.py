@@ -14,10 +14,19 @@ from functools import cached_property, partial
 from typing import Any, BinaryIO, NamedTuple
 
 from bizops.core.errors import ConfigError, Unavailable, UsageError
-from bizops.core.formats import OUTPUT_FORMATS
+from bizops.core.formats import BINARY_FORMATS, OUTPUT_EXTENSIONS, OUTPUT_FORMATS
 from bizops.core.i18n import LANGS, default_lang, msg
+from bizops.core.names import with_labels
 from bizops.core.plugins import PluginHost, get_plugin_manager
-from bizops.core.policy import ConfigFile, Policy, build_policy, find_config, read_config, user_data_dir
+from bizops.core.policy import (
+    ConfigFile,
+    Policy,
+    build_policy,
+    column_names,
+    find_config,
+    read_config,
+    user_data_dir,
+)
 from bizops.core.schema import CORE_COMMANDS, CommandSpec, Company
 
 __all__ = ["CORE_COMMANDS", "PluginSelection", "Session"]
@@ -44,6 +53,7 @@ class Session:
         self.environ = os.environ if environ is None else environ
         self._stdout = stdout
         self._host = host
+        self._specs: dict[str, CommandSpec] = {}
 
     # -- plugins, config, company ------------------------------------------
     @property
@@ -81,11 +91,21 @@ class Session:
     def policy(self) -> Policy:
         return build_policy(self.company, self.config)
 
+    @cached_property
+    def column_names(self) -> dict[str, str]:
+        """The config's `[columns]`: a company's own column names for input fields (`"货号" = "sku"`)."""
+        return column_names(self.config, self.company)
+
     def command_spec(self, command: str) -> CommandSpec:
-        """The company's spec for a command (its own, or the core's: `PluginHost.with_core`), or exit 69."""
+        """The company's spec for a command (its own, or the core's: `PluginHost.with_core`), or exit 69 saying what it supports."""
+        known = self._specs.get(command)
+        if known is not None:
+            return known
         spec = self.company.commands.get(command)
         if spec is None:
             raise self.unavailable(command)
+        # Its choices also read as the company's tables print them (`帐期` is `credit`).
+        self._specs[command] = spec = with_labels(spec, self.company.labels)
         return spec
 
     def unavailable(self, command: str) -> Unavailable:
@@ -139,18 +159,40 @@ class Session:
             self._stdout = sys.stdout.buffer
         return self._stdout
 
+    @property
+    def output_path(self) -> str | None:
+        """`-o FILE`: where the results go instead of stdout."""
+        return getattr(self.options, "output", None)
+
     @cached_property
     def tty(self) -> bool:
+        if self.output_path:
+            return False
         try:
             return self.stdout.isatty()
         except (AttributeError, ValueError):
             return False
 
     @cached_property
+    def width(self) -> int | None:
+        """The terminal's width, for tables (`COLUMNS` overrides it, as everywhere); None off a terminal."""
+        if not self.tty:
+            return None
+        columns = self.environ.get("COLUMNS", "")
+        if columns.isdigit() and int(columns) > 0:
+            return int(columns)
+        try:
+            return os.get_terminal_size(self.stdout.fileno()).columns or 80
+        except (AttributeError, OSError, ValueError):
+            return 80
+
+    @cached_property
     def output_format(self) -> str:
-        if not self.options.format and self._config_top("format"):
-            return self._config_choice("format", OUTPUT_FORMATS)
-        fmt = self.options.format or ("table" if self.tty else "jsonl")
+        # --format, else the extension of -o FILE, else the config's, else by where the output goes
+        fmt = self.options.format or self._format_of_output()
+        if not fmt and self._config_top("format"):
+            fmt = self._config_choice("format", OUTPUT_FORMATS)
+        fmt = fmt or ("table" if self.tty else "jsonl")
         if fmt not in OUTPUT_FORMATS:
             raise UsageError(
                 msg(
@@ -160,7 +202,22 @@ class Session:
                     v=fmt,
                 )
             )
+        if fmt in BINARY_FORMATS and self.tty:
+            raise UsageError(
+                msg(
+                    "--format {f} writes a workbook, which a terminal cannot show: give -o FILE.{f}",
+                    "--format {f} 写出的是工作簿，终端无法显示：请用 -o 文件名.{f}",
+                    f=fmt,
+                )
+            )
         return fmt
+
+    def _format_of_output(self) -> str | None:
+        """The format `-o FILE`'s extension names, if it names one."""
+        path = self.output_path
+        if not path:
+            return None
+        return OUTPUT_EXTENSIONS.get(os.path.splitext(path)[1].lower())
 
     @property
     def explain(self) -> bool:

@@ -20,8 +20,9 @@ from bizops.core.display import shown
 from bizops.core.encoder import BadOutput, Encoder
 from bizops.core.errors import BizopsError, Exit, PluginFailure, RowError
 from bizops.core.i18n import Text, msg, render
+from bizops.core.names import InputNames
 from bizops.core.outcomes import RowMap, map_rows  # noqa: F401 - map_rows re-exported
-from bizops.core.requests import FieldParser, compile_fields, label_names, named_rows
+from bizops.core.requests import FieldParser, compile_fields, compile_problems, joined
 from bizops.core.schema import Column, CommandSpec
 from bizops.core.values import BadValue
 from bizops.core.writers import LINE, UNWRITABLE, Writer, dumps, unwritable
@@ -43,6 +44,7 @@ class Job(NamedTuple):
     plugin: str
     plugin_modules: dict[str, str] = {}  # noqa: RUF012 - module prefix -> plugin name
     now: Any = None
+    names: InputNames | None = None  # what the input's columns may be called (for the unknown-column message)
 
 
 class Sink:
@@ -117,6 +119,31 @@ class Sink:
         return Exit.OK
 
 
+def unknown_message(unknown: list[str], names: InputNames, command: str) -> Text:
+    """`column 'amout' is not a field of cable approve-order; ignored (did you mean amount? known: …)`."""
+    import difflib
+
+    hints = []
+    for name in unknown:
+        close = difflib.get_close_matches(name, list(names.by_key), n=1, cutoff=0.75)
+        if close:
+            hints.append(f"{name} → {names.by_key[close[0]]}?")
+    known = names.known("en")
+    if len(unknown) == 1:
+        en = f"column {unknown[0]!r} is not a field of {command}; ignored"
+        zh = f"列 {unknown[0]!r} 不是 {command} 的字段，已忽略"
+    else:
+        listed = ", ".join(repr(n) for n in unknown)
+        en = f"columns {listed} are not fields of {command}; ignored"
+        zh = f"列 {listed} 不是 {command} 的字段，已忽略"
+    en += f" (did you mean {', '.join(hints)} " if hints else " ("
+    zh += f"（是否应为 {'，'.join(hints)}；" if hints else "（"
+    return Text(
+        f"{en}known: {known}; other names can be mapped in [columns] of bizops.toml)",
+        f"{zh}可用的列：{known}；其他列名可在 bizops.toml 的 [columns] 中对应）",
+    )
+
+
 def row_message(error: RowError, lang: str) -> str:
     """`row 17: …` as one line for a person: what the row held is shown, never obeyed (`bizops.core.display`)."""
     row = error.row if error.row is not None else "?"
@@ -144,10 +171,6 @@ def run(job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None, bui
     if build is None:
         build = compile_fields(spec.inputs, job.now, watch_unknown=True)
     known = {f.name for f in spec.inputs}
-    rows, rename = named_rows(rows, label_names(spec.inputs))  # headers as the fields' zh labels
-    if rename is not None and exact is not None:
-        reread = exact
-        exact = lambda row, raw: (lambda again: None if again is None else rename(again))(reread(row, raw))  # noqa: E731
     if spec.group_by:
         into = next(f for f in spec.inputs if f.name == spec.group_into)
         # A name the trip has as well as its items (a trip-level approval) is the trip's, never an item's.
@@ -156,21 +179,20 @@ def run(job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None, bui
         rows = group_rows(rows, spec.group_by, into.name, item_fields)
     pending: deque = deque()
     group_by = spec.group_by
+    checkers: list = []
+
+    def every_problem(raw: dict) -> list:
+        if not checkers:  # compiled at the first bad row: most streams have none
+            checkers.append(compile_problems(spec.inputs, job.now))
+        return checkers[0](raw)
 
     def unknown_columns(raw: dict) -> None:
-        """A column no field reads: say so, once (`warn` keeps each text once)."""
+        """Columns no field reads: say so, once, with the names that are known (`warn` keeps each text once)."""
         if not raw.keys() <= known:
-            for name in raw:
-                if name and name not in known:
-                    sink.warn(
-                        msg(
-                            "column {n!r} is not a field of {c} {m}; ignored",
-                            "列 {n!r} 不是 {c} {m} 的字段，已忽略",
-                            n=name,
-                            c=job.company,
-                            m=job.command,
-                        )
-                    )
+            unknown = [name for name in raw if name and name not in known]
+            if unknown:
+                names = job.names if job.names is not None else InputNames(spec.inputs, spec.outputs)
+                sink.warn(unknown_message(unknown, names, f"{job.company} {job.command}"))
 
     build.namespace["unknown"] = unknown_columns  # called by build when a row has keys it did not fill
 
@@ -192,6 +214,9 @@ def run(job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None, bui
             except BadValue as second:  # still bad when read exactly: say what is wrong now
                 error = second
         reason = error.reason
+        reasons = every_problem(again if again is not None else raw)
+        if len(reasons) > 1:  # all of them in the one message: the row is fixed once, not once per problem
+            reason = joined(reasons)
         if group_by and raw.get(group_by) not in (None, ""):
             reason = Text(f"{group_by} {raw[group_by]}: ", f"{group_by} {raw[group_by]}：") + reason
         sink.row_error(RowError(reason, row))

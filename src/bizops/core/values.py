@@ -87,7 +87,7 @@ def converter(spec) -> Converter:
     if kind == "text" or kind == "path":
         return Converter(_text)
     if kind == "enum":
-        return Converter(_enum(spec.choices), {})
+        return Converter(_enum(spec.choices, getattr(spec, "choice_aliases", None) or {}), {})
     if kind == "date":
         return Converter(parse_date, {})
     if kind == "datetime":
@@ -119,15 +119,22 @@ def parse_bool(raw) -> bool:
     raise BadValue(msg("must be true or false (yes/no, 是/否, 1/0)", "必须是 是/否（true/false、yes/no、1/0）"))
 
 
-def _enum(choices: tuple[str, ...]):
+def _enum(choices: tuple[str, ...], aliases: dict[str, tuple[str, ...]]):
+    """A choice, read case-insensitively; also by one of its aliases (`帐期` for `credit`)."""
+    named = {alias.strip().lower(): choice for choice, names in aliases.items() for alias in names}
     allowed = ", ".join(choices)
+    # In Chinese, with the words a Chinese table prints for each choice.
+    shown = ", ".join(f"{c}（{'/'.join(aliases[c])}）" if aliases.get(c) else c for c in choices)
 
     def parse(raw):
         if type(raw) is str:
             word = raw.strip().lower()
             if word in choices:
                 return word
-        raise BadValue(msg("must be one of {c}", "必须是以下之一：{c}", c=allowed))
+            choice = named.get(word)
+            if choice is not None:
+                return choice
+        raise BadValue(Text(f"must be one of {allowed}", f"必须是以下之一：{shown}"))
 
     return parse
 

@@ -120,10 +120,10 @@ def test_bad_at(bizops_run):
 def test_table_in_chinese(bizops_run):
     r = bizops_run("flights", "triage", "--checklist", "--at", "2026-11-23T12:00", "--format", "table", "--lang", "zh")
     assert r.exit_code == 0, r
-    lines = r.stdout.splitlines()
-    assert lines[0].split() == ["公司", "检查", "天数", "开始", "时限", "状态", "提示"]
+    title, blank, *lines = r.stdout.splitlines()
+    assert (title, blank) == ("公司：airline", "")  # the same in every row: the table's title
+    assert lines[0].split() == ["检查", "天数", "开始", "时限", "状态", "提示"]
     assert lines[4].split() == [
-        "airline",
         "远期第一次检查",
         "16-30",
         "2026-11-23T08:30",

@@ -179,7 +179,10 @@ def test_explain_names_the_rule_and_clause_of_each_step(bizops_run):
 def test_lang_zh_labels_headers_values_and_messages(bizops_run):
     r = ageing(bizops_run, "--lang", "zh", fmt="markdown", rows=SPEC_ROWS[:2])
     assert r.exit_code == 0, r
-    head = r.stdout.splitlines()[0]
+    assert "提示" not in r.stdout  # a table's essential columns by default; --columns all writes the rest
+    r = ageing(bizops_run, "--lang", "zh", "--columns", "all", fmt="markdown", rows=SPEC_ROWS[:2])
+    assert r.stdout.startswith("**公司：pv**")  # one value for every row: the table's title
+    head = next(line for line in r.stdout.splitlines() if line.startswith("| "))
     assert all(label in head for label in ("发票号", "未收", "逾期天数", "账龄", "下一步", "风险预警"))
     assert "发结算通知" in r.stdout and "逾期31-60天" in r.stdout and "催收" in r.stdout
     assert "无业务员" in r.stdout  # the warning, in Chinese

@@ -21,19 +21,27 @@ from bizops.core.i18n import Text, msg
 from bizops.core.readers.csvsplit import splitter
 from bizops.core.readers.encodings import BOM, encoding_hint
 from bizops.core.readers.pieces import Oversized, OversizedReader, pieces, too_long
-from bizops.core.readers.table import Header
+from bizops.core.readers.table import Header, Layout
 
 
 class CsvReader:
-    """CSV with a header row; `header` is given for a piece of data rows (`for_block`)."""
+    """CSV with a header row; `header` is given for a piece of data rows (`for_block`).
+
+    The header is the first row that is not a title above it (`Layout.is_title`),
+    or the row `--header-row` names; `header_row` is its number once read.
+    """
 
     delimiter = ","
     CHUNK = 1 << 15  # bytes read at a time
 
-    def __init__(self, stream: BinaryIO, encoding: str | None, header: Header | None = None):
+    def __init__(
+        self, stream: BinaryIO, encoding: str | None, header: Header | None = None, layout: Layout | None = None
+    ):
         self.stream = stream
         self.encoding = encoding or "utf-8"
         self.header = header
+        self.layout = layout or Layout()
+        self.header_row = 0
         self.header_error: RowError | None = None
         self.rows_read = 0
         self._split = splitter(self.delimiter)
@@ -50,9 +58,16 @@ class CsvReader:
         first = (first or b"").removeprefix(BOM)
         if not first:
             return blocks
-        header_end = next(self._split.rows(first))[1]
-        for _ in self._rows(first[:header_end], 0):  # only the header's own error can come out
-            pass
+        row, header_end = 0, len(first)
+        for start, end, _ in self._split.rows(first):  # title rows, then the header
+            for _ in self._rows(first[start:end], row):  # only the header's own error can come out
+                pass
+            row += 1
+            if self.header is not None:
+                header_end = end
+                break
+        if self.header is None:  # a megabyte of titles: no header, no rows
+            self.header, self.header_row = Header([]), row
         data = first[header_end:]
         return chain((data,), blocks) if data else blocks
 
@@ -60,7 +75,7 @@ class CsvReader:
         """A reader of one piece of data rows (no header), numbering them from 1."""
         if isinstance(block, Oversized):
             return OversizedReader()
-        return type(self)(io.BytesIO(block), self.encoding, header=self.header)
+        return type(self)(io.BytesIO(block), self.encoding, header=self.header, layout=self.layout)
 
     def __iter__(self):
         row = 0
@@ -138,7 +153,10 @@ class CsvReader:
             cells = self._cells_alone(text)
         except csv.Error as exc:
             cells, problem = [], problem or _not_csv(exc)
-        self.header = header = Header(cells)
+        if problem is None and self.layout.is_title(row, cells):
+            return
+        self.header = header = Header(cells, self.layout.names)
+        self.header_row = row
         problem = problem or header.problem()
         if problem is not None:
             self.header_error = RowError(Text("the header row ", "表头行") + problem, row)
@@ -150,6 +168,7 @@ class CsvReader:
 
     def _header_too_long(self) -> RowError:
         self.header = Header([])
+        self.header_row = 1
         self.header_error = RowError(Text("the header row ", "表头行") + too_long(1).message, 1)
         return self.header_error
 

@@ -24,10 +24,57 @@ def is_utf16(head: bytes, encoding: str | None) -> bool:
     """Whether the input is UTF-16 (Excel's "Unicode Text" export starts with its BOM)."""
     if encoding:
         return codecs.lookup(encoding).name.startswith("utf-16")
-    return head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    return head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or sniff_utf16(head) is not None
 
 
-def utf16_as_utf8(stream: BinaryIO, encoding: str | None) -> BinaryIO:
+def sniff_utf16(head: bytes) -> str | None:
+    """`utf-16-le` or `utf-16-be` for UTF-16 without a BOM, else None.
+
+    Text in UTF-16 has a NUL beside every ASCII character (commas, tabs, line
+    ends, digits), on the odd bytes (little-endian, as Windows writes it) or the
+    even ones; UTF-8 text and the Chinese encodings have no NUL at all.
+    """
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or len(head) < 4:
+        return None
+    pairs = len(head) // 2
+    even, odd = head[0 : 2 * pairs : 2].count(0), head[1 : 2 * pairs : 2].count(0)
+    enough = max(1, pairs // 4)  # a short input without any NUL (`{}\n{}\n`) is not UTF-16
+    if odd >= enough and even == 0:
+        return "utf-16-le"
+    if even >= enough and odd == 0:
+        return "utf-16-be"
+    return None
+
+
+def guess(head: bytes, encoding: str | None) -> str | None:
+    """The encoding to read a CSV in when none is given; None for UTF-8.
+
+    A BOM decides. Without one, the first bytes do: UTF-8 if they are UTF-8,
+    or mostly UTF-8 text with a few bad bytes (those rows are errors, the
+    others read as they are); GB18030 if they are GB18030 and not UTF-8 text
+    (Chinese Excel and WPS save a CSV that way, "ANSI" on a Chinese Windows;
+    the caller says so, once); else UTF-8, and the rows that are not are errors.
+    """
+    if encoding or head.startswith(BOM):
+        return encoding
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)  # a character cut at the end is fine
+        return None
+    except UnicodeDecodeError:
+        pass
+    text = head.decode("utf-8", "replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for char in text if char > "\x7f") - bad
+    if good >= bad:  # UTF-8 text with a few broken bytes: those rows are the errors
+        return None
+    try:
+        codecs.getincrementaldecoder("gb18030")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return None  # not Chinese text either: bytes no encoding reads (each such row is an error)
+    return "gb18030"
+
+
+def utf16_as_utf8(stream: BinaryIO, encoding: str | None) -> io.BufferedReader:
     """A UTF-16 input as UTF-8, re-encoded as it is read."""
     return io.BufferedReader(_Recoded(stream, encoding or "utf-16"))
 

@@ -32,11 +32,19 @@ Cut = Callable[[bytes, bool], tuple[int, bool]]
 def cut_lines(data: bytes, final: bool) -> tuple[int, bool]:
     """The `Cut` of an input whose rows are its lines (JSON Lines; CSV without quotes).
 
-    Only the first line can be too long: `pieces` reads at most a row's limit at once.
+    A line after the first can be too long only when more than a row's limit
+    follows the first line (what was left over, and a read of up to the limit):
+    then the whole rows end before it, and it is the first line of the next cut.
     """
     first = data.find(b"\n")
     if first >= MAX_ROW_BYTES or (first < 0 and len(data) > MAX_ROW_BYTES):
         return 0, True
+    start = first + 1
+    while first >= 0 and len(data) - start > MAX_ROW_BYTES:  # a line of the limit's length fits: look
+        last = data.rfind(b"\n", start, start + MAX_ROW_BYTES)  # every line begun before it is short
+        if last < 0:
+            return start, False
+        start = last + 1
     return (len(data) if final else data.rfind(b"\n") + 1), False
 
 

@@ -1,32 +1,81 @@
-"""Rows of cells under a header row (CSV, TSV): column names matched loosely, each row to a dict of its cells."""
+"""Rows of cells under a header row (CSV, TSV, a workbook's sheet): which row is the header,
+what its columns name, each row to a dict of its cells."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import NamedTuple
+
 from bizops.core.errors import RowError
 from bizops.core.i18n import Text, msg
+from bizops.core.names import header_key
+
+#: How far down a sheet the header row is looked for, past title rows (see `Layout.is_title`).
+TITLE_ROWS = 10
 
 
 def normalise_header(name: str) -> str:
     """A column name as fields are named: `Guide Price` and `guide-price` are `guide_price`."""
-    return "_".join(name.strip().lower().replace("-", " ").split())
+    return header_key(name)
+
+
+class Layout(NamedTuple):
+    """What the user said, or bizops knows, about a table's shape.
+
+    `names` turns a header cell into the field it names (`bizops.core.names.InputNames`);
+    `header_row` is the spreadsheet row of the header (`--header-row`), None to find it;
+    `sheet` the workbook sheet to read (`--sheet`), None for the first.
+    """
+
+    names: Callable[[str], str] | None = None
+    header_row: int | None = None
+    sheet: str | None = None
+
+    def is_title(self, row: int, cells: list[str]) -> bool:
+        """Whether `row`, before the header, is to be skipped.
+
+        With `--header-row N`, every row above N. Otherwise an empty row, or a
+        row with one cell that names no field (a title merged across the
+        columns: `2026年11月 报价单`), within the first `TITLE_ROWS` rows.
+        """
+        if self.header_row is not None:
+            return row < self.header_row
+        if row > TITLE_ROWS:
+            return False
+        filled = [c for c in cells if c.strip()]
+        if not filled:
+            return True
+        knows = getattr(self.names, "knows", None)
+        return len(filled) == 1 and len(cells) > 0 and knows is not None and not knows(filled[0])
 
 
 class Header:
     """A header row's column names. Fully empty rows are skipped; a row with more cells than
     the header is an error; missing trailing cells are empty."""
 
-    def __init__(self, cells: list[str]):
-        self.names = [normalise_header(c) for c in cells]
-        self.repeated = _repeated(self.names)
+    def __init__(self, cells: list[str], names: Callable[[str], str] | None = None):
+        self.cells = cells
+        name = names or normalise_header
+        self.names = [name(c) if c.strip() else "" for c in cells]
+        self.repeated = _repeated(self.names, cells)
 
     def problem(self) -> Text | None:
         """What is wrong with the header itself, if anything."""
         if self.repeated is None:
             return None
+        name, first, second = self.repeated
+        if header_key(first) == header_key(second):
+            return msg(
+                "names column {c!r} twice (after ignoring case and spaces)",
+                "列 {c!r} 出现了两次（不区分大小写和空格）",
+                c=name,
+            )
         return msg(
-            "names column {c!r} twice (after ignoring case and spaces)",
-            "列 {c!r} 出现了两次（不区分大小写和空格）",
-            c=self.repeated,
+            "names {c!r} twice: columns {a!r} and {b!r}",
+            "两列都是 {c!r}：{a!r} 与 {b!r}",
+            c=name,
+            a=first.strip(),
+            b=second.strip(),
         )
 
     def name(self, cell: int) -> str | None:
@@ -41,7 +90,7 @@ class Header:
                 msg(
                     "not read: the header names column {c!r} twice",
                     "未读取：表头中列 {c!r} 出现了两次",
-                    c=self.repeated,
+                    c=self.repeated[0],
                 ),
                 row,
             )
@@ -58,11 +107,11 @@ class Header:
         return row, dict(zip(names, cells))
 
 
-def _repeated(names: list[str]) -> str | None:
-    """The first column name given twice (empty names do not count), or None."""
-    seen: set[str] = set()
-    for name in names:
+def _repeated(names: list[str], cells: list[str]) -> tuple[str, str, str] | None:
+    """The first column name given twice (empty names do not count) and the two cells naming it, or None."""
+    seen: dict[str, str] = {}
+    for name, cell in zip(names, cells):
         if name in seen and name:
-            return name
-        seen.add(name)
+            return name, seen[name], cell
+        seen[name] = cell
     return None

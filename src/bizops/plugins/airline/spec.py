@@ -148,6 +148,19 @@ AT = Field(
 
 TRIAGE = CommandSpec(
     help="The daily flight watch: flights of the office's routes by tier, with the actions due.",
+    zh="每日航班监控：本营业部航线的航班按档分组，列出到期要做的事。",
+    examples=(
+        (
+            "bizops flights triage examples/airline/flights.csv --at 2026-11-23T09:00 --format table",
+            "the month's flights: what is due at 9:00",
+            "本月航班：9:00 时该做什么",
+        ),
+        (
+            "bizops flights triage examples/airline/flights.csv --at 2026-11-23T09:00 -o triage.xlsx --lang zh",
+            "the same as a workbook, in Chinese",
+            "同上，写成中文工作簿",
+        ),
+    ),
     run=_triage,
     options=(
         AT,
@@ -205,6 +218,19 @@ TRIAGE = CommandSpec(
 
 CHECKLIST = CommandSpec(
     help="The day's fixed checks and which are due or overdue at --at.",
+    zh="每天的固定检查，以及在 --at 时刻哪些已到期或已过时限。",
+    examples=(
+        (
+            "bizops flights checklist --at 2026-11-23T12:00 --format table --lang zh",
+            "the day's fixed checks at noon",
+            "中午时每天的固定检查",
+        ),
+        (
+            "bizops flights triage --checklist --at 2026-11-23T08:00 --format json",
+            "the same, for a script",
+            "同上，供脚本读取",
+        ),
+    ),
     run=_checklist,
     options=(AT,),
     inputs=(),
@@ -223,6 +249,18 @@ CHECKLIST = CommandSpec(
 
 SCORE = CommandSpec(
     help="Route revenue completion per person and period.",
+    examples=(
+        (
+            "bizops --company airline score examples/airline/route_revenue.csv --format table",
+            "route revenue per person and month",
+            "每人每月的航线收入完成情况",
+        ),
+        (
+            "bizops --company airline score examples/airline/route_revenue.csv --format table --lang zh --explain",
+            "in Chinese, with the rules",
+            "中文，附规则",
+        ),
+    ),
     identity="event_id",
     inputs=(
         Field(

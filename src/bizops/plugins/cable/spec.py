@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from bizops.api import NOW, Column, CommandSpec, Company, Field, Setting
 
-from .points import CODES
+from .points import CODES, POINTS
 from .rules import COMMISSION_RULES, ORDER_RULES, QUOTE_RULES, SCORE_RULES
 
 NAME = "cable"
@@ -64,9 +64,42 @@ QUOTE_SETTINGS = (
 
 QUOTE = CommandSpec(
     help="Price quote for a cable, wire or harness line.",
+    zh="电线、电缆或线束产品的报价。",
+    essential=("sku", "qty", "unit_price", "total", "status", "reason"),
+    examples=(
+        (
+            "bizops --company cable quote --guide-price 100.00 --qty 10 --no-vat-invoice --discount-pct 2 --fee-pct 5",
+            "the spec's example: unit 96.84, total 968.40",
+            "规定中的例子：单价 96.84，金额 968.40",
+        ),
+        (
+            "bizops --company cable quote examples/cable/quotes.csv --format table --explain",
+            "an order book, each quote with the rules that decided it",
+            "整本订单，每条报价附决定它的规则",
+        ),
+        (
+            "bizops --company cable quote examples/cable/报价单.xlsx -o quoted.xlsx",
+            "an Excel workbook in, an Excel workbook out",
+            "读 Excel 工作簿，写 Excel 工作簿",
+        ),
+    ),
     inputs=(
-        Field("sku", "text", en="product code, looked up in the price list", zh="产品编码"),
-        Field("qty", "decimal", en="quantity in the price list's unit", zh="数量", default=Decimal(1), gt=0),
+        Field(
+            "sku",
+            "text",
+            en="product code, looked up in the price list",
+            zh="产品编码",
+            aliases=("产品编号", "产品型号", "型号", "货号", "product code", "item"),
+        ),
+        Field(
+            "qty",
+            "decimal",
+            en="quantity in the price list's unit",
+            zh="数量",
+            default=Decimal(1),
+            gt=0,
+            aliases=("quantity",),
+        ),
         Field(
             "guide_price",
             "price",
@@ -97,7 +130,7 @@ QUOTE = CommandSpec(
     ),
     outputs=(
         Column("company", "text", zh="公司", en="company"),
-        Column("sku", "text", zh="产品", en="sku"),
+        Column("sku", "text", zh="产品", en="sku", key=True),
         Column("qty", "decimal", zh="数量", en="qty"),
         Column("guide_price", "price", zh="指导价", en="guide price", ge=0),
         Column("no_vat_discount_pct", "decimal", zh="不开票下浮%", en="no-VAT %"),
@@ -187,6 +220,20 @@ ORDER_SETTINGS = (
 
 ORDER = CommandSpec(
     help="Order approval: payment terms, deposit, invoice and who must sign.",
+    zh="订单审批：付款方式、定金、发票和确认人。",
+    essential=("customer", "amount", "decision", "approvers", "payment_terms", "deposit", "invoice", "reason"),
+    examples=(
+        (
+            "bizops --company cable approve-order --customer 佛山明辉 --amount 23000 --settlement 帐期",
+            "one order on credit: who must sign",
+            "一张帐期订单：谁须确认",
+        ),
+        (
+            "bizops --company cable approve-order examples/cable/orders.csv --format table --lang zh",
+            "an order book, in Chinese",
+            "整本订单，中文表格",
+        ),
+    ),
     identity="order_id",
     inputs=(
         Field(
@@ -194,15 +241,38 @@ ORDER = CommandSpec(
             "text",
             en="order number: recording the same order again records nothing",
             zh="订单编号：同一订单再次记录不会重复记录",
+            aliases=("订单号", "单号"),
         ),
-        Field("customer", "text", en="customer name (the ledger's key)", zh="客户", required=True),
-        Field("amount", "money", en="order total", zh="订单金额", required=True, gt=0),
+        Field(
+            "customer",
+            "text",
+            en="customer name (the ledger's key)",
+            zh="客户",
+            required=True,
+            aliases=("客户名称", "客户名", "单位名称"),
+        ),
+        Field(
+            "amount",
+            "money",
+            en="order total",
+            zh="订单金额",
+            required=True,
+            gt=0,
+            aliases=("金额", "合计", "总金额", "total"),
+        ),
         Field(
             "new_customer", "bool", en="first orders of a new customer (default: unknown to the ledger)", zh="新客户"
         ),
         Field("city", "text", en="where the customer takes delivery", zh="城市"),
         Field(
-            "settlement", "enum", en="cash, or credit (帐期)", zh="结算方式", default="cash", choices=("cash", "credit")
+            "settlement",
+            "enum",
+            en="cash, or credit (帐期)",
+            zh="结算方式",
+            default="cash",
+            choices=("cash", "credit"),
+            # 帐期 (the regulation's word) is the label; 账期 the standard spelling; 现款/现金 say cash
+            choice_aliases={"cash": ("现款", "现金"), "credit": ("账期", "赊账")},
         ),
         Field("custom", "bool", en="custom product (定制产品)", zh="定制产品", default=False),
         Field(
@@ -212,11 +282,13 @@ ORDER = CommandSpec(
             zh="发票",
             default="ordinary",
             choices=("none", "ordinary", "vat"),
+            choice_aliases={"none": ("无",), "ordinary": ("普票", "普通票"), "vat": ("专票", "增值税发票", "增票")},
+            aliases=("发票类型",),
         ),
     ),
     outputs=(
         Column("company", "text", zh="公司", en="company"),
-        Column("customer", "text", zh="客户", en="customer"),
+        Column("customer", "text", zh="客户", en="customer", key=True),
         Column("amount", "money", zh="金额", en="amount", ge=0),
         Column("new_customer", "bool", zh="新客户", en="new customer"),
         Column("status", "enum", zh="结果", en="status"),
@@ -282,7 +354,21 @@ SCORE_SETTINGS = (
 
 SCORE = CommandSpec(
     help="Monthly 十奖十罚 scorecards: points, bonus, dismissal review.",
+    zh="月度十奖十罚考核：得分、奖金、辞退审查。",
     aggregate=True,
+    essential=("person", "period", "rewards", "penalties", "score", "bonus_yuan", "flags"),
+    examples=(
+        (
+            "bizops --company cable score examples/cable/score-events.csv --format table --explain",
+            "a month's events: each person's points, and why",
+            "一个月的事项：每人得分及依据",
+        ),
+        (
+            "bizops --company cable score --person 李明 --date 2026-11-05 --code 获得客户表扬",
+            "one event from flags",
+            "从参数给出一条事项",
+        ),
+    ),
     identity="event_id",
     inputs=(
         Field(
@@ -293,15 +379,25 @@ SCORE = CommandSpec(
         ),
         Field("person", "text", en="who the event is about", zh="员工", required=True),
         Field("date", "date", en="when it happened (YYYY-MM-DD)", zh="日期", required=True),
-        Field("code", "enum", en="what happened: " + ", ".join(CODES), zh="事项代码", required=True, choices=CODES),
+        Field(
+            "code",
+            "enum",
+            en="what happened: " + ", ".join(CODES),
+            zh="事项代码",
+            required=True,
+            choices=CODES,
+            # the regulation's words for each (`迟到`, `日志不交`), as a sales admin's sheet says them
+            choice_aliases={code: (words[2],) for code, words in POINTS.items()},
+            aliases=("事项",),
+        ),
         Field("count", "int", en="occurrences (multiplies the points)", zh="次数", default=1, ge=1),
         Field("assigned", "int", en="tasks assigned that week (code tasks)", zh="本周安排任务数", ge=0),
         Field("unfinished", "int", en="tasks not done that week (code tasks)", zh="未完成任务数", ge=0),
     ),
     outputs=(
         Column("company", "text", zh="公司", en="company"),
-        Column("person", "text", zh="员工", en="person"),
-        Column("period", "text", zh="月份", en="period"),
+        Column("person", "text", zh="员工", en="person", key=True),
+        Column("period", "text", zh="月份", en="period", key=True),
         Column("base_points", "decimal", zh="基础分", en="base points"),
         Column("rewards", "decimal", zh="奖励分", en="rewards"),
         Column("penalties", "decimal", zh="扣分", en="penalties"),
@@ -328,6 +424,18 @@ COMMISSION_SETTINGS = (
 COMMISSION = CommandSpec(
     help="Commission on collections per salesperson and month, cut 0.1 point per 1 % of special discount.",
     aggregate=True,
+    examples=(
+        (
+            "bizops --config examples/cable/bizops.toml commission examples/cable/collections.csv --format table",
+            "a month of collections: each salesperson's commission (the config sets commission_pct)",
+            "一个月的回款：每位业务员的提成（配置文件给出 commission_pct）",
+        ),
+        (
+            "bizops --config examples/cable/bizops.toml commission examples/cable/collections.csv --explain",
+            "the same, with the rate and the cut of each salesperson",
+            "同上，附每位业务员的提成比例及降低的原因",
+        ),
+    ),
     inputs=(
         Field("customer", "text", en="customer who paid", zh="客户", required=True),
         Field("amount", "money", en="amount collected", zh="回款金额", required=True, gt=0),

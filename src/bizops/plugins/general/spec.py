@@ -180,6 +180,19 @@ RECEIVABLES = CommandSpec(
     inputs=INPUTS,
     outputs=INVOICE_COLUMNS,
     options=OPTIONS,
+    essential=("invoice", "customer", "outstanding", "days_overdue", "bucket", "next_step", "risk_warning"),
+    examples=(
+        (
+            "bizops --company cable receivables examples/receivables/ageing.csv --as-of 2026-12-01 --format table",
+            "an ageing book: each invoice's bucket and next step",
+            "应收账龄表：每张发票的账龄段和下一步",
+        ),
+        (
+            "bizops --company cable receivables examples/receivables/ageing-export.csv --as-of 2026-12-01 --by customer",
+            "the accounting software's export (Chinese headers), summed per customer",
+            "财务软件导出的表（中文表头），按客户汇总",
+        ),
+    ),
     views={
         "by": {"customer": summary_columns("customer", "客户"), "salesperson": summary_columns("salesperson", "业务员")}
     },

@@ -124,6 +124,18 @@ SETTINGS = (
 # -- commands ----------------------------------------------------------------------
 APPROVE = CommandSpec(
     help="Pile dispatch requests (报桩, 退桩, 转桩, 烂桩): batch, approvals, fines at stake.",
+    examples=(
+        (
+            "bizops --company pile approve-order examples/pile/dispatch.csv --format table --lang zh",
+            "each request's batch",
+            "每个报桩请求的批次",
+        ),
+        (
+            "bizops --company pile approve-order --submitted-at 2026-11-23T17:01 --format json --explain",
+            "one request from flags, with the rules",
+            "用参数给一个请求，附规则",
+        ),
+    ),
     identity="request_id",
     inputs=(
         Field(
@@ -193,6 +205,18 @@ APPROVE = CommandSpec(
 
 SCORE = CommandSpec(
     help="Fines ledger (罚款) per person and month.",
+    examples=(
+        (
+            "bizops --company pile score examples/pile/fines.csv --format table",
+            "fines per person and month",
+            "每人每月的罚款",
+        ),
+        (
+            "bizops --company pile score --person 王海 --date 2026-11-23 --code route_violation --count 2 --format json",
+            "one event from flags",
+            "用参数给一个事项",
+        ),
+    ),
     identity="event_id",
     inputs=(
         Field(
@@ -231,6 +255,19 @@ def _plan(requests, policy, context):
 
 PLAN = CommandSpec(
     help="Weekly production plans: the effective plan per office and week.",
+    zh="每周生产计划：每个办事处每周生效的计划。",
+    examples=(
+        (
+            "bizops pile plan examples/pile/plans.csv --format table --lang zh",
+            "the week's effective plan",
+            "本周生效的计划",
+        ),
+        (
+            "bizops pile plan examples/pile/plans.csv --format csv --bom -o plans.csv",
+            "a CSV for Excel",
+            "供 Excel 打开的 CSV",
+        ),
+    ),
     run=_plan,
     inputs=(
         Field("office", "text", en="branch office (办事处)", zh="办事处", required=True),

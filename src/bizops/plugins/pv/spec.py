@@ -242,6 +242,18 @@ _PURPOSE = Field("purpose", "enum", en="visit (default with a customer) or new_m
 
 REQUEST = CommandSpec(
     help="Before a trip: approval chain, travel advance, warnings on length and flying.",
+    examples=(
+        (
+            "bizops --company pv expense request --employee 张伟 --scope out_of_province --depart 2026-03-02 --return 2026-03-05 --customer 广州粤能电力 --advance 500",
+            "who approves, the advance (at most 500)",
+            "谁审批、预支多少（最多 500）",
+        ),
+        (
+            "bizops --company pv expense request examples/pv/requests.jsonl --format table --lang zh",
+            "a file of requests",
+            "一批出差申请",
+        ),
+    ),
     identity="request_id",
     inputs=(
         Field(
@@ -306,6 +318,18 @@ MEAL = (
 
 CLAIM = CommandSpec(
     help="After a trip: allowance, transport, client meals, what is not paid and why, balance.",
+    examples=(
+        (
+            "bizops --company pv expense claim examples/pv/claim.json --format table --explain",
+            "a claim with its legs, with the rules",
+            "含各段行程的报销，附规则",
+        ),
+        (
+            "bizops --company pv expense claim examples/pv/claims.csv --format table --lang zh",
+            "a spreadsheet, one row per leg",
+            "每段行程一行的表格",
+        ),
+    ),
     identity="claim_id",
     inputs=(
         Field(

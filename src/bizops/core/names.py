@@ -1,0 +1,228 @@
+"""The names people give columns and choices: headers in Chinese or English, printed labels, aliases.
+
+A sales admin's order book says `产品编号,数量,指导价`, or `帐期` where bizops
+says `credit`: the words bizops itself prints in a Chinese table, or the ones
+the company uses. This module decides what each of those names means:
+
+- `InputNames`: a header cell -> the input field it is (its name, Chinese
+  name, table labels, the plugin's `aliases`, the config's `[columns]`);
+- `with_labels`: a command's enum fields accepting the labels the company's
+  tables print for their choices, beside the plugin's `choice_aliases`;
+- `pick_columns`: what `--columns a,b,c` or `--columns all` selects for output.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+
+from bizops.core.errors import UsageError
+from bizops.core.i18n import msg
+from bizops.core.schema import Column, CommandSpec, Field
+
+#: Labels for enum values every company shares; a company's `labels` add to them.
+CORE_LABELS: dict[str, tuple[str, str]] = {
+    "ok": ("通过", "ok"),
+    "refused": ("拒绝", "refused"),
+    "approved": ("批准", "approved"),
+    "needs_approval": ("需审批", "needs approval"),
+}
+
+#: A note in brackets after a name (`指导价（含税）`, `Amount (yuan)`): a header may carry one.
+_NOTE = re.compile(r"\s*[(（\[【][^)）\]】]*[)）\]】]\s*$")
+#: What may trail a header: a required marker (`客户*`), a colon.
+_TRAILING = " \t*:："
+
+
+def header_key(text: str) -> str:
+    """A header as it is compared: `Guide Price`, `guide-price` and `ｇｕｉｄｅ　price` are `guide_price`.
+
+    Full-width forms are mapped to ASCII (NFKC), case and spacing ignored, a
+    trailing `*` or colon dropped.
+    """
+    import unicodedata  # only where headers are read: not on the start-up path of a quote from flags
+
+    text = unicodedata.normalize("NFKC", text).strip().strip(_TRAILING).lower()
+    return "_".join(text.replace("-", " ").split())
+
+
+def _short(name: str) -> str:
+    """A name without a note in brackets at its end: `指导价（含税）` -> `指导价`."""
+    return _NOTE.sub("", name)
+
+
+def field_label(field: Field, lang: str) -> str:
+    """What a person calls an input field: its Chinese name (without a note) under zh, else its name in words."""
+    name = _short(re.split(r"[：:，,；;。]", field.zh, maxsplit=1)[0]) if lang == "zh" else ""
+    if name and len(name) <= 12:  # a name, not a sentence about it (`订单编号：同一订单…` is `订单编号`)
+        return name
+    return field.name.replace("_", " ")
+
+
+class InputNames:
+    """Which input field a header cell names, for one command.
+
+    In order of precedence: the config's `[columns]` table (a company's own
+    words: `"货号" = "sku"`), the field names, the plugin's `aliases`, the
+    labels bizops prints for the output column of the same name, the field's
+    Chinese name (also as far as its first `：`, as the ledger labels it). A
+    name two fields would claim at the same level names neither. A header that
+    names no field keeps its own (normalised) name, so the row pipeline can say
+    it is not a field.
+    """
+
+    def __init__(
+        self, fields: Iterable[Field], outputs: Iterable[Column] = (), mapping: Mapping[str, str] | None = None
+    ):
+        self.fields = tuple(_with_items(fields))
+        self._given = (tuple(outputs), mapping)
+        self._by_key: dict[str, str] | None = None
+
+    @property
+    def by_key(self) -> dict[str, str]:
+        """Every name a header may have (normalised) -> its field; made when a header is first read, so a
+        JSON Lines input, whose keys are the names, never makes it."""
+        if self._by_key is None:
+            self._by_key = self._keys(*self._given)
+        return self._by_key
+
+    def _keys(self, outputs: tuple[Column, ...], mapping: Mapping[str, str] | None) -> dict[str, str]:
+        fields = self.fields
+        names = {f.name for f in fields}
+        labels = {c.name: c for c in outputs if c.name in names}
+        levels: list[dict[str, str]] = [{}, {}, {}, {}, {}]
+        for header, field in (mapping or {}).items():
+            if field in names:
+                levels[0][header_key(header)] = field
+        for f in fields:
+            levels[1][header_key(f.name)] = f.name
+            for alias in f.aliases:
+                _claim(levels[2], header_key(alias), f.name)
+            column = labels.get(f.name)
+            if column is not None:
+                for label in (column.zh, column.en):
+                    if label:
+                        _claim(levels[3], header_key(label), f.name)
+            if f.zh:
+                for name in {f.zh, _short(f.zh), field_label(f, "zh")}:
+                    _claim(levels[4], header_key(name), f.name)
+        by_key: dict[str, str] = {}
+        for level in reversed(levels):  # a higher level overrides a lower one
+            by_key.update({k: v for k, v in level.items() if v is not None})
+        return by_key
+
+    def __call__(self, header: str) -> str:
+        """The field `header` names, else the header itself, normalised."""
+        key = header_key(header)
+        found = self.by_key.get(key)
+        if found is None:
+            found = self.by_key.get(header_key(_short(header)), key)  # `数量（米）` is `数量`
+        return found
+
+    def knows(self, header: str) -> bool:
+        return header_key(header) in self.by_key or header_key(_short(header)) in self.by_key
+
+    def known(self, lang: str) -> str:
+        """The fields and what else names them, for a message: `sku (产品编号, 产品), qty (数量)…`."""
+        others: dict[str, list[str]] = {f.name: [] for f in self.fields}
+        for key, field in self.by_key.items():
+            if key != field:
+                others[field].append(key)
+        parts = []
+        for f in self.fields:
+            shown = others[f.name][:3]
+            parts.append(f"{f.name} ({', '.join(shown)})" if shown else f.name)
+        return ", ".join(parts)
+
+
+def _claim(level: dict, key: str, field: str) -> None:
+    """Give `key` to `field` at a level, or to nobody (None) when another field claims it too."""
+    if level.get(key, field) != field:
+        level[key] = None
+    else:
+        level[key] = field
+
+
+def _with_items(fields: Iterable[Field]) -> Iterable[Field]:
+    """The fields, and the item fields of a `records` field (a trip's legs come one per row)."""
+    for f in fields:
+        yield f
+        if f.kind == "records":
+            yield from f.fields
+
+
+def with_labels(spec: CommandSpec, labels: Mapping[str, tuple[str, str]]) -> CommandSpec:
+    """`spec` with each enum field also accepting the labels the company prints for its choices.
+
+    `帐期` is read as `credit` because the cable maker's tables print `credit`
+    as `帐期`; a label that two choices of one field share names neither.
+    """
+    labels = {**CORE_LABELS, **labels}
+
+    def complete(fields: tuple[Field, ...]) -> tuple[Field, ...]:
+        done = []
+        for f in fields:
+            if f.kind == "enum":
+                f = f.replace(choice_aliases=_choice_aliases(f, labels))
+            elif f.kind == "records" and f.fields:
+                f = f.replace(fields=complete(f.fields))
+            done.append(f)
+        return tuple(done)
+
+    inputs, options = complete(spec.inputs), complete(spec.options)
+    if inputs == spec.inputs and options == spec.options:
+        return spec
+    return spec.replace(inputs=inputs, options=options)
+
+
+def _choice_aliases(f: Field, labels: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, ...]]:
+    aliases = {choice: list(f.choice_aliases.get(choice, ())) for choice in f.choices}
+    owners: dict[str, set[str]] = {}
+    for choice in f.choices:
+        for label in labels.get(choice, ()):
+            owners.setdefault(label.strip().lower(), set()).add(choice)
+    for label, choices in owners.items():
+        if len(choices) == 1 and label not in f.choices:
+            aliases[next(iter(choices))].append(label)
+    return {choice: tuple(dict.fromkeys(names)) for choice, names in aliases.items() if names}
+
+
+def pick_columns(
+    columns: Sequence[Column], given: str | None, essential: Sequence[str] = (), lang: str = "en"
+) -> tuple[Column, ...]:
+    """The output columns `--columns` names (by name or label), `all`, or by default `essential` (else all).
+
+    `company` and `warnings` count as columns like any other. An unknown
+    name is a usage error listing the columns there are.
+    """
+    if given is None:
+        if not essential:
+            return tuple(columns)
+        keep = set(essential)
+        return tuple(c for c in columns if c.name in keep)
+    if given.strip().lower() == "all":
+        return tuple(columns)
+    by_key: dict[str, Column] = {}
+    for column in reversed(columns):
+        for name in (column.zh, column.en, column.name):
+            if name:
+                by_key[header_key(name)] = column
+    picked: list[Column] = []
+    for part in re.split(r"[,，、]", given):
+        if not part.strip():
+            continue
+        found = by_key.get(header_key(part))
+        if found is None:
+            raise UsageError(
+                msg(
+                    "--columns: no column {n!r}; the columns are: {a} (or all)",
+                    "--columns：没有列 {n!r}；可选的列：{a}（或 all）",
+                    n=part.strip(),
+                    a=", ".join(c.name for c in columns),
+                )
+            )
+        if found not in picked:
+            picked.append(found)
+    if not picked:
+        raise UsageError(msg("--columns names no column", "--columns 没有指定任何列"))
+    return tuple(picked)

@@ -1,0 +1,154 @@
+"""Workbooks: `.xlsx`, `.xlsm`, `.xlsb`, `.xls` and `.ods`, read with python-calamine.
+
+One sheet (the first visible one, or `--sheet NAME|N`) is a table as a CSV
+is: title rows, a header row, one row per request, numbered as the
+spreadsheet numbers them. Each cell becomes the text a person sees in it, so
+a workbook's rows go through the same parsing as a CSV's:
+
+- a number as Excel shows it in its General format, to 15 significant
+  digits: the float `96.84000000000001` a formula left is `96.84`, the
+  `20.0` of a quantity `20`; money with more than two decimals there (a
+  cell formatted `0.00` over `96.845`) is refused as from a CSV, never
+  rounded here;
+- a date `2026-11-23`, a date and time `2026-11-23T09:30`, a time `09:30`;
+- a formula's value as the workbook last saved it (its cached value);
+- `true`/`false` for a logical cell, an error cell (`#DIV/0!`) as its text.
+
+python-calamine is imported only here, when a workbook is read. It reads a
+sheet whole (in its own compact form, not as Python objects); the rows are
+then turned into requests one by one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any, BinaryIO
+
+from bizops.core.errors import InputMissing, RowError, UsageError
+from bizops.core.i18n import Text, msg
+from bizops.core.readers.table import Header, Layout
+from bizops.core.values import format_datetime
+
+
+class WorkbookReader:
+    """The rows of one sheet of a workbook, under its header row."""
+
+    exact = None  # cells are read as text: nothing to read again
+
+    def __init__(self, stream: BinaryIO, encoding: str | None, layout: Layout | None = None):
+        self.stream = stream
+        self.layout = layout or Layout()
+        self.header: Header | None = None
+        self.header_row = 0
+        self.header_error = None
+        self.rows_read = 0
+        self.total_rows: int | None = None  # known once the sheet is open (for progress)
+
+    def __iter__(self) -> Iterator:
+        sheet = self._sheet()
+        first_row, first_column = sheet.start if sheet.height else (0, 0)
+        self.total_rows = first_row + sheet.height
+        layout = self.layout
+        header = None
+        for number, values in enumerate(sheet.iter_rows(), first_row + 1):
+            self.rows_read = number
+            cells = [""] * first_column + [_text(v) for v in values]
+            if header is None:
+                if layout.is_title(number, cells):
+                    continue
+                self.header = header = Header(_trimmed(cells), layout.names)
+                self.header_row = number
+                problem = header.problem()
+                if problem is not None:
+                    yield RowError(Text("the header row ", "表头行") + problem, number)
+                continue
+            if any(c.strip() for c in cells):  # a fully empty row is skipped (its number still counts)
+                yield header.row(number, _trimmed(cells))
+
+    def _sheet(self) -> Any:
+        """The sheet to read: `--sheet` by name or number (from 1), else the first visible worksheet."""
+        from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+
+        try:
+            book = CalamineWorkbook.from_filelike(self.stream)
+        except (CalamineError, OSError, ValueError) as exc:
+            raise InputMissing(
+                msg(
+                    "cannot read the workbook: {e}; save it again in Excel or WPS, or as CSV UTF-8",
+                    "无法读取工作簿：{e}；请在 Excel 或 WPS 中重新保存，或另存为 CSV UTF-8",
+                    e=str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
+                )
+            ) from None
+        names = list(book.sheet_names)
+        wanted = self.layout.sheet
+        try:
+            if wanted is None:
+                visible = [
+                    m.name
+                    for m in book.sheets_metadata
+                    if m.visible == SheetVisibleEnum.Visible and m.typ == SheetTypeEnum.WorkSheet
+                ]
+                return book.get_sheet_by_name((visible or names)[0])
+            if wanted in names:
+                return book.get_sheet_by_name(wanted)
+            if wanted.isdigit() and 1 <= int(wanted) <= len(names):
+                return book.get_sheet_by_index(int(wanted) - 1)
+        except (CalamineError, IndexError) as exc:
+            raise InputMissing(msg("cannot read the sheet: {e}", "无法读取工作表：{e}", e=exc)) from None
+        raise UsageError(
+            msg(
+                "--sheet {s!r}: the workbook has no such sheet; its sheets: {a}",
+                "--sheet {s!r}：工作簿中没有这个工作表；现有工作表：{a}",
+                s=wanted,
+                a=", ".join(names) or "-",
+            )
+        )
+
+
+def _trimmed(cells: list[str]) -> list[str]:
+    """A row without the empty cells at its end (a sheet's used range is wider than some rows)."""
+    end = len(cells)
+    while end and not cells[end - 1]:
+        end -= 1
+    return cells[:end]
+
+
+def _text(value: Any) -> str:
+    """A cell as the text a person reads in it (see the module's docstring)."""
+    kind = type(value)
+    if kind is str:
+        return value
+    if kind is float:
+        return number_text(value)
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return str(value)
+    if kind is datetime:
+        if value.hour == value.minute == value.second == value.microsecond == 0:
+            return value.date().isoformat()
+        return format_datetime(value.replace(microsecond=0))
+    if kind is date:
+        return value.isoformat()
+    if kind is time:
+        return value.isoformat(timespec="seconds" if value.second else "minutes")
+    if kind is timedelta:
+        return str(value)
+    return "" if value is None else str(value)
+
+
+def number_text(value: float) -> str:
+    """A float as Excel's General format shows it: 15 significant digits, in plain digits.
+
+    `0.1 + 0.2` is `0.3`, `96.84000000000001` is `96.84`, `20.0` is `20`;
+    never an exponent (`1e-05` is `0.00001`), so the parsers that follow
+    judge the number by what it says (too many decimals, too many digits).
+    """
+    if value != value or value in (float("inf"), float("-inf")):
+        return str(value)
+    text = format(Decimal(format(value, ".15g")), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text

@@ -1,0 +1,109 @@
+"""Issue 15: the files a sales admin keeps, as they are: Chinese headers and values, encodings, delimiters.
+
+Each test writes the file the way the user's program does (Excel/WPS CSV in
+GB18030 or UTF-16, Chinese column names, the labels bizops itself prints) and
+checks the decisions a user would check.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+ORDERS = "客户,金额,新客户,城市,结算方式,发票\r\n"
+
+
+def test_the_cable_quote_takes_chinese_headers_as_they_are(bizops_run, tmp_path):
+    (tmp_path / "q.csv").write_text("产品编号,数量,指导价\nBV-2.5,10,100.00\n", encoding="utf-8")
+    r = bizops_run("--company", "cable", "quote", "q.csv")
+    assert r.exit_code == 0, r
+    [row] = r.rows()
+    assert (row["sku"], row["qty"], row["guide_price"], row["total"]) == ("BV-2.5", "10", "100.00", "1000.00")
+    assert r.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("settlement", "invoice", "terms", "kind"),
+    [
+        ("帐期", "增值税专用发票", "credit", "vat"),
+        ("账期", "专票", "credit", "vat"),
+        ("现款现货", "普通发票", "cash", "ordinary"),
+        ("cash", "普票", "cash", "ordinary"),
+    ],
+)
+def test_a_choice_reads_as_the_label_bizops_prints_for_it(bizops_run, tmp_path, settlement, invoice, terms, kind):
+    (tmp_path / "o.csv").write_text(ORDERS + f"佛山明辉,23000,否,佛山,{settlement},{invoice}\r\n", encoding="utf-8")
+    r = bizops_run("--company", "cable", "approve-order", "o.csv")
+    assert r.exit_code == 0, r
+    [row] = r.rows()
+    assert (row["payment_terms"], row["invoice"]) == (terms, kind)
+
+
+def test_what_bizops_prints_in_zh_reads_back(bizops_run, tmp_path):
+    """A zh workbook bizops wrote (headers and values as its tables print them) is an input it reads again."""
+    (tmp_path / "o.csv").write_text(ORDERS + "佛山明辉,23000,否,佛山,帐期,增值税专用发票\r\n", encoding="utf-8")
+    out = bizops_run("--company", "cable", "approve-order", "o.csv", "-o", "o.xlsx", "--lang", "zh")
+    assert out.exit_code == 0, out
+    again = bizops_run("--company", "cable", "approve-order", "o.xlsx")
+    assert again.exit_code == 0, again
+    [row] = again.rows()
+    assert (row["customer"], row["amount"], row["invoice"]) == ("佛山明辉", "23000.00", "vat")
+
+
+def test_a_config_columns_table_maps_any_other_header(bizops_run, tmp_path):
+    (tmp_path / "bizops.toml").write_text('[company]\nname = "cable"\n\n[columns]\n"货品" = "sku"\n', encoding="utf-8")
+    (tmp_path / "q.csv").write_text("货品,数量,指导价\nBV-4,2,156.30\n", encoding="utf-8")
+    r = bizops_run("--config", "bizops.toml", "quote", "q.csv")
+    assert r.exit_code == 0, r
+    assert r.rows()[0]["sku"] == "BV-4" and r.rows()[0]["total"] == "312.60"
+
+
+def test_an_unknown_header_is_reported_once_with_the_known_ones(bizops_run, tmp_path):
+    (tmp_path / "q.csv").write_text("产品编号,数量,指导价,备注\nA,1,10,急\nB,2,10,急\nC,3,10,\n", encoding="utf-8")
+    r = bizops_run("--company", "cable", "quote", "q.csv")
+    assert r.exit_code == 0, r
+    [warning] = r.stderr.splitlines()
+    assert warning.startswith("warning: column '备注' is not a field of cable quote; ignored (")
+    assert "sku (" in warning and "guide_price (" in warning and "[columns]" in warning
+    assert [row["total"] for row in r.rows()] == ["10.00", "20.00", "30.00"]
+
+
+def test_a_bad_row_names_all_its_problems_on_one_line(bizops_run, tmp_path):
+    (tmp_path / "o.csv").write_text(
+        ORDERS + "佛山明辉,23000,否,佛山,帐期,专票\r\n广州恒通,-5,也许,广州,赊账,收据\r\n", encoding="utf-8"
+    )
+    r = bizops_run("--company", "cable", "approve-order", "o.csv")
+    assert r.exit_code == 65, r
+    assert len(r.rows()) == 1
+    [line] = [x for x in r.stderr.splitlines() if x.startswith("row ")]
+    assert line.startswith("row 3: ")
+    for field in ("amount", "new_customer", "invoice"):
+        assert field in line, line
+    assert line.count(";") == 2
+
+
+def test_a_gbk_file_without_encoding_is_said_once_not_per_row(bizops_run, tmp_path):
+    rows = "".join(f"客户{i},{1000 + i},否,广州,现款现货,普票\r\n" for i in range(50))
+    (tmp_path / "o.csv").write_bytes((ORDERS + rows).encode("gbk"))
+    r = bizops_run("--company", "cable", "approve-order", "o.csv")
+    assert r.exit_code == 0, r
+    assert len(r.rows()) == 50 and r.rows()[49]["customer"] == "客户49"
+    assert len(r.stderr.splitlines()) == 1 and "GB18030" in r.stderr
+
+
+@pytest.mark.parametrize("bom", [True, False])
+def test_utf16_tab_separated_saved_as_csv_is_read_as_columns(bizops_run, tmp_path, bom):
+    """Excel's 'Unicode text' (UTF-16, tabs) named .csv: both sniffed, with or without a BOM."""
+    text = "产品编号\t数量\t指导价\r\nBV-2.5\t10\t100.00\r\nBV-4\t2\t156.30\r\n"
+    data = (codecs.BOM_UTF16_LE if bom else b"") + text.encode("utf-16-le")
+    (tmp_path / "q.csv").write_bytes(data)
+    r = bizops_run("--company", "cable", "quote", "q.csv")
+    assert r.exit_code == 0, r
+    assert [(x["sku"], x["total"]) for x in r.rows()] == [("BV-2.5", "1000.00"), ("BV-4", "312.60")]
+
+
+def test_a_semicolon_free_tab_file_from_stdin_is_sniffed(bizops_run):
+    r = bizops_run("--company", "cable", "quote", "-", input="sku\tqty\tguide_price\nBV-2.5\t3\t10\n")
+    assert r.exit_code == 0, r
+    assert r.rows()[0]["total"] == "30.00"

@@ -1,0 +1,176 @@
+"""Issue 15: Excel and WPS both ways, checked with a real client library (openpyxl), never bizops itself.
+
+Reading: workbooks made by openpyxl as a sales admin keeps them (Chinese
+headers, merged title rows above the header, dates, formulas' cached values,
+floats Excel stores for money). Writing: `-o FILE.xlsx` read back by openpyxl
+(typed cells, number formats, frozen header, widths, zh/en header, the trace
+sheet).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+openpyxl = pytest.importorskip("openpyxl")
+
+
+def order_book(path: Path, *, title_rows: int = 2, extra: list | None = None) -> None:
+    """The cable maker's order book as a sales admin keeps it: a merged title, Chinese headers, dates."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "十一月订单"
+    for number in range(1, title_rows + 1):
+        sheet.cell(number, 1, "广州某电缆厂 2026 年 11 月订单" if number == 1 else "制表：张伟")
+        sheet.merge_cells(start_row=number, start_column=1, end_row=number, end_column=5)
+    sheet.append(["产品编号", "数量", "指导价", "询价时间", "特价下浮%"])
+    sheet.append(["YJV-3x95", 10, 100, datetime(2026, 11, 23, 9, 30), 2])
+    sheet.append(["BV-2.5", 20, 96.84, datetime(2026, 11, 24), 0])
+    for row in extra or []:
+        sheet.append(row)
+    book.create_sheet("备注").append(["不是订单"])
+    book.save(path)
+
+
+def test_an_openpyxl_workbook_with_title_rows_and_chinese_headers(bizops_run, tmp_path):
+    order_book(tmp_path / "orders.xlsx")
+    for args in ((), ("--header-row", "3")):
+        r = bizops_run("--company", "cable", "quote", "orders.xlsx", *args)
+        assert r.exit_code == 0, r
+        rows = r.rows()
+        assert [(x["sku"], x["qty"], x["guide_price"], x["total"]) for x in rows] == [
+            ("YJV-3x95", "10", "100.00", "980.00"),
+            ("BV-2.5", "20", "96.84", "1936.80"),
+        ]
+
+
+def test_a_workbook_date_is_the_date_it_shows(bizops_run, tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["employee", "scope", "depart", "return", "customer"])
+    sheet.append(["张伟", "out_of_province", datetime(2026, 3, 2), datetime(2026, 3, 5), "广州粤能电力"])
+    sheet["C2"].number_format = sheet["D2"].number_format = "yyyy/m/d"  # as Chinese Excel shows a date
+    book.save(tmp_path / "trips.xlsx")
+    r = bizops_run("--company", "pv", "expense", "request", "trips.xlsx")
+    assert r.exit_code in (0, 1), r
+    [row] = r.rows()
+    assert row["days"] == 4  # 2 to 5 March, both days counted: the cells were read as those dates
+
+
+def test_header_row_and_sheet_by_name(bizops_run, tmp_path):
+    book = openpyxl.Workbook()
+    book.active.title = "封面"
+    book.active.append(["没有订单"])
+    sheet = book.create_sheet("明细")
+    sheet.append(["说明：以下为报价"])
+    sheet.append([])
+    sheet.append(["产品", "数量", "指导价"])
+    sheet.append(["BV-4", 2, 156.3])
+    book.save(tmp_path / "b.xlsx")
+    r = bizops_run("--company", "cable", "quote", "b.xlsx", "--sheet", "明细", "--header-row", "3")
+    assert r.exit_code == 0, r
+    assert r.rows()[0]["total"] == "312.60"
+    missing = bizops_run("--company", "cable", "quote", "b.xlsx", "--sheet", "汇总")
+    assert missing.exit_code == 2 and "封面, 明细" in missing.stderr
+
+
+def with_cached_values(path: Path, values: dict[str, str]) -> None:
+    """Give formulas the values Excel saves beside them (openpyxl writes formulas without one)."""
+    with zipfile.ZipFile(path) as old:
+        parts = {name: old.read(name) for name in old.namelist()}
+    xml = parts["xl/worksheets/sheet1.xml"].decode()
+    for ref, value in values.items():
+        xml = re.sub(rf'(<c r="{ref}"[^>]*>)(<f>[^<]*</f>)(<v>[^<]*</v>|<v ?/>)?', rf"\1\2<v>{value}</v>", xml)
+    parts["xl/worksheets/sheet1.xml"] = xml.encode()
+    with zipfile.ZipFile(path, "w") as new:
+        for name, data in parts.items():
+            new.writestr(name, data)
+
+
+def test_a_formula_is_read_as_its_cached_value(bizops_run, tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["订单编号", "客户", "单价", "数量", "金额", "新客户", "结算方式"])
+    sheet.append(["SO-1", "佛山明辉", 1150.5, 20, "=C2*D2", "否", "现款现货"])
+    sheet.append(["SO-2", "佛山明辉", 0.1, 3, "=C3*D3", "否", "现款现货"])
+    book.save(tmp_path / "f.xlsx")
+    with_cached_values(tmp_path / "f.xlsx", {"E2": "23010", "E3": "0.30000000000000004"})
+    assert openpyxl.load_workbook(tmp_path / "f.xlsx", data_only=True).active["E3"].value == 0.30000000000000004
+    r = bizops_run("--company", "cable", "approve-order", "f.xlsx")
+    assert r.exit_code == 0, r
+    assert [x["amount"] for x in r.rows()] == ["23010.00", "0.30"]  # as Excel displays it, exactly
+
+
+def test_a_money_float_with_more_than_two_decimals_is_the_usual_row_error(bizops_run, tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["客户", "金额", "新客户", "结算方式"])
+    sheet.append(["佛山明辉", 1500.1 + 0.2, "否", "现款现货"])  # 1500.3000000000002 stored, 1500.3 shown
+    sheet.append(["佛山明辉", 23000.005, "否", "现款现货"])
+    sheet.append(["佛山明辉", 2000, "否", "现款现货"])
+    book.save(tmp_path / "m.xlsx")
+    r = bizops_run("--company", "cable", "approve-order", "m.xlsx")
+    assert r.exit_code == 65, r
+    assert [x["amount"] for x in r.rows()] == ["1500.30", "2000.00"]
+    assert r.stderr.strip().splitlines() == ['row 3: amount has more than 2 decimals (the fen), got "23000.005"']
+
+
+def test_a_workbook_named_csv_is_read_as_a_workbook(bizops_run, tmp_path):
+    order_book(tmp_path / "orders.xlsx")
+    (tmp_path / "orders.csv").write_bytes((tmp_path / "orders.xlsx").read_bytes())
+    r = bizops_run("--company", "cable", "quote", "orders.csv")
+    assert r.exit_code == 0, r
+    assert [x["total"] for x in r.rows()] == ["980.00", "1936.80"]
+    assert "NUL" not in r.stderr
+
+
+# -- writing -----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_xlsx_output_is_a_typed_table_openpyxl_reads(bizops_run, tmp_path, lang):
+    order_book(tmp_path / "orders.xlsx")
+    r = bizops_run("--company", "cable", "quote", "orders.xlsx", "-o", "decided.xlsx", "--lang", lang, "--explain")
+    assert r.exit_code == 0, r
+    assert r.stdout == ""
+    book = openpyxl.load_workbook(tmp_path / "decided.xlsx")
+    assert book.sheetnames == (["结果", "依据"] if lang == "zh" else ["results", "why"])
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    assert header[:4] == (
+        ["公司", "产品", "数量", "指导价"] if lang == "zh" else ["company", "sku", "qty", "guide price"]
+    )
+    assert sheet.freeze_panes == "A2"
+    assert all(c.font.b for c in sheet[1])
+    column = {name: index for index, name in enumerate(header)}
+    total = sheet.cell(2, column["金额" if lang == "zh" else "total"] + 1)
+    assert total.value == 980 and isinstance(total.value, (int, float)) and total.number_format == "0.00"
+    assert Decimal(str(sheet.cell(3, column["金额" if lang == "zh" else "total"] + 1).value)) == Decimal("1936.8")
+    assert sheet.cell(2, column["数量" if lang == "zh" else "qty"] + 1).value == 10
+    status = sheet.cell(2, column["结果" if lang == "zh" else "status"] + 1).value
+    assert status == ("通过" if lang == "zh" else "ok")
+    assert sheet.column_dimensions["B"].width >= len("YJV-3x95")
+    why = book.worksheets[1]
+    rules = list(why.iter_rows(min_row=2, values_only=True))
+    assert rules and {row[0] for row in rules} == {2, 3}  # each result's row on the first sheet
+    assert any(row[1] == "cable.price.special" for row in rules)
+
+
+def test_xlsx_dates_are_dates(bizops_run, tmp_path):
+    r = bizops_run("--company", "pile", "approve-order", "--submitted-at", "2026-11-23T09:01", "-o", "b.xlsx")
+    assert r.exit_code == 0, r
+    sheet = openpyxl.load_workbook(tmp_path / "b.xlsx").worksheets[0]
+    header = [c.value for c in sheet[1]]
+    batch = sheet.cell(2, header.index("batch") + 1)
+    assert batch.is_date and batch.value == datetime(2026, 11, 23, 11, 0)
+
+
+def test_xlsx_text_is_never_a_formula(bizops_run, tmp_path):
+    r = bizops_run("--company", "cable", "quote", "--sku", "=HYPERLINK(1)", "--guide-price", "5", "--qty", "1",
+                   "-o", "x.xlsx")  # fmt: skip
+    assert r.exit_code == 0, r
+    cell = openpyxl.load_workbook(tmp_path / "x.xlsx").worksheets[0]["B2"]
+    assert cell.value == "=HYPERLINK(1)" and cell.data_type == "s"
