@@ -147,6 +147,39 @@ EXERCISES = {
         ),
         lambda run: run.json()["fines"] == "20.00",
     ),
+    "bizops_collect": (  # the core's own rules (bizops.core.defaults), for a company with no money rules
+        (
+            "--company",
+            "airline",
+            "receivables",
+            "--customer",
+            "甲",
+            "--amount",
+            "12000.00",
+            "--due-date",
+            "2026-12-05",
+            "--as-of",
+            "2026-12-01",
+            "--format",
+            "json",
+        ),
+        lambda run: (run.json()["next_step"], run.json()["notify_from"]) == ("notify", "2026-11-28"),
+    ),
+    "bizops_commission": (
+        (
+            "--company",
+            "cable",
+            "check",
+            str(REPO / "src/bizops/plugins/cable/cases.toml"),
+            "-k",
+            "commission spec example",
+            "--format",
+            "json",
+        ),
+        lambda run: (
+            run.exit_code == 0 and len(run.json()) == 3 and all(r["command"] == "commission" for r in run.json())
+        ),
+    ),
 }
 
 

@@ -43,6 +43,7 @@ from bizops.core.schema import (
     Runner,
     Setting,
 )
+from bizops.core.spool import Spool
 from bizops.core.values import BadValue, format_datetime, parse_bool, parse_date, parse_datetime, parse_time
 
 #: The version of the plugin API: major.minor.
@@ -72,6 +73,7 @@ __all__ = [
     "Rule",
     "Runner",
     "Setting",
+    "Spool",
     "Text",
     "UsageError",
     "decimal_text",

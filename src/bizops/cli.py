@@ -40,6 +40,8 @@ COMMAND_GROUPS = {
     "approve-order": ("bizops.commands.decide", "single"),
     "expense": ("bizops.commands.decide", "expense"),
     "score": ("bizops.commands.decide", "single"),
+    "receivables": ("bizops.commands.decide", "single"),
+    "commission": ("bizops.commands.decide", "single"),
     "ledger": ("bizops.commands.ledger", "app"),
     "check": ("bizops.commands.check", "app"),
     "completion": ("bizops.commands.completion", "app"),
@@ -63,6 +65,11 @@ COMMAND_HELP = {
     ),
     "expense": say("Travel expenses: request before the trip, claim after it.", "差旅费用：出差前申请，出差后报销。"),
     "score": say("Scorecards per person and period from a stream of events.", "按人和期间汇总事项，得出考核结果。"),
+    "receivables": say(
+        "Receivables ageing: days overdue, bucket, next collection step, risk warning.",
+        "应收账款账龄：逾期天数、账龄段、下一步催收、风险预警。",
+    ),
+    "commission": say("Commission on collections per salesperson and month.", "按业务员和月份计算回款提成。"),
     "ledger": say(
         "The ledger of recorded decisions: list, show, reverse, export, back up.",
         "已记录决定的台账：列表、查看、冲销、导出、备份。",
@@ -74,8 +81,8 @@ COMMAND_HELP = {
     ),
 }
 ROOT_HELP = say(
-    "Sales-department regulations as decisions: quotes, order approval, travel expenses, scorecards.",
-    "把销售部门的规章制度变成决定：报价、订单审批、差旅费用、考核。",
+    "Sales-department regulations as decisions: quotes, order approval, travel expenses, scorecards, receivables.",
+    "把销售部门的规章制度变成决定：报价、订单审批、差旅费用、考核、应收账款。",
 )
 ROOT_EXAMPLES = (
     ("bizops companies", "the companies installed", "已安装的公司"),

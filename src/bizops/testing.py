@@ -155,8 +155,8 @@ def bizops_plugin(bizops_run):
 class MemoryHistory:
     """The `History` a plugin sees (`bizops.core.context`), in memory.
 
-    Seed `totals`, `values`, `counts` and `customers` with what the ledger
-    should hold. Every write is appended to `writes` as `("add", kind, key,
+    Seed `totals`, `values`, `counts`, `customers` and `owners` (customer ->
+    the salesperson who filed it first) with what the ledger should hold. Every write is appended to `writes` as `("add", kind, key,
     amount)` or `("set", kind, key, value)`; as in the real ledger, writes
     change what later rows read only in a run with `--record` (each row in its
     own transaction), and `count` counts the recorded adds.
@@ -169,6 +169,7 @@ class MemoryHistory:
         self.values: dict[tuple[str, str], object] = {}
         self.counts: dict[tuple[str, str], int] = defaultdict(int)
         self.customers: set[str] = set()
+        self.owners: dict[str, str] = {}
         self.writes: list[tuple] = []
         self.record = False
 
@@ -182,7 +183,10 @@ class MemoryHistory:
         return self.counts.get((kind, key), 0)
 
     def known_customer(self, customer):
-        return customer in self.customers
+        return customer in self.customers or customer in self.owners
+
+    def owner(self, customer):
+        return self.owners.get(customer)
 
     def add(self, kind, key, amount):
         assert type(amount) is Decimal, f"history amounts are Decimals, got {amount!r}"

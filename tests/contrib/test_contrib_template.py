@@ -53,7 +53,7 @@ def test_the_new_plugin_is_sound(acme):
 def test_it_runs_loaded_with_plugin(acme, bizops_plugin):
     bizops = bizops_plugin(acme / "bizops_acme")
     rows = {row["name"]: row for row in bizops("companies", "--format", "json").json()}
-    assert rows["acme"]["status"] == "loaded" and rows["acme"]["commands"] == ["quote"]
+    assert rows["acme"]["status"] == "loaded" and rows["acme"]["commands"] == ["quote", "receivables"]
     r = bizops(
         "--company", "acme", "quote", "--list-price", "200", "--qty", "3", "--discount-pct", "10", "--format", "json"
     )

@@ -45,8 +45,9 @@ def test_companies_lists_the_four_built_ins(bizops_run):
     rows = {row["name"]: row for row in bizops_run("companies").rows()}
     assert {"cable", "pv", "pile", "airline"} <= set(rows)
     assert rows["cable"]["zh"] == "电线电缆厂" and rows["cable"]["source"] == "builtin"
-    assert rows["cable"]["hooks"] == ["bizops_approve", "bizops_price", "bizops_score"]
+    assert rows["cable"]["hooks"] == ["bizops_approve", "bizops_commission", "bizops_price", "bizops_score"]
     assert "pile plan" in rows["pile"]["commands"]
+    assert all("receivables" in rows[name]["commands"] for name in ("cable", "pv", "pile", "airline"))  # the core's
 
 
 PLUGIN = """

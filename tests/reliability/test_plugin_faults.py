@@ -166,7 +166,8 @@ def test_a_misspelt_hook_is_refused_by_name_not_ignored(bizops_run):
     assert_contract(r, 70)
     assert r.stderr.startswith(
         "bizops: plugin 'misspelt' failed in register: unknown hook 'bizops_quoet' "
-        "(the hooks are: bizops_approve, bizops_company, bizops_expense, bizops_price, "
+        "(the hooks are: bizops_approve, bizops_collect, bizops_commission, bizops_company, bizops_expense, "
+        "bizops_price, "
     )
     cable_quote_works(bizops_run("--plugin", misspelt, *CABLE_QUOTE))
     listed = {

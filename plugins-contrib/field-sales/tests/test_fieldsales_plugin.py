@@ -41,7 +41,7 @@ def test_companies_lists_the_plugin(bizops_plugin):
         "外勤销售",
         "Field sales",
         ["bizops_score"],
-        ["score"],
+        ["score", "receivables"],  # receivables: bizops' own rules, every company's
         "loaded",
     )
 

@@ -155,12 +155,13 @@ def test_a_quota_below_one_is_a_config_error(score, tmp_path):
 
 def test_policy_show_lists_every_quota(bizops_plugin):
     rows = bizops_plugin(PACKAGE)("--company", "fieldsales", "policy", "show", "--format", "json").json()
-    assert {r["name"]: r["value"] for r in rows} == {
+    assert {r["name"]: r["value"] for r in rows if r["name"].startswith(("visit_", "phone_"))} == {
         "visit_min_visits": 4,
         "visit_min_contacts": 10,
         "phone_min_calls": 80,
         "phone_min_conversations": 20,
     }
+    assert "terms_days" in {r["name"] for r in rows}  # bizops' receivables thresholds: every company has them
 
 
 def test_example_csv_in_chinese_table(bizops_plugin):

@@ -47,7 +47,7 @@ def companies(options) -> int:
                     "extends": loaded.extends,
                     "source": loaded.source,
                     "hooks": hooks,
-                    "commands": list(company.commands) if company else [],
+                    "commands": list(host.with_core(company).commands) if company else [],
                     "status": "loaded",
                     "error": None,
                 }

@@ -1,4 +1,4 @@
-"""The core row commands: quote, approve-order, expense request/claim, score.
+"""The core row commands: quote, approve-order, expense request/claim, score, receivables, commission.
 
 Each is a `rows_command` answered by the selected company's hook. The field
 flags come from that company's spec, so `bizops --company cable quote --help`
@@ -33,6 +33,13 @@ HELP = {
         "出差后：报销多少、哪些不报及原因、与预支款的差额。",
     ),
     "score": say("Scorecards per person and period from a stream of events.", "按人和期间汇总事项，得出考核结果。"),
+    "receivables": say(
+        "Receivables ageing per invoice (or --by customer|salesperson): outstanding, days overdue, "
+        "bucket, next step (none|notify|chase|legal), notice date, risk warning.",
+        "逐张发票的应收账龄（或 --by customer|salesperson 汇总）：未收金额、逾期天数、账龄段、"
+        "下一步（none|notify|chase|legal）、通知日期、风险预警。",
+    ),
+    "commission": say("Commission on collections, per salesperson and month.", "按业务员和月份计算回款提成。"),
 }
 EXPENSE = say("Travel expenses: request before, claim after.", "差旅费用：出差前申请，出差后报销。")
 

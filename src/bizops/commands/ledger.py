@@ -206,13 +206,25 @@ def show(options, decision_id: IdArg) -> int:
     return runtime.guarded(options, body)
 
 
+#: `ledger export --table` -> the columns (in `ledger_view`) it writes.
+TABLES = {
+    "decisions": "DECISION_COLUMNS",
+    "entries": "ENTRY_COLUMNS",
+    "customers": "CUSTOMER_COLUMNS",
+    "filings": "FILING_COLUMNS",
+}
+
+
 def export(
     options,
     table: Annotated[
         str,
         typer.Option(
             "--table",
-            help=say("decisions | entries | customers.", "decisions（决定）| entries（台账记录）| customers（客户）。"),
+            help=say(
+                "decisions | entries | customers | filings (who filed which customer).",
+                "decisions（决定）| entries（台账记录）| customers（客户）| filings（客户建档记录）。",
+            ),
         ),
     ] = "decisions",
     command: CommandOpt = None,
@@ -221,23 +233,18 @@ def export(
     """Every record of a table, in --format (csv/jsonl for spreadsheets and scripts)."""
 
     def body(session) -> int:
-        if table not in ("decisions", "entries", "customers"):
+        if table not in TABLES:
             raise UsageError(
                 msg(
-                    "--table must be decisions, entries or customers, got {v!r}",
-                    "--table 只能是 decisions、entries 或 customers，实际为 {v!r}",
+                    "--table must be decisions, entries, customers or filings, got {v!r}",
+                    "--table 只能是 decisions、entries、customers 或 filings，实际为 {v!r}",
                     v=table,
                 )
             )
         since_text = _since(since)  # a bad --since is a usage error even before there is a ledger
         ledger = _open(session)
         company = _company_filter(session)
-        rows, columns = (
-            [],
-            {"decisions": view.DECISION_COLUMNS, "entries": view.ENTRY_COLUMNS, "customers": view.CUSTOMER_COLUMNS}[
-                table
-            ],
-        )
+        rows, columns = [], getattr(view, TABLES[table])
         if ledger is not None:
             try:
                 rows = view.export_rows(ledger, table, company, command, since_text, session.lang)
@@ -255,7 +262,8 @@ def import_customers(
         str,
         typer.Argument(
             help="Customer list: CSV with a header (name or 客户名称, other columns "
-            "kept), JSON Lines or a JSON array; - for stdin.",
+            "kept; owner/业务员 and filed_on/建档日期: who filed it when, the earliest filer owns it), "
+            "JSON Lines or a JSON array; - for stdin.",
             show_default=False,
         ),
     ],
@@ -297,7 +305,11 @@ def import_customers(
         emit(
             session,
             view.IMPORT_COLUMNS,
-            [dict(company=company, file=file, **{k: result[k] for k in ("rows", "added", "known", "invalid")})],
+            [
+                dict(
+                    company=company, file=file, **{k: result[k] for k in ("rows", "added", "known", "invalid", "filed")}
+                )
+            ],
         )
         return Exit.DATA if result["errors"] else Exit.OK
 

@@ -71,6 +71,16 @@ CUSTOMER_COLUMNS = (
     Column("imported_at", "text", zh="导入时间", en="imported at"),
     Column("user", "text", zh="用户", en="user"),
 )
+FILING_COLUMNS = (
+    Column("id", "int", zh="编号", en="id"),
+    Column("company", "text", zh="公司", en="company"),
+    Column("customer", "text", zh="客户", en="customer"),
+    Column("owner", "text", zh="建档业务员", en="owner"),
+    Column("filed_on", "text", zh="建档日期", en="filed on"),
+    Column("source", "text", zh="来源", en="source"),
+    Column("imported_at", "text", zh="导入时间", en="imported at"),
+    Column("user", "text", zh="用户", en="user"),
+)
 FIELD_COLUMNS = (Column("field", "text", zh="项目", en="field"), Column("value", "text", zh="内容", en="value"))
 CHECK_COLUMNS = (
     Column("check", "text", zh="检查项", en="check"),
@@ -85,6 +95,7 @@ IMPORT_COLUMNS = (
     Column("added", "int", zh="新增", en="added"),
     Column("known", "int", zh="已有", en="already known"),
     Column("invalid", "int", zh="无效", en="invalid"),
+    Column("filed", "int", zh="新增建档记录", en="filings added"),
 )
 REVERSE_COLUMNS = (
     Column("id", "int", zh="编号", en="id"),
@@ -284,6 +295,8 @@ def export_rows(ledger, table, company, command, since, lang) -> list[dict]:
         return [dict(e, value=codec.loads(e["value"])) for e in ledger.entries(company=company)]
     if table == "customers":
         return [dict(c, fields=codec.loads(c["fields"]), user=c["user_name"]) for c in ledger.customers(company)]
+    if table == "filings":
+        return [dict(f, user=f["user_name"]) for f in ledger.filings(company)]
     entries: dict[int, list] = {}
     for entry in ledger.entries(company=company):
         entries.setdefault(entry["decision_id"], []).append(entry)

@@ -28,6 +28,8 @@ from bizops.core.stream import Job, Sink, run
 from bizops.core.writers import make_writer
 
 Process = Callable[[Iterator[Any], Any, Context], Iterable[Any] | None]
+#: The argument a core command's hook receives its rows by, where it is not `requests` (see `hookspecs`).
+STREAMS = {"score": "events", "commission": "collections"}
 
 
 class RowsRequest(NamedTuple):
@@ -48,9 +50,9 @@ class RowsRequest(NamedTuple):
     sheet: str | None = None  # --sheet: a workbook's sheet, by name or number
 
 
-def output_columns(spec: CommandSpec) -> tuple[Column, ...]:
-    """The spec's columns, with `company` first and `warnings` last if it left them out."""
-    columns = list(spec.outputs)
+def output_columns(spec: CommandSpec, options: dict[str, Any] | None = None) -> tuple[Column, ...]:
+    """The spec's columns (its view's, for these options), with `company` first and `warnings` last if left out."""
+    columns = list(spec.columns(options or {}))
     names = {c.name for c in columns}
     if "company" not in names:
         columns.insert(0, Column("company", "text", zh="公司", en="company"))
@@ -72,7 +74,7 @@ def hook_process(session: Session, command: str) -> Process:
         return run_own
     hook_name = CORE_COMMANDS[command]
     hook = session.host.caller(hook_name, company)
-    stream = "events" if command == "score" else "requests"
+    stream = STREAMS.get(command, "requests")
     extra = {"kind": command.split(" ", 1)[1]} if command.startswith("expense ") else {}
     host = session.host
 
@@ -160,18 +162,20 @@ def execute(session: Session, request: RowsRequest, process: Process | None = No
     options = typed_options(spec, request.options, now)
     if process is None:
         process = hook_process(session, request.command)
-    columns = output_columns(spec)
+    columns = output_columns(spec, options)
+    viewed = spec.columns(options) is not spec.outputs  # `--by customer`: `essential` names the outputs' columns
     single = request.input is None
+    labels = {**company.labels, **spec.labels}
     writer = make_writer(
         fmt,
         session.stdout,
         columns,
         lang=lang,
         explain=session.explain,
-        labels=company.labels,
+        labels=labels,
         single=single,
         tty=session.tty,
-        **people_options(session, spec),
+        **people_options(session, None if viewed else spec),
     )
     sink = Sink(writer, Encoder(columns, session.explain), company.name, lang)
     # Under --record the trace is always built: `bizops ledger show` explains any past decision.
@@ -225,7 +229,7 @@ def execute(session: Session, request: RowsRequest, process: Process | None = No
                     "fmt": fmt,
                     "lang": lang,
                     "explain": session.explain,
-                    "labels": company.labels,
+                    "labels": labels,
                     "single": False,
                     "tty": False,
                     "select": session.options.columns,

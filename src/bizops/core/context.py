@@ -32,6 +32,9 @@ class History(Protocol):
     def known_customer(self, customer: str) -> bool:
         """Whether the customer was imported or appears in a recorded decision."""
 
+    def owner(self, customer: str) -> str | None:
+        """The salesperson who filed the customer first (`ledger import-customers`); None when none did."""
+
     def add(self, kind: str, key: str, amount: Decimal) -> None:
         """Add an amount under (kind, key), recorded with the current decision."""
 
@@ -55,6 +58,9 @@ class EmptyHistory:
 
     def known_customer(self, customer: str) -> bool:
         return False
+
+    def owner(self, customer: str) -> str | None:
+        return None
 
     def add(self, kind: str, key: str, amount: Decimal) -> None:
         pass

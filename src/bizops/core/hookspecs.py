@@ -109,3 +109,35 @@ def bizops_score(company: str, events: Iterator[Request], policy: Policy, contex
     `RowError` (with its row set) for each bad event; or None. Results
     combine as firstresult.
     """
+
+
+@hookspec(firstresult=True)
+def bizops_collect(
+    company: str, requests: Iterator[Request], policy: Policy, context: Context
+) -> Iterable[Outcome] | None:
+    """Receivables (`bizops receivables`): age open invoices and say the next collection step.
+
+    Receives the invoices as `(row, fields)` requests, the policy (with the
+    core's `terms_days`, `notice_days`, `legal_after_chases`, `bucket_days`,
+    `risk_after_days`) and the context, whose `options` hold `as_of` (a date)
+    and `by` (None for one row per invoice, `customer` or `salesperson` for
+    the ageing summary). Returns one result per invoice in input order, or one
+    per key sorted by key, and a `RowError` with its row for each bad invoice;
+    or None. The core answers it for every company (`bizops.core.defaults`,
+    rules in `bizops.plugins.general`); a plugin's answer comes first.
+    Results combine as firstresult.
+    """
+
+
+@hookspec(firstresult=True)
+def bizops_commission(
+    company: str, collections: Iterator[Request], policy: Policy, context: Context
+) -> Iterable[Outcome] | None:
+    """Commission on collections (`bizops commission`): aggregate a stream of payments received.
+
+    Receives the collections as `(row, fields)` pairs, like requests. Returns
+    one result per salesperson and period, sorted by salesperson then period,
+    and a `RowError` (with its row set) for each bad collection; or None. No
+    default: a company whose plugin has none exits 69. Results combine as
+    firstresult.
+    """

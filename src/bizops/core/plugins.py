@@ -19,7 +19,8 @@ an unknown name import them all.
 
 Each decision goes only to its company's plugins (`PluginHost.caller`): the
 extensions of the company first, then the plugin that brings it, then the
-core's defaults (`bizops.core.defaults`). No plugin sees another company's
+core's defaults (`bizops.core.defaults`), whose commands and settings join
+every company's own (`PluginHost.with_core`). No plugin sees another company's
 requests, so none needs to check which company it is asked about, and none can
 answer for a company it does not bring or explicitly extend.
 
@@ -286,9 +287,38 @@ class PluginHost:
             raise UsageError(
                 msg("unknown company {n!r}; installed: {i}", "未知公司 {n!r}；已安装：{i}", n=name, i=installed)
             )
-        found = self._extend(brought.company.replace(version=brought.version), self.extensions(name))
+        company = brought.company.replace(version=brought.version)
+        clash = self._core_clash(company)
+        if clash:
+            raise PluginFailure(brought.name, "bizops_company", clash)
+        found = self._extend(self.with_core(company), self.extensions(name))
         self._effective[name] = found
         return found
+
+    def with_core(self, company: Company) -> Company:
+        """`company` with what the core answers for every company (`bizops.core.defaults`).
+
+        The core's commands and settings join the company's own, after them; a
+        command or a setting the company declares itself wins.
+        """
+        core_commands: dict = getattr(self.core, "COMMANDS", {})
+        own = {s.name for s in company.settings}
+        commands = {**company.commands, **{n: c for n, c in core_commands.items() if n not in company.commands}}
+        settings = company.settings + tuple(s for s in getattr(self.core, "SETTINGS", ()) if s.name not in own)
+        return company.replace(commands=commands, settings=settings)
+
+    def _core_clash(self, company: Company) -> str | None:
+        """A setting of the core's that the company declares with another kind (the core's rules would misread it)."""
+        own = {s.name: s for s in company.settings}
+        for setting in getattr(self.core, "SETTINGS", ()):
+            mine = own.get(setting.name)
+            if mine is not None and (mine.kind, mine.many) != (setting.kind, setting.many):
+                kind = setting.kind + (" list" if setting.many else "")
+                return (
+                    f"setting {setting.name!r} is one every company has (the core's rules read it): "
+                    f"declare it as {kind}, or name yours otherwise"
+                )
+        return None
 
     def _extend(self, company: Company, extensions: list[Loaded]) -> Company:
         """`company` with its extensions' defaults, rules and labels; its version names theirs.
@@ -347,6 +377,8 @@ class PluginHost:
         another's), so all are named, in the order they are asked: `big + cable`.
         """
         names = [impl.plugin_name for impl in reversed(self.caller(hook, company).get_hookimpls())]
+        if names == [CORE]:  # the core's own rules answer (`bizops.core.defaults`): a failure is bizops'
+            return CORE
         return " + ".join(n for n in names if n != CORE) or self.plugin_of(company)
 
     def _route(self, company: str) -> list[object]:

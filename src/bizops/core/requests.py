@@ -126,7 +126,7 @@ def compile_fields(fields: Iterable[Field], now=None, watch_unknown: bool = Fals
     count = "\n        n += 1" if watch_unknown else ""
     names = []
     for i, field in enumerate(fields):
-        namespace[f"d{i}"] = now if field.default == NOW else field.default
+        namespace[f"d{i}"] = _now_for(field, now) if field.default == NOW else field.default
         absent = f"_missing({field.name!r})" if field.required else f"t{i} = d{i}"
         if field.kind == "records":  # lists are mutable: never memoised
             namespace[f"c{i}"] = _records(field)
@@ -162,6 +162,11 @@ def compile_fields(fields: Iterable[Field], now=None, watch_unknown: bool = Fals
     build.namespace = namespace  # `build.namespace["unknown"]`: see watch_unknown
     build.source = source
     return build
+
+
+def _now_for(field: Field, now: Any) -> Any:
+    """A `NOW` default as its field's kind has it: the run's time, or its day for a date (`--as-of`)."""
+    return now.date() if field.kind == "date" and now is not None else now
 
 
 def compile_problems(fields: Iterable[Field], now=None) -> Callable[[dict], list[Text]]:

@@ -60,9 +60,22 @@ CORE_COMMANDS: dict[str, str] = {
     "expense request": "bizops_expense",
     "expense claim": "bizops_expense",
     "score": "bizops_score",
+    "receivables": "bizops_collect",
+    "commission": "bizops_commission",
 }
 #: First words a company's own command may not start with: the core's commands and groups.
-RESERVED_WORDS = ("quote", "approve-order", "expense", "score", "companies", "policy", "ledger", "check")
+RESERVED_WORDS = (
+    "quote",
+    "approve-order",
+    "expense",
+    "score",
+    "receivables",
+    "commission",
+    "companies",
+    "policy",
+    "ledger",
+    "check",
+)
 
 _NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
 _COMMAND_WORD = re.compile(r"[a-z][a-z0-9-]*\Z")
@@ -271,12 +284,20 @@ class CommandSpec(Declaration):
     of the `records` field `group_into` taken from each row (a trip's legs).
     `parallel` may be set False by a plugin whose rows are not independent.
 
+    `options` are the command's own flags, declared as `Field`s and typed the
+    same way (`context.options["at"]` is a datetime); a core command may have
+    them too (`receivables --as-of DATE --by customer`). `views` gives other
+    output columns for an enum option's values: with
+    `views={"by": {"customer": COLUMNS}}`, `--by customer` writes `COLUMNS`
+    instead of `outputs` (an ageing summary instead of one row per invoice).
+    `labels` translate the enum values of this command's results, over the
+    company's (`none` is a next step here, "no invoice" in a quote).
+
     A company's own command (`pile plan`: any name not in `CORE_COMMANDS`) also
     says how it runs: `run(requests, policy, context)` returns its outcomes as
-    a decision hook does; `options` are its own flags, declared as `Field`s
-    and typed the same way (`context.options["at"]` is a datetime);
-    `switch` maps a bool option to another command of the company it turns
-    this one into (`flights triage --checklist` is `flights checklist`).
+    a decision hook does; `switch` maps a bool option to another command of
+    the company it turns this one into (`flights triage --checklist` is
+    `flights checklist`).
 
     For people: `zh` is the help in Chinese (`help` the English); `essential`
     names the output columns a table shows by default (all when empty; the
@@ -302,6 +323,8 @@ class CommandSpec(Declaration):
     run: Runner | None
     options: tuple[Field, ...]
     switch: dict[str, str]
+    views: dict[str, dict[str, tuple[Column, ...]]]
+    labels: dict[str, tuple[str, str]]
     identity: str | None
 
     def __init__(
@@ -317,15 +340,27 @@ class CommandSpec(Declaration):
         run: Runner | None = None,
         options: tuple[Field, ...] = (),
         switch: Mapping[str, str] | None = None,
+        views: Mapping[str, Mapping[str, tuple[Column, ...]]] | None = None,
+        labels: Mapping[str, tuple[str, str]] | None = None,
         zh: str = "",
         essential: tuple[str, ...] = (),
         examples: tuple[str | tuple[str, str] | tuple[str, str, str], ...] = (),
         identity: str | None = None,
     ) -> None:
         switch = dict(switch or {})
+        views = {option: dict(columns) for option, columns in (views or {}).items()}
+        labels = dict(labels or {})
         essential = tuple(essential)
         examples = tuple(_example(e) for e in examples)
         _keep(self, locals())
+
+    def columns(self, options: Mapping[str, Any]) -> tuple[Column, ...]:
+        """The output columns for these option values: a view's when an option picks one, else `outputs`."""
+        for option, columns in self.views.items():
+            picked = columns.get(options.get(option))  # type: ignore[arg-type]
+            if picked is not None:
+                return picked
+        return self.outputs
 
     def help_text(self, lang: str) -> str:
         """The command's help in `lang` (English when there is no Chinese)."""
@@ -462,21 +497,20 @@ def problems(declared: Company | Extension) -> list[str]:
             found.append(f"{command}: {type(spec).__name__} is not a CommandSpec")
             continue
         check_fields(command, spec.inputs)
-        columns = [c.name for c in spec.outputs]
-        if len(set(columns)) != len(columns):
-            found.append(f"{command}: an output column appears twice")
         if spec.identity and not any(f.name == spec.identity and f.kind == "text" for f in spec.inputs):
             found.append(f"{command}: identity {spec.identity!r} is not a text input field")
-        if spec.identity and not any(f.name == spec.identity and f.kind == "text" for f in spec.inputs):
-            found.append(f"{command}: identity {spec.identity!r} is not a text input field")
-        for column in spec.outputs:
-            if column.kind not in COLUMN_KINDS:
-                found.append(f"{command}: column {column.name!r} has unknown kind {column.kind!r}")
-            if column.ge is not None and column.kind not in ("int", "decimal", "money", "price"):
-                found.append(f"{command}: column {column.name!r} has a bound but is not a number ({column.kind})")
-        outputs = set(columns) | {"company", "warnings"}
+        for where, outputs in _outputs(command, spec):
+            columns = [c.name for c in outputs]
+            if len(set(columns)) != len(columns):
+                found.append(f"{where}: an output column appears twice")
+            for column in outputs:
+                if column.kind not in COLUMN_KINDS:
+                    found.append(f"{where}: column {column.name!r} has unknown kind {column.kind!r}")
+                if column.ge is not None and column.kind not in ("int", "decimal", "money", "price"):
+                    found.append(f"{where}: column {column.name!r} has a bound but is not a number ({column.kind})")
+        printed = {c.name for _, outputs in _outputs(command, spec) for c in outputs} | {"company", "warnings"}
         for name in spec.essential:
-            if name not in outputs:
+            if name not in printed:
                 found.append(f"{command}: essential column {name!r} is not an output column")
         for example in spec.examples:
             if not isinstance(example[0], str) or not example[0].startswith("bizops "):
@@ -486,13 +520,21 @@ def problems(declared: Company | Extension) -> list[str]:
     return found
 
 
+def _outputs(command: str, spec: CommandSpec) -> list[tuple[str, tuple[Column, ...]]]:
+    """Every set of output columns a command may write, with where it is declared (for messages)."""
+    found = [(command, spec.outputs)]
+    for option, columns in spec.views.items():
+        found += [(f"{command} --{option} {value}", outputs) for value, outputs in columns.items()]
+    return found
+
+
 def _command_problems(company: Company, command: str, spec: CommandSpec, check_fields: Callable) -> list[str]:
-    """A core command is answered by its hook; an own command needs a name, a `run`, sound options."""
+    """A core command is answered by its hook; an own command needs a name and a `run`; options are sound."""
+    found = _option_problems(command, spec, check_fields)
     if command in CORE_COMMANDS:
-        if spec.run is not None or spec.options or spec.switch:
-            return [f"{command}: a core command is answered by {CORE_COMMANDS[command]}: no run, options or switch"]
-        return []
-    found = []
+        if spec.run is not None or spec.switch:
+            found.append(f"{command}: a core command is answered by {CORE_COMMANDS[command]}: no run or switch")
+        return found
     words = command.split(" ")
     if len(words) > 2 or not all(_COMMAND_WORD.match(w) for w in words) or words[0] in RESERVED_WORDS:
         found.append(
@@ -501,6 +543,18 @@ def _command_problems(company: Company, command: str, spec: CommandSpec, check_f
         )
     if not callable(spec.run):
         found.append(f"{command}: a command of the company's own needs run=, the function that answers it")
+    options = {o.name: o for o in spec.options}
+    for flag, other in spec.switch.items():
+        if flag not in options or options[flag].kind != "bool":
+            found.append(f"{command}: switch {flag!r} is not a bool option of the command")
+        if other == command or other not in company.own_commands():
+            found.append(f"{command}: switch {flag!r} turns it into {other!r}, which is no other own command")
+    return found
+
+
+def _option_problems(command: str, spec: CommandSpec, check_fields: Callable) -> list[str]:
+    """A command's options are flags of their own; a view is picked by a value of an enum option."""
+    found = []
     check_fields(f"{command} options", spec.options)
     options = {o.name: o for o in spec.options}
     common = {"input", "input_format", "encoding", "jobs", "now", "header_row", "sheet", "output", "columns", "bom"}
@@ -510,11 +564,12 @@ def _command_problems(company: Company, command: str, spec: CommandSpec, check_f
     for option in spec.options:
         if option.kind == "records" or option.required:
             found.append(f"{command}: option {option.name!r} cannot be records or required (it is a flag)")
-    for flag, other in spec.switch.items():
-        if flag not in options or options[flag].kind != "bool":
-            found.append(f"{command}: switch {flag!r} is not a bool option of the command")
-        if other == command or other not in company.own_commands():
-            found.append(f"{command}: switch {flag!r} turns it into {other!r}, which is no other own command")
+    for name, columns in spec.views.items():
+        picker = options.get(name)
+        if picker is None or picker.kind != "enum":
+            found.append(f"{command}: views are picked by {name!r}, which is no enum option of the command")
+        elif not set(columns) <= set(picker.choices):
+            found.append(f"{command}: views of {sorted(set(columns) - set(picker.choices))} are no choices of {name!r}")
     return found
 
 

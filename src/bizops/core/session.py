@@ -97,15 +97,11 @@ class Session:
         return column_names(self.config, self.company)
 
     def command_spec(self, command: str) -> CommandSpec:
-        """The company's spec for a command (else the core's, `bizops.core.defaults`), or exit 69 saying what it supports."""
+        """The company's spec for a command (its own, or the core's: `PluginHost.with_core`), or exit 69 saying what it supports."""
         known = self._specs.get(command)
         if known is not None:
             return known
         spec = self.company.commands.get(command)
-        if spec is None:
-            from bizops.core import defaults
-
-            spec = defaults.COMMANDS.get(command)
         if spec is None:
             raise self.unavailable(command)
         # Its choices also read as the company's tables print them (`帐期` is `credit`).

@@ -229,7 +229,13 @@ def run(job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None, bui
                 pending.append(request[0])
                 yield request
 
-    ours = requests()
+    def aggregated():  # an aggregate's outcomes answer no one request: keep no row numbers (memory by rows)
+        for item in rows:
+            request = validate(item)
+            if request is not None:
+                yield request
+
+    ours = aggregated() if spec.aggregate else requests()
     outcomes = guarded(job, lambda: job.process(ours))
     try:
         if outcomes is None:

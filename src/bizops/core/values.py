@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -220,6 +220,7 @@ def _too_many_places(places: int, kind: str) -> Text:
 
 
 def parse_date(raw) -> date:
+    """`2026-12-05`, and the other ways a spreadsheet writes a day (see `_spreadsheet_date`); never a time."""
     if isinstance(raw, datetime):
         return raw.date()
     if isinstance(raw, date):
@@ -230,7 +231,40 @@ def parse_date(raw) -> date:
             return date(int(found[1]), int(found[2]), int(found[3]))
         except ValueError:
             pass
+    elif found is None:
+        day = _spreadsheet_date(raw)
+        if day is not None:
+            return day
     raise BadValue(msg("must be a date YYYY-MM-DD", "必须是日期 YYYY-MM-DD"))
+
+
+_OTHER_DATE = re.compile(r"(\d{4})(?:\.(\d{1,2})\.(\d{1,2})|年(\d{1,2})月(\d{1,2})日?|(\d{2})(\d{2}))")
+#: Day 0 of Excel's date numbers (1900 system, past its phantom 1900-02-29).
+_EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def _spreadsheet_date(raw) -> date | None:
+    """A day as Excel, WPS and accounting exports also write it, or None.
+
+    `2026.12.05`, `2026年12月5日`, `20261205`, and Excel's date number
+    (`46361`, a date cell saved or pasted as General): five digits, 1927 to
+    2173, so no amount or count of days is read as a date by mistake.
+    """
+    if type(raw) is int and not isinstance(raw, bool):
+        raw = str(raw)
+    if type(raw) is not str:
+        return None
+    text = raw.strip()
+    if text.isascii() and text.isdigit() and len(text) == 5:
+        return _EXCEL_EPOCH + timedelta(days=int(text))
+    found = _OTHER_DATE.fullmatch(text)
+    if found is None:
+        return None
+    year, month, day = found[1], found[2] or found[4] or found[6], found[3] or found[5] or found[7]
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
 
 
 def parse_datetime(raw) -> datetime:

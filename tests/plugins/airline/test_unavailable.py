@@ -16,7 +16,7 @@ def test_listed_in_companies(bizops_run):
     r = bizops_run("companies", "--format", "json")
     (airline,) = [c for c in r.json() if c["name"] == "airline"]
     assert (airline["zh"], airline["en"]) == ("航空营业部", "Airline sales office")
-    assert airline["commands"] == ["score", "flights triage", "flights checklist"]
+    assert airline["commands"] == ["score", "flights triage", "flights checklist", "receivables"]
     assert airline["hooks"] == ["bizops_score"]  # its own commands are declared, not hooks
 
 

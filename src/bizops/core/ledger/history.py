@@ -67,6 +67,10 @@ class LedgerHistory:
         ledger = self.ledger
         return ledger.imported(self.company, name) or ledger.balance(self.company, CUSTOMER_KIND, name).entries > 0
 
+    def owner(self, customer: str) -> str | None:
+        name = customer_name(customer)
+        return None if name is None else self.ledger.owner(self.company, name)
+
     def add(self, kind: str, key: str, amount: Decimal) -> None:
         _kind(kind), _key(key), codec.amount_text(amount)
 
@@ -95,6 +99,10 @@ class RecordingHistory:
         name = customer_name(customer)
         return name is not None and self.books.known_customer(name)
 
+    def owner(self, customer: str) -> str | None:
+        name = customer_name(customer)
+        return None if name is None else self.books.ledger.owner(self.books.company, name)
+
     def add(self, kind: str, key: str, amount: Decimal) -> None:
         kind, key, text = _kind(kind), _key(key), codec.amount_text(amount)
         self.books.add(kind, key, Decimal(text))
@@ -121,6 +129,9 @@ class NoHistory:
 
     def known_customer(self, customer: str) -> bool:
         return False
+
+    def owner(self, customer: str) -> str | None:
+        return None
 
     def add(self, kind: str, key: str, amount: Decimal) -> None:
         _kind(kind), _key(key), codec.amount_text(amount)

@@ -12,27 +12,34 @@ import sqlite3
 import stat
 from pathlib import Path
 
-from bizops.core.errors import LedgerError, UsageError
+from bizops.core.errors import LedgerError, RowError, UsageError
 from bizops.core.i18n import msg
 from bizops.core.ledger import codec
 from bizops.core.ledger.books import Books
 from bizops.core.ledger.history import customer_name
 from bizops.core.ledger.record import current_host, current_user, recorded_at
 from bizops.core.ledger.store import Ledger
+from bizops.core.values import BadValue, parse_date
 
 #: Column names a customer list may use for the customer's name (Chinese exports included).
 NAME_COLUMNS = ("name", "customer", "客户", "客户名称", "名称", "单位名称")
+#: … for the salesperson who filed the customer, and the day they filed it (seed 000: the first filer owns it).
+OWNER_COLUMNS = ("owner", "业务员", "建档人", "负责人")
+FILED_COLUMNS = ("filed_on", "建档日期", "建档时间")
 
 
 # -- customers -------------------------------------------------------------------------
 def import_customers(ledger: Ledger, company: str, rows, source: str) -> dict:
-    """Add each customer the company does not have yet, in one transaction.
+    """Add each customer the company does not have yet, and each filing, in one transaction.
 
     `rows` are `(row, raw)` pairs or `RowError`s from a reader. A name already
     in the ledger (or twice in the file) is counted as known, so the same
-    import twice adds nothing the second time. Returns the counts and the row errors.
+    import twice adds nothing the second time. A row with an `owner` also
+    records that filing (on `filed_on`, else today): the earliest filing of
+    a customer names its owner, whichever import brought it, so a customer
+    already known still takes a new, earlier filer. Returns the counts and the row errors.
     """
-    counts = {"rows": 0, "added": 0, "known": 0, "invalid": 0}
+    counts = {"rows": 0, "added": 0, "known": 0, "invalid": 0, "filed": 0}
     errors = []
     when, user = recorded_at(), current_user()
     ledger.begin(company)
@@ -55,26 +62,92 @@ def import_customers(ledger: Ledger, company: str, rows, source: str) -> dict:
                     )
                 )
             name = customer_name(raw.get(column))
-            if name is None:
-                from bizops.core.errors import RowError
-
+            try:
+                if name is None:
+                    raise RowError(msg("{c} is empty", "{c} 为空", c=column), row)
+                filing = _filing(raw, when[:10], row)
+            except RowError as exc:
                 counts["invalid"] += 1
-                errors.append(RowError(msg("{c} is empty", "{c} 为空", c=column), row))
+                errors.append(exc)
                 continue
+            kept = (column, *OWNER_COLUMNS, *FILED_COLUMNS) if filing else (column,)
             fields = {
                 k: codec.plain(v.strip() if isinstance(v, str) else v)
                 for k, v in raw.items()
-                if k != column and k and v not in (None, "") and not (isinstance(v, str) and not v.strip())
+                if k not in kept and k and v not in (None, "") and not (isinstance(v, str) and not v.strip())
             }
             if ledger.add_customer(company, name, fields, source, when, user):
                 counts["added"] += 1
             else:
                 counts["known"] += 1
+            if filing and ledger.add_filing(company, name, *filing, source, when, user):
+                counts["filed"] += 1
         ledger.commit()
     except BaseException:
         ledger.rollback()
         raise
     return {**counts, "errors": errors}
+
+
+def _filing(raw: dict, today: str, row) -> tuple[str, str] | None:
+    """(owner, filed_on as YYYY-MM-DD) of a customer row, None when it names no owner; a bad day is the row's error."""
+    owner = _cell(raw, OWNER_COLUMNS)
+    filed = _cell(raw, FILED_COLUMNS)
+    if owner is None:
+        if filed is not None:
+            raise RowError(
+                msg("filed_on {d} names no owner who filed it", "有建档日期 {d} 却没有建档业务员（owner）", d=filed),
+                row,
+            )
+        return None
+    owner = codec.normal(str(owner))
+    if filed is None:
+        return owner, today  # filed now, as far as bizops knows: an earlier filing named later still wins
+    try:
+        return owner, parse_date(filed).isoformat()
+    except BadValue as exc:
+        raise RowError(msg("filed_on: {e}", "建档日期：{e}", e=exc.reason), row) from None
+
+
+def _cell(raw: dict, columns: tuple[str, ...]):
+    """The first of `columns` the row fills (a blank cell is none)."""
+    for column in columns:
+        value = raw.get(column)
+        if isinstance(value, str):
+            value = value.strip()
+        if value not in (None, ""):
+            return value
+    return None
+
+
+def file_imported_owners(ledger: Ledger) -> None:
+    """Migration to schema 3: customers imported before it with an owner column become filings."""
+    filings = []
+    for customer in ledger.customers():
+        fields = codec.loads(customer["fields"])
+        if not isinstance(fields, dict):
+            continue
+        try:
+            filing = _filing(fields, customer["imported_at"][:10], None)
+        except RowError:
+            filing = None  # a day no one can read stays in the customer's fields, as it was
+        if filing:
+            filings.append(
+                (
+                    customer["company"],
+                    customer["name"],
+                    *filing,
+                    customer["source"],
+                    customer["imported_at"],
+                    customer["user_name"],
+                )
+            )
+    if filings:
+        ledger.backend.execute_many(
+            "INSERT INTO bizops_filings (company, customer, owner, filed_on, source, imported_at, user_name) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (company, customer, owner, filed_on) DO NOTHING",
+            filings,
+        )
 
 
 # -- corrections -----------------------------------------------------------------------
@@ -144,6 +217,8 @@ def _rows_as_jsonl(ledger: Ledger, path: Path) -> None:
             out.write(codec.dumps({"table": "entries", "row": entry}) + "\n")
         for customer in ledger.customers():
             out.write(codec.dumps({"table": "customers", "row": customer}) + "\n")
+        for filing in ledger.filings():
+            out.write(codec.dumps({"table": "filings", "row": filing}) + "\n")
 
 
 def may_replace(dest: Path, force: bool, ledger: Ledger | None = None) -> None:

@@ -17,11 +17,16 @@ decision that changed it, so a writer re-reads only what others changed),
 `identities` (which standing
 decision holds a request id) and `key_aliases` (keys written before schema 2
 with other spacing). The views are documented in docs/ledger.md.
+
+Schema 3 adds `filings`, a record like the customers: who filed which
+customer on which day (`ledger import-customers` with `owner` and
+`filed_on`). The customer's owner is its earliest filing (seed 000: the
+first to file a new customer owns it), the `bizops_owners` view.
 """
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _TABLES = """
 CREATE TABLE bizops_decisions (
@@ -230,7 +235,50 @@ def _v2(dialect: str) -> list:
     return statements
 
 
+# A filing is a record: it is never changed, and a later import naming an earlier filed_on makes
+# that filer the owner (the earliest wins). The customer is the ledger's normalised customer key.
+# One filing per (customer, owner, day): the same list imported twice files nothing the second time.
+_V3 = """
+CREATE TABLE bizops_filings (
+    id {id},
+    company TEXT NOT NULL,
+    customer TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    filed_on TEXT NOT NULL,
+    source TEXT,
+    imported_at TEXT NOT NULL,
+    user_name TEXT NOT NULL,
+    UNIQUE (company, customer, owner, filed_on)
+);
+CREATE INDEX bizops_filings_first ON bizops_filings (company, customer, filed_on, id);
+CREATE VIEW bizops_owners AS
+SELECT f.company, f.customer, f.owner, f.filed_on
+FROM bizops_filings f
+WHERE NOT EXISTS (
+    SELECT 1 FROM bizops_filings e
+    WHERE e.company = f.company AND e.customer = f.customer
+      AND (e.filed_on < f.filed_on OR (e.filed_on = f.filed_on AND e.id < f.id))
+);
+"""
+
+
+def _v3(dialect: str) -> list:
+    sqlite = dialect == "sqlite"
+    ddl = _V3.format(
+        id="INTEGER PRIMARY KEY AUTOINCREMENT" if sqlite else "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
+    )
+    statements: list = _split(ddl)
+    if sqlite:
+        statements += _split(_SQLITE_IMMUTABLE.format(table="filings"))
+    else:
+        statements.append(_POSTGRES_IMMUTABLE.format(table="filings").strip())
+    from bizops.core.ledger.manage import file_imported_owners  # customers imported with an owner before schema 3
+
+    statements.append(file_imported_owners)
+    return statements
+
+
 #: version -> the steps taking the ledger there from the version before.
-MIGRATIONS = {1: _v1, 2: _v2}
+MIGRATIONS = {1: _v1, 2: _v2, 3: _v3}
 
 META_TABLE = "CREATE TABLE IF NOT EXISTS bizops_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"

@@ -54,6 +54,7 @@ DECISION_FIELDS = (
 )
 ENTRY_FIELDS = ("id", "decision_id", "seq", "company", "kind", "key", "amount", "value", "sign")
 CUSTOMER_FIELDS = ("id", "company", "name", "fields", "source", "imported_at", "user_name")
+FILING_FIELDS = ("id", "company", "customer", "owner", "filed_on", "source", "imported_at", "user_name")
 BALANCE_FIELDS = ("company", "kind", "key", "total", "entries", "value", "value_decision", "value_seq")
 #: The columns bizops keeps up to date (`Books.flush`), with their PostgreSQL types; the key columns first.
 BALANCE_COLUMNS = (
@@ -408,6 +409,27 @@ class Ledger:
         )
         return row is not None
 
+    def add_filing(
+        self, company: str, customer: str, owner: str, filed_on: str, source: str | None, imported_at: str, user: str
+    ) -> bool:
+        """Record that `owner` filed `customer` on `filed_on` (YYYY-MM-DD); False when that filing is known."""
+        row = self._one(
+            "INSERT INTO bizops_filings (company, customer, owner, filed_on, source, imported_at, user_name) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (company, customer, owner, filed_on) DO NOTHING RETURNING id",
+            (company, customer, owner, filed_on, source, imported_at, user),
+        )
+        return row is not None
+
+    def owner(self, company: str, customer: str) -> str | None:
+        """The salesperson who filed the customer (its normalised key) first: earliest filed_on, then first imported."""
+        if not self.exists:
+            return None
+        row = self._one(
+            "SELECT owner FROM bizops_filings WHERE company = ? AND customer = ? ORDER BY filed_on, id LIMIT 1",
+            (company, customer),
+        )
+        return None if row is None else str(row[0])
+
     # -- reading records -------------------------------------------------------------
     def decisions(
         self,
@@ -475,6 +497,13 @@ class Ledger:
         where, params = ("WHERE company = ?", (company,)) if company else ("", ())
         rows = self._q(f"SELECT {', '.join(CUSTOMER_FIELDS)} FROM bizops_customers {where} ORDER BY id", params)
         return [dict(zip(CUSTOMER_FIELDS, row)) for row in rows]
+
+    def filings(self, company: str | None = None) -> list[dict]:
+        if not self.exists:
+            return []
+        where, params = ("WHERE company = ?", (company,)) if company else ("", ())
+        rows = self._q(f"SELECT {', '.join(FILING_FIELDS)} FROM bizops_filings {where} ORDER BY id", params)
+        return [dict(zip(FILING_FIELDS, row)) for row in rows]
 
     def table(self, name: str, fields: tuple[str, ...]) -> list[dict]:
         """Every row of a table bizops keeps beside the records (balances, identities), for `check`."""

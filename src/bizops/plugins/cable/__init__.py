@@ -1,4 +1,4 @@
-"""Cable maker (电线电缆厂): quotes, order approval and the 十奖十罚 scorecard.
+"""Cable maker (电线电缆厂): quotes, order approval, the 十奖十罚 scorecard and commission on collections.
 
 Spec: `spec/cable.md`; seed `000_58b8834288199564.txt`, 业务部日常工作规范.
 The rule modules are imported inside the hooks, so a run loads only the one it needs.
@@ -35,3 +35,10 @@ def bizops_score(events, policy, context):
     from .score import Scorer
 
     return Scorer(policy, context).score(events)
+
+
+@hookimpl
+def bizops_commission(collections, policy, context):
+    from .commission import commissions
+
+    return commissions(collections, policy, context)

@@ -111,3 +111,25 @@ DISMISSAL = Rule(
 QUOTE_RULES = (PRICE_LIST, NO_VAT, SPECIAL, FLOOR, FEE, QUOTE_DUE, LEAD_TIME)
 ORDER_RULES = (TERMS, DEPOSIT, CREDIT, VAT)
 SCORE_RULES = (REWARDS, PENALTIES, TASKS, MONTHLY, DISMISSAL)
+
+# -- commission: 二、市场的信息收集整理与分配 and 三、市场价格 ---------------------------------
+COMMISSION_RATE = Rule(
+    "cable.commission.rate",
+    "000 三、市场价格 3",
+    en="commission rate = commission_pct − 0.1 point per 1 % of special discount, never below 0",
+    zh="提成比例 = 基本提成 − 特价每降 1% 降 0.1%，最低为 0",
+)
+COMMISSION_AMOUNT = Rule(
+    "cable.commission.amount",
+    "000 二、2",
+    en="each collection earns amount × rate, rounded half-up to the fen, credited to the customer's salesperson",
+    zh="每笔回款提成 = 回款金额 × 提成比例（四舍五入到分），划归该客户的业务员",
+)
+COMMISSION_OWNER = Rule(
+    "cable.commission.owner",
+    "000 二、2, 5",
+    en="a collection naming no salesperson goes to the one who filed the customer first",
+    zh="未注明业务员的回款划归最先建立客户档案的业务员",
+)
+
+COMMISSION_RULES = (COMMISSION_RATE, COMMISSION_AMOUNT, COMMISSION_OWNER)

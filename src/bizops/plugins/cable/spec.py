@@ -7,7 +7,7 @@ from decimal import Decimal
 from bizops.api import NOW, Column, CommandSpec, Company, Field, Setting
 
 from .points import CODES, POINTS
-from .rules import ORDER_RULES, QUOTE_RULES, SCORE_RULES
+from .rules import COMMISSION_RULES, ORDER_RULES, QUOTE_RULES, SCORE_RULES
 
 NAME = "cable"
 VERSION = "0.2.0"
@@ -408,14 +408,74 @@ SCORE = CommandSpec(
     ),
 )
 
+# -- commission ---------------------------------------------------------------------------
+COMMISSION_SETTINGS = (
+    Setting(
+        "commission_pct",
+        "pct",
+        None,  # the seed gives no base rate: the company must say (without it, commission exits 78)
+        en="Commission on collections before the special-discount cut, in % (no default: set it)",
+        zh="回款提成比例（%，特价扣减前；制度未规定，须设置）",
+        ge=0,
+        le=100,
+    ),
+)
+
+COMMISSION = CommandSpec(
+    help="Commission on collections per salesperson and month, cut 0.1 point per 1 % of special discount.",
+    aggregate=True,
+    examples=(
+        (
+            "bizops --config examples/cable/bizops.toml commission examples/cable/collections.csv --format table",
+            "a month of collections: each salesperson's commission (the config sets commission_pct)",
+            "一个月的回款：每位业务员的提成（配置文件给出 commission_pct）",
+        ),
+        (
+            "bizops --config examples/cable/bizops.toml commission examples/cable/collections.csv --explain",
+            "the same, with the rate and the cut of each salesperson",
+            "同上，附每位业务员的提成比例及降低的原因",
+        ),
+    ),
+    inputs=(
+        Field("customer", "text", en="customer who paid", zh="客户", required=True),
+        Field("amount", "money", en="amount collected", zh="回款金额", required=True, gt=0),
+        Field("collected_on", "date", en="day the money came in", zh="回款日期", required=True),
+        Field(
+            "discount_pct",
+            "pct",
+            en="special-price discount of the order it pays (特价)",
+            zh="特价下浮",
+            default=Decimal(0),
+            ge=0,
+        ),
+        Field(
+            "no_vat_discount_pct",
+            "pct",
+            en="discount for taking no VAT invoice (read, never cuts commission)",
+            zh="不开增值税下浮",
+            ge=0,
+        ),
+        Field("salesperson", "text", en="who is credited (default: the customer's owner)", zh="业务员"),
+    ),
+    outputs=(
+        Column("company", "text", zh="公司", en="company"),
+        Column("salesperson", "text", zh="业务员", en="salesperson"),
+        Column("period", "text", zh="月份", en="period"),
+        Column("collections", "int", zh="回款笔数", en="collections"),
+        Column("collected", "money", zh="回款金额", en="collected", ge=0),
+        Column("commission", "money", zh="提成", en="commission", ge=0),
+        Column("warnings", "texts", zh="提示", en="warnings"),
+    ),
+)
+
 COMPANY = Company(
     name=NAME,
     zh="电线电缆厂",
     en="Cable maker",
     version=VERSION,
-    settings=QUOTE_SETTINGS + ORDER_SETTINGS + SCORE_SETTINGS,
-    commands={"quote": QUOTE, "approve-order": ORDER, "score": SCORE},
-    rules=QUOTE_RULES + ORDER_RULES + SCORE_RULES,
+    settings=QUOTE_SETTINGS + ORDER_SETTINGS + SCORE_SETTINGS + COMMISSION_SETTINGS,
+    commands={"quote": QUOTE, "approve-order": ORDER, "score": SCORE, "commission": COMMISSION},
+    rules=QUOTE_RULES + ORDER_RULES + SCORE_RULES + COMMISSION_RULES,
     labels={
         "ok": ("通过", "ok"),
         "refused": ("拒绝", "refused"),

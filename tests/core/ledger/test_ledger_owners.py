@@ -1,0 +1,141 @@
+"""The customer's owner (schema 3): `ledger import-customers` with owner and filed_on; the earliest filer owns.
+
+Seed 000 line 67: the first to file a new customer owns it. `receivables` and
+`commission` credit a row that names no salesperson to that owner. SQLite and
+PostgreSQL alike; the ledger is read back with its own client.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bizops.core.ledger import codec
+from bizops.core.ledger.schema import MIGRATIONS, SCHEMA_VERSION
+
+REPO = Path(__file__).resolve().parents[3]
+CUSTOMERS = REPO / "examples/receivables/customers.csv"
+
+
+def receivables(bizops_run, db, *rows: dict, company: str = "airline"):
+    lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    return bizops_run(
+        "--company", company, "receivables", "-", "--input-format", "jsonl", "--as-of", "2026-12-01",
+        "--db", db.url, "--format", "json", input=lines,
+    )  # fmt: skip
+
+
+def test_the_earliest_filer_owns_the_customer_whatever_the_import_order(bizops_run, db, tmp_path):
+    first = bizops_run(
+        "--company", "airline", "ledger", "import-customers", str(CUSTOMERS), "--db", db.url, "--format", "json"
+    )
+    assert first.exit_code == 0, first
+    # 7 rows, 中山宏远照明 twice: 6 customers, 7 filings.
+    assert first.json()[0] | {"file": None} == {
+        "company": "airline", "file": None, "rows": 7, "added": 6, "known": 1, "invalid": 0, "filed": 7,
+    }  # fmt: skip
+    # Filed by 李明 on 2025-06-10 and by 王芳 on 2025-03-02 (later in the file): 王芳 filed first.
+    assert db.sql("SELECT owner, filed_on FROM bizops_owners WHERE customer = '中山宏远照明'") == [
+        ("王芳", "2025-03-02")
+    ]
+    r = receivables(bizops_run, db, {"customer": "中山宏远照明", "amount": "100.00", "due_date": "2026-12-20"})
+    assert r.json()[0]["salesperson"] == "王芳" and r.json()[0]["warnings"] == []
+    # Importing the same list again files nothing; a list naming an even earlier filer makes them the owner.
+    again = bizops_run(
+        "--company", "airline", "ledger", "import-customers", str(CUSTOMERS), "--db", db.url, "--format", "json"
+    )
+    assert (again.json()[0]["added"], again.json()[0]["filed"]) == (0, 0)
+    earlier = tmp_path / "earlier.csv"
+    earlier.write_text("客户名称,业务员,建档日期\n　中山宏远照明 ,张伟,2024/12/31\n", encoding="utf-8")
+    more = bizops_run(
+        "--company", "airline", "ledger", "import-customers", str(earlier), "--db", db.url, "--format", "json"
+    )
+    assert (more.json()[0]["known"], more.json()[0]["filed"]) == (1, 1)  # the normalised key: the same customer
+    r = receivables(bizops_run, db, {"customer": "中山宏远照明", "amount": "100.00", "due_date": "2026-12-20"})
+    assert r.json()[0]["salesperson"] == "张伟"
+    # A company's filings are its own: cable knows no owner of airline's customer.
+    r = receivables(
+        bizops_run, db, {"customer": "中山宏远照明", "amount": "100.00", "due_date": "2026-12-20"}, company="cable"
+    )
+    assert r.json()[0]["salesperson"] == "" and "no salesperson" in r.json()[0]["warnings"][0]
+    filings = bizops_run("ledger", "export", "--table", "filings", "--db", db.url, "--format", "json").json()
+    assert [(f["customer"], f["owner"], f["filed_on"]) for f in filings][-1] == ("中山宏远照明", "张伟", "2024-12-31")
+
+
+def test_a_row_naming_its_salesperson_keeps_it_and_the_trace_names_the_owner(bizops_run, db):
+    assert (
+        bizops_run("--company", "airline", "ledger", "import-customers", str(CUSTOMERS), "--db", db.url).exit_code == 0
+    )
+    rows = [
+        {"customer": "佛山明辉机电", "amount": "10.00", "due_date": "2026-12-20", "salesperson": "王芳"},
+        {"customer": "佛山明辉机电", "amount": "10.00", "due_date": "2026-12-20"},
+    ]
+    lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    r = bizops_run(
+        "--company", "airline", "--explain", "receivables", "-", "--input-format", "jsonl", "--as-of", "2026-12-01",
+        "--db", db.url, "--format", "json", input=lines,
+    )  # fmt: skip
+    first, second = r.json()
+    assert (first["salesperson"], second["salesperson"]) == ("王芳", "李明")
+    owner = [t for t in second["trace"] if t["rule"] == "receivables.owner"]
+    assert owner and "李明" in owner[0]["effect"] and owner[0]["clause"].startswith("000")
+    assert not [t for t in first["trace"] if t["rule"] == "receivables.owner"]
+
+
+def test_commission_credits_the_owner(bizops_run, db, tmp_path):
+    assert bizops_run("--company", "cable", "ledger", "import-customers", str(CUSTOMERS), "--db", db.url).exit_code == 0
+    config = tmp_path / "bizops.toml"
+    config.write_text("[company.cable]\ncommission_pct = 3\n", encoding="utf-8")
+    lines = '{"customer": "广州恒通电气", "amount": "1000.00", "collected_on": "2026-11-03"}\n'
+    r = bizops_run(
+        "--company", "cable", "--config", str(config), "commission", "-", "--input-format", "jsonl",
+        "--db", db.url, "--format", "json", input=lines,
+    )  # fmt: skip
+    assert r.exit_code == 0, r
+    assert [(x["salesperson"], x["commission"]) for x in r.json()] == [("王芳", "30.00")]
+
+
+def test_a_filing_without_a_readable_day_or_owner_is_a_bad_row(bizops_run, db, tmp_path):
+    sheet = tmp_path / "customers.csv"
+    sheet.write_text("name,owner,filed_on\n甲,李,2025-13-01\n乙,,2025-01-01\n丙,王,45658\n", encoding="utf-8")
+    r = bizops_run("--company", "airline", "ledger", "import-customers", str(sheet), "--db", db.url, "--format", "json")
+    assert r.exit_code == 65, r
+    assert "row 2: filed_on: must be a date" in r.stderr and "row 3: filed_on 2025-01-01 names no owner" in r.stderr
+    assert (r.json()[0]["added"], r.json()[0]["invalid"], r.json()[0]["filed"]) == (1, 2, 1)
+    # 45658 is how Excel writes 2025-01-01 in a cell saved as a number.
+    assert db.sql("SELECT customer, owner, filed_on FROM bizops_filings") == [("丙", "王", "2025-01-01")]
+
+
+def test_filings_are_records_never_changed(bizops_run, db):
+    assert (
+        bizops_run("--company", "airline", "ledger", "import-customers", str(CUSTOMERS), "--db", db.url).exit_code == 0
+    )
+    try:
+        db.sql("UPDATE bizops_filings SET owner = 'x'")
+    except Exception as exc:  # sqlite3 or psycopg: the trigger refuses
+        assert "never changed" in str(exc)
+    else:
+        raise AssertionError("a filing was changed")
+
+
+def test_customers_imported_with_an_owner_before_schema_3_are_filed_by_the_migration(bizops_run, db):
+    for statement in MIGRATIONS[1](db.kind):
+        db.sql(statement)
+    db.sql("CREATE TABLE IF NOT EXISTS bizops_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    db.sql("INSERT INTO bizops_meta (key, value) VALUES ('schema_version', '1')")
+    for name, fields in (
+        ("佛山明辉机电", {"owner": "李明", "filed_on": "2024-05-06", "city": "佛山"}),
+        ("广州恒通电气", {"业务员": "王芳"}),  # no day: filed when imported
+        ("深圳华强五金", {"city": "深圳"}),  # no owner
+    ):
+        db.sql(
+            "INSERT INTO bizops_customers (company, name, fields, source, imported_at, user_name) VALUES (?, ?, ?, ?, ?, ?)",
+            ("airline", name, codec.dumps(fields), "old.csv", "2025-09-01T10:00:00+08:00", "clerk"),
+        )
+    check = bizops_run("ledger", "check", "--db", db.url, "--format", "json")
+    assert check.exit_code == 0, check
+    assert db.sql("SELECT value FROM bizops_meta WHERE key = 'schema_version'") == [(str(SCHEMA_VERSION),)]
+    assert sorted(db.sql("SELECT customer, owner, filed_on FROM bizops_owners")) == [
+        ("佛山明辉机电", "李明", "2024-05-06"),
+        ("广州恒通电气", "王芳", "2025-09-01"),
+    ]

@@ -1,0 +1,81 @@
+"""`bizops commission` (cable): commission on a month of collections, per salesperson and month.
+
+The rule cases (spec examples, rounding, the 0 floor) are in cable/cases.toml;
+here what a user sees through the command: the example file, formats,
+--explain, --lang zh, Chinese headers and the exit codes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[3]
+COLLECTIONS = REPO / "examples" / "cable" / "collections.csv"
+CONFIG = REPO / "examples" / "cable" / "bizops.toml"
+
+
+def commission(bizops_run, *args, source=COLLECTIONS, fmt="json"):
+    return bizops_run("--company", "cable", "--config", str(CONFIG), *args, "commission", str(source), "--format", fmt)
+
+
+def test_a_month_of_collections(bizops_run):
+    r = commission(bizops_run, fmt="csv")
+    assert r.exit_code == 0, r
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert [(x["salesperson"], x["period"], x["collections"], x["collected"], x["commission"]) for x in rows] == [
+        ("", "2026-11", "3", "15300.00", "452.00"),
+        ("张伟", "2026-11", "2", "8300.00", "229.00"),
+        # 20000 + 2500 at 3 %, 16200 at 2.7 % (3 % special), 40000 at 2.6 % (4 %): 600 + 75 + 437.40 + 1040
+        ("李明", "2026-11", "4", "78700.00", "2152.40"),
+        ("王芳", "2026-11", "3", "21293.33", "620.55"),
+    ]
+    assert "name no salesperson" in rows[0]["warnings"]
+
+
+def test_explain_gives_rule_and_clause_of_each_rate(bizops_run):
+    r = commission(bizops_run, "--explain")
+    li = next(x for x in r.json() if x["salesperson"] == "李明")
+    rules = {(t["rule"], t["clause"]) for t in li["trace"]}
+    assert rules == {("cable.commission.rate", "000 三、市场价格 3"), ("cable.commission.amount", "000 二、2")}
+    assert any("16200.00 at 2.7 %: 437.40" in t["effect"] for t in li["trace"])
+
+
+def test_lang_zh_and_chinese_headers(bizops_run, tmp_path):
+    sheet = tmp_path / "回款.csv"
+    sheet.write_text(
+        '客户,业务员,回款金额,回款日期,特价下浮\n甲,李,"50,000.00",2026/11/3,0\n甲,李,40000.00,46347,4\n',
+        encoding="utf-8",
+    )
+    r = commission(bizops_run, "--lang", "zh", source=sheet, fmt="markdown")
+    assert r.exit_code == 0, r
+    assert "not a field" not in r.stderr and "不是" not in r.stderr
+    card = dict(line.strip("| ").split(" | ") for line in r.stdout.splitlines()[2:])  # one result: a card
+    assert (card["业务员"], card["月份"], card["回款笔数"], card["提成"]) == ("李", "2026-11", "2", "2540.00")
+
+
+def test_without_a_rate_it_is_78_and_other_companies_69(bizops_run):
+    r = bizops_run("--company", "cable", "commission", str(COLLECTIONS))
+    assert r.exit_code == 78 and "commission_pct" in r.stderr and r.stdout == ""
+    for company in ("pv", "pile", "airline"):
+        r = bizops_run("--company", company, "commission", str(COLLECTIONS))
+        assert r.exit_code == 69 and "commission" in r.stderr, r
+
+
+def test_a_bad_collection_is_numbered_and_the_rest_counted(bizops_run, tmp_path):
+    sheet = tmp_path / "c.csv"
+    sheet.write_text(
+        "customer,salesperson,amount,collected_on\n甲,李,100.00,2026-11-01\n乙,李,-3,2026-11-02\n", encoding="utf-8"
+    )
+    r = commission(bizops_run, source=sheet)
+    assert r.exit_code == 65 and "row 3: amount" in r.stderr
+    assert [(x["collections"], x["commission"]) for x in r.json()] == [(1, "3.00")]
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "tsv", "markdown", "table"])
+def test_every_output_format(bizops_run, fmt):
+    r = commission(bizops_run, fmt=fmt)
+    assert r.exit_code == 0 and "2152.40" in r.stdout, r

@@ -1,0 +1,298 @@
+"""`bizops receivables`: every company, the files a sales admin has, every format, --explain, --lang zh, exit codes.
+
+The rules themselves are checked case by case in `plugins/general/cases.toml`
+(boundaries included); here, what a user sees of them through the command.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[3]
+EXAMPLES = REPO / "examples" / "receivables"
+COMPANIES = ("cable", "pv", "pile", "airline")
+
+# spec/receivables.md's example, as of 2026-12-01.
+SPEC_ROWS = [
+    {"invoice": "A1", "customer": "甲", "amount": "12000.00", "due_date": "2026-12-05"},
+    {
+        "invoice": "B1",
+        "customer": "乙",
+        "amount": "30000.00",
+        "paid": "10000.00",
+        "due_date": "2026-10-15",
+        "chases": 1,
+    },
+    {"invoice": "B2", "customer": "乙", "amount": "5000.00", "due_date": "2026-12-20"},
+    {"invoice": "C1", "customer": "丙", "amount": "8000.00", "due_date": "2026-08-20", "chases": 3},
+]
+
+
+def jsonl(rows) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+
+
+def ageing(bizops_run, *args, rows=SPEC_ROWS, company="pv", fmt="json"):
+    return bizops_run(
+        "--company", company, *args, "receivables", "-", "--input-format", "jsonl",
+        "--as-of", "2026-12-01", "--format", fmt, input=jsonl(rows),
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("company", COMPANIES)
+def test_every_company_ages_the_spec_example(bizops_run, company):
+    r = ageing(bizops_run, company=company)
+    assert r.exit_code == 0, r
+    got = [
+        (
+            x["invoice"],
+            x["outstanding"],
+            x["days_overdue"],
+            x["bucket"],
+            x["next_step"],
+            x["notify_from"],
+            x["risk_warning"],
+        )
+        for x in r.json()
+    ]
+    assert got == [
+        ("A1", "12000.00", 0, "not_due", "notify", "2026-11-28", False),
+        ("B1", "20000.00", 47, "31-60", "chase", "2026-10-08", True),
+        ("B2", "5000.00", 0, "not_due", "none", "2026-12-13", True),
+        ("C1", "8000.00", 103, "91+", "legal", "2026-08-13", True),
+    ]
+    assert {x["company"] for x in r.json()} == {company}
+
+
+def test_by_customer_and_by_salesperson(bizops_run):
+    r = bizops_run(
+        "--company", "pile", "receivables", "-", "--input-format", "jsonl", "--as-of", "2026-12-01",
+        "--by", "customer", "--format", "json", input=jsonl(SPEC_ROWS),
+    )  # fmt: skip
+    rows = {x["customer"]: x for x in r.json()}
+    assert list(rows) == sorted(rows)  # sorted by key
+    b = rows["乙"]
+    assert (b["invoices"], b["outstanding"], b["not_due"], b["d31_60"], b["overdue"], b["risk_warning"]) == (
+        2, "25000.00", "5000.00", "20000.00", "20000.00", True,
+    )  # fmt: skip
+    assert (rows["丙"]["at_legal"], rows["丙"]["d91_plus"], rows["甲"]["risk_warning"]) == (1, "8000.00", False)
+    by_person = bizops_run(
+        "--company", "pile", "receivables", str(EXAMPLES / "ageing.csv"), "--as-of", "2026-12-01",
+        "--by", "salesperson", "--format", "csv",
+    )  # fmt: skip
+    assert by_person.exit_code == 0, by_person
+    table = list(csv.DictReader(io.StringIO(by_person.stdout)))
+    assert [row["salesperson"] for row in table] == ["", "张伟", "李明", "王芳"]
+    zhang = table[1]
+    assert (zhang["invoices"], zhang["outstanding"], zhang["at_legal"], zhang["risk_warning"]) == (
+        "4",
+        "55200.00",
+        "2",
+        "true",
+    )
+    # The summary adds up to the per-invoice report, fen for fen.
+    per_invoice = bizops_run(
+        "--company", "pile", "receivables", str(EXAMPLES / "ageing.csv"), "--as-of", "2026-12-01", "--format", "json"
+    ).json()
+    assert len(per_invoice) >= 20 and len({x["customer"] for x in per_invoice}) >= 5
+    from decimal import Decimal
+
+    open_total = sum(Decimal(x["outstanding"]) for x in per_invoice if x["bucket"] != "settled")
+    assert sum(Decimal(row["outstanding"]) for row in table) == open_total
+
+
+def test_the_accounting_export_with_chinese_headers_and_excel_dates(bizops_run, tmp_path):
+    # Headers as the fields' zh labels, money with thousands separators, days as Excel writes them:
+    # 2026/10/15, 2026年8月20日, and 46361 (a date cell saved as a number: 2026-12-05).
+    export = tmp_path / "账龄.csv"
+    export.write_bytes(
+        textwrap.dedent(
+            """\
+            发票号,客户,业务员,金额,已收,到期日,催收次数
+            A1,甲,李明,"12,000.00",0,46361,0
+            B1,乙,王芳,"30,000.00","10,000.00",2026/10/15,1
+            C1,丙,张伟,"8,000.00",,2026年8月20日,3
+            """
+        ).encode("gb18030")
+    )
+    r = bizops_run(
+        "--company", "airline", "receivables", str(export), "--encoding", "gb18030", "--as-of", "2026-12-01",
+        "--format", "csv",
+    )  # fmt: skip
+    assert r.exit_code == 0, r
+    assert "not a field" not in r.stderr
+    table = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert [(x["invoice"], x["salesperson"], x["due_date"], x["outstanding"], x["next_step"]) for x in table] == [
+        ("A1", "李明", "2026-12-05", "12000.00", "notify"),
+        ("B1", "王芳", "2026-10-15", "20000.00", "chase"),
+        ("C1", "张伟", "2026-08-20", "8000.00", "legal"),
+    ]
+    # The example export in examples/ reads the same way: 23 invoices, none refused.
+    example = bizops_run(
+        "--company",
+        "cable",
+        "receivables",
+        str(EXAMPLES / "ageing-export.csv"),
+        "--as-of",
+        "2026-12-01",
+        "--format",
+        "json",
+    )
+    assert example.exit_code == 0 and len(example.json()) == 23 and "not a field" not in example.stderr
+
+
+def test_a_bad_row_is_numbered_and_the_others_are_aged(bizops_run):
+    rows = [
+        SPEC_ROWS[0],
+        {"invoice": "X", "customer": "丁", "amount": "100.00"},
+        {**SPEC_ROWS[1], "amount": "-5"},
+        SPEC_ROWS[3],
+    ]
+    r = ageing(bizops_run, rows=rows)
+    assert r.exit_code == 65, r
+    assert [x["invoice"] for x in r.json()] == ["A1", "C1"]
+    assert "row 2: needs a due_date, or an invoice_date" in r.stderr and "row 3: amount" in r.stderr
+
+
+def test_explain_names_the_rule_and_clause_of_each_step(bizops_run):
+    r = bizops_run(
+        "--company", "pv", "--explain", "receivables", "-", "--input-format", "jsonl", "--as-of", "2026-12-01",
+        "--format", "json", input=jsonl(SPEC_ROWS[3:]),
+    )  # fmt: skip
+    trace = r.json()[0]["trace"]
+    assert [(t["rule"], t["clause"]) for t in trace if t["rule"] != "receivables.owner"] == [
+        ("receivables.outstanding", "003 二(五)1"),
+        ("receivables.chase", "003 三(三)2, 二(五)2"),
+        ("receivables.legal", "003 三(三)4"),
+        ("receivables.buckets", "003 二(五)3, 六(一)3"),
+        ("receivables.risk", "003 三(三)3, 二(五)3"),
+    ]
+    assert "103 days overdue" in trace[2]["effect"] and "chased 3 times" in trace[3]["effect"]
+
+
+def test_lang_zh_labels_headers_values_and_messages(bizops_run):
+    r = ageing(bizops_run, "--lang", "zh", fmt="markdown", rows=SPEC_ROWS[:2])
+    assert r.exit_code == 0, r
+    assert "提示" not in r.stdout  # a table's essential columns by default; --columns all writes the rest
+    r = ageing(bizops_run, "--lang", "zh", "--columns", "all", fmt="markdown", rows=SPEC_ROWS[:2])
+    assert r.stdout.startswith("**公司：pv**")  # one value for every row: the table's title
+    head = next(line for line in r.stdout.splitlines() if line.startswith("| "))
+    assert all(label in head for label in ("发票号", "未收", "逾期天数", "账龄", "下一步", "风险预警"))
+    assert "发结算通知" in r.stdout and "逾期31-60天" in r.stdout and "催收" in r.stdout
+    assert "无业务员" in r.stdout  # the warning, in Chinese
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "tsv", "markdown", "table"])
+def test_every_output_format(bizops_run, fmt):
+    r = ageing(bizops_run, fmt=fmt)
+    assert r.exit_code == 0, r
+    assert "20000.00" in r.stdout and "31-60" in r.stdout
+
+
+def test_every_input_format(bizops_run, tmp_path):
+    as_csv = "invoice,customer,amount,due_date,chases\nB1,乙,20000.00,2026-10-15,1\n"
+    inputs = {
+        "rows.csv": as_csv,
+        "rows.tsv": as_csv.replace(",", "\t"),
+        "rows.jsonl": jsonl(
+            [{"invoice": "B1", "customer": "乙", "amount": 20000.00, "due_date": "2026-10-15", "chases": 1}]
+        ),
+        "rows.json": json.dumps(
+            [{"invoice": "B1", "customer": "乙", "amount": "20000.00", "due_date": "2026-10-15", "chases": 1}]
+        ),
+    }
+    for name, text in inputs.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        r = bizops_run(
+            "--company", "pv", "receivables", str(tmp_path / name), "--as-of", "2026-12-01", "--format", "json"
+        )
+        assert (r.exit_code, r.json()[0]["days_overdue"], r.json()[0]["outstanding"]) == (0, 47, "20000.00"), (name, r)
+    # One invoice from flags.
+    r = bizops_run(
+        "--company", "pv", "receivables", "--customer", "乙", "--amount", "20000.00", "--invoice-date", "2026-09-15",
+        "--as-of", "2026-12-01", "--format", "json",
+    )  # fmt: skip
+    assert (r.json()["due_date"], r.json()["days_overdue"]) == ("2026-10-15", 47)
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (("--by", "region"), 2),
+        (("--as-of", "yesterday"), 2),
+        (("--input-format", "xml"), 2),
+    ],
+)
+def test_usage_errors_are_2(bizops_run, args, code):
+    r = bizops_run("--company", "pv", "receivables", "-", *args, input=jsonl(SPEC_ROWS))
+    assert r.exit_code == code, r
+    assert "Traceback" not in r.stderr
+
+
+def test_thresholds_are_policy_settings(bizops_run, tmp_path):
+    config = tmp_path / "bizops.toml"
+    config.write_text("[company.pv]\nnotice_days = 3\nrisk_after_days = 60\nlegal_after_chases = 4\n", encoding="utf-8")
+    shown = bizops_run("--company", "pv", "--config", str(config), "policy", "show", "--format", "json").json()
+    settings = {s["name"]: s for s in shown} if isinstance(shown, list) else shown
+    assert "bucket_days" in settings and "terms_days" in settings
+    r = bizops_run(
+        "--company", "pv", "--config", str(config), "receivables", "-", "--input-format", "jsonl", "--as-of",
+        "2026-12-01", "--format", "json", input=jsonl(SPEC_ROWS),
+    )  # fmt: skip
+    assert [(x["next_step"], x["risk_warning"]) for x in r.json()] == [
+        ("none", False),  # 4 days before the due date, notices from 3 days before
+        ("chase", False),  # 47 days overdue is not over 60: 乙 is not at risk
+        ("none", False),
+        ("chase", True),  # chased 3 times, legal after 4; 103 days overdue is over 60
+    ]
+    config.write_text("[company.pv]\nbucket_days = [30, 60]\n", encoding="utf-8")
+    r = bizops_run("--company", "pv", "--config", str(config), "receivables", "-", input=jsonl(SPEC_ROWS))
+    assert r.exit_code == 78 and "bucket_days" in r.stderr
+
+
+def test_a_plugin_may_answer_collect_instead(bizops_run, tmp_path):
+    plugin = tmp_path / "mineco.py"
+    plugin.write_text(
+        textwrap.dedent(
+            """
+            from bizops.api import Company, hookimpl
+
+            @hookimpl
+            def bizops_company():
+                return Company(name="mineco", zh="我的", en="Mine", version="1.0")
+
+            @hookimpl
+            def bizops_collect(requests, policy, context):
+                return [dict(invoice=f["invoice"], customer=f["customer"], salesperson="desk", amount=f["amount"],
+                             paid=f["paid"], outstanding=f["amount"] - f["paid"], due_date=f["due_date"],
+                             days_overdue=0, bucket="not_due", next_step="none", notify_from=None, chases=0,
+                             risk_warning=False, warnings=[]) for _, f in requests]
+            """
+        ),
+        encoding="utf-8",
+    )
+    r = bizops_run(
+        "--plugin", str(plugin), "--company", "mineco", "receivables", "-", "--input-format", "jsonl",
+        "--as-of", "2026-12-01", "--format", "json", input=jsonl(SPEC_ROWS),
+    )  # fmt: skip
+    assert r.exit_code == 0, r
+    assert [(x["salesperson"], x["next_step"]) for x in r.json()] == [("desk", "none")] * 4
+
+
+def test_thousands_of_invoices_keep_input_order_and_the_risk_found_last(bizops_run):
+    # More rows than a spool batch (2,048): the customer's risk shows on its first invoice, found at the end.
+    rows = [
+        {"invoice": f"N{i}", "customer": f"c{i % 7}", "amount": "10.00", "due_date": "2026-12-20"} for i in range(5000)
+    ]
+    rows.append({"invoice": "LATE", "customer": "c3", "amount": "10.00", "due_date": "2026-10-01"})
+    r = ageing(bizops_run, rows=rows, fmt="jsonl")
+    out = r.rows()
+    assert [x["invoice"] for x in out] == [r["invoice"] for r in rows]
+    assert {x["risk_warning"] for x in out if x["customer"] == "c3"} == {True}
+    assert {x["risk_warning"] for x in out if x["customer"] != "c3"} == {False}
