@@ -12,6 +12,8 @@ Importing it loads no command-line code: a quote pays only for what it uses.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from bizops.core.context import Context, EmptyHistory, History
 from bizops.core.errors import ConfigError, RowError, UsageError
 from bizops.core.hookspecs import hookimpl
@@ -43,7 +45,6 @@ from bizops.core.schema import (
     Runner,
     Setting,
 )
-from bizops.core.spool import Spool
 from bizops.core.values import BadValue, format_datetime, parse_bool, parse_date, parse_datetime, parse_time
 
 #: The version of the plugin API: major.minor.
@@ -92,3 +93,16 @@ __all__ = [
     "round_to",
     "to_decimal",
 ]
+
+
+if TYPE_CHECKING:
+    from bizops.core.spool import Spool
+
+
+def __getattr__(name: str) -> Any:
+    """`Spool` on first use: only a command that needs two passes (receivables) pays for its imports."""
+    if name == "Spool":
+        from bizops.core.spool import Spool
+
+        return Spool
+    raise AttributeError(f"module 'bizops.api' has no attribute {name!r}")
