@@ -12,7 +12,7 @@ Importing it loads no command-line code: a quote pays only for what it uses.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import typing as _typing
 
 from bizops.core.context import Context, EmptyHistory, History
 from bizops.core.errors import ConfigError, RowError, UsageError
@@ -95,14 +95,15 @@ __all__ = [
 ]
 
 
-if TYPE_CHECKING:
+if _typing.TYPE_CHECKING:
     from bizops.core.spool import Spool
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _typing.Any:
     """`Spool` on first use: only a command that needs two passes (receivables) pays for its imports."""
     if name == "Spool":
         from bizops.core.spool import Spool
 
+        globals()["Spool"] = Spool
         return Spool
     raise AttributeError(f"module 'bizops.api' has no attribute {name!r}")
