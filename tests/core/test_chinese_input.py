@@ -69,6 +69,27 @@ def test_an_unknown_header_is_reported_once_with_the_known_ones(bizops_run, tmp_
     assert [row["total"] for row in r.rows()] == ["10.00", "20.00", "30.00"]
 
 
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_an_unknown_header_over_an_empty_column_is_reported_too(bizops_run, tmp_path, suffix):
+    """A workbook (and a CSV row cut short) leaves empty trailing cells out: the header still counts."""
+    path = tmp_path / f"q.{suffix}"
+    if suffix == "csv":
+        path.write_text("产品编号,数量,指导价,备注\nA,1,10\nB,2,10\n", encoding="utf-8")
+    else:
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        book.active.append(["产品编号", "数量", "指导价", "备注"])
+        book.active.append(["A", 1, 10])
+        book.save(path)
+    r = bizops_run("--company", "cable", "quote", path.name)
+    assert r.exit_code == 0, r
+    [warning] = r.stderr.splitlines()
+    assert warning.startswith("warning: column '备注' is not a field of cable quote; ignored (")
+    again = bizops_run("--company", "cable", "quote", path.name)
+    assert again.stderr == r.stderr  # the same words every run
+
+
 def test_a_bad_row_names_all_its_problems_on_one_line(bizops_run, tmp_path):
     (tmp_path / "o.csv").write_text(
         ORDERS + "佛山明辉,23000,否,佛山,帐期,专票\r\n广州恒通,-5,也许,广州,赊账,收据\r\n", encoding="utf-8"

@@ -104,7 +104,9 @@ class InputNames:
                     if label:
                         _claim(levels[3], header_key(label), f.name)
             if f.zh:
-                for name in {f.zh, _short(f.zh), field_label(f, "zh")}:
+                for name in dict.fromkeys(
+                    (f.zh, _short(f.zh), field_label(f, "zh"))
+                ):  # in order: messages stay the same
                     _claim(levels[4], header_key(name), f.name)
         by_key: dict[str, str] = {}
         for level in reversed(levels):  # a higher level overrides a lower one

@@ -104,6 +104,8 @@ class Header:
                 ),
                 row,
             )
+        if len(cells) < len(names):  # a row cut short (a workbook drops empty trailing cells): the rest are empty
+            cells = cells + [""] * (len(names) - len(cells))
         return row, dict(zip(names, cells))
 
 
