@@ -17,7 +17,7 @@ import typing as _typing
 from bizops.core.context import Context, EmptyHistory, History
 from bizops.core.errors import ConfigError, RowError, UsageError
 from bizops.core.hookspecs import hookimpl
-from bizops.core.i18n import Text, msg, render
+from bizops.core.i18n import Text, msg, os_reason, render
 from bizops.core.money import (
     CENT,
     HUNDRED,
@@ -82,6 +82,7 @@ __all__ = [
     "hookimpl",
     "map_rows",
     "msg",
+    "os_reason",
     "parse_bool",
     "parse_date",
     "parse_datetime",

@@ -149,3 +149,18 @@ def test_completion_of_companies_fields_and_choices(tmp_path):
     assert any("--guide-price" in w for w in complete(tmp_path, "bizops --company cable quote --gu", "powershell"))
     assert any("--guide-price" in w for w in complete(tmp_path, "bizops --company cable quote --gu", "fish"))
     assert "credit" in " ".join(complete(tmp_path, "bizops --company cable approve-order --settlement ", "zsh"))
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "expected"),
+    [
+        (("quote", "nosuch.csv"), 66, "bizops: nosuch.csv：无法读取输入：没有那个文件或目录"),
+        (("quote", "."), 66, "bizops: .：无法读取输入：是一个目录"),
+        (("quote", "--qty", "1", "--guide-price", "1", "-o", "nosuch/x.csv"), 74, "无法写入：没有那个文件或目录"),
+    ],
+)
+def test_the_operating_systems_reasons_are_said_in_chinese_too(bizops_run, tmp_path, args, code, expected):
+    r = bizops_run("--lang", "zh", "--company", "cable", *args)
+    assert r.exit_code == code, r
+    reason = r.stderr.rsplit("：", 1)[1]  # the operating system's part
+    assert expected in r.stderr and not re.search("[A-Za-z]", reason), r.stderr

@@ -19,7 +19,7 @@ from bizops.commands.texts import say
 from bizops.core.command import emit
 from bizops.core.encoder import Encoder
 from bizops.core.errors import Exit, InputMissing, UsageError
-from bizops.core.i18n import msg, render
+from bizops.core.i18n import msg, os_reason, render
 from bizops.core.writers import make_writer
 
 SinceOpt = Annotated[
@@ -287,7 +287,7 @@ def import_customers(
                 stream = handle = open(file, "rb")  # noqa: SIM115 - closed in the finally below
             except OSError as exc:
                 raise InputMissing(
-                    msg("{f}: cannot read input: {e}", "{f}：无法读取输入：{e}", f=file, e=exc.strerror or exc)
+                    msg("{f}: cannot read input: {e}", "{f}：无法读取输入：{e}", f=file, e=os_reason(exc))
                 ) from None
         try:
             head = stream.peek(512)[:512] if hasattr(stream, "peek") else b""

@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 from bizops.core.errors import BizopsError, Exit, InputMissing, OutputError, PluginFailure
 from bizops.core.guard import guarding_stdout
-from bizops.core.i18n import default_lang, msg, render
+from bizops.core.i18n import default_lang, msg, os_reason, render
 from bizops.core.plugins import PluginHost, get_plugin_manager
 from bizops.core.session import PluginSelection, Session
 
@@ -135,7 +135,7 @@ class OutputFile(io.BufferedWriter):
             handle, self.partial = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
         except OSError as exc:
             raise OutputError(
-                msg("-o {f}: cannot write there: {e}", "-o {f}：无法写入：{e}", f=path, e=exc.strerror or exc)
+                msg("-o {f}: cannot write there: {e}", "-o {f}：无法写入：{e}", f=path, e=os_reason(exc))
             ) from None
         umask = os.umask(0)
         os.umask(umask)
@@ -243,7 +243,7 @@ def _report(exc: BaseException, lang: str, debug: bool) -> int:
     if isinstance(exc, BizopsError):
         text, code = render(exc.message, lang), exc.exit_code
     elif isinstance(exc, OSError):
-        detail = exc.strerror or str(exc)
+        detail = render(os_reason(exc), lang)
         where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
         text = f"读写错误{where}：{detail}" if lang == "zh" else f"I/O error{where}: {detail}"
         code = Exit.IO

@@ -17,7 +17,7 @@ from bizops.core.context import Context
 from bizops.core.encoder import Encoder
 from bizops.core.errors import InputMissing, PluginFailure, UsageError
 from bizops.core.formats import INPUT_FORMATS, STREAMING_FORMATS
-from bizops.core.i18n import Text, msg
+from bizops.core.i18n import Text, msg, os_reason
 from bizops.core.money import use_exact_context
 from bizops.core.names import InputNames
 from bizops.core.outcomes import RowMap
@@ -375,7 +375,7 @@ class open_rows:
                 stream = self.handle = open(request.input, "rb", buffering=1 << 16)
             except OSError as exc:
                 raise InputMissing(
-                    msg("{f}: cannot read input: {e}", "{f}：无法读取输入：{e}", f=request.input, e=exc.strerror or exc)
+                    msg("{f}: cannot read input: {e}", "{f}：无法读取输入：{e}", f=request.input, e=os_reason(exc))
                 ) from None
         self.stream = stream
         reader = open_input(stream, request.input, request.input_format, request.encoding, self.layout, self.warn)

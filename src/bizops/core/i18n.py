@@ -50,3 +50,32 @@ def default_lang(environ=os.environ) -> str:
 
 
 LANGS = ("zh", "en")
+
+
+#: The operating system's reasons in Chinese, by errno name (its English wording is `strerror`'s).
+_OS_ZH = {
+    "ENOENT": "没有那个文件或目录",
+    "EACCES": "权限不够",
+    "EPERM": "不允许的操作",
+    "EISDIR": "是一个目录",
+    "ENOTDIR": "不是一个目录",
+    "ENOSPC": "设备上没有空间",
+    "EDQUOT": "超出磁盘配额",
+    "EROFS": "只读文件系统",
+    "EEXIST": "文件已存在",
+    "EIO": "输入/输出错误",
+    "EMFILE": "打开的文件过多",
+    "ENAMETOOLONG": "文件名过长",
+    "EBUSY": "设备或资源忙",
+    "ENXIO": "没有那个设备或地址",
+    "EPIPE": "管道已断开",
+    "ELOOP": "符号链接的层数过多",
+}
+
+
+def os_reason(exc: OSError) -> Text:
+    """Why the operating system refused, in both languages (`No such file or directory`, `没有那个文件或目录`)."""
+    import errno
+
+    en = exc.strerror or str(exc)
+    return Text(en, _OS_ZH.get(errno.errorcode.get(exc.errno or 0, ""), en))

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from bizops.core.errors import ConfigError
-from bizops.core.i18n import Text, msg
+from bizops.core.i18n import Text, msg, os_reason
 from bizops.core.schema import Company, Setting, holds, setting_bounds
 from bizops.core.values import BadValue, converter
 
@@ -127,7 +127,7 @@ def read_config(path: Path | None) -> ConfigFile:
             )
         ) from None
     except OSError as exc:
-        raise ConfigError(msg("{f}: cannot read: {e}", "{f}：无法读取：{e}", f=path, e=exc.strerror or exc)) from None
+        raise ConfigError(msg("{f}: cannot read: {e}", "{f}：无法读取：{e}", f=path, e=os_reason(exc))) from None
     for key, value in data.items():
         if key not in TOP_LEVEL_KEYS:
             raise ConfigError(

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from bizops.core.errors import BizopsError, Exit, InputMissing
-from bizops.core.i18n import Text, msg
+from bizops.core.i18n import Text, msg, os_reason
 from bizops.core.policy import ConfigFile, Policy, build_policy
 from bizops.core.schema import Company, Field
 from bizops.core.values import BadValue, format_datetime, parse_datetime
@@ -79,7 +79,7 @@ def load(path: str | Path) -> CasesFile:
         raise CasesError(msg("{f}: not UTF-8 text", "{f}：不是 UTF-8 文本", f=name)) from None
     except OSError as exc:
         raise InputMissing(
-            msg("{f}: cannot read the cases file: {e}", "{f}：无法读取用例文件：{e}", f=name, e=exc.strerror or exc)
+            msg("{f}: cannot read the cases file: {e}", "{f}：无法读取用例文件：{e}", f=name, e=os_reason(exc))
         ) from None
     return parse(text, name)
 

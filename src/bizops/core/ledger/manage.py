@@ -13,7 +13,7 @@ import stat
 from pathlib import Path
 
 from bizops.core.errors import LedgerError, RowError, UsageError
-from bizops.core.i18n import msg
+from bizops.core.i18n import msg, os_reason
 from bizops.core.ledger import codec
 from bizops.core.ledger.books import Books
 from bizops.core.ledger.history import customer_name
@@ -198,7 +198,7 @@ def backup(ledger: Ledger, dest: Path, force: bool) -> str:
         os.replace(partial, dest)
     except OSError as exc:
         raise LedgerError(
-            msg("cannot write the backup {d}: {e}", "无法写入备份 {d}：{e}", d=dest, e=exc.strerror or exc)
+            msg("cannot write the backup {d}: {e}", "无法写入备份 {d}：{e}", d=dest, e=os_reason(exc))
         ) from None
     finally:
         with contextlib.suppress(OSError):

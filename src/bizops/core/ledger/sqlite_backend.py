@@ -30,7 +30,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from bizops.core.errors import BizopsError, LedgerBusy, LedgerError
-from bizops.core.i18n import msg
+from bizops.core.i18n import msg, os_reason
 from bizops.core.ledger.location import Location
 
 # Primary result codes (https://sqlite.org/rescode.html).
@@ -73,7 +73,7 @@ class SqliteBackend:
                             "cannot create the ledger directory {d}: {e}",
                             "无法创建账本目录 {d}：{e}",
                             d=parent,
-                            e=exc.strerror or exc,
+                            e=os_reason(exc),
                         )
                     ) from None
             elif not write:
@@ -127,7 +127,7 @@ class SqliteBackend:
                     "to read it failed: {e}",
                     "账本 {p} 是缺少 -shm 文件的 WAL 账本且位于只读位置，复制以读取时失败：{e}",
                     p=location.shown,
-                    e=exc.strerror or exc,
+                    e=os_reason(exc),
                 )
             ) from None
         backend = cls._connect(location, os.path.join(place, "ledger.db"), uri=False, timeout=timeout, write=False)

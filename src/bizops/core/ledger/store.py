@@ -24,7 +24,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from bizops.core.errors import BizopsError, LedgerBusy, LedgerError
-from bizops.core.i18n import msg
+from bizops.core.i18n import msg, os_reason
 from bizops.core.ledger import codec
 from bizops.core.ledger.location import Location
 from bizops.core.ledger.schema import META_TABLE, MIGRATIONS, SCHEMA_VERSION
@@ -146,7 +146,7 @@ class _Guard:
             raise error from None
         if isinstance(exc, OSError):
             raise LedgerError(
-                msg("ledger {p}: {e}", "账本 {p}：{e}", p=ledger.location.shown, e=exc.strerror or exc)
+                msg("ledger {p}: {e}", "账本 {p}：{e}", p=ledger.location.shown, e=os_reason(exc))
             ) from None
         if isinstance(exc, (ValueError, ArithmeticError, TypeError, KeyError)):
             raise ledger.damaged(exc) from None

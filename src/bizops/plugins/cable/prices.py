@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
-from bizops.api import BadValue, ConfigError, NotANumber, msg, parse_bool, places, to_decimal
+from bizops.api import BadValue, ConfigError, NotANumber, msg, os_reason, parse_bool, places, to_decimal
 
 
 class ListedProduct(NamedTuple):
@@ -55,7 +55,7 @@ def _read(path: str) -> dict[str, ListedProduct]:
             return _from_rows(_toml_rows(file), file)
         except OSError as exc:
             raise ConfigError(
-                msg("price list {f}: cannot read: {e}", "价格表 {f}：无法读取：{e}", f=file, e=exc.strerror or exc)
+                msg("price list {f}: cannot read: {e}", "价格表 {f}：无法读取：{e}", f=file, e=os_reason(exc))
             ) from None
         except UnicodeDecodeError:
             raise ConfigError(msg("price list {f}: not UTF-8 text", "价格表 {f}：不是 UTF-8 文本", f=file)) from None
@@ -63,7 +63,7 @@ def _read(path: str) -> dict[str, ListedProduct]:
         data = file.read_bytes()
     except OSError as exc:
         raise ConfigError(
-            msg("price list {f}: cannot read: {e}", "价格表 {f}：无法读取：{e}", f=file, e=exc.strerror or exc)
+            msg("price list {f}: cannot read: {e}", "价格表 {f}：无法读取：{e}", f=file, e=os_reason(exc))
         ) from None
     try:
         text = data.decode("utf-8-sig")
