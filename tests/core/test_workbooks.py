@@ -15,9 +15,8 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
+import openpyxl  # a dependency of bizops itself
 import pytest
-
-openpyxl = pytest.importorskip("openpyxl")
 
 
 def order_book(path: Path, *, title_rows: int = 2, extra: list | None = None) -> None:
@@ -174,3 +173,56 @@ def test_xlsx_text_is_never_a_formula(bizops_run, tmp_path):
     assert r.exit_code == 0, r
     cell = openpyxl.load_workbook(tmp_path / "x.xlsx").worksheets[0]["B2"]
     assert cell.value == "=HYPERLINK(1)" and cell.data_type == "s"
+
+
+# -- .xls and .ods: the same reader (python-calamine), files as other programs write them ---------
+CUSTOM_ORDER = ["YJV-3x95", 10, 100.5, "是"]
+HEADERS = ["产品编号", "数量", "指导价", "定制产品", "询价时间"]
+QUOTED = {"sku": "YJV-3x95", "qty": "10", "guide_price": "100.50", "total": "1005.00", "quote_due": "2026-11-04T09:30"}
+
+
+def test_an_xls_workbook_as_older_excel_and_wps_save_it(bizops_run, tmp_path):
+    import xlwt  # the test extra
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("订单")
+    for column, value in enumerate(HEADERS):
+        sheet.write(0, column, value)
+    for column, value in enumerate(CUSTOM_ORDER):
+        sheet.write(1, column, value)
+    sheet.write(1, 4, datetime(2026, 11, 3, 9, 30), xlwt.easyxf(num_format_str="yyyy-mm-dd hh:mm"))
+    book.save(str(tmp_path / "订单.xls"))
+    r = bizops_run("--company", "cable", "quote", str(tmp_path / "订单.xls"), "--columns", ",".join(QUOTED))
+    assert (r.exit_code, r.json()) == (0, QUOTED), r
+
+
+def test_an_ods_workbook_as_libreoffice_and_wps_save_it(bizops_run, tmp_path):
+    """No client library here writes OpenDocument: the file is the XML those programs write, zipped."""
+
+    def cell(value) -> str:
+        if isinstance(value, datetime):
+            return f'<table:table-cell office:value-type="date" office:date-value="{value:%Y-%m-%dT%H:%M:%S}"/>'
+        if isinstance(value, str):
+            return f'<table:table-cell office:value-type="string"><text:p>{value}</text:p></table:table-cell>'
+        return f'<table:table-cell office:value-type="float" office:value="{value}"/>'
+
+    rows = [HEADERS, [*CUSTOM_ORDER, datetime(2026, 11, 3, 9, 30)]]
+    table = "".join("<table:table-row>" + "".join(map(cell, row)) + "</table:table-row>" for row in rows)
+    office, ns = "urn:oasis:names:tc:opendocument:xmlns", 'office:version="1.2"'
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="{office}:office:1.0" '
+        f'xmlns:table="{office}:table:1.0" xmlns:text="{office}:text:1.0" {ns}><office:body><office:spreadsheet>'
+        f'<table:table table:name="订单">{table}</table:table></office:spreadsheet></office:body></office:document-content>'
+    )
+    manifest = (
+        f'<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="{office}:manifest:1.0" {ns}>'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+    )
+    with zipfile.ZipFile(tmp_path / "订单.ods", "w") as ods:
+        ods.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        ods.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
+        ods.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+    r = bizops_run("--company", "cable", "quote", str(tmp_path / "订单.ods"), "--columns", ",".join(QUOTED))
+    assert (r.exit_code, r.json()) == (0, QUOTED), r
