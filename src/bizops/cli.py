@@ -29,7 +29,7 @@ from bizops.commands.options import (
     Options,
     OutputOpt,
 )
-from bizops.commands.texts import say, usage_error
+from bizops.commands.texts import COMMAND_HELP, say, usage_error
 from bizops.core.session import PluginSelection
 
 #: Core commands: name -> (module, builder). `builder(name, early_options)` returns a typer.Typer.
@@ -47,39 +47,6 @@ COMMAND_GROUPS = {
     "completion": ("bizops.commands.completion", "app"),
 }
 
-#: One line per core command for `bizops --help`, so listing them builds none of them.
-COMMAND_HELP = {
-    "companies": say(
-        "Installed company plugins, where from, what they answer.", "已安装的公司插件：来源、能回答什么。"
-    ),
-    "policy": say(
-        "A company's thresholds: show, write a config, check one.", "公司的政策参数：查看、生成配置、检查配置。"
-    ),
-    "quote": say(
-        "Price quotes: guide price, discounts, floor, fees, commission cut.",
-        "报价：指导价、下浮、最低价、费用、提成调整。",
-    ),
-    "approve-order": say(
-        "Order approval: payment terms, deposit, invoice type, who must sign.",
-        "订单审批：付款方式、定金、发票类型、确认人。",
-    ),
-    "expense": say("Travel expenses: request before the trip, claim after it.", "差旅费用：出差前申请，出差后报销。"),
-    "score": say("Scorecards per person and period from a stream of events.", "按人和期间汇总事项，得出考核结果。"),
-    "receivables": say(
-        "Receivables ageing: days overdue, bucket, next collection step, risk warning.",
-        "应收账款账龄：逾期天数、账龄段、下一步催收、风险预警。",
-    ),
-    "commission": say("Commission on collections per salesperson and month.", "按业务员和月份计算回款提成。"),
-    "ledger": say(
-        "The ledger of recorded decisions: list, show, reverse, export, back up.",
-        "已记录决定的台账：列表、查看、冲销、导出、备份。",
-    ),
-    "check": say("Run a file of rule cases against a company's plugin.", "用规则案例文件检查公司插件。"),
-    "completion": say(
-        "Shell completion for bash, zsh, fish or PowerShell: commands, options, companies, fields.",
-        "bash、zsh、fish 或 PowerShell 的命令补全：命令、选项、公司、字段。",
-    ),
-}
 ROOT_HELP = say(
     "Sales-department regulations as decisions: quotes, order approval, travel expenses, scorecards, receivables.",
     "把销售部门的规章制度变成决定：报价、订单审批、差旅费用、考核、应收账款。",

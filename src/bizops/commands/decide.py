@@ -15,31 +15,16 @@ import typer
 from bizops.commands import runtime
 from bizops.commands.groups import Group, add, examples, new_app
 from bizops.commands.rows import rows_command
-from bizops.commands.texts import say
+from bizops.commands.texts import COMMAND_HELP, say
 from bizops.core.schema import CommandSpec
 
 HELP = {
-    "quote": say(
-        "Price quotes: guide price, discounts, floor, fees, commission cut.",
-        "报价：指导价、下浮、最低价、费用、提成调整。",
-    ),
-    "approve-order": say(
-        "Order approval: payment terms, deposit, invoice type, who must sign.",
-        "订单审批：付款方式、定金、发票类型、确认人。",
-    ),
+    **{command: COMMAND_HELP[command] for command in ("quote", "approve-order", "score", "receivables", "commission")},
     "expense request": say("Before a trip: approval chain and travel advance.", "出差前：审批流程和预支差旅费。"),
     "expense claim": say(
         "After a trip: what is paid, what is not and why, balance against the advance.",
         "出差后：报销多少、哪些不报及原因、与预支款的差额。",
     ),
-    "score": say("Scorecards per person and period from a stream of events.", "按人和期间汇总事项，得出考核结果。"),
-    "receivables": say(
-        "Receivables ageing per invoice (or --by customer|salesperson): outstanding, days overdue, "
-        "bucket, next step (none|notify|chase|legal), notice date, risk warning.",
-        "逐张发票的应收账龄（或 --by customer|salesperson 汇总）：未收金额、逾期天数、账龄段、"
-        "下一步（none|notify|chase|legal）、通知日期、风险预警。",
-    ),
-    "commission": say("Commission on collections, per salesperson and month.", "按业务员和月份计算回款提成。"),
 }
 EXPENSE = say("Travel expenses: request before, claim after.", "差旅费用：出差前申请，出差后报销。")
 
