@@ -204,3 +204,12 @@ def test_a_csv_row_over_a_megabyte_is_a_row_error(cable, tmp_path):
         "row 3: is longer than 1,048,576 bytes (1 MiB); not read",
         'row 4: qty must be > 0, got "0"',
     ]
+
+
+@pytest.mark.parametrize("company_command", [("cable", "approve-order"), ("pv", "expense", "request")])
+def test_a_one_column_csv_whose_header_names_no_field_loses_no_row(bizops_run, company_command):
+    """Found by the fuzz test: `unknown` then `0` were both skipped as title rows, and the run said nothing."""
+    company, *command = company_command
+    r = bizops_run("--company", company, *command, "-", "--input-format", "csv", input="unknown\n0\n")
+    assert r.exit_code == 65, r
+    assert "column 'unknown' is not a field" in r.stderr and "\nrow 2: " in "\n" + r.stderr.split("\n", 1)[1]

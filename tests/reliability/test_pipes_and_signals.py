@@ -219,7 +219,11 @@ def test_an_interrupted_record_leaves_only_whole_decisions(tmp_path, how):
         # The last line says it was interrupted; the ones before, what the ledger holds.
         assert proc.returncode == 130 and err.endswith(b"bizops: interrupted\n"), err
         assert b"before the run stopped" in err and b"resume" in err, err
-    printed = (head + out).splitlines()
+    output = head + out
+    if how == "SIGKILL" and not output.endswith(b"\n"):
+        # Killed inside a write of more than a pipe's atomic 4 KiB: no program can finish that line.
+        output = output[: output.rfind(b"\n") + 1]
+    printed = output.splitlines()
     for line in printed:
         json.loads(line)
     check = run_process(["ledger", "check", "--db", db, "--format", "json"], tmp_path)

@@ -35,8 +35,10 @@ class Layout(NamedTuple):
         """Whether `row`, before the header, is to be skipped.
 
         With `--header-row N`, every row above N. Otherwise an empty row, or a
-        row with one cell that names no field (a title merged across the
-        columns: `2026年11月 报价单`), within the first `TITLE_ROWS` rows.
+        row of several cells of which one is filled and names no field (a
+        title merged across the columns: `2026年11月 报价单,,,`), within the
+        first `TITLE_ROWS` rows. A table of one column has no titles: its
+        first row is the header, whatever it says, so no row is ever lost.
         """
         if self.header_row is not None:
             return row < self.header_row
@@ -46,7 +48,7 @@ class Layout(NamedTuple):
         if not filled:
             return True
         knows = getattr(self.names, "knows", None)
-        return len(filled) == 1 and len(cells) > 0 and knows is not None and not knows(filled[0])
+        return len(filled) == 1 and len(cells) > 1 and knows is not None and not knows(filled[0])
 
 
 class Header:
