@@ -80,7 +80,7 @@ def test_markdown_lists_stay_in_their_row(bizops_run):
 
 
 def test_a_plain_table_shows_escapes_and_keeps_one_line_per_result(bizops_run):
-    r = echo(bizops_run, "--format", "table")  # not a terminal: tabulate's plain text
+    r = echo(bizops_run, "--format", "table")  # not a terminal: plain text
     assert_contract(r, 0)
     assert not HIDDEN.search(r.stdout), r.stdout
     title, blank, *lines = r.stdout.splitlines()

@@ -1,7 +1,7 @@
 """Text for people: what tables, markdown and messages show of text bizops did not write.
 
 A customer name, a SKU or a plugin's reason reaches a person in a terminal
-table (rich), a plain or markdown table (tabulate) and in messages on stderr.
+table, a plain or markdown table and in messages on stderr.
 Such text may hold a line break that starts a fake table row, a terminal
 escape (`ESC [31m`) that recolours or rewrites the screen, or a bidi override
 that reorders what is shown. `shown(text)` makes each of those characters
