@@ -29,7 +29,7 @@ CORE_LABELS: dict[str, tuple[str, str]] = {
 }
 
 #: A note in brackets after a name (`指导价（含税）`, `Amount (yuan)`): a header may carry one.
-_NOTE = re.compile(r"\s*[(（\[【][^)）\]】]*[)）\]】]\s*$")
+_NOTE = r"\s*[(（\[【][^)）\]】]*[)）\]】]\s*$"  # compiled by `re` on first use: not at start-up
 #: What may trail a header: a required marker (`客户*`), a colon.
 _TRAILING = " \t*:："
 
@@ -48,7 +48,7 @@ def header_key(text: str) -> str:
 
 def _short(name: str) -> str:
     """A name without a note in brackets at its end: `指导价（含税）` -> `指导价`."""
-    return _NOTE.sub("", name)
+    return re.sub(_NOTE, "", name)
 
 
 def field_label(field: Field, lang: str) -> str:
