@@ -240,17 +240,24 @@ class Ageing:
             trace.append(OWNER.applied(found))
         return owner or ""
 
+    def each_decided(self, requests: Iterable[Request]) -> Iterator[tuple | RowError]:
+        """Each invoice as `decide` gives it, or the `RowError` that says why not, with its row."""
+        for row, fields in requests:
+            try:
+                aged: tuple | RowError = self.decide(row, fields)
+            except RowError as exc:
+                exc.row = row
+                aged = exc
+            yield aged
+
     # -- per invoice: pass one spools, pass two adds the warning -------------------------------------
     def invoices(self, requests: Iterable[Request]) -> Iterator[Outcome]:
         """One result per invoice, in input order, once every invoice has been read (see the module's doc)."""
         spool = Spool()
         try:
-            for row, fields in requests:
-                try:
-                    aged = self.decide(row, fields)
-                except RowError as exc:
-                    exc.row = row
-                    yield exc
+            for aged in self.each_decided(requests):
+                if isinstance(aged, RowError):
+                    yield aged
                     continue
                 spool.append(_plain(aged))
             for record in spool:
@@ -318,12 +325,9 @@ class Ageing:
     def summary(self, requests: Iterable[Request], by: str) -> Iterator[Outcome]:
         """One row per customer or salesperson, sorted, from each invoice added into its (salesperson, customer) pair."""
         pairs: dict[tuple[str, str], Tally] = {}
-        for row, fields in requests:
-            try:
-                aged = self.decide(row, fields)
-            except RowError as exc:
-                exc.row = row
-                yield exc
+        for aged in self.each_decided(requests):
+            if isinstance(aged, RowError):
+                yield aged
                 continue
             pair = (aged[SALESPERSON], aged[CUSTOMER])
             tally = pairs.get(pair)
