@@ -296,3 +296,30 @@ def test_thousands_of_invoices_keep_input_order_and_the_risk_found_last(bizops_r
     assert [x["invoice"] for x in out] == [r["invoice"] for r in rows]
     assert {x["risk_warning"] for x in out if x["customer"] == "c3"} == {True}
     assert {x["risk_warning"] for x in out if x["customer"] != "c3"} == {False}
+
+
+def test_the_ageing_book_as_a_workbook_openpyxl_reads(bizops_run, tmp_path):
+    """What a sales admin opens in Excel: money as numbers at 0.00, dates as dates, the header in Chinese."""
+    import datetime
+    from decimal import Decimal
+
+    import openpyxl
+
+    book = Path(__file__).parents[3] / "examples" / "receivables" / "ageing.csv"
+    out = tmp_path / "账龄.xlsx"
+    r = bizops_run(
+        "--company", "cable", "--lang", "zh", "receivables", str(book), "--as-of", "2026-12-01", "-o", str(out)
+    )  # fmt: skip
+    assert r.exit_code == 0, r
+    sheet = openpyxl.load_workbook(out).active
+    header = [cell.value for cell in sheet[1]]
+    assert {"发票号", "未收", "到期日", "逾期天数", "下一步"} <= set(header)
+    rows = [dict(zip(header, (cell for cell in row))) for row in sheet.iter_rows(min_row=2)]
+    expected = list(csv.DictReader(book.open(encoding="utf-8")))
+    assert len(rows) == len(expected)
+    first = rows[0]
+    assert first["发票号"].value == expected[0]["invoice"]
+    owed = Decimal(expected[0]["amount"]) - Decimal(expected[0]["paid"])
+    assert Decimal(str(first["未收"].value)) == owed and first["未收"].number_format == "0.00"
+    assert isinstance(first["到期日"].value, datetime.datetime)
+    assert first["到期日"].value.date().isoformat() == expected[0]["due_date"]
