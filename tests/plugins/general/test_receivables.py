@@ -323,3 +323,28 @@ def test_the_ageing_book_as_a_workbook_openpyxl_reads(bizops_run, tmp_path):
     assert Decimal(str(first["未收"].value)) == owed and first["未收"].number_format == "0.00"
     assert isinstance(first["到期日"].value, datetime.datetime)
     assert first["到期日"].value.date().isoformat() == expected[0]["due_date"]
+
+
+def test_odd_values_are_row_errors_and_the_calendar_edge_is_aged(bizops_run, tmp_path):
+    book = tmp_path / "odd.csv"
+    book.write_text(
+        "invoice,customer,salesperson,invoice_date,due_date,terms_days,amount,paid,chases\n"
+        "A1,甲,李,2026-08-30,2026-09-29,,1e400,0,0\n"
+        "A2,甲,李,2026-08-30,9999-12-31,,100,0,0\n"
+        "A3,乙,,2026-08-30,2026-09-29,,100.005,0,-1\n"
+        "A4,乙,王,2026-08-30,,30,99999999999999999999.99,0,2\n"
+        "A5,丙,王,2026-08-30,,36500000,100,0,0\n",
+        encoding="utf-8",
+    )
+    r = bizops_run("--company", "cable", "receivables", str(book), "--as-of", "9999-12-31", "--format", "json")
+    assert r.exit_code == 65, r
+    [aged] = r.json()
+    assert (aged["invoice"], aged["bucket"], aged["days_overdue"], aged["notify_from"]) == (
+        "A2",
+        "not_due",
+        0,
+        "9999-12-24",
+    )
+    errors = r.stderr.splitlines()
+    assert [line.split(":")[0] for line in errors] == ["row 2", "row 4", "row 5", "row 6"]
+    assert "more than 2 decimals" in errors[1] and "chases must be ≥ 0" in errors[1]  # every problem of the row
