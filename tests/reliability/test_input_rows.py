@@ -213,3 +213,32 @@ def test_a_one_column_csv_whose_header_names_no_field_loses_no_row(bizops_run, c
     r = bizops_run("--company", company, *command, "-", "--input-format", "csv", input="unknown\n0\n")
     assert r.exit_code == 65, r
     assert "column 'unknown' is not a field" in r.stderr and "\nrow 2: " in "\n" + r.stderr.split("\n", 1)[1]
+
+
+@pytest.mark.parametrize("piece", ["16", "1048576"])
+def test_a_title_alone_on_its_line_above_the_header_is_skipped(bizops_run, tmp_path, piece):
+    """Found attacking the desk: `应收账款账龄表` on a line of its own (no commas after it, as a
+
+    person or an accounting export writes it) was taken for a header of one column, and every row
+    failed with "has 5 cells but the header has 1 columns". The row after a lone cell decides.
+    """
+    (tmp_path / "quotes.csv").write_text(
+        "2026年11月 报价单\r\n\r\nsku,qty,guide_price\r\nS1,2,100.50\r\nS2,0,100\r\n", encoding="utf-8"
+    )
+    args = (*QUOTE, "quotes.csv", "--format", "jsonl")
+    env = {"BIZOPS_JOBS_PIECE_BYTES": piece}
+    one = bizops_run(*args, "--jobs", "1", env=env)
+    many = bizops_run(*args, "--jobs", "2", env=env)
+    assert one.exit_code == 65, one
+    assert skus(one) == ["S1"]
+    assert one.stderr.splitlines() == ['row 5: qty must be > 0, got "0"']  # title 1, empty 2, header 3
+    assert (many.stdout, many.stderr, many.exit_code) == (one.stdout, one.stderr, one.exit_code)
+
+
+def test_a_lone_cell_followed_by_one_cell_rows_is_a_one_column_header(bizops_run):
+    """The same lone cell above rows of one cell is the header of a one-column table: no row is lost."""
+    r = bizops_run(*QUOTE, "-", "--input-format", "csv", "--format", "jsonl", input="报价单\n\nS1\nS2\n")
+    assert r.exit_code == 65, r
+    errors = r.stderr.splitlines()
+    assert any("column '报价单' is not a field" in line for line in errors), errors
+    assert [line.split(":")[0] for line in errors if line.startswith("row ")] == ["row 3", "row 4"]

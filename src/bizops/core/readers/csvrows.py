@@ -43,6 +43,8 @@ class CsvReader:
         self.layout = layout or Layout()
         self.header_row = 0
         self.header_error: RowError | None = None
+        #: A row of one cell that is a title if a wider row follows, else the header (`Layout.may_be_title`).
+        self._held: tuple[int, list[str]] | None = None
         self.rows_read = 0
         self._split = splitter(self.delimiter)
         self._texts: deque[str] = deque()  # the row `csv` reads next (one at a time: it must not run on)
@@ -58,16 +60,29 @@ class CsvReader:
         first = (first or b"").removeprefix(BOM)
         if not first:
             return blocks
-        row, header_end = 0, len(first)
-        for start, end, _ in self._split.rows(first):  # title rows, then the header
-            for _ in self._rows(first[start:end], row):  # only the header's own error can come out
-                pass
-            row += 1
-            if self.header is not None:
-                header_end = end
-                break
-        if self.header is None:  # a megabyte of titles: no header, no rows
-            self.header, self.header_row = Header([]), row
+        row, scanned, header_end, held_end = 0, 0, None, 0
+        while header_end is None:
+            for start, end, _ in self._split.rows(first[scanned:]):  # title rows, then the header
+                for _ in self._rows(first[scanned + start : scanned + end], row):  # only the header's error counts
+                    pass
+                row += 1
+                if self._held is not None and self._held[0] == row:
+                    held_end = scanned + end
+                if self.header is not None:  # this row, or (one column after all) the held row above it
+                    header_end = scanned + end if self.header_row == row else held_end
+                    break
+            else:
+                scanned = len(first)
+                after = next(blocks, None) if self._held is not None else None
+                if type(after) is bytes:  # a held row waits for the row after it
+                    first += after
+                    continue
+                if after is not None:  # an oversized row: wider than the held one, which was a title
+                    blocks, self._held = chain((after,), blocks), None
+                self._settle()
+                if self.header is None:  # a megabyte of titles: no header, no rows
+                    self.header, self.header_row = Header([]), row
+                header_end = len(first)
         data = first[header_end:]
         return chain((data,), blocks) if data else blocks
 
@@ -83,12 +98,15 @@ class CsvReader:
             if type(block) is Oversized:
                 row += 1
                 self.rows_read = row
+                self._held = None  # wider than the held row: that was a title
                 yield self._header_too_long() if self.header is None else too_long(row)
                 continue
             if row == 0 and self.header is None:
                 block = block.removeprefix(BOM)
             yield from self._rows(block, row)
             row = self.rows_read
+        if self._held is not None:
+            yield from self._settle()
 
     def _rows(self, block: bytes, row: int) -> Iterator:
         """The rows of `block`, numbered after `row`: `(row, dict)` or `RowError` (the header sets `self.header`)."""
@@ -148,19 +166,41 @@ class CsvReader:
             if "".join(cells).strip():  # a fully empty row is skipped (its number still counts)
                 yield header.row(row, cells)
 
-    def _read_header(self, row: int, text: str, problem: Text | None) -> Iterator[RowError]:
+    def _read_header(self, row: int, text: str, problem: Text | None) -> Iterator:
+        """Row `row` while no header is known: a title, the header, or (below a held row) data."""
         try:
             cells = self._cells_alone(text)
         except csv.Error as exc:
             cells, problem = [], problem or _not_csv(exc)
+        if self._held is not None:
+            if problem is None and not "".join(cells).strip():
+                return  # an empty row decides nothing
+            if problem is None and len(cells) == 1:  # one column after all: the held row is the header
+                yield from self._settle()
+                yield self.header.row(row, cells)  # type: ignore[union-attr]
+                return
+            self._held = None  # a wider row: the held one was a title
         if problem is None and self.layout.is_title(row, cells):
             return
+        if problem is None and self.layout.may_be_title(row, cells):
+            self._held = (row, cells)
+            return
+        yield from self._take_header(row, cells, problem)
+
+    def _settle(self) -> list[RowError]:
+        """The held row taken as the header (no wider row came after it); [] when no row is held."""
+        held, self._held = self._held, None
+        return [] if held is None else self._take_header(*held, None)
+
+    def _take_header(self, row: int, cells: list[str], problem: Text | None) -> list[RowError]:
+        """Row `row` is the header; its error, if it has one."""
         self.header = header = Header(cells, self.layout.names)
         self.header_row = row
         problem = problem or header.problem()
-        if problem is not None:
-            self.header_error = RowError(Text("the header row ", "表头行") + problem, row)
-            yield self.header_error
+        if problem is None:
+            return []
+        self.header_error = RowError(Text("the header row ", "表头行") + problem, row)
+        return [self.header_error]
 
     def _cells_alone(self, text: str) -> list[str]:
         """The cells of one row read on its own (of a broken row, its open cell runs to the end)."""

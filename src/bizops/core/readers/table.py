@@ -37,8 +37,8 @@ class Layout(NamedTuple):
         With `--header-row N`, every row above N. Otherwise an empty row, or a
         row of several cells of which one is filled and names no field (a
         title merged across the columns: `2026年11月 报价单,,,`), within the
-        first `TITLE_ROWS` rows. A table of one column has no titles: its
-        first row is the header, whatever it says, so no row is ever lost.
+        first `TITLE_ROWS` rows. A row of one cell naming no field may be a
+        title too (`may_be_title`): the row after it decides.
         """
         if self.header_row is not None:
             return row < self.header_row
@@ -47,8 +47,24 @@ class Layout(NamedTuple):
         filled = [c for c in cells if c.strip()]
         if not filled:
             return True
+        return len(cells) > 1 and self._lone_unknown(filled)
+
+    def may_be_title(self, row: int, cells: list[str]) -> bool:
+        """Whether `row`, a single cell naming no field, is a title if the next row is wider.
+
+        A title typed on a line of its own (`应收账款账龄表`, no commas after
+        it) is one; in a table of one column the same row is its header. The
+        reader looks at the next row that is not empty: more cells there make
+        this row a title, one cell (or none left) makes it the header, so no
+        row is ever lost.
+        """
+        if self.header_row is not None or row > TITLE_ROWS or len(cells) != 1:
+            return False
+        return self._lone_unknown([c for c in cells if c.strip()])
+
+    def _lone_unknown(self, filled: list[str]) -> bool:
         knows = getattr(self.names, "knows", None)
-        return len(filled) == 1 and len(cells) > 1 and knows is not None and not knows(filled[0])
+        return len(filled) == 1 and knows is not None and not knows(filled[0])
 
 
 class Header:
