@@ -220,13 +220,18 @@ def _too_many_places(places: int, kind: str) -> Text:
 
 
 def parse_date(raw) -> date:
-    """`2026-12-05`, and the other ways a spreadsheet writes a day (see `_spreadsheet_date`); never a time."""
+    """`2026-12-05`, and the other ways a spreadsheet writes a day (see `_spreadsheet_date`).
+
+    A time is refused (a due date at 14:30 is something to look at), except
+    midnight: `2026-12-05 00:00:00` is how database and accounting exports
+    write a day, as a workbook's date cell is a datetime at midnight.
+    """
     if isinstance(raw, datetime):
         return raw.date()
     if isinstance(raw, date):
         return raw
     found = _DATETIME.fullmatch(raw.strip()) if type(raw) is str else None
-    if found and found.group(4) is None:
+    if found and not any(int(part) for part in found.groups(0)[3:]):
         try:
             return date(int(found[1]), int(found[2]), int(found[3]))
         except ValueError:
