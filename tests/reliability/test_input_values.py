@@ -6,6 +6,8 @@ bad one is named by its row, and nothing is ever read as zero or misread.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import pytest
@@ -93,6 +95,26 @@ def test_the_same_spellings_work_as_flags_and_in_csv(cable, tmp_path, text):
     (tmp_path / "orders.csv").write_text(f"customer,amount,new_customer\nC,{quoted},no\n", encoding="utf-8")
     r = cable("approve-order", "orders.csv")
     assert r.rows()[0]["amount"] == "1500.00", r
+
+
+def test_the_accounting_formats_dash_is_zero(cable, tmp_path):
+    """Found attacking receivables: Excel's accounting format (会计专用) shows 0 as a dash, and a CSV
+    saved from it keeps ` ¥-   `; every unpaid invoice of such a book was a row error."""
+    (tmp_path / "ageing.csv").write_text(
+        "发票号,客户,金额,已收,到期日\n"
+        'A1,甲," ¥1,000.00 "," ¥-   ",2026-10-01\n'
+        'A2,甲,"500"," -   ",2026-10-01\n'
+        "A3,甲,-,0,2026-10-01\n",
+        encoding="utf-8",
+    )
+    r = cable("receivables", "ageing.csv", "--as-of", "2026-12-01", "--format", "csv")
+    assert_contract(r, 65)
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert [(x["invoice"], x["paid"], x["outstanding"]) for x in rows] == [
+        ("A1", "0.00", "1000.00"),
+        ("A2", "0.00", "500.00"),
+    ]
+    assert r.stderr.splitlines() == ['row 4: amount must be > 0, got "-"']
 
 
 def test_guide_prices_keep_four_decimals_and_refuse_a_fifth(cable):
