@@ -125,7 +125,10 @@ def unknown_message(unknown: list[str], names: InputNames, command: str) -> Text
 
     hints = []
     for name in unknown:
-        close = difflib.get_close_matches(name, list(names.by_key), n=1, cutoff=0.75)
+        # One character apart is a typo in `amout`, but in Chinese it may be the opposite: 未收金额 (unpaid)
+        # is not 已收金额 (paid), so Chinese names must be closer to be suggested.
+        cutoff = 0.75 if name.isascii() else 0.8
+        close = difflib.get_close_matches(name, list(names.by_key), n=1, cutoff=cutoff)
         if close:
             hints.append(f"{name} → {names.by_key[close[0]]}?")
     known = names.known("en")

@@ -57,6 +57,20 @@ def test_lang_zh_and_chinese_headers(bizops_run, tmp_path):
     assert (card["业务员"], card["月份"], card["回款笔数"], card["提成"]) == ("李", "2026-11", "2", "2540.00")
 
 
+def test_a_bank_statement_export_names_its_columns_otherwise(bizops_run, tmp_path):
+    """客户名称, 收款金额, 收款日期, 销售员: the names a finance export gives, read without a [columns] map."""
+    sheet = tmp_path / "收款.csv"
+    sheet.write_text(
+        '客户名称,销售员,收款金额,收款日期,特价下浮\n甲,李,"50,000.00",2026/11/3,0\n甲,李,40000.00,46347,4\n',
+        encoding="utf-8",
+    )
+    r = commission(bizops_run, "--lang", "zh", source=sheet, fmt="markdown")
+    assert r.exit_code == 0, r
+    assert "不是" not in r.stderr
+    card = dict(line.strip("| ").split(" | ") for line in r.stdout.splitlines()[2:])
+    assert (card["业务员"], card["月份"], card["回款笔数"], card["提成"]) == ("李", "2026-11", "2", "2540.00")
+
+
 def test_without_a_rate_it_is_78_and_other_companies_69(bizops_run):
     r = bizops_run("--company", "cable", "commission", str(COLLECTIONS))
     assert r.exit_code == 78 and "commission_pct" in r.stderr and r.stdout == ""

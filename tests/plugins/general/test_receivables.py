@@ -147,6 +147,30 @@ def test_the_accounting_export_with_chinese_headers_and_excel_dates(bizops_run, 
     assert example.exit_code == 0 and len(example.json()) == 23 and "not a field" not in example.stderr
 
 
+def test_the_names_accounting_software_gives_its_columns(bizops_run, tmp_path):
+    """Found attacking receivables: an export headed 客户名称, 发票号码, 到期日期, 价税合计, 已收金额
+    (as Kingdee or UFIDA name them) had not one column read. The unknown 未收金额 (unpaid) is not
+    suggested as `paid`: one character apart in Chinese can be the opposite."""
+    export = tmp_path / "应收.csv"
+    export.write_text(
+        "客户编码,客户名称,单据日期,发票号码,到期日期,价税合计,已收金额,未收金额,销售员\n"
+        'C01,甲公司,2026-09-01,FP001,2026-10-01,"1,000.00",200.00,800.00,李明\n',
+        encoding="utf-8",
+    )
+    r = bizops_run("--company", "pile", "receivables", str(export), "--as-of", "2026-12-01", "--format", "csv")
+    assert r.exit_code == 0, r
+    row = next(csv.DictReader(io.StringIO(r.stdout)))
+    assert (row["invoice"], row["customer"], row["salesperson"], row["amount"], row["paid"]) == (
+        "FP001",
+        "甲公司",
+        "李明",
+        "1000.00",
+        "200.00",
+    )
+    assert (row["due_date"], row["outstanding"], row["days_overdue"]) == ("2026-10-01", "800.00", "61")
+    assert "'客户编码', '未收金额' are not fields" in r.stderr and "did you mean" not in r.stderr
+
+
 def test_a_bad_row_is_numbered_and_the_others_are_aged(bizops_run):
     rows = [
         SPEC_ROWS[0],

@@ -109,17 +109,65 @@ SETTINGS = (
 # -- the command ------------------------------------------------------------------------------
 #: Input fields: one row per invoice. `zh` is the header of the accounting software's ageing export.
 INPUTS = (
-    Field("invoice", "text", en="invoice or order number (default: the row number)", zh="发票号"),
-    Field("customer", "text", en="customer name", zh="客户", required=True),
-    Field("salesperson", "text", en="who collects it (default: the customer's owner in the ledger)", zh="业务员"),
-    Field("amount", "money", en="invoice total", zh="金额", required=True, gt=0),
-    Field("paid", "money", en="paid so far", zh="已收", default=Decimal(0), ge=0),
-    Field("due_date", "date", en="due date (default: invoice_date + terms_days)", zh="到期日"),
-    Field("invoice_date", "date", en="invoice date", zh="开票日期"),
     Field(
-        "terms_days", "int", en="credit term in days (default: the policy's terms_days)", zh="账期天数", ge=0, le=3650
+        "invoice",
+        "text",
+        en="invoice or order number (default: the row number)",
+        zh="发票号",
+        aliases=("发票号码", "发票编号", "单据编号", "单据号"),
     ),
-    Field("chases", "int", en="times the customer was chased for this invoice", zh="催收次数", default=0, ge=0),
+    Field("customer", "text", en="customer name", zh="客户", required=True, aliases=("客户名称", "客户名", "单位名称")),
+    Field(
+        "salesperson",
+        "text",
+        en="who collects it (default: the customer's owner in the ledger)",
+        zh="业务员",
+        aliases=("销售员", "业务员姓名", "经办人"),
+    ),
+    Field(
+        "amount",
+        "money",
+        en="invoice total",
+        zh="金额",
+        required=True,
+        gt=0,
+        aliases=("发票金额", "开票金额", "价税合计"),
+    ),
+    Field(
+        "paid",
+        "money",
+        en="paid so far",
+        zh="已收",
+        default=Decimal(0),
+        ge=0,
+        aliases=("已收金额", "已收款", "已回款", "已核销金额"),
+    ),
+    Field(
+        "due_date",
+        "date",
+        en="due date (default: invoice_date + terms_days)",
+        zh="到期日",
+        aliases=("到期日期", "应收日期"),
+    ),
+    Field("invoice_date", "date", en="invoice date", zh="开票日期", aliases=("发票日期", "单据日期")),
+    Field(
+        "terms_days",
+        "int",
+        en="credit term in days (default: the policy's terms_days)",
+        zh="账期天数",
+        ge=0,
+        le=3650,
+        aliases=("帐期天数", "账期", "帐期", "信用期"),
+    ),
+    Field(
+        "chases",
+        "int",
+        en="times the customer was chased for this invoice",
+        zh="催收次数",
+        default=0,
+        ge=0,
+        aliases=("催款次数",),
+    ),
 )
 OPTIONS = (
     Field(
