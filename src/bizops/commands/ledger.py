@@ -302,6 +302,17 @@ def import_customers(
                 handle.close()
         for error in result["errors"]:
             sys.stderr.write(row_message(error, session.lang) + "\n")
+        if result["undated"]:
+            from bizops.core.ledger.manage import FILED_COLUMNS
+
+            warning = msg(
+                "warning: {n} filing(s) name an owner but no day filed (a column {c}); recorded as filed today, "
+                "so an earlier filing imported later still takes the customer",
+                "警告：{n} 条建档记录有业务员但没有建档日期（列名 {c}）；按今天建档记录，之后导入的更早建档仍会取得该客户",
+                n=result["undated"],
+                c=" / ".join(FILED_COLUMNS),
+            )
+            sys.stderr.write(render(warning, session.lang) + "\n")
         emit(
             session,
             view.IMPORT_COLUMNS,

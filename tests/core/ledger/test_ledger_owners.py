@@ -106,6 +106,25 @@ def test_a_filing_without_a_readable_day_or_owner_is_a_bad_row(bizops_run, db, t
     assert db.sql("SELECT customer, owner, filed_on FROM bizops_filings") == [("丙", "王", "2025-01-01")]
 
 
+def test_other_names_for_the_filer_and_the_day_and_a_filing_without_a_day_is_said(bizops_run, db, tmp_path):
+    """Found attacking the ledger: a list headed 客户名称, 销售员, 备案日期 was imported as filed today,
+    its 备案日期 kept as an unread field and nothing said: a later filer could take the customer."""
+    listed = tmp_path / "客户.csv"
+    listed.write_text("客户名称,销售员,备案日期\n恒通电器,李明,2024/5/6\n", encoding="utf-8")
+    r = bizops_run("--company", "cable", "ledger", "import-customers", str(listed), "--db", db.url, "--format", "json")
+    assert r.exit_code == 0 and r.json()[0]["filed"] == 1 and r.stderr == "", r
+    assert db.sql("SELECT owner, filed_on FROM bizops_owners WHERE customer = '恒通电器'") == [("李明", "2024-05-06")]
+    undated = tmp_path / "无日期.csv"
+    undated.write_text("客户名称,业务员\n华强五金,王芳\n瑞丰电子,王芳\n", encoding="utf-8")
+    r = bizops_run(
+        "--company", "cable", "--lang", "zh", "ledger", "import-customers", str(undated), "--db", db.url,
+        "--format", "json",
+    )  # fmt: skip
+    assert r.exit_code == 0 and r.json()[0]["filed"] == 2, r
+    assert r.stderr.startswith("警告：2 条建档记录有业务员但没有建档日期"), r.stderr
+    assert "备案日期" in r.stderr
+
+
 def test_filings_are_records_never_changed(bizops_run, db):
     assert (
         bizops_run("--company", "airline", "ledger", "import-customers", str(CUSTOMERS), "--db", db.url).exit_code == 0

@@ -24,8 +24,8 @@ from bizops.core.values import BadValue, parse_date
 #: Column names a customer list may use for the customer's name (Chinese exports included).
 NAME_COLUMNS = ("name", "customer", "客户", "客户名称", "名称", "单位名称")
 #: … for the salesperson who filed the customer, and the day they filed it (seed 000: the first filer owns it).
-OWNER_COLUMNS = ("owner", "业务员", "建档人", "负责人")
-FILED_COLUMNS = ("filed_on", "建档日期", "建档时间")
+OWNER_COLUMNS = ("owner", "业务员", "建档人", "负责人", "销售员", "报备人", "备案人")
+FILED_COLUMNS = ("filed_on", "建档日期", "建档时间", "备案日期", "报备日期", "登记日期")
 
 
 # -- customers -------------------------------------------------------------------------
@@ -37,9 +37,11 @@ def import_customers(ledger: Ledger, company: str, rows, source: str) -> dict:
     import twice adds nothing the second time. A row with an `owner` also
     records that filing (on `filed_on`, else today): the earliest filing of
     a customer names its owner, whichever import brought it, so a customer
-    already known still takes a new, earlier filer. Returns the counts and the row errors.
+    already known still takes a new, earlier filer. Returns the counts, the
+    row errors, and `undated`: the filings recorded as of today for want of a day.
     """
     counts = {"rows": 0, "added": 0, "known": 0, "invalid": 0, "filed": 0}
+    undated = 0
     errors = []
     when, user = recorded_at(), current_user()
     ledger.begin(company)
@@ -82,11 +84,12 @@ def import_customers(ledger: Ledger, company: str, rows, source: str) -> dict:
                 counts["known"] += 1
             if filing and ledger.add_filing(company, name, *filing, source, when, user):
                 counts["filed"] += 1
+                undated += _cell(raw, FILED_COLUMNS) is None
         ledger.commit()
     except BaseException:
         ledger.rollback()
         raise
-    return {**counts, "errors": errors}
+    return {**counts, "errors": errors, "undated": undated}
 
 
 def _filing(raw: dict, today: str, row) -> tuple[str, str] | None:
