@@ -30,6 +30,10 @@ def test_the_cable_quote_takes_chinese_headers_as_they_are(bizops_run, tmp_path)
         ("账期", "专票", "credit", "vat"),
         ("现款现货", "普通发票", "cash", "ordinary"),
         ("cash", "普票", "cash", "ordinary"),
+        # As order books write them (found attacking the desk: each was a row error).
+        ("月结", "增值税普通发票", "credit", "ordinary"),
+        ("赊销", "专用发票", "credit", "vat"),
+        ("款到发货", "增值税专票", "cash", "vat"),
     ],
 )
 def test_a_choice_reads_as_the_label_bizops_prints_for_it(bizops_run, tmp_path, settlement, invoice, terms, kind):

@@ -271,8 +271,12 @@ ORDER = CommandSpec(
             zh="结算方式",
             default="cash",
             choices=("cash", "credit"),
-            # 帐期 (the regulation's word) is the label; 账期 the standard spelling; 现款/现金 say cash
-            choice_aliases={"cash": ("现款", "现金"), "credit": ("账期", "赊账")},
+            # 帐期 (the regulation's word) is the label; 账期 the standard spelling; 月结 (settled by monthly
+            # statement), 赊销 and 挂账 are credit as order books write it; 现款/现金/现结/款到发货 say cash
+            choice_aliases={
+                "cash": ("现款", "现金", "现结", "现款现货", "款到发货"),
+                "credit": ("账期", "赊账", "赊销", "月结", "挂账"),
+            },
         ),
         Field("custom", "bool", en="custom product (定制产品)", zh="定制产品", default=False),
         Field(
@@ -282,7 +286,11 @@ ORDER = CommandSpec(
             zh="发票",
             default="ordinary",
             choices=("none", "ordinary", "vat"),
-            choice_aliases={"none": ("无",), "ordinary": ("普票", "普通票"), "vat": ("专票", "增值税发票", "增票")},
+            choice_aliases={
+                "none": ("无", "不开"),
+                "ordinary": ("普票", "普通票", "普通发票", "增值税普通发票", "增值税普票"),
+                "vat": ("专票", "增值税发票", "增票", "专用发票", "增值税专票"),
+            },
             aliases=("发票类型",),
         ),
     ),
