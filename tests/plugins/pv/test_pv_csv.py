@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 from pv_support import EXAMPLES
 
 HEAD = "trip_id,employee,scope,depart,return,purpose,customer,trip_number,mode,fare,invoice,area,at,reason,note"
@@ -147,3 +150,35 @@ def test_core_leg_errors_name_the_trip_id(bizops_run, tmp_path):
 def test_row_without_trip_id_keeps_its_leg(bizops_run, tmp_path):
     text = HEAD + "\n,张伟,in_province,2026-03-10,2026-03-10,new_market,,,bus,18,是,,,,\n"
     assert run_csv(bizops_run, tmp_path, text).rows()[0]["transport"] == "18.00"
+
+
+#: The example's choices as a claim form in Chinese writes them (found attacking the desk: every one was refused).
+IN_CHINESE = {
+    "role": {"staff": "员工", "dept_head": "部门主管"},
+    "scope": {"in_province": "省内", "out_of_province": "省外"},
+    "purpose": {"visit": "拜访客户", "new_market": "开拓新市场"},
+    "mode": {"train": "火车", "bus": "大巴", "taxi": "出租车", "plane": "飞机", "city_bus": "公交车", "ship": "轮船"},
+    "class": {"hard_seat": "硬座", "soft_seat": "软座", "hard_sleeper": "硬卧", "soft_sleeper": "软卧"},
+    "area": {"jinhua": "金华", "pujiang": "浦江", "yiwu": "义乌"},
+    "reason": {"night": "夜间", "bulky": "携带大件物品", "no_bus_or_over_3km": "无公交", "other": "其他"},
+}
+
+
+def test_the_example_with_its_choices_in_chinese_decides_the_same(bizops_run, tmp_path):
+    source = (EXAMPLES / "claims.csv").read_text(encoding="utf-8-sig")
+    table = list(csv.DictReader(io.StringIO(source)))
+    changed = 0
+    for row in table:
+        for column, words in IN_CHINESE.items():
+            if row.get(column) in words:
+                row[column] = words[row[column]]
+                changed += 1
+    assert changed > 20
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(table[0]))
+    writer.writeheader()
+    writer.writerows(table)
+    chinese = run_csv(bizops_run, tmp_path, out.getvalue())
+    english = bizops_run("--company", "pv", "expense", "claim", str(EXAMPLES / "claims.csv"), "--format", "jsonl")
+    assert chinese.exit_code == english.exit_code == 1, chinese
+    assert chinese.stdout == english.stdout and chinese.stderr == english.stderr

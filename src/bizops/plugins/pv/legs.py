@@ -12,40 +12,18 @@ from decimal import Decimal
 
 from bizops.api import ZERO, RowError, Text
 
-from .spec import BUS_SHIP, JINHUA, OWN_TRANSPORT, PLANE, TAXI, TRAIN
+from .spec import BUS_SHIP, JINHUA, MODE_NAMES, OWN_TRANSPORT, PLACE_NAMES, PLANE, TAXI, TRAIN
 from .trip import Book, say, trip_name
 
-MODE_NAMES = {
-    "train": "火车",
-    "bus": "汽车",
-    "ship": "轮船",
-    "plane": "飞机",
-    "city_bus": "公交车",
-    "taxi": "出租车",
-    "pedicab": "人力三轮车",
-    "company_car": "公司出车",
-    "own_vehicle": "自备交通工具",
-    "host_provided": "接待单位提供",
-}
 #: Train classes, cheapest first: a ticket is paid in full up to the class the hours allow.
 TRAIN_CLASSES = ("hard_seat", "soft_seat", "hard_sleeper", "soft_sleeper")
 SHIP_ENTITLED = "economy"
 NOT_PAID_MODES = ("company_car", "own_vehicle", "host_provided")
-_NAMES = {
-    "hard_seat": "硬座",
-    "soft_seat": "软座",
-    "hard_sleeper": "硬卧",
-    "soft_sleeper": "软卧",
-    "economy": "经济舱",
-    "jinhua": "金华",
-    "pujiang": "浦江",
-    "yiwu": "义乌",
-}
 
 
 def named(code: str) -> Text:
     """A class or area code, shown in Chinese in Chinese messages."""
-    return Text(code, _NAMES.get(code, code))
+    return Text(code, PLACE_NAMES.get(code, code))
 
 
 def mode_text(mode: str) -> Text:
@@ -56,6 +34,17 @@ def leg_name(number: int, mode: str) -> Text:
     return Text(f"leg {number}: {mode}", f"第 {number} 段：{MODE_NAMES[mode]}")
 
 
+def class_code(written: str | None) -> str | None:
+    """A seat or cabin class as the rules name it: `硬卧` (the seed's word) or `Hard_Sleeper` is `hard_sleeper`."""
+    if written is None:
+        return None
+    text = written.strip()
+    return _CLASS_CODES.get(text, text.lower())
+
+
+_CLASS_CODES = {zh: code for code, zh in PLACE_NAMES.items()}
+
+
 def check_legs(fields: dict) -> None:
     """A paid leg without a fare, or a train class nobody sells, is an invalid row: never a silent zero."""
     for number, leg in enumerate(fields["legs"] or (), 1):
@@ -63,8 +52,8 @@ def check_legs(fields: dict) -> None:
         where = trip_name(fields) + say("leg {n} ({m}): ", "第 {n} 段（{m}）：", n=number, m=mode_text(mode))
         if leg["fare"] is None and mode not in NOT_PAID_MODES:
             raise RowError(where + say("fare is required", "缺少票价 fare"))
-        cls = leg["class"]
-        if mode == "train" and cls is not None and cls.lower() not in TRAIN_CLASSES:
+        cls = leg["class"] = class_code(leg["class"])
+        if mode == "train" and cls is not None and cls not in TRAIN_CLASSES:
             raise RowError(
                 where
                 + say(

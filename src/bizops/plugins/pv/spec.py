@@ -232,13 +232,70 @@ MODES = ("train", "bus", "ship", "plane", "city_bus", "taxi", "pedicab", "compan
 AREAS = ("jinhua", "pujiang", "yiwu")
 TAXI_REASONS = ("night", "bulky", "no_bus_or_over_3km", "other")
 
+#: The seed's words for each way of travelling (三 1 ⑴②), in messages and read as input.
+MODE_NAMES = {
+    "train": "火车",
+    "bus": "汽车",
+    "ship": "轮船",
+    "plane": "飞机",
+    "city_bus": "公交车",
+    "taxi": "出租车",
+    "pedicab": "人力三轮车",
+    "company_car": "公司出车",
+    "own_vehicle": "自备交通工具",
+    "host_provided": "接待单位提供",
+}
+#: … for seat and cabin classes and the Jinhua area's places.
+PLACE_NAMES = {
+    "hard_seat": "硬座",
+    "soft_seat": "软座",
+    "hard_sleeper": "硬卧",
+    "soft_sleeper": "软卧",
+    "economy": "经济舱",
+    "jinhua": "金华",
+    "pujiang": "浦江",
+    "yiwu": "义乌",
+}
+#: What a claim form in Chinese writes for a choice, beside the seed's word (found in use: every one was refused).
+_MODE_WORDS = {
+    "train": ("高铁", "动车"),
+    "bus": ("长途汽车", "大巴", "客车"),
+    "city_bus": ("公交",),
+    "taxi": ("的士", "打车", "网约车"),
+    "pedicab": ("三轮车",),
+    "company_car": ("公司车", "公车", "单位派车"),
+    "own_vehicle": ("自驾", "私车"),
+    "host_provided": ("客户接送", "对方接送"),
+}
+
 _EMPLOYEE = Field("employee", "text", en="who travels", zh="出差人", required=True)
-_ROLE = Field("role", "enum", en="staff or dept_head (default staff)", zh="职务", default="staff", choices=ROLES)
+_ROLE = Field(
+    "role",
+    "enum",
+    en="staff or dept_head (default staff)",
+    zh="职务",
+    default="staff",
+    choices=ROLES,
+    choice_aliases={"staff": ("员工", "职员", "普通员工"), "dept_head": ("部门经理", "主管")},
+)
 _SCOPE = Field(
-    "scope", "enum", en="in_province (Zhejiang) or out_of_province", zh="省内/省外", required=True, choices=SCOPES
+    "scope",
+    "enum",
+    en="in_province (Zhejiang) or out_of_province",
+    zh="省内/省外",
+    required=True,
+    choices=SCOPES,
+    choice_aliases={"in_province": ("省内", "浙江省内"), "out_of_province": ("省外",)},
 )
 _CUSTOMER = Field("customer", "text", en="the customer visited", zh="客户")
-_PURPOSE = Field("purpose", "enum", en="visit (default with a customer) or new_market", zh="出差目的", choices=PURPOSES)
+_PURPOSE = Field(
+    "purpose",
+    "enum",
+    en="visit (default with a customer) or new_market",
+    zh="出差目的",
+    choices=PURPOSES,
+    choice_aliases={"visit": ("拜访客户", "客户拜访", "拜访"), "new_market": ("开拓新市场", "开拓市场", "新市场")},
+)
 
 REQUEST = CommandSpec(
     help="Before a trip: approval chain, travel advance, warnings on length and flying.",
@@ -288,23 +345,48 @@ REQUEST = CommandSpec(
 )
 
 LEG = (
-    Field("mode", "enum", en="how", zh="交通方式", required=True, choices=MODES),
+    Field(
+        "mode",
+        "enum",
+        en="how",
+        zh="交通方式",
+        required=True,
+        choices=MODES,
+        choice_aliases={mode: (MODE_NAMES[mode], *_MODE_WORDS.get(mode, ())) for mode in MODES},
+    ),
     Field("fare", "money", en="fare paid, insurance included", zh="票价", ge=0),
     Field("invoice", "bool", en="an official invoice (正式发票) is attached", zh="正式发票", default=False),
     Field("hours", "decimal", en="train: continuous hours on board", zh="连续乘车小时", ge=0),
     Field(
         "class",
         "text",
-        en="train: hard_seat, soft_seat, hard_sleeper, soft_sleeper; ship: economy or higher",
+        en="train: hard_seat, soft_seat, hard_sleeper, soft_sleeper (or 硬座 软座 硬卧 软卧); ship: economy (经济舱) or higher",
         zh="座席/舱位",
     ),
     Field(
         "entitled_fare", "money", en="fare of the class the rules allow, for a ticket above it", zh="标准座席票价", ge=0
     ),
-    Field("area", "enum", en="jinhua, pujiang or yiwu; empty elsewhere", zh="金华地区", choices=AREAS),
+    Field(
+        "area",
+        "enum",
+        en="jinhua, pujiang or yiwu; empty elsewhere",
+        zh="金华地区",
+        choices=AREAS,
+        choice_aliases={"jinhua": ("金华", "金华市"), "pujiang": ("浦江", "浦江县"), "yiwu": ("义乌", "义乌市")},
+    ),
     Field("at", "datetime", en="when the ride was taken", zh="乘车时间"),
     Field(
-        "reason", "enum", en="taxi: night, bulky, no_bus_or_over_3km or other", zh="乘出租车事由", choices=TAXI_REASONS
+        "reason",
+        "enum",
+        en="taxi: night, bulky, no_bus_or_over_3km or other",
+        zh="乘出租车事由",
+        choices=TAXI_REASONS,
+        choice_aliases={
+            "night": ("夜间", "夜间出行"),
+            "bulky": ("携带大件物品", "大件物品", "携带物品多"),
+            "no_bus_or_over_3km": ("无公共汽车或路程超过3公里", "无公交", "超过3公里", "路程超过3公里"),
+            "other": ("其他",),
+        },
     ),
     Field("note", "text", en="from–to and purpose", zh="起止地点及事由"),
     Field("gm_flight_approval", "bool", en="plane: the general manager agreed beforehand", zh="总经理事先同意乘飞机"),
