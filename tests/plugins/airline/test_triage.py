@@ -312,3 +312,12 @@ def test_another_company_has_no_triage(bizops_run):
     r = triage(bizops_run, [flight()], "--company", "cable")
     assert r.exit_code == 69, r
     assert "cable has no rules for flights triage" in r.stderr
+
+
+@pytest.mark.parametrize("status", ["anomaly", "异常", "航班异常"])
+def test_a_flight_status_in_chinese_is_read(bizops_run, status):
+    """Found attacking the desk: 异常 (the revenue system's word) was a row error."""
+    (row,) = triage(bizops_run, [flight(revenue="10.00", status=status)]).json()
+    assert row["actions"][-1] == "declare_anomaly"
+    (row,) = triage(bizops_run, [flight(revenue="10.00", status="正常")]).json()
+    assert "declare_anomaly" not in row["actions"]

@@ -197,7 +197,15 @@ TRIAGE = CommandSpec(
             "target_revenue", "money", en="reasonable-revenue target (合理收入)", zh="合理收入目标", required=True, gt=0
         ),
         Field("groups", "int", en="group bookings not yet confirmed as travelling", zh="待落实团队数", default=0, ge=0),
-        Field("status", "enum", en="flight status", zh="航班状态", default="normal", choices=("normal", "anomaly")),
+        Field(
+            "status",
+            "enum",
+            en="flight status",
+            zh="航班状态",
+            default="normal",
+            choices=("normal", "anomaly"),
+            choice_aliases={"normal": ("正常",), "anomaly": ("异常", "航班异常")},
+        ),
     ),
     outputs=(
         Column("company", "text", zh="公司", en="company"),

@@ -144,7 +144,16 @@ APPROVE = CommandSpec(
         Field("site", "text", en="building site (工地)", zh="工地"),
         Field("office", "text", en="branch office (办事处)", zh="办事处"),
         Field("submitted_at", "datetime", en="when the request reached the company", zh="报桩时间", required=True),
-        Field("channel", "enum", en="how it was reported", zh="报桩方式", default="sms", choices=("sms", "oral")),
+        Field(
+            "channel",
+            "enum",
+            en="how it was reported",
+            zh="报桩方式",
+            default="sms",
+            choices=("sms", "oral"),
+            # the seed's 短信 and 口头; a request phoned in is an oral one
+            choice_aliases={"sms": ("短信", "短信报桩"), "oral": ("口头", "口头报桩", "电话")},
+        ),
         Field(
             "kind",
             "enum",
@@ -152,6 +161,7 @@ APPROVE = CommandSpec(
             zh="类型",
             default="dispatch",
             choices=("dispatch", "return", "transfer", "broken"),
+            choice_aliases={"dispatch": ("报桩",)},  # 发桩 is its label
         ),
         Field("for_date", "date", en="day the piles are wanted (default the submission day)", zh="要桩日期"),
         Field("abnormal", "bool", en="abnormal dispatch (非正常发桩)", zh="非正常发桩", default=False),
@@ -227,7 +237,15 @@ SCORE = CommandSpec(
         ),
         Field("person", "text", en="who is fined", zh="当事人", required=True),
         Field("date", "date", en="day of the offence", zh="日期", required=True),
-        Field("code", "enum", en="what for", zh="罚款事由", required=True, choices=tuple(FINE_DEFAULTS)),
+        Field(
+            "code",
+            "enum",
+            en="what for",
+            zh="罚款事由",
+            required=True,
+            choices=tuple(FINE_DEFAULTS),
+            choice_aliases={code: (zh,) for code, (_, _, zh) in FINE_CLAUSES.items()},
+        ),
         Field("count", "int", en="how many times", zh="次数", default=1, ge=1),
         Field("amount", "money", en="fine per time (default the range's minimum)", zh="每次罚款金额", ge=0),
     ),
@@ -285,6 +303,7 @@ PLAN = CommandSpec(
             zh="变更方式",
             default="add",
             choices=("add", "set", "remove"),
+            choice_aliases={"add": ("增加", "新增"), "set": ("变更", "修改"), "remove": ("取消", "删除")},
         ),
     ),
     outputs=(
