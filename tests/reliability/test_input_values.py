@@ -225,7 +225,20 @@ def test_percentages_refuse_anything_else(cable, value):
 
 @pytest.mark.parametrize(
     "value, expected",
-    [("true", True), ("是", True), ("YES", True), ("1", True), ("否", False), ("no", False), ("0", False)],
+    [
+        ("true", True),
+        ("是", True),
+        ("YES", True),
+        ("1", True),
+        ("否", False),
+        ("no", False),
+        ("0", False),
+        # a Chinese form ticks or says 有/无 (found attacking the desk: each was a row error)
+        ("√", True),
+        ("×", False),
+        ("有", True),
+        ("无", False),
+    ],
 )
 def test_booleans_as_the_contract_lists_them(cable, value, expected):
     csv_in = f"customer,amount,new_customer,city\nA,100,{value},广州\n"

@@ -20,8 +20,9 @@ from typing import Any
 from bizops.core import money
 from bizops.core.i18n import Text, msg
 
-TRUE_WORDS = frozenset({"true", "1", "yes", "y", "是", "t", "on"})
-FALSE_WORDS = frozenset({"false", "0", "no", "n", "否", "f", "off"})
+#: Yes and no as forms write them; a Chinese form ticks (√ ×) or says 有/无 (an invoice attached or not).
+TRUE_WORDS = frozenset({"true", "1", "yes", "y", "是", "t", "on", "有", "√", "✓", "✔"})
+FALSE_WORDS = frozenset({"false", "0", "no", "n", "否", "f", "off", "无", "×", "✗", "✘"})
 
 _DATETIME = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 _TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
@@ -116,7 +117,9 @@ def parse_bool(raw) -> bool:
             return True
         if word in FALSE_WORDS:
             return False
-    raise BadValue(msg("must be true or false (yes/no, 是/否, 1/0)", "必须是 是/否（true/false、yes/no、1/0）"))
+    raise BadValue(
+        msg("must be true or false (yes/no, 是/否, √/×, 1/0)", "必须是 是/否（true/false、yes/no、√/×、1/0）")
+    )
 
 
 def _enum(choices: tuple[str, ...], aliases: dict[str, tuple[str, ...]]):
