@@ -48,6 +48,23 @@ def test_an_openpyxl_workbook_with_title_rows_and_chinese_headers(bizops_run, tm
         ]
 
 
+def test_a_two_level_header_with_merged_groups_reads_under_its_lower_row(bizops_run, tmp_path):
+    """A report's header in two rows: merged groups (产品信息 over three columns, 价格 over two) above
+    the field names. Found attacking the desk: the group row was taken for the header."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["产品信息", None, None, "价格", None])
+    sheet.merge_cells("A1:C1")
+    sheet.merge_cells("D1:E1")
+    sheet.append(["产品编号", "数量", "询价时间", "指导价", "特价下浮%"])
+    sheet.append(["YJV-3x95", 10, datetime(2026, 11, 23, 9, 30), 100, 2])
+    book.save(tmp_path / "report.xlsx")
+    r = bizops_run("--company", "cable", "quote", "report.xlsx")
+    assert r.exit_code == 0, r
+    assert [(x["sku"], x["total"]) for x in r.rows()] == [("YJV-3x95", "980.00")]
+    assert "not a field" not in r.stderr
+
+
 def test_a_workbook_date_is_the_date_it_shows(bizops_run, tmp_path):
     book = openpyxl.Workbook()
     sheet = book.active

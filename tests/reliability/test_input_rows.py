@@ -242,3 +242,25 @@ def test_a_lone_cell_followed_by_one_cell_rows_is_a_one_column_header(bizops_run
     errors = r.stderr.splitlines()
     assert any("column '报价单' is not a field" in line for line in errors), errors
     assert [line.split(":")[0] for line in errors if line.startswith("row ")] == ["row 3", "row 4"]
+
+
+@pytest.mark.parametrize("piece", ["16", "1048576"])
+def test_a_row_grouping_the_columns_above_the_header_is_a_title(bizops_run, tmp_path, piece):
+    """Found attacking the desk: a report's two-level header (`订单信息,,,付款信息,` over the real one)
+    was taken for the header, and every row failed. A row naming no field is a title when a row
+    below names one; with none below it, it stays the header (a one-column file keeps its rows)."""
+    (tmp_path / "orders.csv").write_text(
+        "单位：元,,,,制表：张三\n订单信息,,,付款信息,\n客户,金额,城市,结算方式,发票\n甲,1000,广州,现款,普票\n乙,0,广州,现款,普票\n",
+        encoding="utf-8",
+    )
+    args = ("--company", "cable", "approve-order", "orders.csv", "--format", "jsonl")
+    env = {"BIZOPS_JOBS_PIECE_BYTES": piece}
+    one = bizops_run(*args, "--jobs", "1", env=env)
+    many = bizops_run(*args, "--jobs", "2", env=env)
+    assert one.exit_code == 65, one
+    assert [row["customer"] for row in one.rows()] == ["甲"]
+    assert [line for line in one.stderr.splitlines() if line.startswith("row ")] == [
+        'row 5: amount must be > 0, got "0"'
+    ]
+    assert "not a field" not in one.stderr
+    assert (many.stdout, many.stderr, many.exit_code) == (one.stdout, one.stderr, one.exit_code)

@@ -41,8 +41,8 @@ LINE_END = st.sampled_from(["\n", "\r\n", "\r\n", "\n", "\r"])
 
 @st.composite
 def csv_inputs(draw) -> bytes:
-    # Titles above the header: alone on their line (decided by the row after them), padded, or empty rows.
-    rows = draw(st.lists(st.sampled_from(["2026年11月 报价单", "Quotes", "报价单,,", ""]), max_size=3))
+    # Titles above the header: alone on their line or grouping columns (decided by the rows below), padded, empty.
+    rows = draw(st.lists(st.sampled_from(["2026年11月 报价单", "Quotes", "报价单,,", "产品,,价格", ""]), max_size=3))
     rows.append("sku,qty,guide_price")
     for _ in range(draw(st.integers(20, 120))):
         kind = draw(st.sampled_from(["good", "good", "good", "cells", "broken", "blank"]))

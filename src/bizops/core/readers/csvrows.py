@@ -21,7 +21,7 @@ from bizops.core.i18n import Text, msg
 from bizops.core.readers.csvsplit import splitter
 from bizops.core.readers.encodings import BOM, encoding_hint
 from bizops.core.readers.pieces import Oversized, OversizedReader, pieces, too_long
-from bizops.core.readers.table import Header, Layout
+from bizops.core.readers.table import Header, HeaderSearch, Layout
 
 
 class CsvReader:
@@ -43,8 +43,7 @@ class CsvReader:
         self.layout = layout or Layout()
         self.header_row = 0
         self.header_error: RowError | None = None
-        #: A row of one cell that is a title if a wider row follows, else the header (`Layout.may_be_title`).
-        self._held: tuple[int, list[str]] | None = None
+        self._search = HeaderSearch(self.layout)  # until the header is found
         self.rows_read = 0
         self._split = splitter(self.delimiter)
         self._texts: deque[str] = deque()  # the row `csv` reads next (one at a time: it must not run on)
@@ -66,23 +65,28 @@ class CsvReader:
                 for _ in self._rows(first[scanned + start : scanned + end], row):  # only the header's error counts
                     pass
                 row += 1
-                if self._held is not None and self._held[0] == row:
+                held = self._search.held
+                if held and held[0][0] == row:
                     held_end = scanned + end
-                if self.header is not None:  # this row, or (one column after all) the held row above it
+                if self.header is not None:  # this row, or a held row above it (then the rows after are data)
                     header_end = scanned + end if self.header_row == row else held_end
                     break
             else:
                 scanned = len(first)
-                after = next(blocks, None) if self._held is not None else None
-                if type(after) is bytes:  # a held row waits for the row after it
+                after = next(blocks, None) if self._search.held else None
+                if type(after) is bytes:  # held rows wait for a row below them
                     first += after
                     continue
-                if after is not None:  # an oversized row: wider than the held one, which was a title
-                    blocks, self._held = chain((after,), blocks), None
-                self._settle()
+                if after is not None:  # an oversized row: wider than the held ones, which were titles
+                    blocks = chain((after,), blocks)
+                    self._search.held.clear()
+                header_end = len(first)
+                if self._search.held:
+                    self._search.end()  # the rows held below the first are data: read again from `held_end`
+                    self._take_found()
+                    header_end = held_end
                 if self.header is None:  # a megabyte of titles: no header, no rows
                     self.header, self.header_row = Header([]), row
-                header_end = len(first)
         data = first[header_end:]
         return chain((data,), blocks) if data else blocks
 
@@ -98,15 +102,15 @@ class CsvReader:
             if type(block) is Oversized:
                 row += 1
                 self.rows_read = row
-                self._held = None  # wider than the held row: that was a title
+                self._search.held.clear()  # wider than the held rows: those were titles
                 yield self._header_too_long() if self.header is None else too_long(row)
                 continue
             if row == 0 and self.header is None:
                 block = block.removeprefix(BOM)
             yield from self._rows(block, row)
             row = self.rows_read
-        if self._held is not None:
-            yield from self._settle()
+        if self.header is None and self._search.held:
+            yield from self._found(self._search.end())
 
     def _rows(self, block: bytes, row: int) -> Iterator:
         """The rows of `block`, numbered after `row`: `(row, dict)` or `RowError` (the header sets `self.header`)."""
@@ -167,30 +171,28 @@ class CsvReader:
                 yield header.row(row, cells)
 
     def _read_header(self, row: int, text: str, problem: Text | None) -> Iterator:
-        """Row `row` while no header is known: a title, the header, or (below a held row) data."""
+        """Row `row` while no header is known: a title, the header, or (below held rows) data."""
         try:
             cells = self._cells_alone(text)
         except csv.Error as exc:
             cells, problem = [], problem or _not_csv(exc)
-        if self._held is not None:
-            if problem is None and not "".join(cells).strip():
-                return  # an empty row decides nothing
-            if problem is None and len(cells) == 1:  # one column after all: the held row is the header
-                yield from self._settle()
-                yield self.header.row(row, cells)  # type: ignore[union-attr]
-                return
-            self._held = None  # a wider row: the held one was a title
-        if problem is None and self.layout.is_title(row, cells):
-            return
-        if problem is None and self.layout.may_be_title(row, cells):
-            self._held = (row, cells)
-            return
-        yield from self._take_header(row, cells, problem)
+        yield from self._found(self._search.feed(row, cells, problem))
 
-    def _settle(self) -> list[RowError]:
-        """The held row taken as the header (no wider row came after it); [] when no row is held."""
-        held, self._held = self._held, None
-        return [] if held is None else self._take_header(*held, None)
+    def _found(self, data: list) -> Iterator:
+        """The header, if the search has found it, then the rows it showed to be data."""
+        if self._search.found is None:
+            return
+        yield from self._take_found()
+        for row, cells, problem in data:
+            if problem is not None:
+                yield RowError(problem, row)
+            elif "".join(cells).strip():
+                yield self.header.row(row, cells)  # type: ignore[union-attr]
+
+    def _take_found(self) -> list[RowError]:
+        found, self._search.found = self._search.found, None
+        assert found is not None
+        return self._take_header(*found)
 
     def _take_header(self, row: int, cells: list[str], problem: Text | None) -> list[RowError]:
         """Row `row` is the header; its error, if it has one."""

@@ -4,7 +4,7 @@ what its columns name, each row to a dict of its cells."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from bizops.core.errors import RowError
 from bizops.core.i18n import Text, msg
@@ -32,13 +32,13 @@ class Layout(NamedTuple):
     sheet: str | None = None
 
     def is_title(self, row: int, cells: list[str]) -> bool:
-        """Whether `row`, before the header, is to be skipped.
+        """Whether `row`, before the header, is skipped without looking further.
 
         With `--header-row N`, every row above N. Otherwise an empty row, or a
         row of several cells of which one is filled and names no field (a
         title merged across the columns: `2026年11月 报价单,,,`), within the
-        first `TITLE_ROWS` rows. A row of one cell naming no field may be a
-        title too (`may_be_title`): the row after it decides.
+        first `TITLE_ROWS` rows. Other rows naming no field may be titles too
+        (`may_be_title`): the rows below decide (`HeaderSearch`).
         """
         if self.header_row is not None:
             return row < self.header_row
@@ -47,24 +47,76 @@ class Layout(NamedTuple):
         filled = [c for c in cells if c.strip()]
         if not filled:
             return True
-        return len(cells) > 1 and self._lone_unknown(filled)
+        knows = getattr(self.names, "knows", None)
+        return len(filled) == 1 and len(cells) > 1 and knows is not None and not knows(filled[0])
 
     def may_be_title(self, row: int, cells: list[str]) -> bool:
-        """Whether `row`, a single cell naming no field, is a title if the next row is wider.
-
-        A title typed on a line of its own (`应收账款账龄表`, no commas after
-        it) is one; in a table of one column the same row is its header. The
-        reader looks at the next row that is not empty: more cells there make
-        this row a title, one cell (or none left) makes it the header, so no
-        row is ever lost.
-        """
-        if self.header_row is not None or row > TITLE_ROWS or len(cells) != 1:
-            return False
-        return self._lone_unknown([c for c in cells if c.strip()])
-
-    def _lone_unknown(self, filled: list[str]) -> bool:
+        """Whether `row`, within the first `TITLE_ROWS`, names no field: a title if a row below shows one."""
         knows = getattr(self.names, "knows", None)
-        return len(filled) == 1 and knows is not None and not knows(filled[0])
+        if self.header_row is not None or row > TITLE_ROWS or knows is None:
+            return False
+        filled = [c for c in cells if c.strip()]
+        return bool(filled) and not any(knows(c) for c in filled)
+
+    def ends_titles(self, first: list[str], cells: list[str]) -> bool:
+        """Whether `cells`, below rows naming no field (the first of them `first`), shows those to be titles.
+
+        It does when it names a field (a title typed on a line of its own,
+        `应收账款账龄表`, or a row grouping the columns, `订单信息,,,付款信息`, above
+        the header), or when it is wider than a lone cell above it.
+        """
+        knows = getattr(self.names, "knows", None)
+        if knows is not None and any(knows(c) for c in cells if c.strip()):
+            return True
+        return len(first) == 1 and len(cells) > 1
+
+
+class HeaderSearch:
+    """The header among a table's first rows, as they come: titles above it are skipped.
+
+    A row naming no field is held (`Layout.may_be_title`) until a row below
+    decides (`Layout.ends_titles`): then the held rows were titles. When no
+    row decides so (within `TITLE_ROWS`, or before the table ends), the first
+    held row is the header after all, as a table whose header names no field
+    (one column, or columns the config maps later) has it, and the rows held
+    below it are data: no row is ever lost.
+    """
+
+    def __init__(self, layout: Layout):
+        self.layout = layout
+        self.held: list[tuple[int, list[str]]] = []
+        #: (row, cells, problem) of the header once known.
+        self.found: tuple[int, list[str], Text | None] | None = None
+
+    def feed(self, row: int, cells: list[str], problem: Text | None = None) -> list[tuple[int, list[str], Any]]:
+        """Take one more row; returns the rows now known to be data under the header (in order)."""
+        layout, held = self.layout, self.held
+        if held:
+            if problem is None and not any(c.strip() for c in cells):
+                return []
+            if problem is None and layout.ends_titles(held[0][1], cells):
+                held.clear()
+            elif problem is None and layout.may_be_title(row, cells):
+                held.append((row, cells))
+                return []
+            else:
+                return [*self.end(), (row, cells, problem)]
+        if problem is None and layout.is_title(row, cells):
+            return []
+        if problem is None and layout.may_be_title(row, cells):
+            held.append((row, cells))
+            return []
+        self.found = (row, cells, problem)
+        return []
+
+    def end(self) -> list[tuple[int, list[str], Any]]:
+        """The table ended (or no row will decide): the first held row is the header, the others data."""
+        if not self.held:
+            return []
+        (row, cells), *rest = self.held
+        self.held.clear()
+        self.found = (row, cells, None)
+        return [(r, c, None) for r, c in rest]
 
 
 class Header:

@@ -28,7 +28,7 @@ from typing import Any, BinaryIO
 
 from bizops.core.errors import InputMissing, RowError, UsageError
 from bizops.core.i18n import Text, msg
-from bizops.core.readers.table import Header, Layout
+from bizops.core.readers.table import Header, HeaderSearch, Layout
 from bizops.core.values import format_datetime
 
 
@@ -50,22 +50,38 @@ class WorkbookReader:
         sheet = self._sheet()
         first_row, first_column = sheet.start if sheet.height else (0, 0)
         self.total_rows = first_row + sheet.height
-        layout = self.layout
+        search = HeaderSearch(self.layout)
         header = None
         for number, values in enumerate(sheet.iter_rows(), first_row + 1):
             self.rows_read = number
             cells = [""] * first_column + [_text(v) for v in values]
             if header is None:
-                if layout.is_title(number, cells):
+                data = search.feed(number, _trimmed(cells))
+                if search.found is None:
                     continue
-                self.header = header = Header(_trimmed(cells), layout.names)
-                self.header_row = number
-                problem = header.problem()
-                if problem is not None:
-                    yield RowError(Text("the header row ", "表头行") + problem, number)
+                yield from self._header(*search.found[:2])
+                header = self.header
+                yield from self._data(data)
                 continue
             if any(c.strip() for c in cells):  # a fully empty row is skipped (its number still counts)
                 yield header.row(number, _trimmed(cells))
+        if header is None and search.held:
+            data = search.end()
+            yield from self._header(*search.found[:2])  # type: ignore[index]
+            yield from self._data(data)
+
+    def _header(self, number: int, cells: list[str]) -> Iterator[RowError]:
+        self.header = header = Header(cells, self.layout.names)
+        self.header_row = number
+        problem = header.problem()
+        if problem is not None:
+            yield RowError(Text("the header row ", "表头行") + problem, number)
+
+    def _data(self, rows: list) -> Iterator:
+        """Rows held while the header was looked for, now known to be data under it."""
+        for number, cells, _ in rows:
+            if any(c.strip() for c in cells):
+                yield self.header.row(number, cells)  # type: ignore[union-attr]
 
     def _sheet(self) -> Any:
         """The sheet to read: `--sheet` by name or number (from 1), else the first visible worksheet."""
