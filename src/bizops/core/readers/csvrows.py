@@ -73,8 +73,8 @@ class CsvReader:
                     break
             else:
                 scanned = len(first)
-                after = next(blocks, None) if self._search.held else None
-                if type(after) is bytes:  # held rows wait for a row below them
+                after = next(blocks, None)
+                if type(after) is bytes:  # the header is further down (small pieces, held rows waiting)
                     first += after
                     continue
                 if after is not None:  # an oversized row: wider than the held ones, which were titles
@@ -85,7 +85,7 @@ class CsvReader:
                     self._search.end()  # the rows held below the first are data: read again from `held_end`
                     self._take_found()
                     header_end = held_end
-                if self.header is None:  # a megabyte of titles: no header, no rows
+                if self.header is None:  # nothing but titles: no header, no rows
                     self.header, self.header_row = Header([]), row
         data = first[header_end:]
         return chain((data,), blocks) if data else blocks
