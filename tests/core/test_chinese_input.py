@@ -132,3 +132,22 @@ def test_a_semicolon_free_tab_file_from_stdin_is_sniffed(bizops_run):
     r = bizops_run("--company", "cable", "quote", "-", input="sku\tqty\tguide_price\nBV-2.5\t3\t10\n")
     assert r.exit_code == 0, r
     assert r.rows()[0]["total"] == "30.00"
+
+
+@pytest.mark.parametrize("header", ["金额（万元）", "金额(单位：万元)", "金额（千元）", "Amount (K)", "订单金额(亿元)"])
+def test_money_in_larger_units_is_never_read_as_yuan(bizops_run, tmp_path, header):
+    """Found attacking the desk: `金额（万元）` lost its note and 12.5 (万元, 125,000 yuan) was read as 12.50.
+    Such a column is not read at all, and the warning says why; `金额（元）` and `单价（元/千克）` still are."""
+    (tmp_path / "o.csv").write_text(f"客户,{header},城市\r\n甲,12.5,广州\r\n", encoding="utf-8")
+    r = bizops_run("--company", "cable", "approve-order", "o.csv")
+    assert r.exit_code == 65 and r.stdout == "", r
+    assert "row 2: amount is required" in r.stderr
+    assert "bizops reads money in 元 only" in r.stderr
+
+
+@pytest.mark.parametrize("header", ["金额（元）", "金额(含税)", "Amount (yuan)"])
+def test_money_in_yuan_with_a_note_is_read(bizops_run, tmp_path, header):
+    (tmp_path / "o.csv").write_text(f"客户,{header},城市,新客户\r\n甲,12.5,广州,否\r\n", encoding="utf-8")
+    r = bizops_run("--company", "cable", "approve-order", "o.csv")
+    assert r.exit_code == 0, r
+    assert r.rows()[0]["amount"] == "12.50"

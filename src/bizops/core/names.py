@@ -32,6 +32,12 @@ CORE_LABELS: dict[str, tuple[str, str]] = {
 _NOTE = r"\s*[(（\[【][^)）\]】]*[)）\]】]\s*$"  # compiled by `re` on first use: not at start-up
 #: What may trail a header: a required marker (`客户*`), a colon.
 _TRAILING = " \t*:："
+#: A note saying a column's money is counted in larger units (`金额（万元）`, `(千元)`, `亿元`, `k`):
+#: read as yuan it would be 10,000 times too small, so such a column is never taken for a money field.
+_SCALED_NOTE = (
+    r"[(（\[【]([^)）\]】]*(万元|千元|亿元)[^)）\]】]*|\s*(单位[:：]?\s*)?(万|千|百万|亿|k|thousands?|millions?)\s*)"
+    r"[)）\]】]\s*$"
+)
 
 
 def header_key(text: str) -> str:
@@ -118,11 +124,20 @@ class InputNames:
         key = header_key(header)
         found = self.by_key.get(key)
         if found is None:
-            found = self.by_key.get(header_key(_short(header)), key)  # `数量（米）` is `数量`
+            found = self.by_key.get(header_key(_short(header)))  # `数量（米）` is `数量`
+            if found is None or self.scaled(header, found):
+                return key
         return found
 
     def knows(self, header: str) -> bool:
-        return header_key(header) in self.by_key or header_key(_short(header)) in self.by_key
+        return self(header) in self.by_key.values()
+
+    def scaled(self, header: str, field: str | None = None) -> bool:
+        """Whether `header` names a money field with a note counting it in larger units (`金额（万元）`)."""
+        if field is None:  # `header` may be a column's key already (`amount_(k)`, as an unknown one is shown)
+            field = self.by_key.get(header_key(_short(header)).rstrip("_"))
+        kind = next((f.kind for f in self.fields if f.name == field), None)
+        return kind in ("money", "price") and re.search(_SCALED_NOTE, header, re.IGNORECASE) is not None
 
     def known(self, lang: str) -> str:
         """The fields and what else names them, for a message: `sku (产品编号, 产品), qty (数量)…`."""

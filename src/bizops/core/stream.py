@@ -124,7 +124,10 @@ def unknown_message(unknown: list[str], names: InputNames, command: str) -> Text
     import difflib
 
     hints = []
+    scaled = [name for name in unknown if names.scaled(name)]
     for name in unknown:
+        if name in scaled:
+            continue
         # One character apart is a typo in `amout`, but in Chinese it may be the opposite: 未收金额 (unpaid)
         # is not 已收金额 (paid), so Chinese names must be closer to be suggested.
         cutoff = 0.75 if name.isascii() else 0.8
@@ -141,10 +144,17 @@ def unknown_message(unknown: list[str], names: InputNames, command: str) -> Text
         zh = f"列 {listed} 不是 {command} 的字段，已忽略"
     en += f" (did you mean {', '.join(hints)} " if hints else " ("
     zh += f"（是否应为 {'，'.join(hints)}；" if hints else "（"
-    return Text(
+    text = Text(
         f"{en}known: {known}; other names can be mapped in [columns] of bizops.toml)",
         f"{zh}可用的列：{known}；其他列名可在 bizops.toml 的 [columns] 中对应）",
     )
+    for name in scaled:  # read as 元 it would be off by the unit's factor: never read, and said why
+        text += Text(
+            f"; {name!r} counts money in units larger than 元 (yuan): bizops reads money in 元 only, "
+            "so give that column in 元",
+            f"；{name!r} 的金额单位大于元：bizops 只按元读取金额，请把该列换算成元",
+        )
+    return text
 
 
 def row_message(error: RowError, lang: str) -> str:
