@@ -3,9 +3,10 @@
 Users type amounts the way Chinese spreadsheets show them: `1500`, `1,500.00`,
 `¥1500`, `￥1,500.00`, `1500元`, full-width `１５００`. All of those are read (full-width
 forms are mapped to ASCII first). A lone dash (` ¥-   `, ` -   `) is zero: it is how
-Excel's accounting format (会计专用) shows 0, and a CSV saved from such a sheet keeps it. `NaN`, `Infinity`, exponents, `1_000`, Chinese
-number words (`2万`, `壹万元整`), look-alike digits (`²`, `①`, `١٥٠٠`) and absurdly
-long numbers are refused with a message, never misread and never turned into zero.
+Excel's accounting format (会计专用) shows 0, and a CSV saved from such a sheet keeps
+it. `NaN`, `Infinity`, exponents, `1_000`, Chinese number words (`2万`, `壹万元整`),
+look-alike digits (`²`, `①`, `١٥٠٠`) and absurdly long numbers are refused with a
+message, never misread and never turned into zero.
 """
 
 from __future__ import annotations

@@ -77,9 +77,9 @@ class HeaderSearch:
     A row naming no field is held (`Layout.may_be_title`) until a row below
     decides (`Layout.ends_titles`): then the held rows were titles. When no
     row decides so (within `TITLE_ROWS`, or before the table ends), the first
-    held row is the header after all, as a table whose header names no field
-    (one column, or columns the config maps later) has it, and the rows held
-    below it are data: no row is ever lost.
+    held row is the header after all, as in a table whose header names no
+    field bizops knows (a one-column list, say), and the rows held below it
+    are data: no row is ever lost.
     """
 
     def __init__(self, layout: Layout):
