@@ -264,3 +264,18 @@ def test_a_row_grouping_the_columns_above_the_header_is_a_title(bizops_run, tmp_
     ]
     assert "not a field" not in one.stderr
     assert (many.stdout, many.stderr, many.exit_code) == (one.stdout, one.stderr, one.exit_code)
+
+
+def test_an_exports_totals_row_is_named_in_its_error(bizops_run, tmp_path):
+    """Found attacking receivables: an accounting export ends with `合计,,1,500.00`; it is still an
+    error (nothing is dropped unsaid) but the message says what the row is, in both languages."""
+    (tmp_path / "ageing.csv").write_text(
+        '发票号,客户,金额,已收,到期日\nA1,甲,1000,0,2026-10-01\nA2,乙,500,0,2026-11-01\n合计,,"1,500.00",0,\n',
+        encoding="utf-8",
+    )
+    args = ("--company", "pv", "receivables", "ageing.csv", "--as-of", "2026-12-01", "--format", "jsonl")
+    r = bizops_run(*args)
+    assert r.exit_code == 65 and [x["invoice"] for x in r.rows()] == ["A1", "A2"], r
+    assert r.stderr.splitlines() == ["row 4: a totals row (合计), not a request: customer is required"]
+    zh = bizops_run("--lang", "zh", *args)
+    assert zh.stderr.splitlines() == ["第 4 行：合计行（合计），不是一笔请求：缺少必填字段 customer"]

@@ -119,6 +119,10 @@ class Sink:
         return Exit.OK
 
 
+#: What an export's totals row says in one of its cells (`合计,,1,500.00`): a bad row holding one is named so.
+TOTALS = frozenset({"合计", "总计", "小计", "合 计", "总 计", "小 计", "total", "subtotal", "grand total", "totals"})
+
+
 def unknown_message(unknown: list[str], names: InputNames, command: str) -> Text:
     """`column 'amout' is not a field of cable approve-order; ignored (did you mean amount? known: …)`."""
     import difflib
@@ -232,6 +236,9 @@ def run(job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None, bui
             reason = joined(reasons)
         if group_by and raw.get(group_by) not in (None, ""):
             reason = Text(f"{group_by} {raw[group_by]}: ", f"{group_by} {raw[group_by]}：") + reason
+        total = next((v.strip() for v in raw.values() if type(v) is str and v.strip().lower() in TOTALS), None)
+        if total is not None:  # an export's last line: still an error (nothing is dropped unsaid), but named
+            reason = Text(f"a totals row ({total}), not a request: ", f"合计行（{total}），不是一笔请求：") + reason
         sink.row_error(RowError(reason, row))
         return None
 
