@@ -65,6 +65,34 @@ def test_a_two_level_header_with_merged_groups_reads_under_its_lower_row(bizops_
     assert "not a field" not in r.stderr
 
 
+def test_a_percentage_cell_is_read_as_the_percentage_it_shows(bizops_run, tmp_path):
+    """Found attacking the desk: a discount cell formatted `0%` showing `5%` holds 0.05, and was read as
+    0.05 %: a price wrong without a word. Read as shown, the same book with its discounts typed as plain
+    numbers gives the same output, row for row (titles, dates and row numbers included)."""
+    for name, percent in (("plain.xlsx", False), ("percent.xlsx", True)):
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.cell(1, 2, "十一月报价")
+        sheet.merge_cells("B1:F1")
+        for column, label in enumerate(["产品编号", "数量", "指导价", "询价时间", "特价下浮%"], 2):
+            sheet.cell(3, column, label)
+        rows = [
+            ["YJV-3x95", 10, 100, datetime(2026, 11, 23, 9, 30), 5],
+            ["BV-2.5", 20, 96.84, datetime(2026, 11, 24), 0.5],
+        ]
+        for number, row in enumerate(rows, 4):
+            for column, value in enumerate(row, 2):
+                cell = sheet.cell(number, column, value)
+                if column == 6 and percent:
+                    cell.value, cell.number_format = Decimal(str(value)) / 100, "0.0%"
+        book.save(tmp_path / name)
+    plain = bizops_run("--company", "cable", "quote", "plain.xlsx", "--format", "jsonl")
+    shown = bizops_run("--company", "cable", "quote", "percent.xlsx", "--format", "jsonl")
+    assert shown.exit_code == plain.exit_code == 0, shown
+    assert shown.stdout == plain.stdout
+    assert [(x["discount_pct"], x["unit_price"]) for x in shown.rows()] == [("5", "95.00"), ("0.5", "96.36")]
+
+
 def test_a_workbook_date_is_the_date_it_shows(bizops_run, tmp_path):
     book = openpyxl.Workbook()
     sheet = book.active

@@ -10,6 +10,8 @@ a workbook's rows go through the same parsing as a CSV's:
   `20.0` of a quantity `20`; money with more than two decimals there (a
   cell formatted `0.00` over `96.845`) is refused as from a CSV, never
   rounded here;
+- a number formatted as a percentage as it shows: `5%`, not `0.05` (python-calamine gives no
+  formats, so an `.xlsx` whose styles show percentages is read with openpyxl: `_percent_styles`);
 - a date `2026-11-23`, a date and time `2026-11-23T09:30`, a time `09:30`;
 - a formula's value as the workbook last saved it (its cached value);
 - `true`/`false` for a logical cell, an error cell (`#DIV/0!`) as its text.
@@ -21,6 +23,7 @@ then turned into requests one by one.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -47,14 +50,18 @@ class WorkbookReader:
         self.total_rows: int | None = None  # known once the sheet is open (for progress)
 
     def __iter__(self) -> Iterator:
+        if not hasattr(self.stream, "seek"):  # read whole by either library anyway
+            self.stream = io.BytesIO(self.stream.read())
         sheet = self._sheet()
         first_row, first_column = sheet.start if sheet.height else (0, 0)
         self.total_rows = first_row + sheet.height
+        rows: Iterator[list[str]] = ([""] * first_column + [_text(v) for v in values] for values in sheet.iter_rows())
+        if _percent_styles(self.stream):
+            first_row, rows = 0, _rows_as_shown(self.stream, sheet.name)
         search = HeaderSearch(self.layout)
         header = None
-        for number, values in enumerate(sheet.iter_rows(), first_row + 1):
+        for number, cells in enumerate(rows, first_row + 1):
             self.rows_read = number
-            cells = [""] * first_column + [_text(v) for v in values]
             if header is None:
                 data = search.feed(number, _trimmed(cells))
                 if search.found is None:
@@ -123,6 +130,56 @@ class WorkbookReader:
         )
 
 
+def _percent_styles(stream: BinaryIO) -> bool:
+    """Whether an `.xlsx` has cell styles showing numbers as percentages (`0%`, `0.00%`).
+
+    python-calamine gives a cell's value, not its format: a discount shown
+    as `5%` is the number 0.05, which read as a percentage would be 0.05 %,
+    a price wrong without a word. Such workbooks are read with openpyxl
+    instead (`_rows_as_shown`), which knows each cell's format.
+    """
+    import zipfile
+    from xml.etree import ElementTree
+
+    stream.seek(0)
+    try:
+        with zipfile.ZipFile(stream) as book:
+            styles = ElementTree.fromstring(book.read("xl/styles.xml"))
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError):
+        return False  # not an .xlsx (an .xls, an .ods), or one without styles
+    finally:
+        stream.seek(0)
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    percent = {"9", "10"} | {  # Excel's built-in 0% and 0.00%, and any format of the workbook's own with a %
+        f.get("numFmtId") for f in styles.iter(f"{main}numFmt") if "%" in (f.get("formatCode") or "")
+    }
+    cell_formats = styles.find(f"{main}cellXfs")
+    return cell_formats is not None and any(xf.get("numFmtId") in percent for xf in cell_formats)
+
+
+def _rows_as_shown(stream: BinaryIO, sheet_name: str) -> Iterator[list[str]]:
+    """The sheet's rows from row 1, each cell as `_text`, a percentage as shown (`0.05` as `5%`)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
+    try:
+        for row in book[sheet_name].iter_rows():
+            cells = []
+            for cell in row:
+                value = getattr(cell, "value", None)
+                if (
+                    isinstance(value, (int, float))
+                    and not isinstance(value, bool)
+                    and "%" in (getattr(cell, "number_format", None) or "")
+                ):
+                    cells.append(_digits(Decimal(number_text(float(value))) * 100) + "%")
+                else:
+                    cells.append(_text(value))
+            yield cells
+    finally:
+        book.close()
+
+
 def _trimmed(cells: list[str]) -> list[str]:
     """A row without the empty cells at its end (a sheet's used range is wider than some rows)."""
     end = len(cells)
@@ -164,7 +221,12 @@ def number_text(value: float) -> str:
     """
     if value != value or value in (float("inf"), float("-inf")):
         return str(value)
-    text = format(Decimal(format(value, ".15g")), "f")
+    return _digits(Decimal(format(value, ".15g")))
+
+
+def _digits(number: Decimal) -> str:
+    """A number in plain digits, without trailing zeros after the point (`5.00` is `5`, never `5E+0`)."""
+    text = format(number, "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
