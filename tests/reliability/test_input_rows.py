@@ -241,7 +241,16 @@ def test_a_lone_cell_followed_by_one_cell_rows_is_a_one_column_header(bizops_run
     assert r.exit_code == 65, r
     errors = r.stderr.splitlines()
     assert any("column '报价单' is not a field" in line for line in errors), errors
-    assert [line.split(":")[0] for line in errors if line.startswith("row ")] == ["row 3", "row 4"]
+    assert [line.split(":")[0] for line in errors if line.startswith("row ")] == ["row 1", "row 3", "row 4"]
+    assert errors[0].startswith("row 1: the header row names no field (known: sku ")
+
+
+def test_a_header_naming_no_field_is_said_even_with_no_row_under_it(bizops_run):
+    """Found by the fuzz test: an empty first row, then `0`: the `0` became the header, no row
+    followed, and the run exited 0 having said nothing about a file that vanished."""
+    r = bizops_run(*QUOTE, "-", "--input-format", "csv", input='""\n0\n')
+    assert r.exit_code == 65 and r.stdout == "", r
+    assert r.stderr.startswith("row 2: the header row names no field (known: sku "), r.stderr
 
 
 @pytest.mark.parametrize("piece", ["16", "1048576"])

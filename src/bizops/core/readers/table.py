@@ -110,12 +110,21 @@ class HeaderSearch:
         return []
 
     def end(self) -> list[tuple[int, list[str], Any]]:
-        """The table ended (or no row will decide): the first held row is the header, the others data."""
+        """The table ended (or no row will decide): the first held row is the header, the others data.
+
+        A header naming no field is said to be one (a header error, exit 65):
+        with no row under it, the file would otherwise vanish without a word.
+        """
         if not self.held:
             return []
         (row, cells), *rest = self.held
         self.held.clear()
-        self.found = (row, cells, None)
+        known = getattr(self.layout.names, "known", None)
+        self.found = (
+            row,
+            cells,
+            msg("names no field (known: {k})", "没有一列是字段（可用的列：{k}）", k=known("en")) if known else None,
+        )
         return [(r, c, None) for r, c in rest]
 
 

@@ -66,7 +66,7 @@ class WorkbookReader:
                 data = search.feed(number, _trimmed(cells))
                 if search.found is None:
                     continue
-                yield from self._header(*search.found[:2])
+                yield from self._header(*search.found)
                 header = self.header
                 yield from self._data(data)
                 continue
@@ -74,13 +74,13 @@ class WorkbookReader:
                 yield header.row(number, _trimmed(cells))
         if header is None and search.held:
             data = search.end()
-            yield from self._header(*search.found[:2])  # type: ignore[index]
+            yield from self._header(*search.found)  # type: ignore[misc]
             yield from self._data(data)
 
-    def _header(self, number: int, cells: list[str]) -> Iterator[RowError]:
+    def _header(self, number: int, cells: list[str], problem: Text | None) -> Iterator[RowError]:
         self.header = header = Header(cells, self.layout.names)
         self.header_row = number
-        problem = header.problem()
+        problem = problem or header.problem()
         if problem is not None:
             yield RowError(Text("the header row ", "表头行") + problem, number)
 
