@@ -353,3 +353,28 @@ def test_a_large_json_lines_file_with_bad_lines_numbers_them_across_pieces(cable
     assert error_rows(one.stderr) == bad
     assert sorted(error_rows(many.stderr)) == bad
     assert one.exit_code == many.exit_code == 65
+
+
+@pytest.mark.parametrize("percent", [False, True])
+def test_a_workbook_piped_in_is_read(tmp_path, percent):
+    """`bizops quote - < book.xlsx` through a real pipe (not seekable): found when percentage cells
+    made the reader seek its input, which a pipe refuses ("File or stream is not seekable")."""
+    import openpyxl
+    from reliability_support import run_process
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["产品编号", "数量", "指导价", "特价下浮%"])
+    sheet.append(["BV-2.5", 10, 100, 0.05 if percent else 5])
+    if percent:
+        sheet["D2"].number_format = "0%"
+    path = tmp_path / "book.xlsx"
+    book.save(path)
+    done = run_process(
+        ["--company", "cable", "quote", "-", "--input-format", "xlsx", "--format", "jsonl"],
+        tmp_path,
+        input=path.read_bytes(),
+    )
+    assert done.returncode == 0, done.stderr
+    row = json.loads(done.stdout)
+    assert (row["discount_pct"], row["unit_price"]) == ("5", "95.00")

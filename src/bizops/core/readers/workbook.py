@@ -50,7 +50,8 @@ class WorkbookReader:
         self.total_rows: int | None = None  # known once the sheet is open (for progress)
 
     def __iter__(self) -> Iterator:
-        if not hasattr(self.stream, "seek"):  # read whole by either library anyway
+        seekable = getattr(self.stream, "seekable", None)
+        if seekable is None or not seekable():  # stdin: read whole, as either library reads it anyway
             self.stream = io.BytesIO(self.stream.read())
         sheet = self._sheet()
         first_row, first_column = sheet.start if sheet.height else (0, 0)
