@@ -21,7 +21,7 @@ from bizops.core.i18n import Text, msg
 from bizops.core.readers.csvsplit import splitter
 from bizops.core.readers.encodings import BOM, encoding_hint
 from bizops.core.readers.pieces import Oversized, OversizedReader, pieces, too_long
-from bizops.core.readers.table import Header, HeaderSearch, Layout
+from bizops.core.readers.table import Header, HeaderSearch, Layout, read_header
 
 
 class CsvReader:
@@ -196,13 +196,9 @@ class CsvReader:
 
     def _take_header(self, row: int, cells: list[str], problem: Text | None) -> list[RowError]:
         """Row `row` is the header; its error, if it has one."""
-        self.header = header = Header(cells, self.layout.names)
+        self.header, self.header_error = read_header(cells, self.layout.names, row, problem)
         self.header_row = row
-        problem = problem or header.problem()
-        if problem is None:
-            return []
-        self.header_error = RowError(Text("the header row ", "表头行") + problem, row)
-        return [self.header_error]
+        return [] if self.header_error is None else [self.header_error]
 
     def _cells_alone(self, text: str) -> list[str]:
         """The cells of one row read on its own (of a broken row, its open cell runs to the end)."""

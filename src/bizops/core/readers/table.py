@@ -128,6 +128,13 @@ class HeaderSearch:
         return [(r, c, None) for r, c in rest]
 
 
+def read_header(cells: list[str], names: Callable[[str], str] | None, row: int, problem: Text | None):
+    """The header row's columns, and its error if it has one (found reading the row, or in its names)."""
+    header = Header(cells, names)
+    problem = problem or header.problem()
+    return header, None if problem is None else RowError(Text("the header row ", "表头行") + problem, row)
+
+
 class Header:
     """A header row's column names. Fully empty rows are skipped; a row with more cells than
     the header is an error; missing trailing cells are empty."""

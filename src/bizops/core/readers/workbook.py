@@ -31,7 +31,7 @@ from typing import Any, BinaryIO
 
 from bizops.core.errors import InputMissing, RowError, UsageError
 from bizops.core.i18n import Text, msg
-from bizops.core.readers.table import Header, HeaderSearch, Layout
+from bizops.core.readers.table import Header, HeaderSearch, Layout, read_header
 from bizops.core.values import format_datetime
 
 
@@ -79,11 +79,10 @@ class WorkbookReader:
             yield from self._data(data)
 
     def _header(self, number: int, cells: list[str], problem: Text | None) -> Iterator[RowError]:
-        self.header = header = Header(cells, self.layout.names)
+        self.header, error = read_header(cells, self.layout.names, number, problem)
         self.header_row = number
-        problem = problem or header.problem()
-        if problem is not None:
-            yield RowError(Text("the header row ", "表头行") + problem, number)
+        if error is not None:
+            yield error
 
     def _data(self, rows: list) -> Iterator:
         """Rows held while the header was looked for, now known to be data under it."""
@@ -173,7 +172,8 @@ def _rows_as_shown(stream: BinaryIO, sheet_name: str) -> Iterator[list[str]]:
                     and not isinstance(value, bool)
                     and "%" in (getattr(cell, "number_format", None) or "")
                 ):
-                    cells.append(_digits(Decimal(number_text(float(value))) * 100) + "%")
+                    shown = Decimal(number_text(value)) if type(value) is float else Decimal(value)
+                    cells.append(_digits(shown * 100) + "%")
                 else:
                     cells.append(_text(value))
             yield cells

@@ -9,6 +9,9 @@ from bizops.api import NOW, Column, CommandSpec, Company, Field, Setting
 from .points import CODES, POINTS
 from .rules import COMMISSION_RULES, ORDER_RULES, QUOTE_RULES, SCORE_RULES
 
+#: What order books and finance exports call the customer column, beside its label 客户.
+CUSTOMER_NAMES = ("客户名称", "客户名", "单位名称")
+
 NAME = "cable"
 VERSION = "0.2.0"
 
@@ -249,7 +252,7 @@ ORDER = CommandSpec(
             en="customer name (the ledger's key)",
             zh="客户",
             required=True,
-            aliases=("客户名称", "客户名", "单位名称"),
+            aliases=CUSTOMER_NAMES,
         ),
         Field(
             "amount",
@@ -451,7 +454,7 @@ COMMISSION = CommandSpec(
             en="customer who paid",
             zh="客户",
             required=True,
-            aliases=("客户名称", "客户名", "单位名称"),
+            aliases=CUSTOMER_NAMES,
         ),
         Field(
             "amount",
