@@ -24,9 +24,11 @@ from bizops.core.schema import NOW, Column, Field
 
 GOLDEN = Path(__file__).parent / "golden"
 
-#: One field of every kind and every way a block is generated (memo, ints guard, text, records, required, NOW).
+#: One field of every kind and every way a block is generated (memo, ints guard, text, a required name, records,
+#: required, NOW).
 FIELDS = (
     Field("sku", "text"),
+    Field("customer", "text", required=True),
     Field("qty", "decimal", default=Decimal(1), gt=0),
     Field("guide_price", "price", ge=0),
     Field("amount", "money", required=True, ge=0),

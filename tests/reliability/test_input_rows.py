@@ -9,6 +9,7 @@ megabyte where it matters, so `--jobs` cuts them at its real piece size.
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 import time
 
@@ -288,3 +289,32 @@ def test_an_exports_totals_row_is_named_in_its_error(bizops_run, tmp_path):
     assert r.stderr.splitlines() == ["row 4: a totals row (合计), not a request: customer is required"]
     zh = bizops_run("--lang", "zh", *args)
     assert zh.stderr.splitlines() == ["第 4 行：合计行（合计），不是一笔请求：缺少必填字段 customer"]
+
+
+def test_a_subtotal_line_with_an_amount_is_never_decided_as_an_order(bizops_run, tmp_path):
+    """Found attacking receivables with a Kingdee-style export: `广州甲公司 小计` and `合计` sit in the
+    customer column with the amounts filled in. A line whose other cells pass (an order book's 合计 with
+    an amount) was decided, and recorded, as an order of a customer called 合计: VAT accumulated on the
+    sum of the book. Now a required name that is, or ends in, 合计/小计/总计 makes the row a named error."""
+    (tmp_path / "orders.csv").write_text(
+        '客户,金额,new_customer\n甲,1000,否\n甲 小计,1000,否\n乙,500,否\n合 计,"1,500.00",否\n',
+        encoding="utf-8",
+    )
+    db = tmp_path / "ledger.db"
+    args = ("--company", "cable", "--db", str(db), "approve-order", "orders.csv", "--format", "jsonl", "--record")
+    r = bizops_run(*args)
+    assert r.exit_code == 65 and [x["customer"] for x in r.rows()] == ["甲", "乙"], r
+    assert [line for line in r.stderr.splitlines() if line.startswith("row ")] == [
+        "row 3: a totals row (甲 小计), not a request",
+        "row 5: a totals row (合 计), not a request",
+    ]
+    with sqlite3.connect(db) as conn:
+        assert [c for (c,) in conn.execute("SELECT customer FROM bizops_decisions ORDER BY id")] == ["甲", "乙"]
+    zh = bizops_run("--lang", "zh", "--company", "cable", "approve-order", "orders.csv", "--format", "jsonl")
+    assert "第 3 行：合计行（甲 小计），不是一笔请求" in zh.stderr.splitlines()
+
+
+def test_a_customer_called_total_is_still_a_customer(bizops_run):
+    """The totals check is Chinese-only in a name: Total is a company (道达尔), 合计 is not."""
+    r = bizops_run("--company", "cable", "approve-order", "--customer", "Total", "--amount", "100", "--no-new-customer")
+    assert r.exit_code == 0 and r.rows()[0]["customer"] == "Total", r

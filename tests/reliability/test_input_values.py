@@ -57,7 +57,9 @@ REFUSED = {
     "1,50": "must be a number",
     "15,00,000": "must be a number",
     "1 500": "must be a number",
-    "(1500)": "must be a number",
+    "(1500)": "must be > 0",  # the accounting format's negative: -1500
+    "(-1500)": "must be a number",
+    "()": "must be a number",
     "RMB1500": "must be a number",
     "1500 USD": "must be a number",
     "--1500": "must be a number",

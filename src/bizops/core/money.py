@@ -1,7 +1,8 @@
 """Exact money: text in, `Decimal` through, text out. Never a float.
 
 Users type amounts the way Chinese spreadsheets show them: `1500`, `1,500.00`,
-`¥1500`, `￥1,500.00`, `1500元`, full-width `１５００`. All of those are read (full-width
+`¥1500`, `￥1,500.00`, `1500元`, full-width `１５００`, and a negative as the accounting
+format writes it, `(1,500.00)` or `-¥1,500.00`. All of those are read (full-width
 forms are mapped to ASCII first). A lone dash (` ¥-   `, ` -   `) is zero: it is how
 Excel's accounting format (会计专用) shows 0, and a CSV saved from such a sheet keeps
 it. `NaN`, `Infinity`, exponents, `1_000`, Chinese number words (`2万`, `壹万元整`),
@@ -79,20 +80,36 @@ def _normalise(text: str, percent: bool) -> str:
         text = text.translate(_FULL_WIDTH).strip()
         if text.endswith("元"):
             text = text[:-1].rstrip()
-        if text.startswith("¥"):
-            text = text[1:].lstrip()
+        text = _without_yuan_sign(text)
+    # The accounting format's negative: `(1,500.00)`, `¥(1,500.00)`, `(¥1,500.00)` is -1500.00.
+    negative = len(text) > 2 and text[0] == "(" and text[-1] == ")"
+    if negative:
+        text = _without_yuan_sign(text[1:-1].strip())
+        if text[:1] in ("+", "-"):
+            raise NotANumber(msg("must be a number", "必须是数字"))
     if percent and text.endswith("%"):
         text = text[:-1].rstrip()
-    if text == "-":  # the accounting format's zero
+    if text == "-" and not negative:  # the accounting format's zero
         return "0"
     if not text:
         raise NotANumber(msg("must be a number, not empty", "必须是数字，不能为空"))
     if not _PLAIN.fullmatch(text):
         raise NotANumber(msg("must be a number", "必须是数字"))
     text = text.replace(",", "")
+    if negative:
+        text = "-" + text
     integer = text.lstrip("+-").split(".")[0]
     if len(integer) > MAX_INTEGER_DIGITS:
         raise NotANumber(_too_long())
+    return text
+
+
+def _without_yuan_sign(text: str) -> str:
+    """`¥1,500.00` and `-¥1,500.00` without the sign of the yuan (`1,500.00`, `-1,500.00`)."""
+    if text.startswith("¥"):
+        return text[1:].lstrip()
+    if text[:2] in ("-¥", "+¥"):
+        return text[0] + text[2:].lstrip()
     return text
 
 

@@ -52,6 +52,29 @@ def _missing(name: str):
     raise BadValue(Text(f"{name} is required", f"缺少必填字段 {name}"))
 
 
+#: What an export's totals line says in a cell (`合计,,1,500.00`): one of these, or in Chinese a name ending
+#: in one (`广州甲公司 小计`, `本页合计`).
+TOTALS = frozenset({"合计", "总计", "小计", "合 计", "总 计", "小 计", "total", "subtotal", "grand total", "totals"})
+_TOTAL_ENDINGS = ("合计", "总计", "小计", "合 计", "总 计", "小 计")
+
+
+def totals_line(text: str) -> bool:
+    """Whether a cell's text (stripped) marks an export's totals line rather than a value."""
+    return text.lower() in TOTALS or text.endswith(_TOTAL_ENDINGS)
+
+
+class TotalsLine(BadValue):
+    """A row that is an export's totals line (`合计` where a customer's name goes), not a request."""
+
+    def __init__(self, text: str):
+        super().__init__(msg("a totals row ({t}), not a request", "合计行（{t}），不是一笔请求", t=text))
+
+
+def _not_totals(text: str) -> None:
+    if text.endswith(_TOTAL_ENDINGS):  # in Chinese only: a customer may well be called Total
+        raise TotalsLine(text)
+
+
 _BLOCK = """\
     v = get({name!r})
     if not v and (v is None or v == ""):  # most values are truthy: one test
@@ -75,7 +98,7 @@ _BLOCK_TEXT = """\
         {absent}
     else:{count}
         if v.__class__ is str:
-            t{i} = v.strip()
+            t{i} = v.strip(){totals}
         else:
             try:
                 t{i} = c{i}(v)
@@ -119,6 +142,7 @@ def compile_fields(fields: Iterable[Field], now=None, watch_unknown: bool = Fals
         "BadValue": BadValue,
         "_bad": _bad,
         "_missing": _missing,
+        "_not_totals": _not_totals,
         "LIMIT": MEMO_LIMIT,
         "unknown": lambda raw: None,
     }
@@ -136,7 +160,10 @@ def compile_fields(fields: Iterable[Field], now=None, watch_unknown: bool = Fals
         convert = converter(field)
         if convert.memo is None:  # text: stripped inline, anything else through the converter
             namespace[f"c{i}"] = convert.parse
-            body.append(_BLOCK_TEXT.format(name=field.name, i=i, absent=absent, count=count))
+            # A required name (customer, employee …) is never an export's totals line: `合计` as a customer
+            # would be decided as one, and its amount counted twice. One test a row: most names do not end in 计.
+            totals = f"\n            if t{i}[-1:] == '计':\n                _not_totals(t{i})" if field.required else ""
+            body.append(_BLOCK_TEXT.format(name=field.name, i=i, absent=absent, count=count, totals=totals))
         else:
             namespace[f"m{i}"] = convert.memo
             namespace[f"p{i}"] = convert.parse
@@ -173,7 +200,8 @@ def compile_problems(fields: Iterable[Field], now=None) -> Callable[[dict], list
     """A function raw row -> everything wrong with it, field by field (`compile_fields` stops at the first).
 
     For the message of a row already found bad, not for the hot path: `row 3:
-    settlement must be one of cash, credit, got "x"; invoice must be …`.
+    settlement must be one of cash, credit, got "x"; invoice must be …`. A
+    totals line is not a problem of one field: the stream names the row.
     """
     checks = [compile_fields((field,), now) for field in fields]
 
@@ -182,6 +210,8 @@ def compile_problems(fields: Iterable[Field], now=None) -> Callable[[dict], list
         for check in checks:
             try:
                 check(raw)
+            except TotalsLine:  # the stream names the row as a whole
+                pass
             except BadValue as exc:
                 found.append(exc.reason)
         return found

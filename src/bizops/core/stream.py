@@ -22,7 +22,7 @@ from bizops.core.errors import BizopsError, Exit, PluginFailure, RowError
 from bizops.core.i18n import Text, msg, render
 from bizops.core.names import InputNames
 from bizops.core.outcomes import RowMap, map_rows  # noqa: F401 - map_rows re-exported
-from bizops.core.requests import FieldParser, compile_fields, compile_problems, joined
+from bizops.core.requests import FieldParser, TotalsLine, compile_fields, compile_problems, joined, totals_line
 from bizops.core.schema import Column, CommandSpec
 from bizops.core.values import BadValue
 from bizops.core.writers import LINE, UNWRITABLE, Writer, dumps, unwritable
@@ -119,8 +119,8 @@ class Sink:
         return Exit.OK
 
 
-#: What an export's totals row says in one of its cells (`合计,,1,500.00`): a bad row holding one is named so.
-TOTALS = frozenset({"合计", "总计", "小计", "合 计", "总 计", "小 计", "total", "subtotal", "grand total", "totals"})
+#: Characters that turn a Chinese column name's meaning: 未核销金额 (still open) is no typo of 已核销金额 (paid).
+_TURNING = frozenset("未已不非无应实借贷收付欠余增减")
 
 
 def unknown_message(unknown: list[str], names: InputNames, command: str) -> Text:
@@ -136,7 +136,7 @@ def unknown_message(unknown: list[str], names: InputNames, command: str) -> Text
         # is not 已收金额 (paid), so Chinese names must be closer to be suggested.
         cutoff = 0.75 if name.isascii() else 0.8
         close = difflib.get_close_matches(name, list(names.by_key), n=1, cutoff=cutoff)
-        if close:
+        if close and not (set(name) ^ set(close[0])) & _TURNING:
             hints.append(f"{name} → {names.by_key[close[0]]}?")
     known = names.known("en")
     if len(unknown) == 1:
@@ -230,14 +230,16 @@ def run(job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None, bui
                 return row, build(again)
             except BadValue as second:  # still bad when read exactly: say what is wrong now
                 error = second
-        reason = error.reason
         reasons = every_problem(again if again is not None else raw)
+        if isinstance(error, TotalsLine) and reasons:
+            error = BadValue(reasons[0])  # what else is wrong with it; the totals line is named below
+        reason = error.reason
         if len(reasons) > 1:  # all of them in the one message: the row is fixed once, not once per problem
             reason = joined(reasons)
         if group_by and raw.get(group_by) not in (None, ""):
             reason = Text(f"{group_by} {raw[group_by]}: ", f"{group_by} {raw[group_by]}：") + reason
-        total = next((v.strip() for v in raw.values() if type(v) is str and v.strip().lower() in TOTALS), None)
-        if total is not None:  # an export's last line: still an error (nothing is dropped unsaid), but named
+        total = next((v.strip() for v in raw.values() if type(v) is str and totals_line(v.strip())), None)
+        if total is not None and not isinstance(error, TotalsLine):  # still an error (nothing is dropped unsaid)
             reason = Text(f"a totals row ({total}), not a request: ", f"合计行（{total}），不是一笔请求：") + reason
         sink.row_error(RowError(reason, row))
         return None

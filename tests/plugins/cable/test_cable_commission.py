@@ -93,3 +93,35 @@ def test_a_bad_collection_is_numbered_and_the_rest_counted(bizops_run, tmp_path)
 def test_every_output_format(bizops_run, fmt):
     r = commission(bizops_run, fmt=fmt)
     assert r.exit_code == 0 and "2152.40" in r.stdout, r
+
+
+def test_a_collections_book_headed_as_finance_heads_it(bizops_run, tmp_path):
+    """Found attacking commission with a 回款明细表: its 特价折扣 column was ignored with a warning and every
+    collection paid at the full 3 %; 王芳's 2 % and 张伟's 4 % special prices cut nothing. A refund written
+    `(500.00)` and the 合计 line are named errors; 不开票折扣 is read and cuts nothing."""
+    book = tmp_path / "回款明细.csv"
+    book.write_text(
+        "回款明细表（2026年11月）,,,,,\n"
+        "回款日期,客户名称,回款金额,特价折扣,不开票折扣,业务员\n"
+        '2026/11/3,佛山明辉机电,"20,000.00",0%,,李明\n'
+        '2026/11/5,广州恒通电气,"8,960.00",2%,,王芳\n'
+        '2026/11/6,东莞瑞丰电子,"2,500.00",,6%,李明\n'
+        '2026-11-30,深圳华强五金,"5,000.00",4,,张伟\n'
+        '2026-11-30,深圳华强五金,"(500.00)",0,,张伟\n'
+        ',合计,"35,960.00",,,\n',
+        encoding="utf-8",
+    )
+    r = commission(bizops_run, source=book, fmt="csv")
+    assert r.exit_code == 65, r
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    # 5000 at 2.6 %, 8960 at 2.8 %, 22500 at 3 %
+    assert [(x["salesperson"], x["collected"], x["commission"]) for x in rows] == [
+        ("张伟", "5000.00", "130.00"),
+        ("李明", "22500.00", "675.00"),
+        ("王芳", "8960.00", "250.88"),
+    ]
+    assert "not a field" not in r.stderr
+    assert [line for line in r.stderr.splitlines() if line.startswith("row ")] == [
+        'row 7: amount must be > 0, got "(500.00)"',
+        "row 8: a totals row (合计), not a request: collected_on is required",
+    ]

@@ -372,3 +372,42 @@ def test_odd_values_are_row_errors_and_the_calendar_edge_is_aged(bizops_run, tmp
     errors = r.stderr.splitlines()
     assert [line.split(":")[0] for line in errors] == ["row 2", "row 4", "row 5", "row 6"]
     assert "more than 2 decimals" in errors[1] and "chases must be ≥ 0" in errors[1]  # every problem of the row
+
+
+def test_an_accounting_ledger_with_subtotals_and_credit_notes(bizops_run, tmp_path):
+    """Found attacking receivables with a Kingdee-style 应收明细: a title, the company line, subtotals per
+    customer (`广州甲公司 小计`), a credit note written `(1,000.00)` and a grand total. The subtotal had
+    its due date missing by chance: with one it would have been aged as a second invoice of 17,000.00.
+    The credit note said `must be a number`; it is -1000.00, which an invoice cannot be. And the unknown
+    未核销金额 (still open) was offered as `paid`, the opposite of what it holds."""
+    export = tmp_path / "应收明细.csv"
+    export.write_text(
+        "应收账款明细表,,,,,,,\n"
+        "编制单位：广州某某电缆有限公司,,,,期间：2026年11月,,,\n"
+        "单据日期,单据编号,客户名称,业务员,价税合计,已核销金额,未核销金额,到期日\n"
+        '2026/10/5,XS-0001,广州甲公司,张三,"12,000.00","2,000.00","10,000.00",2026/11/4\n'
+        '2026/11/20,XS-0002,广州甲公司,张三,"5,000.00",0.00,"5,000.00",2026/12/20\n'
+        ',,广州甲公司 小计,,"17,000.00","2,000.00","15,000.00",2026/12/20\n'
+        '2026年8月1日,XS-0003,佛山乙公司,李四,"8,000.00",,"8,000.00",2026年8月31日\n'
+        '2026-09-01,XS-0004,佛山乙公司, 李四 ,"(1,000.00)",0,"(1,000.00)",2026-10-01\n'
+        ',,合计,,"29,000.00","2,000.00","22,000.00",\n',
+        encoding="utf-8",
+    )
+    args = ("--company", "cable", "receivables", str(export), "--as-of", "2026-12-01", "--format", "csv")
+    r = bizops_run(*args)
+    assert r.exit_code == 65, r
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert [(x["invoice"], x["customer"], x["outstanding"], x["bucket"]) for x in rows] == [
+        ("XS-0001", "广州甲公司", "10000.00", "1-30"),
+        ("XS-0002", "广州甲公司", "5000.00", "not_due"),
+        ("XS-0003", "佛山乙公司", "8000.00", "91+"),
+    ]
+    assert [line for line in r.stderr.splitlines() if line.startswith("row ")] == [
+        "row 6: a totals row (广州甲公司 小计), not a request",
+        'row 8: amount must be > 0, got "(1,000.00)"',
+        "row 9: a totals row (合计), not a request",
+    ]
+    assert "'未核销金额' is not a field" in r.stderr and "did you mean" not in r.stderr
+    by = bizops_run(*args[:-2], "--by", "customer", "--format", "csv")
+    totals = {x["customer"]: x["outstanding"] for x in csv.DictReader(io.StringIO(by.stdout))}
+    assert totals == {"佛山乙公司": "8000.00", "广州甲公司": "15000.00"}

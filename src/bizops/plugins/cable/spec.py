@@ -11,6 +11,10 @@ from .rules import COMMISSION_RULES, ORDER_RULES, QUOTE_RULES, SCORE_RULES
 
 #: What order books and finance exports call the customer column, beside its label 客户.
 CUSTOMER_NAMES = ("客户名称", "客户名", "单位名称")
+#: … the special-price discount (a 特价折扣 column was ignored, and the commission it cuts paid in full) …
+DISCOUNT_NAMES = ("特价折扣", "特价折扣率", "特价下浮率", "特价下浮比例")
+#: … and the discount for taking no VAT invoice. A bare 折扣 or 下浮 names neither: it could be either.
+NO_VAT_DISCOUNT_NAMES = ("不开票下浮", "不开票折扣", "不开增值税折扣", "无票下浮")
 
 NAME = "cable"
 VERSION = "0.2.0"
@@ -118,8 +122,17 @@ QUOTE = CommandSpec(
             en="discount for taking no VAT invoice (default 6 without one)",
             zh="不开增值税下浮",
             ge=0,
+            aliases=NO_VAT_DISCOUNT_NAMES,
         ),
-        Field("discount_pct", "pct", en="special-price discount (特价)", zh="特价下浮", default=Decimal(0), ge=0),
+        Field(
+            "discount_pct",
+            "pct",
+            en="special-price discount (特价)",
+            zh="特价下浮",
+            default=Decimal(0),
+            ge=0,
+            aliases=DISCOUNT_NAMES,
+        ),
         Field(
             "fee_pct",
             "pct",
@@ -480,6 +493,7 @@ COMMISSION = CommandSpec(
             zh="特价下浮",
             default=Decimal(0),
             ge=0,
+            aliases=DISCOUNT_NAMES,
         ),
         Field(
             "no_vat_discount_pct",
@@ -487,6 +501,7 @@ COMMISSION = CommandSpec(
             en="discount for taking no VAT invoice (read, never cuts commission)",
             zh="不开增值税下浮",
             ge=0,
+            aliases=NO_VAT_DISCOUNT_NAMES,
         ),
         Field(
             "salesperson",
