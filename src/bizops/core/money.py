@@ -30,7 +30,7 @@ PRECISION = 50
 _PLAIN = re.compile(r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
 #: Full-width forms (`１５００`, `１，５００．００`, `￥`, the ideographic space) to ASCII, and nothing
 #: else: NFKC would also turn `²` and `①` into digits, and `1500²` must not read as 15002.
-_FULL_WIDTH = {**{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}, 0x3000: 0x20, 0xFFE5: 0xA5}
+FULL_WIDTH = {**{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}, 0x3000: 0x20, 0xFFE5: 0xA5}
 _CHINESE_NUMERALS = set("零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟萬億整角分")
 
 
@@ -77,7 +77,7 @@ def _normalise(text: str, percent: bool) -> str:
                     "不识别中文数字或单位（如 万、壹），请用阿拉伯数字填写",
                 )
             )
-        text = text.translate(_FULL_WIDTH).strip()
+        text = text.translate(FULL_WIDTH).strip()
         if text.endswith("元"):
             text = text[:-1].rstrip()
         text = _without_yuan_sign(text)

@@ -256,7 +256,11 @@ def test_a_schema_1_ledger_is_migrated_with_its_balances(cable, ledger_cmd, db):
     assert balances[("vat_pending", "粤海")][:2] == ("0", 0)
     assert balances[("monthly_score", "张三|2026-10")] == ("0", 1, '"55"')
     assert balances[("bizops:customer", "恒通 电器")][1] == 2 and balances[("bizops:customer", "粤海")][1] == 0
-    assert sorted(db.sql("SELECT key, written FROM bizops_key_aliases")) == [("恒通 电器", "恒通  电器")]
+    # The old spelling, of the entries' key and (schema 4) of the customer the decisions name.
+    assert sorted(db.sql("SELECT kind, key, written FROM bizops_key_aliases")) == [
+        ("bizops:customer", "恒通 电器", "恒通  电器"),
+        ("vat_pending", "恒通 电器", "恒通  电器"),
+    ]
     # History reads the merged customer, whichever spelling the order uses.
     assert pending(cable, "恒通\u3000电器") == "3000.00"
     # A decision of schema 1 is reversed by the amount left of it, found under its old spelling too.

@@ -134,7 +134,7 @@ class Books:
                 self.cache[kind, key] = self.ledger.balance_of(tuple(rest))
         self.all_names = len(names) <= PREFETCH_LIMIT
         if self.all_names:
-            self.imported_names.update((name, True) for (name,) in names)
+            self.imported_names.update((codec.normal(name), True) for (name,) in names)  # spelled before schema 4
         self.synced = synced
 
     def commit(self) -> None:
@@ -443,16 +443,8 @@ class Books:
             "used_by": self.ledger.used_by(dict(original, reversed_by=new_id)),
         }
 
-    def _keys(self, kind: str, key: str) -> list[str]:
-        """`key` and the spellings entries written before schema 2 used for it."""
-        rows = self.backend.execute(
-            "SELECT written FROM bizops_key_aliases WHERE company = ? AND kind = ? AND key = ?",
-            (self.company, kind, key),
-        ).fetchall()
-        return [key] + [r[0] for r in rows]
-
     def _undo(self, kind: str, key: str, decision_id: int) -> Decimal:
-        keys = self._keys(kind, key)
+        keys = self.ledger.spellings(self.company, kind, key)
         with self.ledger.guard():
             rows = self.backend.execute(
                 "SELECT e.decision_id, e.amount, d.reverses FROM bizops_entries e "
@@ -464,7 +456,7 @@ class Books:
         return lots.undo(decision_id)
 
     def _latest_standing(self, kind: str, key: str) -> tuple[str | None, tuple | None]:
-        keys = self._keys(kind, key)
+        keys = self.ledger.spellings(self.company, kind, key)
         with self.ledger.guard():
             row = self.backend.execute(
                 "SELECT e.value, e.decision_id, e.seq FROM bizops_entries e WHERE e.company = ? AND e.kind = ? "
@@ -561,6 +553,36 @@ def computed_balances(ledger: Ledger) -> tuple[dict[tuple, list], set[tuple]]:
     return balances, aliases
 
 
+def respell_keys(ledger: Ledger) -> None:
+    """Migration to schema 4: keys compare full-width forms as ASCII (`codec.normal`).
+
+    The balances are added up again under the new keys. The records keep
+    their spellings, each known as an alias of its key: entries' keys (as
+    `build_balances` finds them) and customers' names in decisions, imports
+    and filings (kind `bizops:customer`), so a customer imported as
+    `广州甲公司（番禺）` is known, and owned, as `广州甲公司(番禺)`.
+    """
+    backend = ledger.backend
+    backend.execute("DELETE FROM bizops_balances")
+    backend.execute("DELETE FROM bizops_key_aliases")
+    build_balances(ledger)
+    names = set()
+    for table, column in (
+        ("bizops_decisions", "customer"),
+        ("bizops_customers", "name"),
+        ("bizops_filings", "customer"),
+    ):
+        rows = backend.execute(f"SELECT DISTINCT company, {column} FROM {table} WHERE {column} IS NOT NULL").fetchall()
+        for company, written in rows:
+            key = codec.normal(written)
+            if key != written:
+                names.add((company, CUSTOMER_KIND, key, written))
+    if names:
+        backend.execute_many(
+            "INSERT INTO bizops_key_aliases (company, kind, key, written) VALUES (?, ?, ?, ?)", sorted(names)
+        )
+
+
 def build_balances(ledger: Ledger) -> None:
     """Migration to schema 2: the balances of every entry recorded so far, and the old key spellings."""
     balances, aliases = computed_balances(ledger)
@@ -579,4 +601,4 @@ def build_balances(ledger: Ledger) -> None:
         )
 
 
-__all__ = ["EMPTY", "Books", "build_balances", "computed_balances"]
+__all__ = ["EMPTY", "Books", "build_balances", "computed_balances", "respell_keys"]

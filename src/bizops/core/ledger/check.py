@@ -143,14 +143,8 @@ def _reversal_amounts(ledger: Ledger) -> list[str]:
     )
     problems = []
     for company, kind, key in sorted({(c, k, codec.normal(x)) for c, k, x in keys}):
-        aliases = [
-            r[0]
-            for r in ledger._q(
-                "SELECT written FROM bizops_key_aliases WHERE company = ? AND kind = ? AND key = ?",
-                (company, kind, key),
-            )
-        ]
-        spellings = [key, *aliases]
+        with ledger.guard():
+            spellings = ledger.spellings(company, kind, key)
         rows = ledger._q(
             "SELECT e.decision_id, e.amount, d.reverses FROM bizops_entries e JOIN bizops_decisions d "
             "ON d.id = e.decision_id WHERE e.company = ? AND e.kind = ? AND e.amount IS NOT NULL "

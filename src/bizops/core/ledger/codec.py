@@ -7,9 +7,12 @@ number with its digits as they are and read back as a Decimal (`parse_float`),
 an int as an int. Inputs and outputs are stored in their JSON output form
 (money as `"1200.00"`), as a user would have seen them.
 
-A key (a customer, `employee|customer`, a request id) is compared with its
-whitespace normalised (`normal`): `恒通  电器`, `恒通 电器` and `恒通　电器` (a
-full-width space) are one customer everywhere in the ledger.
+A key (a customer, `employee|customer`) is compared as `normal` writes it:
+whitespace collapsed and full-width forms as ASCII, so `恒通  电器`, `恒通　电器` (a
+full-width space), `广州甲公司（番禺）` and `广州甲公司(番禺)` are one customer
+everywhere in the ledger (schema 4; older ledgers keep their spellings as
+`key_aliases`). A request id is compared with its whitespace normalised
+(`normal_id`), as it always was.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from bizops.core.money import FULL_WIDTH
 from bizops.core.values import format_datetime
 
 try:
@@ -33,7 +37,23 @@ class NotStorable(TypeError):
 
 
 def normal(text: str) -> str:
-    """A key as the ledger compares it: runs of whitespace (full-width too) as one space, none at the ends."""
+    """A key as the ledger compares it: full-width forms as ASCII (`（` as `(`), runs of whitespace as one space.
+
+    Chinese input methods and exports write a company's brackets, digits and
+    letters either way: `广州甲公司（番禺）` is `广州甲公司(番禺)`, or its VAT
+    accumulation and its being known split in two.
+    """
+    if not text.isascii():
+        text = text.translate(FULL_WIDTH)
+    return " ".join(text.split())
+
+
+def normal_id(text: str) -> str:
+    """A request id as the ledger compares it: runs of whitespace (full-width too) as one space, none at the ends.
+
+    (Full-width forms stay: the ids recorded before schema 4 were kept so, and
+    `ledger check` finds each decision by the id it was recorded with.)
+    """
     return " ".join(text.split())
 
 

@@ -34,11 +34,11 @@ class Identity:
         self.at_now = tuple(f.name for f in spec.inputs if f.default == NOW)
 
     def of(self, fields: dict) -> str | None:
-        """The request's id, normalised as every ledger key is; None when it has none."""
+        """The request's id, its whitespace normalised (`codec.normal_id`); None when it has none."""
         value = fields.get(self.field) if self.field else None
         if value is None:
             return None
-        return codec.normal(str(value)) or None
+        return codec.normal_id(str(value)) or None
 
     def digest(self, inputs: dict) -> str:
         """`inputs` (in their JSON form) as compared with a recorded request's.

@@ -18,6 +18,10 @@ decision that changed it, so a writer re-reads only what others changed),
 decision holds a request id) and `key_aliases` (keys written before schema 2
 with other spacing). The views are documented in docs/ledger.md.
 
+Schema 4 compares keys with full-width forms as ASCII (`codec.normal`:
+`（番禺）` is `(番禺)`): the balances are added up again under the new keys,
+and the spellings the records keep become `key_aliases`.
+
 Schema 3 adds `filings`, a record like the customers: who filed which
 customer on which day (`ledger import-customers` with `owner` and
 `filed_on`). The customer's owner is its earliest filing (seed 000: the
@@ -26,7 +30,7 @@ first to file a new customer owns it), the `bizops_owners` view.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _TABLES = """
 CREATE TABLE bizops_decisions (
@@ -278,7 +282,13 @@ def _v3(dialect: str) -> list:
     return statements
 
 
+def _v4(dialect: str) -> list:
+    from bizops.core.ledger.books import respell_keys  # balances under keys that read `（` as `(`
+
+    return [respell_keys]
+
+
 #: version -> the steps taking the ledger there from the version before.
-MIGRATIONS = {1: _v1, 2: _v2, 3: _v3}
+MIGRATIONS = {1: _v1, 2: _v2, 3: _v3, 4: _v4}
 
 META_TABLE = "CREATE TABLE IF NOT EXISTS bizops_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"

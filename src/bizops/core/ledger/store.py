@@ -84,6 +84,9 @@ RUN_PREFIX = "events:"
 #: The largest id either backend stores (a signed 64-bit integer).
 MAX_ID = 2**63 - 1
 
+#: A customer's key and the spellings of it that records made before schema 4 hold; binds (key, company, key).
+_SPELLED = f"SELECT ? UNION ALL SELECT written FROM bizops_key_aliases WHERE company = ? AND kind = '{CUSTOMER_KIND}' AND key = ?"
+
 _STANDING = "NOT EXISTS (SELECT 1 FROM bizops_decisions r WHERE r.reverses = {d})"
 
 
@@ -342,7 +345,15 @@ class Ledger:
     def imported(self, company: str, name: str) -> bool:
         if not self.exists:
             return False
-        return self._one("SELECT 1 FROM bizops_customers WHERE company = ? AND name = ?", (company, name)) is not None
+        sql = f"SELECT 1 FROM bizops_customers WHERE company = ? AND name IN ({_SPELLED})"
+        return self._one(sql, (company, name, company, name)) is not None
+
+    def spellings(self, company: str, kind: str, key: str) -> list[str]:
+        """`key` and the other spellings records hold for it (`bizops_key_aliases`: written before schema 2 or 4)."""
+        rows = self.backend.execute(
+            "SELECT written FROM bizops_key_aliases WHERE company = ? AND kind = ? AND key = ?", (company, kind, key)
+        ).fetchall()
+        return [key] + [r[0] for r in rows]
 
     # -- identities ------------------------------------------------------------------
     def known(self, company: str, command: str, request_ids: list[str]) -> dict[str, Known]:
@@ -377,10 +388,13 @@ class Ledger:
         until = decision.get("reversed_by") or MAX_ID
         found: set[int] = set()
         for kind, key in sorted(keys):
+            with self.guard():
+                spellings = self.spellings(decision["company"], kind, key)
             rows = self._q(
-                "SELECT decision_id FROM bizops_reads WHERE company = ? AND kind = ? AND key = ? "
+                "SELECT decision_id FROM bizops_reads WHERE company = ? AND kind = ? "
+                f"AND key IN ({', '.join('?' * len(spellings))}) "
                 "AND decision_id > ? AND decision_id < ? ORDER BY decision_id LIMIT ?",
-                (decision["company"], kind, key, decision["id"], until, limit + 1),
+                (decision["company"], kind, *spellings, decision["id"], until, limit + 1),
             )
             found.update(r[0] for r in rows)
         return sorted(found)[: limit + 1]
@@ -425,8 +439,9 @@ class Ledger:
         if not self.exists:
             return None
         row = self._one(
-            "SELECT owner FROM bizops_filings WHERE company = ? AND customer = ? ORDER BY filed_on, id LIMIT 1",
-            (company, customer),
+            f"SELECT owner FROM bizops_filings WHERE company = ? AND customer IN ({_SPELLED}) "
+            "ORDER BY filed_on, id LIMIT 1",
+            (company, customer, company, customer),
         )
         return None if row is None else str(row[0])
 
@@ -446,10 +461,16 @@ class Ledger:
             return []
         where: list[str] = ["d.id > ?"]
         params: list[Any] = [after_id]
-        for column, value in (("d.company", company), ("d.command", command), ("d.customer", customer)):
+        for column, value in (("d.company", company), ("d.command", command)):
             if value:
                 where.append(f"{column} = ?")
                 params.append(value)
+        if customer:  # as recorded, or as spelled before schema 4 (`广州甲公司（番禺）`)
+            where.append(
+                "d.customer IN (SELECT ? UNION ALL SELECT a.written FROM bizops_key_aliases a "
+                f"WHERE a.kind = '{CUSTOMER_KIND}' AND a.key = ? AND a.company = d.company)"
+            )
+            params += [customer, customer]
         if since:
             where.append("d.decided_at >= ?")
             params.append(since)
