@@ -45,10 +45,10 @@ from bizops.core.schema import (
     Runner,
     Setting,
 )
-from bizops.core.values import BadValue, format_datetime, parse_bool, parse_date, parse_datetime, parse_time
+from bizops.core.values import BadValue, format_datetime, name_key, parse_bool, parse_date, parse_datetime, parse_time
 
 #: The version of the plugin API: major.minor.
-API_VERSION = "1.0"
+API_VERSION = "1.1"
 
 __all__ = [
     "API_VERSION",
@@ -82,6 +82,7 @@ __all__ = [
     "hookimpl",
     "map_rows",
     "msg",
+    "name_key",
     "os_reason",
     "parse_bool",
     "parse_date",

@@ -318,3 +318,30 @@ def test_a_customer_called_total_is_still_a_customer(bizops_run):
     """The totals check is Chinese-only in a name: Total is a company (道达尔), 合计 is not."""
     r = bizops_run("--company", "cable", "approve-order", "--customer", "Total", "--amount", "100", "--no-new-customer")
     assert r.exit_code == 0 and r.rows()[0]["customer"] == "Total", r
+
+
+@pytest.mark.parametrize(
+    ("company", "header", "rows", "column", "expected"),
+    [
+        ("cable", "person,date,code,count", ["{p},2026-11-03,late,1", "{p},2026-11-04,late,1"], "score", "90"),
+        ("pile", "person,date,code,count,amount", ["{p},2026-11-05,route_violation,1,20"] * 2, "fines", "40.00"),
+        (
+            "airline",
+            "person,route,period,revenue,target_revenue",
+            ["{p},DLC-PEK,2026-10,1000,2000", "{p},DLC-PEK,2026-10,500,2000"],
+            "revenue",
+            "1500.00",
+        ),
+    ],
+)
+def test_one_person_however_the_name_is_typed_gets_one_card(
+    bizops_run, tmp_path, company, header, rows, column, expected
+):
+    """Found attacking the scorecards: `张三` and `张 三` (a space typed between the characters) got two
+    cards, each with half the penalties; recorded, both set one ledger key. A name is compared as the
+    ledger keys it (`name_key`)."""
+    lines = [rows[0].format(p="张三"), rows[1].format(p="张 三")]
+    (tmp_path / "events.csv").write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+    r = bizops_run("--company", company, "score", "events.csv", "--format", "jsonl")
+    assert r.exit_code == 0, r
+    assert [(x["person"], str(x[column])) for x in r.rows()] == [("张三", expected)]

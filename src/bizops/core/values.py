@@ -106,6 +106,27 @@ def _text(raw) -> str:
     raise BadValue(msg("must be text", "必须是文本"))
 
 
+def name_key(text: str) -> str:
+    """A name as compared: full-width forms as ASCII (`（` as `(`), and spaces only between two ASCII words.
+
+    Chinese input methods and exports write a company's brackets, digits and
+    letters either way, and Chinese separates no words with spaces: so
+    `广州甲公司（番禺）`, `广州甲公司(番禺)` and `广州甲公司 (番禺)` are one name, and
+    so are `恒通 电器`, `恒通　电器` and `恒通电器`; `ABC  Trading` is `ABC Trading`.
+    The ledger keys customers so; a plugin grouping rows by customer
+    (receivables' risk) should too.
+    """
+    if text.isascii():
+        return " ".join(text.split())
+    words = text.translate(money.FULL_WIDTH).split()
+    if len(words) < 2:
+        return words[0] if words else ""
+    key = words[0]
+    for word in words[1:]:
+        key += " " + word if key[-1].isascii() and word[0].isascii() else word
+    return key
+
+
 def parse_bool(raw) -> bool:
     if raw is True or raw is False:
         return raw

@@ -125,3 +125,14 @@ def test_a_collections_book_headed_as_finance_heads_it(bizops_run, tmp_path):
         'row 7: amount must be > 0, got "(500.00)"',
         "row 8: a totals row (合计), not a request: collected_on is required",
     ]
+
+
+def test_one_salesperson_however_the_name_is_typed(bizops_run, tmp_path):
+    """`李明` and `李 明` were two salespeople with a month each; their commission is one month's."""
+    book = tmp_path / "collections.csv"
+    book.write_text(
+        "customer,salesperson,amount,collected_on\n甲,李明,1000,2026-11-03\n乙,李 明,2000,2026-11-04\n",
+        encoding="utf-8",
+    )
+    rows = list(csv.DictReader(io.StringIO(commission(bizops_run, source=book, fmt="csv").stdout)))
+    assert [(x["salesperson"], x["collections"], x["commission"]) for x in rows] == [("李明", "2", "90.00")]

@@ -411,3 +411,40 @@ def test_an_accounting_ledger_with_subtotals_and_credit_notes(bizops_run, tmp_pa
     by = bizops_run(*args[:-2], "--by", "customer", "--format", "csv")
     totals = {x["customer"]: x["outstanding"] for x in csv.DictReader(io.StringIO(by.stdout))}
     assert totals == {"佛山乙公司": "8000.00", "广州甲公司": "15000.00"}
+
+
+def test_one_customer_however_its_name_is_typed_is_at_risk_together(bizops_run, tmp_path):
+    """Found attacking receivables: 广州甲公司（番禺） 100 days overdue put only the rows typed with
+    full-width brackets at risk; the same customer typed 广州甲公司(番禺) by the export, or 恒通 电器 with a
+    space, got no warning, and the summary split it in two. Names are compared as the ledger keys them."""
+    book = tmp_path / "ageing.csv"
+    book.write_text(
+        "发票号,客户,金额,到期日\n"
+        "A1,广州甲公司（番禺）,1000,2026-08-01\n"
+        "A2,广州甲公司(番禺),500,2026-12-20\n"
+        "A3,广州甲公司 (番禺),300,2026-12-25\n"
+        "B1,恒通  电器,100,2026-08-01\n"
+        "B2,恒通电器,100,2026-12-28\n"
+        "C1,ABC Trading,100,2026-08-01\n"
+        "C2,ABCTrading,100,2026-12-28\n",
+        encoding="utf-8",
+    )
+    args = ("--company", "pile", "receivables", str(book), "--as-of", "2026-12-01", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(bizops_run(*args).stdout)))
+    assert [(x["invoice"], x["customer"], x["risk_warning"]) for x in rows] == [
+        ("A1", "广州甲公司（番禺）", "true"),
+        ("A2", "广州甲公司(番禺)", "true"),
+        ("A3", "广州甲公司 (番禺)", "true"),
+        ("B1", "恒通  电器", "true"),
+        ("B2", "恒通电器", "true"),
+        ("C1", "ABC Trading", "true"),
+        ("C2", "ABCTrading", "false"),  # a space between two Latin words is part of the name
+    ]
+    by = bizops_run(*args[:-2], "--by", "customer", "--format", "csv")
+    summary = [(x["customer"], x["invoices"], x["outstanding"]) for x in csv.DictReader(io.StringIO(by.stdout))]
+    assert summary == [
+        ("ABC Trading", "1", "100.00"),
+        ("ABCTrading", "1", "100.00"),
+        ("广州甲公司(番禺)", "3", "1800.00"),
+        ("恒通电器", "2", "200.00"),
+    ]

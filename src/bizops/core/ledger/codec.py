@@ -7,11 +7,11 @@ number with its digits as they are and read back as a Decimal (`parse_float`),
 an int as an int. Inputs and outputs are stored in their JSON output form
 (money as `"1200.00"`), as a user would have seen them.
 
-A key (a customer, `employee|customer`) is compared as `normal` writes it:
-whitespace collapsed and full-width forms as ASCII, so `恒通  电器`, `恒通　电器` (a
-full-width space), `广州甲公司（番禺）` and `广州甲公司(番禺)` are one customer
-everywhere in the ledger (schema 4; older ledgers keep their spellings as
-`key_aliases`). A request id is compared with its whitespace normalised
+A key (a customer, `employee|customer`) is compared as `normal` (the API's
+`name_key`) writes it: full-width forms as ASCII, a space only between two
+ASCII words, so `恒通  电器`, `恒通　电器` (a full-width space), `恒通电器`,
+`广州甲公司（番禺）` and `广州甲公司(番禺)` are two customers, not five, everywhere
+in the ledger (schema 4; older ledgers keep their spellings as `key_aliases`). A request id is compared with its whitespace normalised
 (`normal_id`), as it always was.
 """
 
@@ -23,8 +23,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from bizops.core.money import FULL_WIDTH
-from bizops.core.values import format_datetime
+from bizops.core.values import format_datetime, name_key
 
 try:
     import orjson
@@ -36,16 +35,8 @@ class NotStorable(TypeError):
     """A value the ledger cannot keep exactly (a float, NaN, an object)."""
 
 
-def normal(text: str) -> str:
-    """A key as the ledger compares it: full-width forms as ASCII (`（` as `(`), runs of whitespace as one space.
-
-    Chinese input methods and exports write a company's brackets, digits and
-    letters either way: `广州甲公司（番禺）` is `广州甲公司(番禺)`, or its VAT
-    accumulation and its being known split in two.
-    """
-    if not text.isascii():
-        text = text.translate(FULL_WIDTH)
-    return " ".join(text.split())
+#: A key as the ledger compares it (`bizops.core.values.name_key`): full-width forms as ASCII, whitespace collapsed.
+normal = name_key
 
 
 def normal_id(text: str) -> str:

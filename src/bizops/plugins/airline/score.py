@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from bizops.api import ZERO, RowError, msg, round_to
+from bizops.api import ZERO, RowError, msg, name_key, round_to
 
 from .spec import REVENUE
 
@@ -40,7 +40,7 @@ def score(events, policy, context):
             exc.row = row
             yield exc
             continue
-        routes = cards.setdefault((fields["person"], period), {})
+        routes = cards.setdefault((name_key(fields["person"]), period), {})  # `张 三` is 张三: one card
         sums = routes.setdefault(fields["route"], [ZERO, ZERO])
         sums[0] += fields["revenue"]
         sums[1] += fields["target_revenue"]

@@ -28,7 +28,19 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from bizops.api import CENT, HUNDRED, ZERO, ConfigError, Outcome, Request, Text, decimal_text, msg, quantize_half_up
+from bizops.api import (
+    CENT,
+    HUNDRED,
+    ZERO,
+    ConfigError,
+    Outcome,
+    Request,
+    Text,
+    decimal_text,
+    msg,
+    name_key,
+    quantize_half_up,
+)
 
 from .rules import COMMISSION_AMOUNT, COMMISSION_OWNER, COMMISSION_RATE
 
@@ -93,7 +105,7 @@ class Commissions:
             named = fields["salesperson"]
             salesperson = named or self.owner(fields["customer"])
             day = fields["collected_on"]
-            key = (salesperson or "", f"{day.year:04d}-{day.month:02d}")
+            key = (name_key(salesperson or ""), f"{day.year:04d}-{day.month:02d}")  # `李 明` is 李明: one month
             month = months.get(key)
             if month is None:
                 month = months[key] = Month()
@@ -122,10 +134,11 @@ class Commissions:
 
     def owner(self, customer: str) -> str | None:
         """cable.commission.owner: who filed the customer first, looked up once per customer."""
+        key = name_key(customer)
         try:
-            return self.owners[customer]
+            return self.owners[key]
         except KeyError:
-            owner = self.owners[customer] = self.context.history.owner(customer)
+            owner = self.owners[key] = self.context.history.owner(key)
             return owner
 
     def warnings(self, month: Month) -> list[Text]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from bizops.api import ZERO, NotANumber, RowError, decimal_text, msg, round_fen, to_decimal
+from bizops.api import ZERO, NotANumber, RowError, decimal_text, msg, name_key, round_fen, to_decimal
 
 from .points import POINTS, TASKS_CODE
 from .rules import DISMISSAL, MONTHLY, PENALTIES, REWARDS, TASKS
@@ -88,7 +88,7 @@ class Scorer:
                 exc.row = row
                 yield exc
                 continue
-            key = (event["person"], period_of(event["date"]))
+            key = (name_key(event["person"]), period_of(event["date"]))  # `张 三` is 张三: one card
             card = cards.get(key)
             if card is None:
                 card = cards[key] = Card(*key)

@@ -17,7 +17,10 @@ Where the spec is silent, what a sales admin chasing payments expects:
 
 - `notify_from` is given for every open invoice (for an overdue one, the day
   the notice was due), never for a settled one.
-- A customer is the `customer` text of its rows (trimmed). An overpaid
+- A customer is the `customer` text of its rows as the ledger keys it
+  (`name_key`: `广州甲公司（番禺）` and `广州甲公司(番禺)`, `恒通  电器` and
+  `恒通 电器` are one customer, at risk together; the summary shows that key,
+  each invoice its name as written). An overpaid
   invoice is not set against the customer's others: it is settled with a
   warning naming the amount, and the summary counts open invoices only.
 - Chases of an invoice not yet due change nothing: chasing starts after the due date.
@@ -53,7 +56,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from bizops.api import CENT, ZERO, ConfigError, Outcome, Request, RowError, Spool, Text, msg
+from bizops.api import CENT, ZERO, ConfigError, Outcome, Request, RowError, Spool, Text, msg, name_key
 
 from .spec import BUCKETS, CHASE, LEGAL, NOTICE, OUTSTANDING, OWNER, RECEIVABLES, RISK
 
@@ -202,7 +205,7 @@ class Ageing:
             if days > 0:
                 kind = bucket(days, self.edges, self.names)
                 if at_risk(days, step, self.risk_after):
-                    self.at_risk(customer, invoice, days, step)
+                    self.at_risk(name_key(customer), invoice, days, step)
             else:
                 days, kind = 0, NOT_DUE
         if trace is not None:
@@ -218,10 +221,11 @@ class Ageing:
 
     def owner(self, customer: str, warnings: list, trace: list | None) -> str:
         """receivables.owner: the customer's owner in the ledger, looked up once per customer; "" with a warning."""
+        key = name_key(customer)
         try:
-            owner = self.owners[customer]
+            owner = self.owners[key]
         except KeyError:
-            owner = self.owners[customer] = self.history().owner(customer)
+            owner = self.owners[key] = self.history().owner(key)
         if owner is None:
             found = msg(
                 "no salesperson: the row names none and the ledger has no owner of {c}",
@@ -268,7 +272,7 @@ class Ageing:
     def result(self, record: tuple) -> dict:
         """Pass two: a spooled invoice as its result, with its customer's risk warning."""
         invoice, customer, salesperson, amount, paid, owed, due, days, kind, step, notify, chases, notes = record
-        risky = kind != SETTLED and customer in self.risky
+        risky = kind != SETTLED and name_key(customer) in self.risky
         result = {
             "invoice": invoice,
             "customer": customer,
@@ -295,7 +299,7 @@ class Ageing:
         return result
 
     def risk_trace(self, customer: str) -> dict:
-        why = self.risky.get(customer)
+        why = self.risky.get(name_key(customer))
         if why is None:
             effect = msg(
                 "{c}: no open invoice over {n} days overdue or at legal: no warning",
@@ -329,7 +333,7 @@ class Ageing:
             if isinstance(aged, RowError):
                 yield aged
                 continue
-            pair = (aged[SALESPERSON], aged[CUSTOMER])
+            pair = (name_key(aged[SALESPERSON]), name_key(aged[CUSTOMER]))
             tally = pairs.get(pair)
             if tally is None:
                 tally = pairs[pair] = Tally()

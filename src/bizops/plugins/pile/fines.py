@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from bizops.api import ZERO, ConfigError, RowError, msg, round_fen
+from bizops.api import ZERO, ConfigError, RowError, msg, name_key, round_fen
 
 from .spec import FINE_DEFAULTS, FINE_RULES
 
@@ -62,7 +62,8 @@ def score(events, policy, context):
                 row,
             )
             continue
-        key = (event["person"], event["date"].isoformat()[:7])  # YYYY-MM; strftime's %Y writes the year 1 as 1
+        # `张 三` is 张三 (`name_key`); YYYY-MM by isoformat: strftime's %Y writes the year 1 as 1
+        key = (name_key(event["person"]), event["date"].isoformat()[:7])
         month = months.get(key)
         if month is None:
             month = months[key] = {"fines": ZERO, "fines_min": ZERO, "fines_max": ZERO, "count": 0, "trace": []}
