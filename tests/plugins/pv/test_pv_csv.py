@@ -182,3 +182,26 @@ def test_the_example_with_its_choices_in_chinese_decides_the_same(bizops_run, tm
     english = bizops_run("--company", "pv", "expense", "claim", str(EXAMPLES / "claims.csv"), "--format", "jsonl")
     assert chinese.exit_code == english.exit_code == 1, chinese
     assert chinese.stdout == english.stdout and chinese.stderr == english.stderr
+
+
+def test_a_reimbursement_form_headed_in_its_own_words(bizops_run, tmp_path):
+    """Found attacking claims with a 差旅费报销单 as finance heads it: 借款 (the advance), 车船费, 有无发票,
+    乘车时长, 座位等级, 出差范围 and the role 业务员 were all unknown. The advance ignored, the balance paid
+    it a second time; the fares ignored, the trip was refused. The seed's own 连续乘车时间 too."""
+    (tmp_path / "报销单.csv").write_text(
+        "行程编号,出差人,职务,出差范围,出发时间,返回时间,客户,借款,报告提交日期,反馈表份数,"
+        "交通工具,车船费,有无发票,连续乘车时间,座位等级,起止地点及事由\n"
+        "T1,张伟,业务员,省外,2026/3/2 8:00,2026/3/5 19:00,广州粤能电力,500,2026/3/7,1,火车,356,有,14,硬卧,浦江—广州\n"
+        "T1,张伟,业务员,省外,2026/3/2 8:00,2026/3/5 19:00,广州粤能电力,500,2026/3/7,1,火车,356,有,14,硬卧,广州—浦江\n",
+        encoding="utf-8",
+    )
+    r = bizops_run("--company", "pv", "expense", "claim", "报销单.csv", "--format", "csv")
+    assert r.exit_code == 0 and "not a field" not in r.stderr, r
+    claim = next(csv.DictReader(io.StringIO(r.stdout)))
+    # 4 days, 3 paid at 130 (out of province); two hard sleepers, invoiced; the 500 advance taken off.
+    assert (claim["allowance"], claim["transport"], claim["advance"], claim["balance"]) == (
+        "390.00",
+        "712.00",
+        "500.00",
+        "602.00",
+    )

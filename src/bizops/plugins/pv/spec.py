@@ -276,7 +276,10 @@ _ROLE = Field(
     zh="职务",
     default="staff",
     choices=ROLES,
-    choice_aliases={"staff": ("员工", "职员", "普通员工"), "dept_head": ("部门经理", "主管")},
+    choice_aliases={
+        "staff": ("员工", "职员", "普通员工", "业务员", "销售员"),
+        "dept_head": ("部门经理", "主管", "部门主管", "业务经理", "销售经理"),
+    },
 )
 _SCOPE = Field(
     "scope",
@@ -284,6 +287,7 @@ _SCOPE = Field(
     en="in_province (Zhejiang) or out_of_province",
     zh="省内/省外",
     required=True,
+    aliases=("出差范围", "出差地区"),
     choices=SCOPES,
     choice_aliases={"in_province": ("省内", "浙江省内"), "out_of_province": ("省外",)},
 )
@@ -351,17 +355,34 @@ LEG = (
         en="how",
         zh="交通方式",
         required=True,
+        aliases=("交通工具",),
         choices=MODES,
         choice_aliases={mode: (MODE_NAMES[mode], *_MODE_WORDS.get(mode, ())) for mode in MODES},
     ),
-    Field("fare", "money", en="fare paid, insurance included", zh="票价", ge=0),
-    Field("invoice", "bool", en="an official invoice (正式发票) is attached", zh="正式发票", default=False),
-    Field("hours", "decimal", en="train: continuous hours on board", zh="连续乘车小时", ge=0),
+    # A reimbursement form's words (车船费, 有无发票 …) and the seed's (连续乘车时间)
+    Field("fare", "money", en="fare paid, insurance included", zh="票价", ge=0, aliases=("车船费", "车票金额")),
+    Field(
+        "invoice",
+        "bool",
+        en="an official invoice (正式发票) is attached",
+        zh="正式发票",
+        default=False,
+        aliases=("有无发票", "有发票"),
+    ),
+    Field(
+        "hours",
+        "decimal",
+        en="train: continuous hours on board",
+        zh="连续乘车小时",
+        ge=0,
+        aliases=("连续乘车时间", "乘车时长", "乘车小时"),
+    ),
     Field(
         "class",
         "text",
         en="train: hard_seat, soft_seat, hard_sleeper, soft_sleeper (or 硬座 软座 硬卧 软卧); ship: economy (经济舱) or higher",
         zh="座席/舱位",
+        aliases=("座位等级", "座席", "舱位", "席别"),
     ),
     Field(
         "entitled_fare", "money", en="fare of the class the rules allow, for a ticket above it", zh="标准座席票价", ge=0
@@ -434,6 +455,7 @@ CLAIM = CommandSpec(
             en="which trip to this customer (default: from the ledger)",
             zh="第几次拜访该客户",
             ge=1,
+            aliases=("拜访次数", "第几次拜访"),
         ),
         Field(
             "invited",
@@ -451,8 +473,22 @@ CLAIM = CommandSpec(
             fields=LEG,
         ),
         Field("client_meals", "records", en="client meals: amount, order_amount, closed", zh="客户餐费", fields=MEAL),
-        Field("advance", "money", en="travel advance received", zh="已预支差旅费", default=Decimal(0), ge=0),
-        Field("report_submitted", "date", en="the trip report reached the department manager", zh="出差报告提交日期"),
+        Field(
+            "advance",
+            "money",
+            en="travel advance received",
+            zh="已预支差旅费",
+            default=Decimal(0),
+            ge=0,
+            aliases=("预支差旅费", "预借差旅费", "借款", "借支"),  # ignored, the balance paid it twice
+        ),
+        Field(
+            "report_submitted",
+            "date",
+            en="the trip report reached the department manager",
+            zh="出差报告提交日期",
+            aliases=("报告提交日期", "出差报告日期"),
+        ),
         Field(
             "feedback_forms",
             "int",
@@ -460,6 +496,7 @@ CLAIM = CommandSpec(
             zh="客户拜访反馈表份数",
             default=0,
             ge=0,
+            aliases=("反馈表份数", "客户反馈表"),
         ),
         Field("market_report", "bool", en="new-market analysis report handed in", zh="新市场分析报告", default=False),
         Field(
