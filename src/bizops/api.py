@@ -45,6 +45,7 @@ from bizops.core.schema import (
     Runner,
     Setting,
 )
+from bizops.core.tables import read_table, typed_rows
 from bizops.core.values import BadValue, format_datetime, name_key, parse_bool, parse_date, parse_datetime, parse_time
 
 #: The version of the plugin API: major.minor.
@@ -90,10 +91,12 @@ __all__ = [
     "parse_time",
     "places",
     "quantize_half_up",
+    "read_table",
     "render",
     "round_fen",
     "round_to",
     "to_decimal",
+    "typed_rows",
 ]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import random
 import subprocess
@@ -266,7 +268,9 @@ def test_price_list_path_is_relative_to_the_config(bizops_run):
     "content, message",
     [
         ("sku,guide_price\nBV-1,abc\n", "price list"),
-        ("sku,guide_price\nBV-1,1.23456\n", "at most 4 decimals"),
+        ("sku,guide_price\nBV-1,1.23456\n", "(row 2): guide_price has more than 4 decimals"),
+        ("产品,售价\nBV-1,1\n", "the header row names no field"),
+        ("sku,guide_price\n", "no products in it"),
         ("sku,guide_price,harness\nBV-1,1,maybe\n", "price list"),
         ("sku,guide_price\nBV-1,1\nBV-1,2\n", "listed twice"),
     ],
@@ -412,3 +416,33 @@ def test_generated_stream_as_csv_and_jsonl_agree(bizops_run):
         cells = dict(zip(header, line.split(","), strict=False))
         assert cells["unit_price"] == (row["unit_price"] or "")
         assert cells["total"] == (row["total"] or "")
+
+
+def test_a_price_list_kept_in_excel_as_finance_heads_it(bizops_run, tmp_path):
+    """Found attacking quotes: finance's price list is a workbook with a title, Chinese headers (型号规格,
+    指导价（元）, 是否国标 …), prices as numbers and a SKU typed with full-width letters. A CSV with such
+    headers was read as an empty list: every quote said 'not on the price list', and a workbook could
+    not be read at all."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["产品指导价表（2026年11月起执行）"])
+    sheet.merge_cells("A1:E1")
+    sheet.append(["型号规格", "指导价（元）", "是否国标", "单位", "品名"])
+    sheet.append(["BV-1.5", 86.5, "是", "卷(100米)", "BV 1.5mm² 铜芯线"])
+    sheet.append(["ＢＶ－２.５", 138, "是", "卷(100米)", "BV 2.5mm²"])
+    sheet.append(["RVV-3x1.5", 6.285, "否", "米", "护套线"])
+    book.save(tmp_path / "指导价.xlsx")
+    config(tmp_path, price_list="指导价.xlsx")
+    orders = "sku,qty\nBV-1.5,10\nBV-2.5,5\nRVV-3x1.5,100\n"
+    r = bizops_run(*Q, *NOW, "-", "--format", "csv", input=orders)
+    assert r.exit_code == 0, r
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert [(x["sku"], x["guide_price"], x["total"]) for x in rows] == [
+        ("BV-1.5", "86.50", "865.00"),
+        ("BV-2.5", "138.00", "690.00"),
+        ("RVV-3x1.5", "6.285", "629.00"),  # 6.29 a metre
+    ]
+    # 是否国标 否: a non-standard product, quoted within the longer time (cable.price.quote_due)
+    assert rows[0]["quote_due"] != rows[2]["quote_due"], rows

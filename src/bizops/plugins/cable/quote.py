@@ -21,7 +21,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from bizops.api import CENT, HUNDRED, ZERO, RowError, decimal_text, format_datetime, msg, quantize_half_up
+from bizops.api import CENT, HUNDRED, ZERO, RowError, decimal_text, format_datetime, msg, name_key, quantize_half_up
 
 from .prices import ListedProduct, load_price_list
 from .rules import FEE, FLOOR, LEAD_TIME, NO_VAT, PRICE_LIST, QUOTE_DUE, SPECIAL
@@ -189,7 +189,7 @@ class Quoter:
         """
         given = request["guide_price"]
         prices = self.prices
-        listed = prices.get(request["sku"]) if prices is not None and request["sku"] else None
+        listed = prices.get(name_key(request["sku"])) if prices is not None and request["sku"] else None
         if listed is not None and not request["custom"]:
             if given is not None and given != listed.guide_price:
                 warnings.append(
