@@ -1,4 +1,5 @@
-"""Days as spreadsheets and accounting exports write them (`parse_date`), and what is never taken for a day."""
+"""Days and times as spreadsheets and accounting exports write them (`parse_date`, `parse_datetime`), and what is
+never taken for one."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from datetime import date, datetime
 
 import pytest
 
-from bizops.core.values import BadValue, parse_date
+from bizops.core.values import BadValue, parse_date, parse_datetime
 
 
 @pytest.mark.parametrize(
@@ -16,6 +17,7 @@ from bizops.core.values import BadValue, parse_date
         ("2026/12/5", date(2026, 12, 5)),
         ("2026.12.05", date(2026, 12, 5)),
         ("2026年12月5日", date(2026, 12, 5)),
+        ("2026年12月05号", date(2026, 12, 5)),
         ("20261205", date(2026, 12, 5)),
         ("46361", date(2026, 12, 5)),  # Excel's day number of a date cell saved as General
         (46361, date(2026, 12, 5)),  # … as a JSON number
@@ -47,3 +49,31 @@ def test_the_ways_a_day_is_written(raw, day):
 def test_no_amount_or_impossible_day_is_taken_for_a_day(raw):
     with pytest.raises(BadValue):
         parse_date(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "when"),
+    [
+        ("2026-11-23T09:30", datetime(2026, 11, 23, 9, 30)),
+        ("2026/11/23 9:30:15", datetime(2026, 11, 23, 9, 30, 15)),
+        ("2026-11-23", datetime(2026, 11, 23)),
+        # Found attacking the desk: a WPS column formatted yyyy年m月d日 h:mm (or dotted) refused every row,
+        # though the same days without a time were read.
+        ("2026年11月23日 9:30", datetime(2026, 11, 23, 9, 30)),
+        ("2026年11月23日9时30分", datetime(2026, 11, 23, 9, 30)),
+        ("2026年11月23日 9点30分15秒", datetime(2026, 11, 23, 9, 30, 15)),
+        ("2026.11.23 9:30", datetime(2026, 11, 23, 9, 30)),
+        ("2026年11月23日", datetime(2026, 11, 23)),
+        ("2026.11.23", datetime(2026, 11, 23)),
+    ],
+)
+def test_the_ways_a_time_is_written(raw, when):
+    assert parse_datetime(raw) == when
+
+
+@pytest.mark.parametrize(
+    "raw", ["2026年13月5日 9:30", "2026年11月5日 25:30", "2026.11.5 9:61", "46361", "20261205 9:30"]
+)
+def test_no_impossible_time_is_taken_for_one(raw):
+    with pytest.raises(BadValue):
+        parse_datetime(raw)

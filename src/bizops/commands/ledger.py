@@ -261,9 +261,9 @@ def import_customers(
     file: Annotated[
         str,
         typer.Argument(
-            help="Customer list: CSV with a header (name or 客户名称, other columns "
-            "kept; owner/业务员 and filed_on/建档日期: who filed it when, the earliest filer owns it), "
-            "JSON Lines or a JSON array; - for stdin.",
+            help="Customer list: a CRM export as it is (CSV in UTF-8 or GB18030, a workbook, a title above "
+            "its header), JSON Lines or a JSON array; - for stdin. Columns: name or 客户名称 (the others are "
+            "kept); owner/业务员 and filed_on/建档日期: who filed it when, the earliest filer owns it.",
             show_default=False,
         ),
     ],
@@ -275,8 +275,9 @@ def import_customers(
     def body(session) -> int:
         import sys
 
+        from bizops.core.ledger.manage import customer_list_names
         from bizops.core.ledger.manage import import_customers as do_import
-        from bizops.core.readers import format_for, open_reader
+        from bizops.core.readers import Layout, open_input
         from bizops.core.stream import row_message
 
         company = session.company.name
@@ -284,14 +285,19 @@ def import_customers(
             stream, handle = sys.stdin.buffer, None
         else:
             try:
-                stream = handle = open(file, "rb")  # noqa: SIM115 - closed in the finally below
+                stream = handle = open(file, "rb", buffering=1 << 16)  # noqa: SIM115 - closed in the finally below
             except OSError as exc:
                 raise InputMissing(
                     msg("{f}: cannot read input: {e}", "{f}：无法读取输入：{e}", f=file, e=os_reason(exc))
                 ) from None
         try:
-            head = stream.peek(512)[:512] if hasattr(stream, "peek") else b""
-            rows = open_reader(stream, format_for(file, input_format, head), encoding)
+            # As an order book is read: a CRM export's title above the header, GB18030, a workbook.
+            layout = Layout(customer_list_names())
+
+            def warn(text) -> None:
+                sys.stderr.write(render(msg("warning: {t}", "警告：{t}", t=text), session.lang) + "\n")
+
+            rows = open_input(stream, file, input_format, encoding, layout, warn)
             ledger = _open(session, write=True)
             try:
                 result = do_import(ledger, company, rows, source=Path(file).name if file != "-" else "-")

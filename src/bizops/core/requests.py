@@ -52,15 +52,16 @@ def _missing(name: str):
     raise BadValue(Text(f"{name} is required", f"缺少必填字段 {name}"))
 
 
-#: What an export's totals line says in a cell (`合计,,1,500.00`): one of these, or in Chinese a name ending
-#: in one (`广州甲公司 小计`, `本页合计`).
-TOTALS = frozenset({"合计", "总计", "小计", "合 计", "总 计", "小 计", "total", "subtotal", "grand total", "totals"})
-_TOTAL_ENDINGS = ("合计", "总计", "小计", "合 计", "总 计", "小 计")
+#: What an export's totals line says in a cell (`合计,,1,500.00`): one of these, or in Chinese a text starting
+#: or ending with 合计/总计/小计 (`广州甲公司 小计`, `本页合计`, `合计：3家`).
+TOTALS = frozenset({"合计", "总计", "小计", "total", "subtotal", "grand total", "totals"})
+_TOTAL_WORDS = ("合计", "总计", "小计")
 
 
 def totals_line(text: str) -> bool:
     """Whether a cell's text (stripped) marks an export's totals line rather than a value."""
-    return text.lower() in TOTALS or text.endswith(_TOTAL_ENDINGS)
+    compact = text.replace(" ", "").replace("\u3000", "")
+    return text.lower() in TOTALS or compact.startswith(_TOTAL_WORDS) or compact.endswith(_TOTAL_WORDS)
 
 
 class TotalsLine(BadValue):
@@ -71,7 +72,8 @@ class TotalsLine(BadValue):
 
 
 def _not_totals(text: str) -> None:
-    if text.endswith(_TOTAL_ENDINGS):  # in Chinese only: a customer may well be called Total
+    compact = text.replace(" ", "").replace("\u3000", "")
+    if compact.startswith(_TOTAL_WORDS) or compact.endswith(_TOTAL_WORDS):  # Chinese only: a customer may be Total
         raise TotalsLine(text)
 
 
@@ -161,8 +163,8 @@ def compile_fields(fields: Iterable[Field], now=None, watch_unknown: bool = Fals
         if convert.memo is None:  # text: stripped inline, anything else through the converter
             namespace[f"c{i}"] = convert.parse
             # A required name (customer, employee …) is never an export's totals line: `合计` as a customer
-            # would be decided as one, and its amount counted twice. One test a row: most names do not end in 计.
-            totals = f"\n            if t{i}[-1:] == '计':\n                _not_totals(t{i})" if field.required else ""
+            # would be decided as one, and its amount counted twice. One test a row: most names hold no 计.
+            totals = f"\n            if '计' in t{i}:\n                _not_totals(t{i})" if field.required else ""
             body.append(_BLOCK_TEXT.format(name=field.name, i=i, absent=absent, count=count, totals=totals))
         else:
             namespace[f"m{i}"] = convert.memo

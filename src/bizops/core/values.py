@@ -267,7 +267,13 @@ def parse_date(raw) -> date:
     raise BadValue(msg("must be a date YYYY-MM-DD", "必须是日期 YYYY-MM-DD"))
 
 
-_OTHER_DATE = re.compile(r"(\d{4})(?:\.(\d{1,2})\.(\d{1,2})|年(\d{1,2})月(\d{1,2})日?|(\d{2})(\d{2}))")
+_OTHER_DATE = re.compile(r"(\d{4})(?:\.(\d{1,2})\.(\d{1,2})|年(\d{1,2})月(\d{1,2})[日号]?|(\d{2})(\d{2}))")
+#: … with a time, as Excel and WPS format one after such a day: `2026.11.23 9:30`, `2026年11月23日 9:30`,
+#: `2026年11月23日 9时30分`.
+_OTHER_DATETIME = re.compile(
+    r"(\d{4})(?:\.(\d{1,2})\.(\d{1,2})|年(\d{1,2})月(\d{1,2})[日号]?)\s*"
+    r"(\d{1,2})(?::(\d{2})(?::(\d{2}))?|[时点](\d{1,2})分(?:(\d{1,2})秒)?)"
+)
 #: Day 0 of Excel's date numbers (1900 system, past its phantom 1900-02-29).
 _EXCEL_EPOCH = date(1899, 12, 30)
 
@@ -297,16 +303,29 @@ def _spreadsheet_date(raw) -> date | None:
 
 
 def parse_datetime(raw) -> datetime:
-    """`2026-11-23T09:30`, `2026-11-23 9:30:15`, `2026/11/23`; local wall clock."""
+    """`2026-11-23T09:30`, `2026-11-23 9:30:15`, `2026/11/23`; local wall clock.
+
+    Also a day as `parse_date` reads it (midnight), and the same with a time as
+    Excel and WPS write one (`2026年11月23日 9:30`, `2026.11.23 9时30分`).
+    """
     if isinstance(raw, datetime):
         return raw
-    found = _DATETIME.fullmatch(raw.strip()) if type(raw) is str else None
-    if found:
-        y, mo, d, h, mi, s = (int(g) if g else 0 for g in found.groups())
-        try:
-            return datetime(y, mo, d, h, mi, s)
-        except ValueError:
-            pass
+    text = raw.strip() if type(raw) is str else None
+    found = _DATETIME.fullmatch(text) if text is not None else None
+    try:
+        if found:
+            y, mo, d, h, mi, sec = (int(g) if g else 0 for g in found.groups())
+            return datetime(y, mo, d, h, mi, sec)
+        found = _OTHER_DATETIME.fullmatch(text) if text is not None else None
+        if found:
+            g = found.groups()
+            day = date(int(g[0]), int(g[1] or g[3]), int(g[2] or g[4]))
+            return datetime.combine(day, time(int(g[5]), int(g[6] or g[8]), int(g[7] or g[9] or 0)))
+        day = _spreadsheet_date(raw) if text is None or not text.isdigit() else None
+        if day is not None:
+            return datetime.combine(day, time())
+    except ValueError:
+        pass
     raise BadValue(msg("must be a date and time YYYY-MM-DDTHH:MM", "必须是日期时间 YYYY-MM-DDTHH:MM"))
 
 

@@ -104,7 +104,7 @@ def test_import_customers_twice_counts_once(tally, ledger_cmd, tmp_path):
         "import-customers", str(sheet), "--encoding", "gb18030", "--company", "tally", "--format", "json"
     )
     assert first.exit_code == 65, first  # the row without a name
-    assert "row 4: 客户名称 is empty" in first.stderr
+    assert "row 4: the customer's name is empty" in first.stderr
     assert first.json() == [
         {"company": "tally", "file": str(sheet), "rows": 4, "added": 2, "known": 1, "invalid": 1, "filed": 0}
     ]

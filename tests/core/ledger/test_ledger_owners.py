@@ -158,3 +158,24 @@ def test_customers_imported_with_an_owner_before_schema_3_are_filed_by_the_migra
         ("佛山明辉机电", "李明", "2024-05-06"),
         ("广州恒通电气", "王芳", "2025-09-01"),
     ]
+
+
+def test_a_crm_export_with_a_title_in_gb18030_and_a_totals_line(bizops_run, db, tmp_path):
+    """Found attacking import-customers: a CRM export starts with its title (`客户档案导出,,,`) and is saved
+    by Chinese Excel in GB18030; the import said 'no customer name column' (a CSV it could not otherwise
+    read was refused as not UTF-8), and its last line `合计：3家` would have become a customer."""
+    export = tmp_path / "客户档案.csv"
+    export.write_bytes(
+        "客户档案导出,,,\n客户名称,业务员,报备日期,联系电话\n广州甲公司（番禺）,张三,2026/1/5,020-1234\n"
+        "佛山乙公司,李四,2026年2月3日,\n广州甲公司(番禺),王五,2026-03-01,\n合计：3家,,,\n".encode("gb18030")
+    )
+    r = bizops_run("--company", "cable", "ledger", "import-customers", str(export), "--db", db.url, "--format", "json")
+    assert r.exit_code == 65, r
+    assert r.json()[0] | {"file": None} == {
+        "company": "cable", "file": None, "rows": 4, "added": 2, "known": 1, "invalid": 1, "filed": 3,
+    }  # fmt: skip
+    assert "row 6: a totals row (合计:3家), not a customer" in r.stderr and "GB18030" in r.stderr
+    assert sorted(db.sql("SELECT customer, owner, filed_on FROM bizops_owners")) == [
+        ("佛山乙公司", "李四", "2026-02-03"),
+        ("广州甲公司(番禺)", "张三", "2026-01-05"),  # 王五 filed the same customer later
+    ]

@@ -19,13 +19,27 @@ from bizops.core.ledger.books import Books
 from bizops.core.ledger.history import customer_name
 from bizops.core.ledger.record import current_host, current_user, recorded_at
 from bizops.core.ledger.store import Ledger
+from bizops.core.names import InputNames
+from bizops.core.requests import totals_line
+from bizops.core.schema import Field
 from bizops.core.values import BadValue, parse_date
 
-#: Column names a customer list may use for the customer's name (Chinese exports included).
-NAME_COLUMNS = ("name", "customer", "客户", "客户名称", "名称", "单位名称")
-#: … for the salesperson who filed the customer, and the day they filed it (seed 000: the first filer owns it).
-OWNER_COLUMNS = ("owner", "业务员", "建档人", "负责人", "销售员", "报备人", "备案人")
-FILED_COLUMNS = ("filed_on", "建档日期", "建档时间", "备案日期", "报备日期", "登记日期")
+#: A customer list's columns bizops reads (the others are kept with the customer): its name, and the
+#: salesperson who filed it and the day they did (seed 000: the first filer owns it). Read with the desk's
+#: readers (`bizops.core.readers.open_input`): a CRM export's title above the header, GB18030, workbooks.
+CUSTOMER_LIST = (
+    Field("name", "text", zh="客户", aliases=("customer", "客户名称", "名称", "单位名称", "客户名")),
+    Field("owner", "text", zh="业务员", aliases=("建档人", "负责人", "销售员", "报备人", "备案人")),
+    Field("filed_on", "text", zh="建档日期", aliases=("建档时间", "备案日期", "报备日期", "登记日期")),
+)
+#: The names a header may give the name and the day filed, for messages.
+NAME_COLUMNS = ("name", CUSTOMER_LIST[0].zh, *CUSTOMER_LIST[0].aliases)
+FILED_COLUMNS = ("filed_on", CUSTOMER_LIST[2].zh, *CUSTOMER_LIST[2].aliases)
+
+
+def customer_list_names() -> InputNames:
+    """Which of `CUSTOMER_LIST` a header cell (or a stored column name) names; others keep their own name."""
+    return InputNames(CUSTOMER_LIST)
 
 
 # -- customers -------------------------------------------------------------------------
@@ -53,8 +67,7 @@ def import_customers(ledger: Ledger, company: str, rows, source: str) -> dict:
                 continue
             row, raw = item
             counts["rows"] += 1
-            column = next((c for c in NAME_COLUMNS if c in raw), None)
-            if column is None:
+            if "name" not in raw:
                 raise UsageError(
                     msg(
                         "{f}: no customer name column; name one of: {c}",
@@ -63,16 +76,18 @@ def import_customers(ledger: Ledger, company: str, rows, source: str) -> dict:
                         c=", ".join(NAME_COLUMNS),
                     )
                 )
-            name = customer_name(raw.get(column))
+            name = customer_name(raw.get("name"))
             try:
                 if name is None:
-                    raise RowError(msg("{c} is empty", "{c} 为空", c=column), row)
+                    raise RowError(msg("the customer's name is empty", "客户名称为空"), row)
+                if totals_line(name):
+                    raise RowError(msg("a totals row ({t}), not a customer", "合计行（{t}），不是客户", t=name), row)
                 filing = _filing(raw, when[:10], row)
             except RowError as exc:
                 counts["invalid"] += 1
                 errors.append(exc)
                 continue
-            kept = (column, *OWNER_COLUMNS, *FILED_COLUMNS) if filing else (column,)
+            kept = ("name", "owner", "filed_on") if filing else ("name",)
             fields = {
                 k: codec.plain(v.strip() if isinstance(v, str) else v)
                 for k, v in raw.items()
@@ -84,7 +99,7 @@ def import_customers(ledger: Ledger, company: str, rows, source: str) -> dict:
                 counts["known"] += 1
             if filing and ledger.add_filing(company, name, *filing, source, when, user):
                 counts["filed"] += 1
-                undated += _cell(raw, FILED_COLUMNS) is None
+                undated += _cell(raw, "filed_on") is None
         ledger.commit()
     except BaseException:
         ledger.rollback()
@@ -94,8 +109,8 @@ def import_customers(ledger: Ledger, company: str, rows, source: str) -> dict:
 
 def _filing(raw: dict, today: str, row) -> tuple[str, str] | None:
     """(owner, filed_on as YYYY-MM-DD) of a customer row, None when it names no owner; a bad day is the row's error."""
-    owner = _cell(raw, OWNER_COLUMNS)
-    filed = _cell(raw, FILED_COLUMNS)
+    owner = _cell(raw, "owner")
+    filed = _cell(raw, "filed_on")
     if owner is None:
         if filed is not None:
             raise RowError(
@@ -112,26 +127,28 @@ def _filing(raw: dict, today: str, row) -> tuple[str, str] | None:
         raise RowError(msg("filed_on: {e}", "建档日期：{e}", e=exc.reason), row) from None
 
 
-def _cell(raw: dict, columns: tuple[str, ...]):
-    """The first of `columns` the row fills (a blank cell is none)."""
-    for column in columns:
-        value = raw.get(column)
-        if isinstance(value, str):
-            value = value.strip()
-        if value not in (None, ""):
-            return value
-    return None
+def _cell(raw: dict, column: str):
+    """The row's cell of `column`, None when blank."""
+    value = raw.get(column)
+    if isinstance(value, str):
+        value = value.strip()
+    return None if value in (None, "") else value
 
 
 def file_imported_owners(ledger: Ledger) -> None:
     """Migration to schema 3: customers imported before it with an owner column become filings."""
     filings = []
+    names = customer_list_names()
     for customer in ledger.customers():
         fields = codec.loads(customer["fields"])
         if not isinstance(fields, dict):
             continue
+        columns: dict = {}  # the columns as they were kept (`业务员`), by the field they name (`owner`)
+        for key in fields:
+            if _cell(fields, key) is not None:
+                columns.setdefault(names(key), fields[key])
         try:
-            filing = _filing(fields, customer["imported_at"][:10], None)
+            filing = _filing(columns, customer["imported_at"][:10], None)
         except RowError:
             filing = None  # a day no one can read stays in the customer's fields, as it was
         if filing:
