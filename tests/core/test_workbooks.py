@@ -271,3 +271,42 @@ def test_an_ods_workbook_as_libreoffice_and_wps_save_it(bizops_run, tmp_path):
         ods.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
     r = bizops_run("--company", "cable", "quote", str(tmp_path / "订单.ods"), "--columns", ",".join(QUOTED))
     assert (r.exit_code, r.json()) == (0, QUOTED), r
+
+
+@pytest.mark.parametrize("percent", [False, True], ids=["calamine", "openpyxl"])
+def test_a_name_merged_down_beside_its_orders_is_each_orders(bizops_run, tmp_path, percent):
+    """Found attacking the desk: an order book merges a customer's name down beside its orders, as
+    offices do. Only the first order had a customer; the others were 'customer is required'. A merged
+    name or day is each row's, as a person reads it; a merged number is not (one payment beside three
+    orders is not three payments), nor the title merged across the top. Both ways a workbook is read."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["十一月订单"])
+    sheet.merge_cells("A1:E1")
+    sheet.append(["客户", "金额", "结算方式", "新客户", "特价下浮"])
+    sheet.append(["广州甲公司", 1000, "现款", "否", 0])
+    sheet.append([None, 2000, None, "否", 0])
+    sheet.append([None, 3000, None, "否", 0])
+    sheet.append(["佛山乙公司", 500, "现款", "否", 0])
+    sheet.append(["东莞丙公司", 800, "现款", "否", 0])
+    sheet.append([None, None, "现款", "否", 0])
+    sheet.merge_cells("A3:A5")  # the customer beside its three orders
+    sheet.merge_cells("C3:C5")  # … and its settlement
+    sheet.merge_cells("A7:A8")
+    sheet.merge_cells("B7:B8")  # one amount beside two rows: not each row's
+    if percent:
+        for row in range(3, 9):
+            sheet.cell(row, 5).number_format = "0%"  # read with openpyxl, which knows formats
+    book.save(tmp_path / "orders.xlsx")
+    r = bizops_run("--company", "cable", "approve-order", "orders.xlsx", "--format", "jsonl")
+    assert [(x["customer"], x["amount"], x["payment_terms"]) for x in r.rows()] == [
+        ("广州甲公司", "1000.00", "cash"),
+        ("广州甲公司", "2000.00", "cash"),
+        ("广州甲公司", "3000.00", "cash"),
+        ("佛山乙公司", "500.00", "cash"),
+        ("东莞丙公司", "800.00", "cash"),
+    ]
+    # (特价下浮 is no field of approve-order: it is there to be formatted as a percentage)
+    assert r.exit_code == 65 and [x for x in r.stderr.splitlines() if x.startswith("row")] == [
+        "row 8: amount is required"
+    ], r

@@ -321,9 +321,10 @@ def parse_datetime(raw) -> datetime:
             g = found.groups()
             day = date(int(g[0]), int(g[1] or g[3]), int(g[2] or g[4]))
             return datetime.combine(day, time(int(g[5]), int(g[6] or g[8]), int(g[7] or g[9] or 0)))
-        day = _spreadsheet_date(raw) if text is None or not text.isdigit() else None
-        if day is not None:
-            return datetime.combine(day, time())
+        # a day alone, as `parse_date` reads it in text (not a bare number: no Excel day number here)
+        only = _spreadsheet_date(text) if text is not None and not text.isdigit() else None
+        if only is not None:
+            return datetime.combine(only, time())
     except ValueError:
         pass
     raise BadValue(msg("must be a date and time YYYY-MM-DDTHH:MM", "必须是日期时间 YYYY-MM-DDTHH:MM"))

@@ -14,7 +14,12 @@ a workbook's rows go through the same parsing as a CSV's:
   formats, so an `.xlsx` whose styles show percentages is read with openpyxl: `_percent_styles`);
 - a date `2026-11-23`, a date and time `2026-11-23T09:30`, a time `09:30`;
 - a formula's value as the workbook last saved it (its cached value);
-- `true`/`false` for a logical cell, an error cell (`#DIV/0!`) as its text.
+- `true`/`false` for a logical cell, an error cell (`#DIV/0!`) as its text;
+- a cell merged down over several rows (a customer's name beside each of its
+  orders, a day over a day's orders) as its text in each of those rows, as a
+  person reads it (`_merges_filled`); a number merged so is not repeated (one
+  payment beside three invoices is not three payments), nor a title merged
+  across one row.
 
 python-calamine is imported only here, when a workbook is read. It reads a
 sheet whole (in its own compact form, not as Python objects); the rows are
@@ -59,6 +64,7 @@ class WorkbookReader:
         rows: Iterator[list[str]] = ([""] * first_column + [_text(v) for v in values] for values in sheet.iter_rows())
         if _percent_styles(self.stream):
             first_row, rows = 0, _rows_as_shown(self.stream, sheet.name)
+        rows = _merges_filled(rows, getattr(sheet, "merged_cell_ranges", None) or (), first_row)
         search = HeaderSearch(self.layout)
         header = None
         for number, cells in enumerate(rows, first_row + 1):
@@ -179,6 +185,45 @@ def _rows_as_shown(stream: BinaryIO, sheet_name: str) -> Iterator[list[str]]:
             yield cells
     finally:
         book.close()
+
+
+#: A cell's text that is a number (`1500`, `-1,500.50`, `5%`): never repeated down a merged range.
+_NUMBER = r"[+-]?[\d,]*\.?\d+%?"
+
+
+def _merges_filled(rows: Iterator[list[str]], merges, first_row: int) -> Iterator[list[str]]:
+    """`rows` (from sheet row `first_row`, 0-based) with each range merged over several rows filled with its text.
+
+    `merges` are the sheet's merged ranges, `((first row, first column), (last
+    row, last column))`, 0-based. A range within one row (a title, a group of
+    header columns) is left as it is, and so is one holding a number.
+    """
+    import re
+
+    down: dict[int, list[tuple[int, int, int]]] = {}
+    for (r0, c0), (r1, c1) in merges:
+        if r1 > r0:
+            down.setdefault(r0, []).append((c0, c1, r1))
+    if not down:
+        yield from rows
+        return
+    number = re.compile(_NUMBER)
+    carried: dict[int, tuple[int, str]] = {}  # column -> (last row of its range, the text it shows)
+    for index, cells in enumerate(rows, first_row):
+        for c0, c1, r1 in down.get(index, ()):
+            text = cells[c0].strip() if c0 < len(cells) else ""
+            if text and not number.fullmatch(text):
+                for column in range(c0, c1 + 1):
+                    carried[column] = (r1, text)
+        for column, (last, text) in list(carried.items()):
+            if index > last:
+                del carried[column]
+                continue
+            if column >= len(cells):
+                cells.extend([""] * (column + 1 - len(cells)))
+            if not cells[column]:
+                cells[column] = text
+        yield cells
 
 
 def _trimmed(cells: list[str]) -> list[str]:

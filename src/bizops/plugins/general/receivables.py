@@ -166,7 +166,8 @@ class Ageing:
     # -- pass one: every row but its risk warning ---------------------------------------------
     def decide(self, row: int | str, fields: dict) -> tuple:
         """One invoice decided as far as it can be alone (the tuple above); a `RowError` if it cannot."""
-        customer, amount, paid, chases = fields["customer"], fields["amount"], fields["paid"], fields["chases"]
+        customer, chases = fields["customer"], fields["chases"]
+        amount, paid = amounts(fields["amount"], fields["paid"], fields["outstanding"])
         invoice = fields["invoice"] or str(row)
         warnings: list[Text] = []
         trace: list | None = [] if self.explain else None
@@ -446,6 +447,40 @@ class Ageing:
                 )
             )
         trace.append(BUCKETS.applied(msg("{d} days overdue: {b}", "逾期 {d} 天：{b}", d=days, b=_label(kind))))
+
+
+def amounts(amount: Decimal, paid: Decimal, outstanding: Decimal | None) -> tuple[Decimal, Decimal]:
+    """receivables.outstanding: (amount, paid) from the columns an export has; what cannot be is a `RowError`.
+
+    An export may give the amount and what is still open (未核销金额) instead of
+    what was paid: paid (0, or not given) is then the rest. Given a paid
+    amount as well, the three must agree.
+    """
+    if outstanding is None:
+        return amount, paid
+    if not paid:
+        paid = amount - outstanding
+        if paid < 0:
+            raise RowError(
+                msg(
+                    "outstanding {o} is more than the amount {a}",
+                    "未收金额 {o} 大于金额 {a}",
+                    o=_money(outstanding),
+                    a=_money(amount),
+                )
+            )
+    elif amount - paid != outstanding:
+        raise RowError(
+            msg(
+                "amount {a} − paid {p} is {d}, but outstanding says {o}",
+                "金额 {a} − 已收 {p} = {d}，而未收金额为 {o}",
+                a=_money(amount),
+                p=_money(paid),
+                d=_money(amount - paid),
+                o=_money(outstanding),
+            )
+        )
+    return amount, paid
 
 
 def _plain(aged: tuple) -> tuple:

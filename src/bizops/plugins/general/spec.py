@@ -136,11 +136,22 @@ INPUTS = (
     Field(
         "paid",
         "money",
-        en="paid so far",
+        en="paid so far (default 0, or amount − outstanding)",
         zh="已收",
         default=Decimal(0),
         ge=0,
         aliases=("已收金额", "已收款", "已回款", "已核销金额"),
+    ),
+    # An ageing export often gives what is still open rather than what was paid (未核销金额, 余额): the
+    # column was ignored, and the invoice aged as wholly unpaid. The output label 未收 names it too.
+    # (A plugin answering `collect` itself gets amount and paid as before, and this besides.)
+    Field(
+        "outstanding",
+        "money",
+        en="still open, as the export says: paid is then the rest of the amount",
+        zh="未收金额",
+        ge=0,
+        aliases=("未核销金额", "未收款", "应收余额", "余额", "欠款金额"),
     ),
     Field(
         "due_date",
