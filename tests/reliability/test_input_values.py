@@ -254,3 +254,25 @@ def test_a_boolean_that_is_not_one_is_a_row_error_never_false(cable, value):
     r = cable("approve-order", "-", "--input-format", "csv", input=f"customer,amount,new_customer\nA,100,{value}\n")
     assert_contract(r, 65)
     assert r.stdout == "" and r.stderr.startswith("row 2: new_customer must be true or false")
+
+
+def test_a_count_written_with_its_unit_is_read(bizops_run, tmp_path):
+    """Found attacking receivables: an ageing book writes 账期 `30天` and 催收 `3次`; every such row was
+    refused. A whole number may end with its unit (天 日 次 份 个 张 人 趟 件 笔), which is not checked;
+    Chinese numerals and fractions are still refused."""
+    (tmp_path / "ageing.csv").write_text(
+        "发票号,客户,金额,开票日期,账期天数,催收次数\n"
+        "A1,甲,1000,2026-09-01,30天,3次\nA2,甲,1000,2026-09-01,30 天,2 次\n"
+        "A3,甲,1000,2026-09-01,三十天,1\nA4,甲,1000,2026-09-01,1.5天,1\n",
+        encoding="utf-8",
+    )
+    r = bizops_run("--company", "pile", "receivables", "ageing.csv", "--as-of", "2026-12-01", "--format", "jsonl")
+    assert_contract(r, 65)
+    assert [(x["invoice"], x["due_date"], x["chases"], x["next_step"]) for x in r.rows()] == [
+        ("A1", "2026-10-01", 3, "legal"),
+        ("A2", "2026-10-01", 2, "chase"),
+    ]
+    assert r.stderr.splitlines() == [
+        'row 4: terms_days Chinese number words are not read; write the amount in digits, got "三十天"',
+        'row 5: terms_days must be a whole number, got "1.5天"',
+    ]

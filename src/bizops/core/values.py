@@ -163,6 +163,10 @@ def _enum(choices: tuple[str, ...], aliases: dict[str, tuple[str, ...]]):
     return parse
 
 
+#: What a whole number may end with in a spreadsheet (`30天` of credit, `3次` chased, `2份` of forms).
+COUNT_UNITS = ("天", "日", "次", "份", "个", "张", "人", "趟", "件", "笔")
+
+
 def _number(spec):
     kind = spec.kind
     places = getattr(spec, "places", None)
@@ -206,6 +210,8 @@ def _number(spec):
         return int(value) if whole else value
 
     def _general(raw):
+        if whole and raw.__class__ is str and raw.rstrip().endswith(COUNT_UNITS):
+            raw = raw.rstrip()[:-1]  # `30天`, `3次`: a count as a spreadsheet writes it, its unit not checked
         try:
             value = money.to_decimal(raw, percent=percent)
         except money.NotANumber as exc:

@@ -136,3 +136,13 @@ def test_one_salesperson_however_the_name_is_typed(bizops_run, tmp_path):
     )
     rows = list(csv.DictReader(io.StringIO(commission(bizops_run, source=book, fmt="csv").stdout)))
     assert [(x["salesperson"], x["collections"], x["commission"]) for x in rows] == [("李明", "2", "90.00")]
+
+
+def test_a_discount_over_100_percent_is_a_typo_not_a_zero_commission(bizops_run, tmp_path):
+    """`40` typed for `4.0` cut the rate below 0, so the collection earned nothing, without a word."""
+    book = tmp_path / "collections.csv"
+    book.write_text(
+        "customer,salesperson,amount,collected_on,discount_pct\n甲,李,1000,2026-11-03,400\n", encoding="utf-8"
+    )
+    r = commission(bizops_run, source=book, fmt="csv")
+    assert r.exit_code == 65 and r.stderr.splitlines() == ['row 2: discount_pct must be ≤ 100, got "400"'], r

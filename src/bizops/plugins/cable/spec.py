@@ -493,6 +493,7 @@ COMMISSION = CommandSpec(
             zh="特价下浮",
             default=Decimal(0),
             ge=0,
+            le=100,  # more is a typo (`40` for `4.0`), not a discount: it would silently cut the pay to 0
             aliases=DISCOUNT_NAMES,
         ),
         Field(
