@@ -163,8 +163,8 @@ def _enum(choices: tuple[str, ...], aliases: dict[str, tuple[str, ...]]):
     return parse
 
 
-#: What a whole number may end with in a spreadsheet (`30天` of credit, `3次` chased, `2份` of forms).
-COUNT_UNITS = ("天", "日", "次", "份", "个", "张", "人", "趟", "件", "笔")
+#: What a whole number may end with in a spreadsheet (`30天` of credit, `3次` chased, `20根` piles).
+COUNT_UNITS = ("天", "日", "次", "份", "个", "张", "人", "趟", "件", "笔", "根", "支")
 
 
 def _number(spec):
@@ -179,6 +179,10 @@ def _number(spec):
         for a in ("gt", "ge", "lt", "le")
     )
     whole = kind == "int"
+    # The unit a field's Chinese label names (`桩长（米）`): a number written with it is read (`12米`), any
+    # other unit (`1200厘米`) is not.
+    note = re.search(r"[（(]([^（()）]{1,3})[)）]\s*$", getattr(spec, "zh", None) or "")
+    unit = note[1].strip() if note and note[1].strip() else None
 
     # What machines write (`1234.50`, ASCII digits, no sign): read without the general path.
     # Decimal() alone would also take `1_000`, `1e3`, `NaN` and non-ASCII digits.
@@ -210,8 +214,12 @@ def _number(spec):
         return int(value) if whole else value
 
     def _general(raw):
-        if whole and raw.__class__ is str and raw.rstrip().endswith(COUNT_UNITS):
-            raw = raw.rstrip()[:-1]  # `30天`, `3次`: a count as a spreadsheet writes it, its unit not checked
+        if raw.__class__ is str:
+            text = raw.rstrip()
+            if whole and text.endswith(COUNT_UNITS):
+                raw = text[:-1]  # `30天`, `3次`: a count as a spreadsheet writes it, its unit not checked
+            elif unit and text.endswith(unit):
+                raw = text[: -len(unit)]  # `12米` under 桩长（米）: the unit the field's label names
         try:
             value = money.to_decimal(raw, percent=percent)
         except money.NotANumber as exc:

@@ -321,3 +321,21 @@ def test_a_flight_status_in_chinese_is_read(bizops_run, status):
     assert row["actions"][-1] == "declare_anomaly"
     (row,) = triage(bizops_run, [flight(revenue="10.00", status="正常")]).json()
     assert "declare_anomaly" not in row["actions"]
+
+
+def test_a_flight_report_headed_as_the_office_heads_it(bizops_run, tmp_path):
+    """Found attacking flights triage with a flight report as exported: 起飞时间, 已售, 收入, 目标收入,
+    团队, 状态 were unknown, so every flight was refused (departure and target required); a delayed
+    flight (延误) is one not running normally, to be declared (clause 14)."""
+    (tmp_path / "航班.csv").write_text(
+        "航班号,航线,起飞时间,座位数,已售,收入,目标收入,团队,状态\n"
+        'CA1608,DLC-CTU,2026年11月24日 10:15,167,148,"151,581.60","161,600.00",1,正常\n'
+        'CA1652,DLC-SHA,2026/11/25 14:00,180,90,"60,000.00","80,000.00",0,延误\n',
+        encoding="utf-8",
+    )
+    r = bizops_run("--company", "airline", "flights", "triage", "航班.csv", "--at", AT, "--format", "jsonl")
+    assert r.exit_code == 0 and "not a field" not in r.stderr, r
+    assert [(x["flight_no"], x["revenue_gap"], x["actions"]) for x in r.rows()] == [
+        ("CA1608", "10018.40", ["review_revenue", "follow_up_groups"]),
+        ("CA1652", "20000.00", ["review_revenue", "declare_anomaly"]),
+    ]

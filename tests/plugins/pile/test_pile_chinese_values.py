@@ -52,3 +52,40 @@ def test_each_example_in_chinese_decides_as_in_codes(bizops_run, tmp_path, examp
     assert chinese.exit_code == codes.exit_code, chinese
     assert chinese.stdout == codes.stdout and chinese.stdout
     assert chinese.stderr == codes.stderr
+
+
+def test_a_dispatch_sheet_headed_as_an_office_heads_it(bizops_run, tmp_path):
+    """Found attacking dispatch with a 报桩单 as an office keeps it: 规格, 桩长, 数量 were unknown (the
+    request was refused), and so were 已签合同, 经理批准, 异常 …: an unknown yes/no column took its default,
+    a contract not signed read as signed. `12米` under 桩长（米） is 12; `20根` is 20 piles."""
+    sheet = tmp_path / "报桩单.csv"
+    header = "报桩单号,工地,办事处,报桩时间,报桩方式,类型,异常,经理批准,已签合同,试桩,委托书齐全,补充协议齐全,规格,桩长,数量\n"
+    sheet.write_text(
+        header
+        + "BZ-01,万科城三期,佛山办事处,2026年11月23日 8:42,短信,报桩,否,否,否,是,是,是,PHC-500 AB 125,12米,40\n"
+        + "BZ-01,万科城三期,佛山办事处,2026年11月23日 8:42,短信,报桩,否,否,否,是,是,是,PHC-500 AB 125,10,20根\n",
+        encoding="utf-8",
+    )
+    chinese = bizops_run("--company", "pile", "approve-order", str(sheet), "--format", "csv")
+    assert chinese.exit_code in (0, 1) and "not a field" not in chinese.stderr, chinese
+    coded = tmp_path / "dispatch.csv"
+    coded.write_text(
+        "request_id,site,office,submitted_at,channel,kind,abnormal,manager_approved,contract_signed,test_piles,"
+        "power_of_attorney_complete,supplementary_agreement_complete,spec,length_m,qty\n"
+        "BZ-01,万科城三期,佛山办事处,2026-11-23T08:42,sms,dispatch,no,no,no,yes,yes,yes,PHC-500 AB 125,12,40\n"
+        "BZ-01,万科城三期,佛山办事处,2026-11-23T08:42,sms,dispatch,no,no,no,yes,yes,yes,PHC-500 AB 125,10,20\n",
+        encoding="utf-8",
+    )
+    codes = bizops_run("--company", "pile", "approve-order", str(coded), "--format", "csv")
+    assert (chinese.stdout, chinese.exit_code) == (codes.stdout, codes.exit_code)
+    # test piles before the contract is signed need the manager: read as signed, they were scheduled
+    assert next(csv.DictReader(io.StringIO(codes.stdout)))["decision"] != "scheduled", codes
+
+
+def test_a_length_in_another_unit_is_refused(bizops_run, tmp_path):
+    sheet = tmp_path / "报桩单.csv"
+    sheet.write_text(
+        "报桩单号,报桩时间,规格,桩长,数量\nBZ-02,2026-11-23 08:42,PHC-500 AB 125,1200厘米,40\n", encoding="utf-8"
+    )
+    r = bizops_run("--company", "pile", "approve-order", str(sheet), "--format", "csv")
+    assert r.exit_code == 65 and 'length_m must be a number, got "1200厘米"' in r.stderr, r

@@ -15,6 +15,10 @@ NAME = "pile"
 VERSION = "0.1.0"
 
 #: 业务员 → 办事处内勤 → 公司内勤 → 安排计划发货
+#: What a 报桩单 or a weekly plan calls a pile's spec and length, beside 规格型号 and 桩长（米）.
+PILE_SPEC_NAMES = ("规格", "型号", "桩型")
+PILE_LENGTH_NAMES = ("桩长", "长度", "长度（米）")
+
 ROUTE_STEPS = ("salesperson", "office_clerk", "company_clerk", "dispatch")
 
 # -- rules (id, seed clause) ----------------------------------------------------
@@ -164,16 +168,42 @@ APPROVE = CommandSpec(
             choice_aliases={"dispatch": ("报桩",)},  # 发桩 is its label
         ),
         Field("for_date", "date", en="day the piles are wanted (default the submission day)", zh="要桩日期"),
-        Field("abnormal", "bool", en="abnormal dispatch (非正常发桩)", zh="非正常发桩", default=False),
-        Field("manager_approved", "bool", en="the department manager approved", zh="部门经理已批准", default=False),
-        Field("contract_signed", "bool", en="the contract is signed", zh="已签订合同", default=True),
-        Field("test_piles", "bool", en="test piles are wanted", zh="需发试桩", default=False),
+        # The names an office's 报桩单 gives its columns, beside the labels: an unknown yes/no column took
+        # its default silently (a contract not signed read as signed).
+        Field(
+            "abnormal",
+            "bool",
+            en="abnormal dispatch (非正常发桩)",
+            zh="非正常发桩",
+            default=False,
+            aliases=("异常", "异常发桩", "非正常"),
+        ),
+        Field(
+            "manager_approved",
+            "bool",
+            en="the department manager approved",
+            zh="部门经理已批准",
+            default=False,
+            aliases=("经理批准", "经理已批准", "部门经理批准"),
+        ),
+        Field(
+            "contract_signed",
+            "bool",
+            en="the contract is signed",
+            zh="已签订合同",
+            default=True,
+            aliases=("已签合同", "合同已签", "签订合同"),
+        ),
+        Field(
+            "test_piles", "bool", en="test piles are wanted", zh="需发试桩", default=False, aliases=("试桩", "发试桩")
+        ),
         Field(
             "power_of_attorney_complete",
             "bool",
             en="the power of attorney is complete",
             zh="委托书已完善",
             default=True,
+            aliases=("委托书齐全", "委托书"),
         ),
         Field(
             "supplementary_agreement_complete",
@@ -181,6 +211,7 @@ APPROVE = CommandSpec(
             en="the supplementary agreement is complete",
             zh="补充协议已完善",
             default=True,
+            aliases=("补充协议齐全", "补充协议"),
         ),
         Field(
             "items",
@@ -188,9 +219,17 @@ APPROVE = CommandSpec(
             en="piles: spec, length_m, qty",
             zh="桩明细",
             fields=(
-                Field("spec", "text", en="pile spec (规格型号)", zh="规格型号", required=True),
-                Field("length_m", "decimal", en="pile length in metres", zh="桩长（米）", required=True, gt=0),
-                Field("qty", "int", en="number of piles", zh="根数", required=True, gt=0),
+                Field("spec", "text", en="pile spec (规格型号)", zh="规格型号", required=True, aliases=PILE_SPEC_NAMES),
+                Field(
+                    "length_m",
+                    "decimal",
+                    en="pile length in metres",
+                    zh="桩长（米）",
+                    required=True,
+                    gt=0,
+                    aliases=PILE_LENGTH_NAMES,
+                ),
+                Field("qty", "int", en="number of piles", zh="根数", required=True, gt=0, aliases=("数量", "支数")),
             ),
         ),
     ),
@@ -291,8 +330,16 @@ PLAN = CommandSpec(
         Field("office", "text", en="branch office (办事处)", zh="办事处", required=True),
         Field("week", "date", en="the week's Monday", zh="周（周一日期）", required=True),
         Field("submitted_at", "datetime", en="when the office reported it", zh="上报时间", required=True),
-        Field("spec", "text", en="pile spec (规格型号)", zh="规格型号", required=True),
-        Field("length_m", "decimal", en="pile length in metres (桩长)", zh="桩长（米）", required=True, gt=0),
+        Field("spec", "text", en="pile spec (规格型号)", zh="规格型号", required=True, aliases=PILE_SPEC_NAMES),
+        Field(
+            "length_m",
+            "decimal",
+            en="pile length in metres (桩长)",
+            zh="桩长（米）",
+            required=True,
+            gt=0,
+            aliases=PILE_LENGTH_NAMES,
+        ),
         Field("qty", "decimal", en="planned quantity (计划用量); not needed to remove a line", zh="计划用量", gt=0),
         Field("project", "text", en="project name (工程名称)", zh="工程名称", required=True),
         Field("notes", "text", en="special remarks (特殊事宜说明)", zh="特殊事宜说明"),
