@@ -45,7 +45,6 @@ from bizops.core.schema import (
     Runner,
     Setting,
 )
-from bizops.core.tables import read_table, typed_rows
 from bizops.core.values import BadValue, format_datetime, name_key, parse_bool, parse_date, parse_datetime, parse_time
 
 #: The version of the plugin API: major.minor.
@@ -102,13 +101,18 @@ __all__ = [
 
 if _typing.TYPE_CHECKING:
     from bizops.core.spool import Spool
+    from bizops.core.tables import read_table, typed_rows
+
+#: Names loaded on first use: only a command that needs them pays for their imports (`Spool`: a command
+#: that needs two passes, as receivables does; the tables: a plugin reading one, as a price list).
+_LAZY = {"Spool": "bizops.core.spool", "read_table": "bizops.core.tables", "typed_rows": "bizops.core.tables"}
 
 
 def __getattr__(name: str) -> _typing.Any:
-    """`Spool` on first use: only a command that needs two passes (receivables) pays for its imports."""
-    if name == "Spool":
-        from bizops.core.spool import Spool
+    if name in _LAZY:
+        from importlib import import_module
 
-        globals()["Spool"] = Spool
-        return Spool
+        value = getattr(import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'bizops.api' has no attribute {name!r}")

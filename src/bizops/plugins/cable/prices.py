@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
-from bizops.api import ConfigError, Field, RowError, msg, name_key, os_reason, read_table, typed_rows
+from bizops.api import ConfigError, Field, RowError, msg, name_key, os_reason
 
 
 class ListedProduct(NamedTuple):
@@ -86,6 +86,8 @@ def load_price_list(path: str) -> dict[str, ListedProduct]:
 
 def _read(file: Path) -> dict[str, ListedProduct]:
     """The products of the list; whatever is wrong with it is a config error saying `price list …`."""
+    from bizops.api import read_table, typed_rows  # only when a list is configured: not on a quote's start-up
+
     try:
         if file.suffix.lower() == ".toml":
             return _products(typed_rows(_toml_rows(file), PRICE_LIST_COLUMNS), file)
