@@ -179,3 +179,21 @@ def test_a_crm_export_with_a_title_in_gb18030_and_a_totals_line(bizops_run, db, 
         ("佛山乙公司", "李四", "2026-02-03"),
         ("广州甲公司(番禺)", "张三", "2026-01-05"),  # 王五 filed the same customer later
     ]
+
+
+def test_a_json_customer_list_names_its_columns_as_a_table_does(bizops_run, db):
+    """The import reads a table through the desk; JSON rows' keys are named the same way (`客户名称`, `customer`)."""
+    lines = (
+        '{"客户名称": "甲公司", "业务员": "张三", "报备日期": "2026-01-05"}\n'
+        '{"customer": "乙公司"}\n{"name": "丙公司", "city": "广州"}\n'
+    )
+    r = bizops_run(
+        "--company", "cable", "ledger", "import-customers", "-", "--db", db.url, "--format", "json", input=lines
+    )  # fmt: skip
+    assert r.exit_code == 0 and r.json()[0]["added"] == 3, r
+    assert db.sql("SELECT customer, owner FROM bizops_owners") == [("甲公司", "张三")]
+    assert sorted(db.sql("SELECT name, fields FROM bizops_customers")) == [
+        ("丙公司", '{"city":"广州"}'),
+        ("乙公司", "{}"),
+        ("甲公司", "{}"),
+    ]

@@ -54,6 +54,7 @@ def import_customers(ledger: Ledger, company: str, rows, source: str) -> dict:
     already known still takes a new, earlier filer. Returns the counts, the
     row errors, and `undated`: the filings recorded as of today for want of a day.
     """
+    names = customer_list_names()
     counts = {"rows": 0, "added": 0, "known": 0, "invalid": 0, "filed": 0}
     undated = 0
     errors = []
@@ -67,6 +68,7 @@ def import_customers(ledger: Ledger, company: str, rows, source: str) -> dict:
                 continue
             row, raw = item
             counts["rows"] += 1
+            raw = _by_field(raw, names)  # a JSON row's keys as a table's header is read (`客户名称`: name)
             if "name" not in raw:
                 raise UsageError(
                     msg(
@@ -127,6 +129,16 @@ def _filing(raw: dict, today: str, row) -> tuple[str, str] | None:
         raise RowError(msg("filed_on: {e}", "建档日期：{e}", e=exc.reason), row) from None
 
 
+def _by_field(raw: dict, names: InputNames) -> dict:
+    """A row's cells by the field their column names (`客户名称`: `name`), the first filled one of each."""
+    cells: dict = {}
+    for key, value in raw.items():
+        field = names(key) if key else key
+        if field not in cells or _cell(cells, field) is None:
+            cells[field] = value
+    return cells
+
+
 def _cell(raw: dict, column: str):
     """The row's cell of `column`, None when blank."""
     value = raw.get(column)
@@ -143,12 +155,8 @@ def file_imported_owners(ledger: Ledger) -> None:
         fields = codec.loads(customer["fields"])
         if not isinstance(fields, dict):
             continue
-        columns: dict = {}  # the columns as they were kept (`业务员`), by the field they name (`owner`)
-        for key in fields:
-            if _cell(fields, key) is not None:
-                columns.setdefault(names(key), fields[key])
-        try:
-            filing = _filing(columns, customer["imported_at"][:10], None)
+        try:  # the columns as they were kept (`业务员`), by the field they name (`owner`)
+            filing = _filing(_by_field(fields, names), customer["imported_at"][:10], None)
         except RowError:
             filing = None  # a day no one can read stays in the customer's fields, as it was
         if filing:
