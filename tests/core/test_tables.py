@@ -20,8 +20,10 @@ def test_a_gb18030_csv_with_a_title_and_chinese_headers(tmp_path):
     path.write_bytes(
         '价格表（11月）,,\n型号规格,指导价（元）,国标,备注\nBV-1,"¥1,086.50",否,x\nBV-2,abc,是,\n'.encode("gb18030")
     )
-    rows = list(read_table(path, FIELDS))
+    told = []
+    rows = list(read_table(path, FIELDS, told.append))
     assert rows[0] == (3, {"sku": "BV-1", "price": Decimal("1086.50"), "standard": False})
+    assert [str(t) for t in told] == [f"{path}: columns not read: 备注"]
     assert isinstance(rows[1], RowError) and rows[1].row == 4 and "price must be a number" in str(rows[1].message)
 
 

@@ -446,3 +446,11 @@ def test_a_price_list_kept_in_excel_as_finance_heads_it(bizops_run, tmp_path):
     ]
     # 是否国标 否: a non-standard product, quoted within the longer time (cable.price.quote_due)
     assert rows[0]["quote_due"] != rows[2]["quote_due"], rows
+
+
+def test_a_price_list_column_it_does_not_read_is_named(bizops_run, tmp_path):
+    """是否标准品 is not 是否国标: the column was dropped without a word, every product taken as standard."""
+    (tmp_path / "list.csv").write_text("型号,指导价,是否标准品\nBV-1,10,否\n", encoding="utf-8")
+    config(tmp_path, price_list="list.csv")
+    r = quote(bizops_run, "--sku", "BV-1")
+    assert r.exit_code == 0 and "warning: price list list.csv: columns not read: 是否标准品" in r.stderr, r

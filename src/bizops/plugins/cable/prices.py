@@ -63,12 +63,13 @@ PRICE_LIST_COLUMNS = (
 _loaded: dict[tuple, dict[str, ListedProduct]] = {}
 
 
-def load_price_list(path: str) -> dict[str, ListedProduct]:
+def load_price_list(path: str, warn=None) -> dict[str, ListedProduct]:
     """The list in `path` by SKU (`name_key`), read once per process while the file is unchanged.
 
     A hook is called once per stream, and with --jobs once per chunk of a few
     thousand rows: reading the file again for each chunk would cost more than
-    the chunk's quotes. A bad list is a config error naming file and row.
+    the chunk's quotes. A bad list is a config error naming file and row; `warn`
+    is told of columns it does not read, when it is read.
     """
     try:
         stat = Path(path).stat()
@@ -77,21 +78,22 @@ def load_price_list(path: str) -> dict[str, ListedProduct]:
         key = None
     if key is not None and key in _loaded:
         return _loaded[key]
-    products = _read(Path(path))
+    products = _read(Path(path), warn)
     if key is not None:
         _loaded.clear()
         _loaded[key] = products
     return products
 
 
-def _read(file: Path) -> dict[str, ListedProduct]:
+def _read(file: Path, warn=None) -> dict[str, ListedProduct]:
     """The products of the list; whatever is wrong with it is a config error saying `price list …`."""
     from bizops.api import read_table, typed_rows  # only when a list is configured: not on a quote's start-up
 
     try:
         if file.suffix.lower() == ".toml":
             return _products(typed_rows(_toml_rows(file), PRICE_LIST_COLUMNS), file)
-        return _products(read_table(file, PRICE_LIST_COLUMNS), file)
+        told = None if warn is None else (lambda text: warn(msg("price list {e}", "价格表 {e}", e=text)))
+        return _products(read_table(file, PRICE_LIST_COLUMNS, told), file)
     except ConfigError as exc:
         raise ConfigError(msg("price list {e}", "价格表 {e}", e=exc.message)) from None
 

@@ -48,7 +48,9 @@ class Quoter:
     """Quotes one request at a time with the policy's values, read once."""
 
     def __init__(self, policy, context):
-        self.prices: dict[str, ListedProduct] | None = load_price_list(policy.price_list) if policy.price_list else None
+        self.prices: dict[str, ListedProduct] | None = (
+            load_price_list(policy.price_list, context.warn) if policy.price_list else None
+        )
         self.max_no_vat = policy.max_no_vat_discount_pct
         self.floor_pct = policy.floor_pct
         self.floor_share = policy.floor_pct / HUNDRED
