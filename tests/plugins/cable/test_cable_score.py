@@ -257,3 +257,17 @@ def test_explain_in_json(bizops_run):
         "cable.score.monthly",
     ]
     assert card["trace"][-1]["effect"] == "100 + 5 − 25 = 80; bonus 80.00 yuan"
+
+
+def test_a_tally_in_its_own_words_and_clause_numbers(bizops_run, tmp_path):
+    """Found attacking the scorecards with an admin's tally: `未写日志` (for 日志不交), `客户表扬` (for
+    获得客户表扬) and the standard's clause numbers (`奖4`) refused every such row. `罚5` names three
+    events (日志迟交, 日志不交, 出差周日志不交) and stays refused."""
+    (tmp_path / "tally.csv").write_text(
+        "员工,日期,事项,次数\n陈明,2026/10/8,迟到,3\n陈明,2026年10月12日,未写日志,2次\n"
+        "王芳,2026-10-15,客户表扬,1\n王芳,2026-10-16,奖4,1\n王芳,2026-10-17,罚5,1\n",
+        encoding="utf-8",
+    )
+    r = bizops_run("--company", "cable", "score", "tally.csv", "--format", "jsonl")
+    assert r.exit_code == 65 and r.stderr.startswith("row 6: code must be one of"), r
+    assert [(x["person"], x["rewards"], x["penalties"]) for x in r.rows()] == [("王芳", "15", "0"), ("陈明", "0", "35")]

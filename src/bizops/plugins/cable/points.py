@@ -34,6 +34,32 @@ POINTS: dict[str, tuple[Decimal, str, str, str]] = {
     "insubordination": (Decimal(-10), "罚10", "拒绝服从", "refused an assignment"),
 }
 
+#: Other words a sales admin's tally uses for an event, beside the standard's (`未写日志` for 日志不交).
+OTHER_WORDS: dict[str, tuple[str, ...]] = {
+    "efficiency": ("效率高",),
+    "suggestion_adopted": ("合理化建议被采纳",),
+    "customer_praise": ("客户表扬",),
+    "overachieve": ("超额完成任务", "超前完成任务"),
+    "extra_help": ("帮助他人", "主动承担工作"),
+    "cross_dept_praise": ("其他部门表扬",),
+    "activities": ("参加活动",),
+    "cost_saving": ("节约成本",),
+    "proxy_clock_in": ("代打卡",),
+    "conduct": ("违反制度",),
+    "cleaning_duty": ("未值日", "不值日"),
+    "log_missing": ("未交日志", "未写日志"),
+    "insubordination": ("不服从安排",),
+}
+
+
+def words_for(code: str) -> tuple[str, ...]:
+    """What a tally may write for an event: the standard's words, its clause when that names one event
+    (`罚1`; not `罚5`, which names three), and `OTHER_WORDS`."""
+    clause = POINTS[code][1]
+    unique = sum(1 for points in POINTS.values() if points[1] == clause) == 1
+    return (POINTS[code][2], *((clause,) if unique else ()), *OTHER_WORDS.get(code, ()))
+
+
 #: The weekly task-completion event (罚6); its points come from `assigned` and `unfinished`.
 TASKS_CODE = "tasks"
 

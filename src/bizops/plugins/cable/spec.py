@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from bizops.api import NOW, Column, CommandSpec, Company, Field, Setting
 
-from .points import CODES, POINTS
+from .points import CODES, POINTS, words_for
 from .rules import COMMISSION_RULES, ORDER_RULES, QUOTE_RULES, SCORE_RULES
 
 #: What order books and finance exports call the customer column, beside its label 客户.
@@ -410,8 +410,8 @@ SCORE = CommandSpec(
             zh="事项代码",
             required=True,
             choices=CODES,
-            # the regulation's words for each (`迟到`, `日志不交`), as a sales admin's sheet says them
-            choice_aliases={code: (words[2],) for code, words in POINTS.items()},
+            # the regulation's words for each (`迟到`, `日志不交`), its clause (`罚1`) and a tally's own words
+            choice_aliases={code: words_for(code) for code in POINTS},
             aliases=("事项",),
         ),
         Field("count", "int", en="occurrences (multiplies the points)", zh="次数", default=1, ge=1),
