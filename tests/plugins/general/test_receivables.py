@@ -45,6 +45,12 @@ def ageing(bizops_run, *args, rows=SPEC_ROWS, company="pv", fmt="json"):
     )  # fmt: skip
 
 
+def aged_csv(bizops_run, path, *args, company="cable"):
+    """A book in a file aged as of 2026-12-01, as CSV: the run and its rows as a CSV reader reads them."""
+    r = bizops_run("--company", company, "receivables", str(path), "--as-of", "2026-12-01", *args, "--format", "csv")
+    return r, list(csv.DictReader(io.StringIO(r.stdout)))
+
+
 @pytest.mark.parametrize("company", COMPANIES)
 def test_every_company_ages_the_spec_example(bizops_run, company):
     r = ageing(bizops_run, company=company)
@@ -157,9 +163,8 @@ def test_the_names_accounting_software_gives_its_columns(bizops_run, tmp_path):
         'C01,甲公司,2026-09-01,FP001,2026-10-01,"1,000.00",200.00,800.00,李明\n',
         encoding="utf-8",
     )
-    r = bizops_run("--company", "pile", "receivables", str(export), "--as-of", "2026-12-01", "--format", "csv")
+    r, (row,) = aged_csv(bizops_run, export, company="pile")
     assert r.exit_code == 0, r
-    row = next(csv.DictReader(io.StringIO(r.stdout)))
     assert (row["invoice"], row["customer"], row["salesperson"], row["amount"], row["paid"]) == (
         "FP001",
         "甲公司",
@@ -394,10 +399,8 @@ def test_an_accounting_ledger_with_subtotals_and_credit_notes(bizops_run, tmp_pa
         ',,合计,,"29,000.00","2,000.00","22,000.00",\n',
         encoding="utf-8",
     )
-    args = ("--company", "cable", "receivables", str(export), "--as-of", "2026-12-01", "--format", "csv")
-    r = bizops_run(*args)
+    r, rows = aged_csv(bizops_run, export)
     assert r.exit_code == 65, r
-    rows = list(csv.DictReader(io.StringIO(r.stdout)))
     assert [(x["invoice"], x["customer"], x["outstanding"], x["bucket"]) for x in rows] == [
         ("XS-0001", "广州甲公司", "10000.00", "1-30"),
         ("XS-0002", "广州甲公司", "5000.00", "not_due"),
@@ -409,8 +412,8 @@ def test_an_accounting_ledger_with_subtotals_and_credit_notes(bizops_run, tmp_pa
         "row 9: a totals row (合计), not a request",
     ]
     assert "not a field" not in r.stderr
-    by = bizops_run(*args[:-2], "--by", "customer", "--format", "csv")
-    totals = {x["customer"]: x["outstanding"] for x in csv.DictReader(io.StringIO(by.stdout))}
+    _, by = aged_csv(bizops_run, export, "--by", "customer")
+    totals = {x["customer"]: x["outstanding"] for x in by}
     assert totals == {"佛山乙公司": "8000.00", "广州甲公司": "15000.00"}
 
 
@@ -430,8 +433,7 @@ def test_one_customer_however_its_name_is_typed_is_at_risk_together(bizops_run, 
         "C2,ABCTrading,100,2026-12-28\n",
         encoding="utf-8",
     )
-    args = ("--company", "pile", "receivables", str(book), "--as-of", "2026-12-01", "--format", "csv")
-    rows = list(csv.DictReader(io.StringIO(bizops_run(*args).stdout)))
+    _, rows = aged_csv(bizops_run, book, company="pile")
     assert [(x["invoice"], x["customer"], x["risk_warning"]) for x in rows] == [
         ("A1", "广州甲公司（番禺）", "true"),
         ("A2", "广州甲公司(番禺)", "true"),
@@ -441,8 +443,8 @@ def test_one_customer_however_its_name_is_typed_is_at_risk_together(bizops_run, 
         ("C1", "ABC Trading", "true"),
         ("C2", "ABCTrading", "false"),  # a space between two Latin words is part of the name
     ]
-    by = bizops_run(*args[:-2], "--by", "customer", "--format", "csv")
-    summary = [(x["customer"], x["invoices"], x["outstanding"]) for x in csv.DictReader(io.StringIO(by.stdout))]
+    _, by = aged_csv(bizops_run, book, "--by", "customer", company="pile")
+    summary = [(x["customer"], x["invoices"], x["outstanding"]) for x in by]
     assert summary == [
         ("ABC Trading", "1", "100.00"),
         ("ABCTrading", "1", "100.00"),
@@ -465,10 +467,8 @@ def test_an_export_giving_what_is_still_open_instead_of_what_was_paid(bizops_run
         "A5,甲,1000,0,,2026-11-01\n",
         encoding="utf-8",
     )
-    args = ("--company", "cable", "receivables", str(book), "--as-of", "2026-12-01", "--format", "csv")
-    r = bizops_run(*args)
+    r, rows = aged_csv(bizops_run, book)
     assert r.exit_code == 65, r
-    rows = list(csv.DictReader(io.StringIO(r.stdout)))
     assert [(x["invoice"], x["amount"], x["paid"], x["outstanding"], x["bucket"]) for x in rows] == [
         ("A1", "10000.00", "2000.00", "8000.00", "1-30"),
         ("A2", "500.00", "0.00", "500.00", "1-30"),

@@ -196,17 +196,19 @@ def _merges_filled(rows: Iterator[list[str]], merges, first_row: int) -> Iterato
 
     `merges` are the sheet's merged ranges, `((first row, first column), (last
     row, last column))`, 0-based. A range within one row (a title, a group of
-    header columns) is left as it is, and so is one holding a number.
+    header columns) is left as it is, and so is one holding a number. A sheet
+    with no range merged down gets its rows as they are, with nothing between.
     """
-    import re
-
     down: dict[int, list[tuple[int, int, int]]] = {}
     for (r0, c0), (r1, c1) in merges:
         if r1 > r0:
             down.setdefault(r0, []).append((c0, c1, r1))
-    if not down:
-        yield from rows
-        return
+    return _filled(rows, down, first_row) if down else rows
+
+
+def _filled(rows: Iterator[list[str]], down: dict, first_row: int) -> Iterator[list[str]]:
+    import re
+
     number = re.compile(_NUMBER)
     carried: dict[int, tuple[int, str]] = {}  # column -> (last row of its range, the text it shows)
     for index, cells in enumerate(rows, first_row):
