@@ -48,7 +48,7 @@ from bizops.core.schema import (
 from bizops.core.values import BadValue, format_datetime, name_key, parse_bool, parse_date, parse_datetime, parse_time
 
 #: The version of the plugin API: major.minor.
-API_VERSION = "1.1"
+API_VERSION = "1.2"
 
 __all__ = [
     "API_VERSION",
@@ -94,18 +94,28 @@ __all__ = [
     "render",
     "round_fen",
     "round_to",
+    "same_unit",
     "to_decimal",
     "typed_rows",
+    "unit_key",
 ]
 
 
 if _typing.TYPE_CHECKING:
     from bizops.core.spool import Spool
     from bizops.core.tables import read_table, typed_rows
+    from bizops.core.units import same_unit, unit_key
 
 #: Names loaded on first use: only a command that needs them pays for their imports (`Spool`: a command
-#: that needs two passes, as receivables does; the tables: a plugin reading one, as a price list).
-_LAZY = {"Spool": "bizops.core.spool", "read_table": "bizops.core.tables", "typed_rows": "bizops.core.tables"}
+#: that needs two passes, as receivables does; the tables: a plugin reading one, as a price list; units:
+#: a plugin comparing the unit an order book counts in).
+_LAZY = {
+    "Spool": "bizops.core.spool",
+    "read_table": "bizops.core.tables",
+    "typed_rows": "bizops.core.tables",
+    "same_unit": "bizops.core.units",
+    "unit_key": "bizops.core.units",
+}
 
 
 def __getattr__(name: str) -> _typing.Any:

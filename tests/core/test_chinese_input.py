@@ -151,3 +151,65 @@ def test_money_in_yuan_with_a_note_is_read(bizops_run, tmp_path, header):
     r = bizops_run("--company", "cable", "approve-order", "o.csv")
     assert r.exit_code == 0, r
     assert r.rows()[0]["amount"] == "12.50"
+
+
+PLAN = "office,week,submitted_at,change,spec,{length},qty,project\r\n佛山办事处,2026-11-23,2026-11-23 10:20,add,PHC-500 AB 125,{value},400,万科城三期\r\n"
+
+
+@pytest.mark.parametrize(("header", "value"), [("桩长（厘米）", "1200"), ("桩长(mm)", "12000"), ("长度 (CM)", "1200")])
+def test_a_length_in_another_unit_is_never_read_as_metres(bizops_run, tmp_path, header, value):
+    """Found attacking the desk: `桩长（厘米）` lost its note like `金额（万元）` did, and 1200 cm went into the
+    weekly plan as 1200 m piles. A header counting a field in another unit than its label (`桩长（米）`)
+    names no field, and the warning says why."""
+    (tmp_path / "p.csv").write_text(PLAN.format(length=header, value=value), encoding="utf-8")
+    r = bizops_run("--company", "pile", "pile", "plan", "p.csv")
+    assert r.exit_code == 65 and r.stdout == "", r
+    given = header[header.index("(") + 1 if "(" in header else header.index("（") + 1 : -1]
+    assert r.stderr.splitlines() == [
+        f"row 1: the header row gives column {header!r} in {given}, but bizops reads that field in 米: "
+        "give the column in 米",
+        f"row 2: not read: the header gives column {header!r} in {given}, not 米",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("command", "header", "value"),
+    [
+        # 3 months of credit read as 3 days would send the invoice to chasing two months early; not read at
+        # all, the policy's 30 days would be as wrong
+        (("receivables", "--as-of", "2026-12-01"), "账期（月）", "3"),
+        # 90 minutes on a train read as 90 hours earns a sleeper berth (spec pv.legs.train_class)
+        (("expense", "claim"), "连续乘车时间（分钟）", "90"),
+    ],
+)
+def test_a_count_of_time_in_another_unit_is_not_read(bizops_run, tmp_path, command, header, value):
+    if command[0] == "receivables":
+        company, rows = "cable", f"发票号,客户,金额,开票日期,{header}\r\nA1,甲,1000,2026-10-01,{value}\r\n"
+    else:
+        company = "pv"
+        rows = (
+            f"claim_id,employee,role,area,交通工具,票价,{header}\r\nC1,王芳,staff,out_of_province,train,300,{value}\r\n"
+        )
+    (tmp_path / "in.csv").write_text(rows, encoding="utf-8")
+    r = bizops_run("--company", company, *command, "in.csv")
+    assert r.exit_code == 65 and r.stdout == "", r
+    assert f"row 1: the header row gives column {header!r} in" in r.stderr
+
+
+@pytest.mark.parametrize("header", ["桩长（米）", "桩长(m)", "长度（单位：米）", "桩长"])
+def test_a_length_in_metres_is_read_however_its_unit_is_written(bizops_run, tmp_path, header):
+    (tmp_path / "p.csv").write_text(PLAN.format(length=header, value="12"), encoding="utf-8")
+    r = bizops_run("--company", "pile", "pile", "plan", "p.csv")
+    assert r.exit_code == 0, r
+    assert r.rows()[0]["length_m"] == "12"
+
+
+@pytest.mark.parametrize("header", ["连续乘车时间（小时）", "乘车时长(h)", "连续乘车小时", "连续乘车时间"])
+def test_hours_on_a_train_are_read_however_the_hour_is_written(bizops_run, tmp_path, header):
+    from pathlib import Path
+
+    claims = (Path(__file__).resolve().parents[2] / "examples" / "pv" / "claims.csv").read_text(encoding="utf-8-sig")
+    (tmp_path / "in.csv").write_text(claims.replace(",hours,", f",{header},", 1), encoding="utf-8")
+    expected = bizops_run("--company", "pv", "expense", "claim", "-", input=claims)
+    r = bizops_run("--company", "pv", "expense", "claim", "in.csv")
+    assert (r.exit_code, r.stdout) == (expected.exit_code, expected.stdout) and r.stdout, r

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from bizops.core.errors import UsageError
 from bizops.core.i18n import msg
 from bizops.core.schema import Column, CommandSpec, Field
+from bizops.core.values import label_unit
 
 #: Labels for enum values every company shares; a company's `labels` add to them.
 CORE_LABELS: dict[str, tuple[str, str]] = {
@@ -38,6 +39,20 @@ _SCALED_NOTE = (
     r"[(（\[【]([^)）\]】]*(万元|千元|亿元)[^)）\]】]*|\s*(单位[:：]?\s*)?(万|千|百万|亿|k|thousands?|millions?)\s*)"
     r"[)）\]】]\s*$"
 )
+
+
+def _scaled_note(header: str) -> bool:
+    return re.search(_SCALED_NOTE, header, re.IGNORECASE) is not None
+
+
+def _header_unit(header: str) -> str | None:
+    """The unit a header's note names (`数量（米）`, `桩长 (cm)`, `数量（单位：卷）`), None when it names none."""
+    note = re.search(r"[(（\[【]([^)）\]】]*)[)）\]】]\s*$", header)
+    if note is None:
+        return None
+    from bizops.core.units import unit_key  # where a header has a note: not on the start-up path
+
+    return note[1].strip() if unit_key(note[1]) is not None else None
 
 
 def header_key(text: str) -> str:
@@ -125,19 +140,54 @@ class InputNames:
         found = self.by_key.get(key)
         if found is None:
             found = self.by_key.get(header_key(_short(header)))  # `数量（米）` is `数量`
-            if found is None or self.scaled(header, found):
+            if found is None or self.scaled(header, found) or self.misread(header, found):
                 return key
         return found
+
+    def _field(self, header: str, field: str | None) -> Field | None:
+        if field is None:  # `header` may be a column's key already (`amount_(k)`, as an unknown one is shown)
+            field = self.by_key.get(header_key(_short(header)).rstrip("_"))
+        return next((f for f in self.fields if f.name == field), None)
 
     def knows(self, header: str) -> bool:
         return self(header) in self.by_key.values()
 
     def scaled(self, header: str, field: str | None = None) -> bool:
         """Whether `header` names a money field with a note counting it in larger units (`金额（万元）`)."""
-        if field is None:  # `header` may be a column's key already (`amount_(k)`, as an unknown one is shown)
-            field = self.by_key.get(header_key(_short(header)).rstrip("_"))
-        kind = next((f.kind for f in self.fields if f.name == field), None)
-        return kind in ("money", "price") and re.search(_SCALED_NOTE, header, re.IGNORECASE) is not None
+        found = self._field(header, field)
+        return found is not None and found.kind in ("money", "price") and _scaled_note(header)
+
+    def misread(self, header: str, field: str | None = None) -> tuple[str, str] | None:
+        """(the header's unit, the field's) when `header` counts a field in another unit than its label names.
+
+        `桩长（厘米）` is not `桩长（米）`: read as metres, 1200 cm would be 1200 m.
+        """
+        found = self._field(header, field)
+        own = label_unit(found.zh) if found is not None and found.kind in ("int", "decimal") else None
+        given = _header_unit(header)
+        if own is None or given is None:
+            return None
+        from bizops.core.units import unit_key
+
+        if unit_key(given) == unit_key(own):
+            return None
+        return given, own
+
+    def unit_column(self, header: str) -> tuple[str, str] | None:
+        """(`<field>_unit`, the unit) when `header` names a field's unit in a note and the command reads it there.
+
+        `数量（米）` gives `qty_unit` the value `米` on every row, where the
+        command declares a `qty_unit` field (a row's own 单位 cell comes first):
+        the plugin checks it against the unit it counts in.
+        """
+        key = header_key(header)
+        if key in self.by_key:
+            return None
+        found = self.by_key.get(header_key(_short(header)))
+        given = _header_unit(header)
+        if found is None or given is None or not any(f.name == f"{found}_unit" for f in self.fields):
+            return None
+        return f"{found}_unit", given
 
     def known(self, lang: str) -> str:
         """The fields and what else names them, for a message: `sku (产品编号, 产品), qty (数量)…`."""

@@ -169,6 +169,31 @@ def _enum(choices: tuple[str, ...], aliases: dict[str, tuple[str, ...]]):
     return parse
 
 
+#: Units a field's Chinese label may end with rather than name in a note (`连续乘车小时`, `账期天数`):
+#: two characters at least, so `积分` (points) is not taken for minutes, nor `到期日` for days.
+_LABEL_ENDINGS = {
+    "小时": "小时",
+    "分钟": "分钟",
+    "天数": "天",
+    "月数": "月",
+    "年数": "年",
+    "根数": "根",
+    "公里": "公里",
+    "千米": "千米",
+    "公斤": "公斤",
+    "千克": "千克",
+}
+
+
+def label_unit(label: str | None) -> str | None:
+    """The unit a field's label names: a short note at its end (`桩长（米）` → `米`), or a unit word it ends
+    with (`连续乘车小时` → `小时`); None when it names none."""
+    note = re.search(r"[（(]([^（()）]{1,3})[)）]\s*$", label or "")
+    if note:
+        return note[1].strip() or None
+    return next((unit for ending, unit in _LABEL_ENDINGS.items() if label and label.endswith(ending)), None)
+
+
 #: What a whole number may end with in a spreadsheet (`30天` of credit, `3次` chased, `20根` piles).
 COUNT_UNITS = ("天", "日", "次", "份", "个", "张", "人", "趟", "件", "笔", "根", "支")
 
@@ -187,8 +212,7 @@ def _number(spec):
     whole = kind == "int"
     # The unit a field's Chinese label names (`桩长（米）`): a number written with it is read (`12米`), any
     # other unit (`1200厘米`) is not.
-    note = re.search(r"[（(]([^（()）]{1,3})[)）]\s*$", getattr(spec, "zh", None) or "")
-    unit = note[1].strip() if note and note[1].strip() else None
+    unit = label_unit(getattr(spec, "zh", None))
 
     # What machines write (`1234.50`, ASCII digits, no sign): read without the general path.
     # Decimal() alone would also take `1_000`, `1e3`, `NaN` and non-ASCII digits.

@@ -454,3 +454,61 @@ def test_a_price_list_column_it_does_not_read_is_named(bizops_run, tmp_path):
     config(tmp_path, price_list="list.csv")
     r = quote(bizops_run, "--sku", "BV-1")
     assert r.exit_code == 0 and "warning: price list list.csv: columns not read: 是否标准品" in r.stderr, r
+
+
+# -- the quantity's unit against the price list's ------------------------------------------------
+def test_a_quantity_headed_in_metres_is_never_quoted_as_rolls(bizops_run, tmp_path, price_list):
+    """Found attacking quotes: under `数量（米）`, 200 m of BV-2.5 (sold by the 100 m roll) was quoted as
+    200 rolls, 27,600.00 instead of 276.00, without a word. The header's unit is now checked against the
+    price list's: the roll row is refused, the wire sold by the metre is quoted."""
+    (tmp_path / "q.csv").write_text("产品编码,数量（米）\nBV-2.5,200\nRVV-3x1.5,200\n", encoding="utf-8")
+    r = bizops_run(*Q, *NOW, "q.csv", "--format", "csv")
+    assert r.exit_code == 65, r
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert [(x["sku"], x["qty"], x["total"]) for x in rows] == [("RVV-3x1.5", "200", "1258.00")]
+    assert (
+        "row 2: the quantity is counted in 米, but BV-2.5 is priced per roll (100 m) on the price list: "
+        "give the quantity in roll (100 m)"
+    ) in r.stderr
+
+
+def test_a_unit_column_beside_the_quantity_is_checked_row_by_row(bizops_run, tmp_path, price_list):
+    """`品名,数量,单位` is how a sales order is laid out: 卷 and 盘 are the list's roll, m is 米; 捆 is not known
+    to be a roll, so it is not guessed; a row with no unit is quoted as before."""
+    rows = "产品编码,数量,单位\nBV-2.5,2,卷\nBV-2.5,3,盘\nRVV-3x1.5,150,M\nBV-4,3,捆\nBV-4,1,\nBV-2.5,200,米\n"
+    (tmp_path / "q.csv").write_text(rows, encoding="gb18030")
+    r = bizops_run(*Q, *NOW, "q.csv", "--format", "csv", "--lang", "zh")
+    assert r.exit_code == 65, r
+    quoted = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert [(x["sku"], x["qty"], x["total"]) for x in quoted] == [
+        ("BV-2.5", "2", "276.00"),
+        ("BV-2.5", "3", "414.00"),
+        ("RVV-3x1.5", "150", "943.50"),
+        ("BV-4", "1", "215.80"),
+    ]
+    errors = [line for line in r.stderr.splitlines() if not line.startswith("警告")]  # GB18030, as WPS saves
+    assert [e.split("：")[0] for e in errors] == ["第 5 行", "第 7 行"], r.stderr
+    assert "数量的单位是捆，而价格表上 BV-4 按roll (100 m)计价" in errors[0]
+
+
+def test_an_excel_order_book_with_a_unit_in_its_header(bizops_run, tmp_path, price_list):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["2026年12月 报价单"])
+    sheet.append(["产品编号", "数量(卷)"])
+    sheet.append(["BV-4", 2])
+    sheet.append(["RVV-3x1.5", 100])
+    book.save(tmp_path / "报价单.xlsx")
+    r = bizops_run(*Q, *NOW, "报价单.xlsx", "-o", "out.xlsx")
+    assert r.exit_code == 65 and "row 4: the quantity is counted in 卷, but RVV-3x1.5 is priced per m" in r.stderr, r
+    written = openpyxl.load_workbook(tmp_path / "out.xlsx").active
+    header, *values = [list(row) for row in written.iter_rows(values_only=True)]
+    assert [f"{dict(zip(header, v))['total']:.2f}" for v in values] == ["431.60"]  # a number cell, as Excel keeps it
+
+
+def test_without_a_price_list_the_unit_is_not_checked(bizops_run, tmp_path):
+    (tmp_path / "q.csv").write_text("sku,数量（米）,指导价\nBV-2.5,200,1.38\n", encoding="utf-8")
+    r = bizops_run(*Q, *NOW, "q.csv")
+    assert r.exit_code == 0 and r.rows()[0]["total"] == "276.00", r

@@ -144,9 +144,28 @@ class Header:
         name = names or normalise_header
         self.names = [name(c) if c.strip() else "" for c in cells]
         self.repeated = _repeated(self.names, cells)
+        unit_column = getattr(names, "unit_column", None)
+        #: (field, unit) a header's note gives every row (`数量（米）`: qty_unit 米), unless a row's own cell does.
+        self.units = [u for c in cells if unit_column is not None and (u := unit_column(c)) is not None]
+        misread = getattr(names, "misread", None)
+        #: (header, its unit, the field's) of a column counting a field in another unit (`桩长（厘米）`): 1200 cm
+        #: is not 1200 m, and a field left to its default (`账期（月）`: 30 days) is no better. No row is read.
+        self.misread = next(
+            ((c.strip(), *u) for c in cells if misread is not None and c.strip() and (u := misread(c)) is not None),
+            None,
+        )
 
     def problem(self) -> Text | None:
         """What is wrong with the header itself, if anything."""
+        if self.misread is not None:
+            header, given, own = self.misread
+            return msg(
+                "gives column {c!r} in {g}, but bizops reads that field in {o}: give the column in {o}",
+                "的列 {c!r} 以{g}为单位，而 bizops 按{o}读取该字段：请把该列换算成{o}",
+                c=header,
+                g=given,
+                o=own,
+            )
         if self.repeated is None:
             return None
         name, first, second = self.repeated
@@ -171,6 +190,17 @@ class Header:
     def row(self, row: int, cells: list[str]):
         """One row's cells to `(row, dict)` by the header, or a `RowError`."""
         names = self.names
+        if self.misread is not None:
+            return RowError(
+                msg(
+                    "not read: the header gives column {c!r} in {g}, not {o}",
+                    "未读取：表头的列 {c!r} 以{g}为单位，不是{o}",
+                    c=self.misread[0],
+                    g=self.misread[1],
+                    o=self.misread[2],
+                ),
+                row,
+            )
         if self.repeated is not None:  # which of the two cells is meant cannot be known
             return RowError(
                 msg(
@@ -192,7 +222,11 @@ class Header:
             )
         if len(cells) < len(names):  # a row cut short (a workbook drops empty trailing cells): the rest are empty
             cells = cells + [""] * (len(names) - len(cells))
-        return row, dict(zip(names, cells))
+        fields = dict(zip(names, cells))
+        for name, unit in self.units:
+            if not fields.get(name):
+                fields[name] = unit
+        return row, fields
 
 
 def _repeated(names: list[str], cells: list[str]) -> tuple[str, str, str] | None:

@@ -21,7 +21,17 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from bizops.api import CENT, HUNDRED, ZERO, RowError, decimal_text, format_datetime, msg, name_key, quantize_half_up
+from bizops.api import (
+    CENT,
+    HUNDRED,
+    ZERO,
+    RowError,
+    decimal_text,
+    format_datetime,
+    msg,
+    name_key,
+    quantize_half_up,
+)
 
 from .prices import ListedProduct, load_price_list
 from .rules import FEE, FLOOR, LEAD_TIME, NO_VAT, PRICE_LIST, QUOTE_DUE, SPECIAL
@@ -42,6 +52,12 @@ def shown(value: Decimal) -> Decimal:
 
 #: The default lead times in Chinese, for the trace (tables translate the column with the labels).
 LEAD_TIME_ZH = {"3-4 days": "3~4 天", "per production": "按生产部门回复"}
+
+
+def _same_unit(given: str, listed: str) -> bool:
+    from bizops.api import same_unit  # only for an order book that says its unit
+
+    return same_unit(given, listed)
 
 
 class Quoter:
@@ -192,6 +208,23 @@ class Quoter:
         given = request["guide_price"]
         prices = self.prices
         listed = prices.get(name_key(request["sku"])) if prices is not None and request["sku"] else None
+        if (
+            listed is not None
+            and request["qty_unit"]
+            and listed.unit
+            and not _same_unit(request["qty_unit"], listed.unit)
+        ):
+            # 200 under 数量（米） for a wire sold by the 100 m roll is 2 rolls, not 200: never guessed
+            raise RowError(
+                msg(
+                    "the quantity is counted in {g}, but {s} is priced per {u} on the price list: "
+                    "give the quantity in {u}",
+                    "数量的单位是{g}，而价格表上 {s} 按{u}计价：请按{u}填写数量",
+                    g=request["qty_unit"],
+                    s=listed.sku,
+                    u=listed.unit,
+                )
+            )
         if listed is not None and not request["custom"]:
             if given is not None and given != listed.guide_price:
                 warnings.append(

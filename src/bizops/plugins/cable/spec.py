@@ -108,6 +108,14 @@ QUOTE = CommandSpec(
             aliases=("quantity",),
         ),
         Field(
+            "qty_unit",
+            "text",
+            en="what the quantity is counted in (米, 卷 …), when the order book says: it must be the price list's unit",
+            zh="单位",
+            default="",
+            aliases=("计量单位", "数量单位", "unit"),
+        ),
+        Field(
             "guide_price",
             "price",
             en="guide price, tax included (the finance department's for custom products)",

@@ -1,0 +1,67 @@
+"""`bizops.core.units`: a unit however it is written, and only a unit we know is taken for one."""
+
+from __future__ import annotations
+
+import pytest
+
+from bizops.core.units import same_unit, unit_key
+from bizops.core.values import label_unit
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("米", "m"),
+        ("M", "m"),
+        ("metres", "m"),
+        ("ｍ", "m"),  # typed with a Chinese input method: full width
+        ("单位：米", "m"),
+        ("roll (100 m)", "roll"),
+        ("卷(100米)", "roll"),
+        ("盘", "roll"),
+        ("千米", "km"),
+        ("厘米", "cm"),
+        ("公斤", "kg"),
+        ("根", "piece"),
+        ("捆", None),
+        ("含税", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_unit_key(text, key):
+    assert unit_key(text) == key
+
+
+@pytest.mark.parametrize(
+    ("given", "listed", "same"),
+    [
+        ("卷", "roll (100 m)", True),
+        ("米", "m", True),
+        ("米", "roll (100 m)", False),
+        ("厘米", "米", False),
+        ("捆", "捆", True),  # not a unit bizops knows, but the same word
+        ("捆", "roll", False),
+    ],
+)
+def test_same_unit(given, listed, same):
+    assert same_unit(given, listed) is same
+
+
+@pytest.mark.parametrize(
+    ("label", "unit"),
+    [
+        ("桩长（米）", "米"),
+        ("桩长(米)", "米"),
+        ("指导价（含税）", "含税"),
+        ("连续乘车小时", "小时"),
+        ("账期天数", "天"),
+        ("根数", "根"),
+        ("积分", None),  # points, not minutes
+        ("到期日", None),
+        ("数量", None),
+        ("", None),
+    ],
+)
+def test_label_unit(label, unit):
+    assert label_unit(label) == unit
