@@ -180,10 +180,7 @@ class InputNames:
         command declares a `qty_unit` field (a row's own 单位 cell comes first):
         the plugin checks it against the unit it counts in.
         """
-        key = header_key(header)
-        if key in self.by_key:
-            return None
-        found = self.by_key.get(header_key(_short(header)))
+        found = self.by_key.get(header_key(header)) or self.by_key.get(header_key(_short(header)))
         given = _header_unit(header)
         if found is None or given is None or not any(f.name == f"{found}_unit" for f in self.fields):
             return None

@@ -512,3 +512,13 @@ def test_without_a_price_list_the_unit_is_not_checked(bizops_run, tmp_path):
     (tmp_path / "q.csv").write_text("sku,数量（米）,指导价\nBV-2.5,200,1.38\n", encoding="utf-8")
     r = bizops_run(*Q, *NOW, "q.csv")
     assert r.exit_code == 0 and r.rows()[0]["total"] == "276.00", r
+
+
+def test_a_header_mapped_in_the_config_keeps_its_unit(bizops_run, tmp_path):
+    """`[columns]` naming `数量（米）` as qty says which field it is, not that metres are rolls."""
+    config(tmp_path, price_list=str(EXAMPLES / "prices.csv"))
+    with open(tmp_path / "bizops.toml", "a", encoding="utf-8") as toml:
+        toml.write('\n[columns]\n"数量（米）" = "qty"\n')
+    (tmp_path / "q.csv").write_text("sku,数量（米）\nBV-2.5,200\n", encoding="utf-8")
+    r = bizops_run(*Q, *NOW, "q.csv")
+    assert r.exit_code == 65 and "the quantity is counted in 米, but BV-2.5 is priced per roll" in r.stderr, r
