@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bizops.core.units import same_unit, unit_key
+from bizops.core.units import same_unit, split_unit, unit_key
 from bizops.core.values import label_unit
 
 
@@ -65,3 +65,20 @@ def test_same_unit(given, listed, same):
 )
 def test_label_unit(label, unit):
     assert label_unit(label) == unit
+
+
+@pytest.mark.parametrize(
+    ("cell", "split"),
+    [
+        ("200米", ("200", "米")),
+        ("2 卷", ("2", "卷")),
+        ("1,000 m", ("1,000", "m")),
+        ("1.5吨", ("1.5", "吨")),
+        ("3捆", None),  # not a unit bizops knows: the cell stays as it is, and is refused as a number
+        ("abc", None),
+        ("200", None),
+        ("-2卷", None),
+    ],
+)
+def test_split_unit(cell, split):
+    assert split_unit(cell) == split

@@ -182,9 +182,14 @@ class InputNames:
         """
         found = self.by_key.get(header_key(header)) or self.by_key.get(header_key(_short(header)))
         given = _header_unit(header)
-        if found is None or given is None or not any(f.name == f"{found}_unit" for f in self.fields):
+        companion = self.companion(found)
+        if companion is None or given is None:
             return None
-        return f"{found}_unit", given
+        return companion, given
+
+    def companion(self, field: str | None) -> str | None:
+        """The field that receives `field`'s unit (`qty_unit` for `qty`), when the command declares one."""
+        return f"{field}_unit" if field and any(f.name == f"{field}_unit" for f in self.fields) else None
 
     def known(self, lang: str) -> str:
         """The fields and what else names them, for a message: `sku (产品编号, 产品), qty (数量)…`."""

@@ -59,3 +59,11 @@ def same_unit(given: str, listed: str) -> bool:
     if key is not None:
         return key == unit_key(listed)
     return " ".join(given.lower().split()) == " ".join(listed.lower().split())
+
+
+def split_unit(text: str) -> tuple[str, str] | None:
+    """(the number, its unit) of a cell written with a unit bizops knows (`200米`, `2 卷`), else None."""
+    found = re.fullmatch(r"\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*(\D{1,8}?)\s*", text)
+    if found is None or unit_key(found[2]) is None:
+        return None
+    return found[1], found[2]

@@ -522,3 +522,20 @@ def test_a_header_mapped_in_the_config_keeps_its_unit(bizops_run, tmp_path):
     (tmp_path / "q.csv").write_text("sku,数量（米）\nBV-2.5,200\n", encoding="utf-8")
     r = bizops_run(*Q, *NOW, "q.csv")
     assert r.exit_code == 65 and "the quantity is counted in 米, but BV-2.5 is priced per roll" in r.stderr, r
+
+
+def test_a_quantity_written_with_its_unit_is_read_and_checked(bizops_run, tmp_path, price_list):
+    """`2卷` and `200米` typed in the 数量 cell were refused as not numbers; now the unit is the row's, checked
+    against the price list's like a 单位 column (which, when the row fills it, says the unit)."""
+    rows = 'sku,数量,单位\nBV-2.5,2卷,\nBV-2.5,200米,\nRVV-3x1.5,"1,000 m",\nBV-4,3,卷\nBV-4,3箱,\nBV-4,abc,\n'
+    (tmp_path / "q.csv").write_text(rows, encoding="utf-8")
+    r = bizops_run(*Q, *NOW, "q.csv", "--format", "csv")
+    assert r.exit_code == 65, r
+    quoted = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert [(x["sku"], x["qty"], x["total"]) for x in quoted] == [
+        ("BV-2.5", "2", "276.00"),
+        ("RVV-3x1.5", "1000", "6290.00"),
+        ("BV-4", "3", "647.40"),
+    ]
+    assert [line.split(":")[0] for line in r.stderr.splitlines()] == ["row 3", "row 6", "row 7"], r.stderr
+    assert 'row 7: qty must be a number, got "abc"' in r.stderr

@@ -147,6 +147,11 @@ class Header:
         unit_column = getattr(names, "unit_column", None)
         #: (field, unit) a header's note gives every row (`数量（米）`: qty_unit 米), unless a row's own cell does.
         self.units = [u for c in cells if unit_column is not None and (u := unit_column(c)) is not None]
+        companion = getattr(names, "companion", None)
+        #: (cell, field, its unit's field) of a column whose cells may carry their unit (`2卷` under 数量).
+        self.counted = [
+            (i, n, unit) for i, n in enumerate(self.names) if companion is not None and (unit := companion(n))
+        ]
         misread = getattr(names, "misread", None)
         #: (header, its unit, the field's) of a column counting a field in another unit (`桩长（厘米）`): 1200 cm
         #: is not 1200 m, and a field left to its default (`账期（月）`: 30 days) is no better. No row is read.
@@ -223,10 +228,25 @@ class Header:
         if len(cells) < len(names):  # a row cut short (a workbook drops empty trailing cells): the rest are empty
             cells = cells + [""] * (len(names) - len(cells))
         fields = dict(zip(names, cells))
+        for i, name, unit_field in self.counted:
+            cell = cells[i]
+            if cell and not cell[-1].isdigit():
+                _split_unit(fields, cell, name, unit_field)
         for name, unit in self.units:
             if not fields.get(name):
                 fields[name] = unit
         return row, fields
+
+
+def _split_unit(fields: dict, cell: str, name: str, unit_field: str) -> None:
+    """`2卷` under 数量: the number is the field's, the unit its unit field's (unless the row's 单位 says one)."""
+    from bizops.core.units import split_unit
+
+    split = split_unit(cell)
+    if split is not None:
+        fields[name] = split[0]
+        if not fields.get(unit_field):
+            fields[unit_field] = split[1]
 
 
 def _repeated(names: list[str], cells: list[str]) -> tuple[str, str, str] | None:
