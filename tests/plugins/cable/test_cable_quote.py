@@ -527,7 +527,7 @@ def test_a_header_mapped_in_the_config_keeps_its_unit(bizops_run, tmp_path):
 def test_a_quantity_written_with_its_unit_is_read_and_checked(bizops_run, tmp_path, price_list):
     """`2卷` and `200米` typed in the 数量 cell were refused as not numbers; now the unit is the row's, checked
     against the price list's like a 单位 column (which, when the row fills it, says the unit)."""
-    rows = 'sku,数量,单位\nBV-2.5,2卷,\nBV-2.5,200米,\nRVV-3x1.5,"1,000 m",\nBV-4,3,卷\nBV-4,3箱,\nBV-4,abc,\n'
+    rows = 'sku,数量,单位\nBV-2.5,2卷,\nBV-2.5,200米,\nRVV-3x1.5,"1,000 m",\nBV-4,3,卷\nBV-4,3箱,\nBV-4,abc,\nBV-4,200米,卷\n'
     (tmp_path / "q.csv").write_text(rows, encoding="utf-8")
     r = bizops_run(*Q, *NOW, "q.csv", "--format", "csv")
     assert r.exit_code == 65, r
@@ -537,5 +537,6 @@ def test_a_quantity_written_with_its_unit_is_read_and_checked(bizops_run, tmp_pa
         ("RVV-3x1.5", "1000", "6290.00"),
         ("BV-4", "3", "647.40"),
     ]
-    assert [line.split(":")[0] for line in r.stderr.splitlines()] == ["row 3", "row 6", "row 7"], r.stderr
+    assert [line.split(":")[0] for line in r.stderr.splitlines()] == ["row 3", "row 6", "row 7", "row 8"], r.stderr
     assert 'row 7: qty must be a number, got "abc"' in r.stderr
+    assert "row 8: qty '200米' is in 米, but qty_unit says 卷" in r.stderr  # 200 rolls or 2: not guessed

@@ -231,22 +231,39 @@ class Header:
         for i, name, unit_field in self.counted:
             cell = cells[i]
             if cell and not cell[-1].isdigit():
-                _split_unit(fields, cell, name, unit_field)
+                clash = _split_unit(fields, cell, name, unit_field)
+                if clash is not None:
+                    return RowError(clash, row)
         for name, unit in self.units:
             if not fields.get(name):
                 fields[name] = unit
         return row, fields
 
 
-def _split_unit(fields: dict, cell: str, name: str, unit_field: str) -> None:
-    """`2卷` under 数量: the number is the field's, the unit its unit field's (unless the row's 单位 says one)."""
-    from bizops.core.units import split_unit
+def _split_unit(fields: dict, cell: str, name: str, unit_field: str) -> Text | None:
+    """`2卷` under 数量: the number is the field's, the unit its unit field's; what is wrong if the row's 单位
+    names another unit (`200米` beside 卷 cannot be both)."""
+    from bizops.core.units import same_unit, split_unit
 
     split = split_unit(cell)
-    if split is not None:
-        fields[name] = split[0]
-        if not fields.get(unit_field):
-            fields[unit_field] = split[1]
+    if split is None:
+        return None
+    number, unit = split
+    given = fields.get(unit_field)
+    if given and not same_unit(unit, given):
+        return msg(
+            "{f} {c!r} is in {u}, but {uf} says {g}",
+            "{f} {c!r} 的单位是{u}，而 {uf} 为{g}",
+            f=name,
+            c=cell,
+            u=unit,
+            uf=unit_field,
+            g=given,
+        )
+    fields[name] = number
+    if not given:
+        fields[unit_field] = unit
+    return None
 
 
 def _repeated(names: list[str], cells: list[str]) -> tuple[str, str, str] | None:
