@@ -137,12 +137,37 @@ def test_a_semicolon_free_tab_file_from_stdin_is_sniffed(bizops_run):
 @pytest.mark.parametrize("header", ["金额（万元）", "金额(单位：万元)", "金额（千元）", "Amount (K)", "订单金额(亿元)"])
 def test_money_in_larger_units_is_never_read_as_yuan(bizops_run, tmp_path, header):
     """Found attacking the desk: `金额（万元）` lost its note and 12.5 (万元, 125,000 yuan) was read as 12.50.
-    Such a column is not read at all, and the warning says why; `金额（元）` and `单价（元/千克）` still are."""
+    Such a header is refused, saying why (an optional field left to its default, `已收（万元）` as nothing
+    paid, would be as wrong); `金额（元）` and `单价（元/千克）` still are read."""
     (tmp_path / "o.csv").write_text(f"客户,{header},城市\r\n甲,12.5,广州\r\n", encoding="utf-8")
     r = bizops_run("--company", "cable", "approve-order", "o.csv")
     assert r.exit_code == 65 and r.stdout == "", r
-    assert "row 2: amount is required" in r.stderr
-    assert "bizops reads money in 元 only" in r.stderr
+    reason = (
+        f"gives column {header!r} in units larger than 元, but bizops reads money in 元 only: give the column in 元"
+    )
+    assert r.stderr.splitlines() == [f"row 1: the header row {reason}", f"row 2: not read: the header {reason}"]
+
+
+@pytest.mark.parametrize(
+    ("command", "header"),
+    [
+        (("--company", "cable", "quote"), "指导价（不含税）"),
+        (("--company", "cable", "quote"), "指导价(未税)"),
+        (("--company", "cable", "receivables", "--as-of", "2026-12-01"), "已收（不含税）"),
+        (("--company", "cable", "receivables", "--as-of", "2026-12-01"), "Amount (excl. VAT)"),
+    ],
+)
+def test_money_without_tax_is_never_read_as_money_with_it(bizops_run, tmp_path, command, header):
+    """Found attacking the desk: `指导价（不含税）` lost its note and a tax-free guide price was quoted as the
+    tax-included one, 13 % low; `已收（不含税）` would leave a paid invoice open by its tax."""
+    if command[2] == "quote":
+        rows = f"sku,数量,{header}\r\nBV-2.5,2,100\r\n"
+    else:
+        rows = f"发票号,客户,到期日,金额,{header}\r\nA1,甲,2026-11-01,1130,1000\r\n"
+    (tmp_path / "in.csv").write_text(rows, encoding="utf-8")
+    r = bizops_run(*command, "in.csv")
+    assert r.exit_code == 65 and r.stdout == "", r
+    assert f"row 1: the header row gives column {header!r} without tax" in r.stderr
 
 
 @pytest.mark.parametrize("header", ["金额（元）", "金额(含税)", "Amount (yuan)"])
@@ -165,11 +190,8 @@ def test_a_length_in_another_unit_is_never_read_as_metres(bizops_run, tmp_path, 
     r = bizops_run("--company", "pile", "pile", "plan", "p.csv")
     assert r.exit_code == 65 and r.stdout == "", r
     given = header[header.index("(") + 1 if "(" in header else header.index("（") + 1 : -1]
-    assert r.stderr.splitlines() == [
-        f"row 1: the header row gives column {header!r} in {given}, but bizops reads that field in 米: "
-        "give the column in 米",
-        f"row 2: not read: the header gives column {header!r} in {given}, not 米",
-    ]
+    reason = f"gives column {header!r} in {given}, but bizops reads that field in 米: give the column in 米"
+    assert r.stderr.splitlines() == [f"row 1: the header row {reason}", f"row 2: not read: the header {reason}"]
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from bizops.core.errors import UsageError
-from bizops.core.i18n import msg
+from bizops.core.i18n import Text, msg
 from bizops.core.schema import Column, CommandSpec, Field
 from bizops.core.values import label_unit
 
@@ -33,6 +33,12 @@ CORE_LABELS: dict[str, tuple[str, str]] = {
 _NOTE = r"\s*[(（\[【][^)）\]】]*[)）\]】]\s*$"  # compiled by `re` on first use: not at start-up
 #: What may trail a header: a required marker (`客户*`), a colon.
 _TRAILING = " \t*:："
+#: A note saying a column's money has no tax in it (`单价（不含税）`, `(未税)`, `(excl. VAT)`): every amount
+#: bizops reads is what the customer pays, tax included.
+_UNTAXED_NOTE = (
+    r"[(（\[【][^)）\]】]*(不含税|未税|除税|税前|净价|excl\.?\s*(vat|tax)|ex[-\s]?(vat|tax)|net of tax|before tax|"
+    r"without tax)[^)）\]】]*[)）\]】]\s*$"
+)
 #: A note saying a column's money is counted in larger units (`金额（万元）`, `(千元)`, `亿元`, `k`):
 #: read as yuan it would be 10,000 times too small, so such a column is never taken for a money field.
 _SCALED_NOTE = (
@@ -140,9 +146,47 @@ class InputNames:
         found = self.by_key.get(key)
         if found is None:
             found = self.by_key.get(header_key(_short(header)))  # `数量（米）` is `数量`
-            if found is None or self.scaled(header, found) or self.misread(header, found):
+            if found is None or self.unread(header, found) is not None:
                 return key
         return found
+
+    def unread(self, header: str, field: str | None = None) -> Text | None:
+        """Why `header`, naming a field once its note is dropped, is not read as that field; None when it is.
+
+        Its note says the column holds something else than the field: money in
+        larger units (`金额（万元）`: 12.5 would be read as 12.50 元), money
+        without tax where bizops reads it with tax (`指导价（不含税）`: a quote
+        13 % low), or another unit than the field's (`桩长（厘米）`: 1200 m).
+        """
+        found = self._field(header, field)
+        if found is None:
+            return None
+        if found.kind in ("money", "price"):
+            if _scaled_note(header):
+                return msg(
+                    "gives column {c!r} in units larger than 元, but bizops reads money in 元 only: "
+                    "give the column in 元",
+                    "的列 {c!r} 的金额单位大于元，而 bizops 只按元读取金额：请把该列换算成元",
+                    c=header.strip(),
+                )
+            if re.search(_UNTAXED_NOTE, header, re.IGNORECASE):
+                return msg(
+                    "gives column {c!r} without tax, but bizops reads {f} with tax included (含税): "
+                    "give the column with tax",
+                    "的列 {c!r} 不含税，而 bizops 按含税读取 {f}：请给出含税金额",
+                    c=header.strip(),
+                    f=found.name,
+                )
+        units = self.misread(header, found.name)
+        if units is not None:
+            return msg(
+                "gives column {c!r} in {g}, but bizops reads that field in {o}: give the column in {o}",
+                "的列 {c!r} 以{g}为单位，而 bizops 按{o}读取该字段：请把该列换算成{o}",
+                c=header.strip(),
+                g=units[0],
+                o=units[1],
+            )
+        return None
 
     def _field(self, header: str, field: str | None) -> Field | None:
         if field is None:  # `header` may be a column's key already (`amount_(k)`, as an unknown one is shown)

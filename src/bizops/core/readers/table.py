@@ -152,25 +152,16 @@ class Header:
         self.counted = [
             (i, n, unit) for i, n in enumerate(self.names) if companion is not None and (unit := companion(n))
         ]
-        misread = getattr(names, "misread", None)
-        #: (header, its unit, the field's) of a column counting a field in another unit (`桩长（厘米）`): 1200 cm
-        #: is not 1200 m, and a field left to its default (`账期（月）`: 30 days) is no better. No row is read.
-        self.misread = next(
-            ((c.strip(), *u) for c in cells if misread is not None and c.strip() and (u := misread(c)) is not None),
-            None,
-        )
+        unread = getattr(names, "unread", None)
+        #: Why a column naming a field is not read as it (`金额（万元）`, `指导价（不含税）`, `桩长（厘米）`): 1200 cm is
+        #: not 1200 m, and a field left to its default (`账期（月）`: 30 days; `已收（万元）`: nothing paid) is no
+        #: better. No row is read.
+        self.unread = next((why for c in cells if unread is not None and c.strip() and (why := unread(c))), None)
 
     def problem(self) -> Text | None:
         """What is wrong with the header itself, if anything."""
-        if self.misread is not None:
-            header, given, own = self.misread
-            return msg(
-                "gives column {c!r} in {g}, but bizops reads that field in {o}: give the column in {o}",
-                "的列 {c!r} 以{g}为单位，而 bizops 按{o}读取该字段：请把该列换算成{o}",
-                c=header,
-                g=given,
-                o=own,
-            )
+        if self.unread is not None:
+            return self.unread
         if self.repeated is None:
             return None
         name, first, second = self.repeated
@@ -195,17 +186,8 @@ class Header:
     def row(self, row: int, cells: list[str]):
         """One row's cells to `(row, dict)` by the header, or a `RowError`."""
         names = self.names
-        if self.misread is not None:
-            return RowError(
-                msg(
-                    "not read: the header gives column {c!r} in {g}, not {o}",
-                    "未读取：表头的列 {c!r} 以{g}为单位，不是{o}",
-                    c=self.misread[0],
-                    g=self.misread[1],
-                    o=self.misread[2],
-                ),
-                row,
-            )
+        if self.unread is not None:
+            return RowError(Text("not read: the header ", "未读取：表头") + self.unread, row)
         if self.repeated is not None:  # which of the two cells is meant cannot be known
             return RowError(
                 msg(
