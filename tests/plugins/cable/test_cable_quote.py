@@ -457,14 +457,19 @@ def test_a_price_list_column_it_does_not_read_is_named(bizops_run, tmp_path):
 
 
 # -- the quantity's unit against the price list's ------------------------------------------------
+def quoted_csv(bizops_run, tmp_path, rows: str, *flags, encoding="utf-8"):
+    """The run quoting `rows` (a CSV order book) as CSV, and its output rows as a CSV reader reads them."""
+    (tmp_path / "q.csv").write_text(rows, encoding=encoding)
+    r = bizops_run(*Q, *NOW, "q.csv", "--format", "csv", *flags)
+    return r, list(csv.DictReader(io.StringIO(r.stdout)))
+
+
 def test_a_quantity_headed_in_metres_is_never_quoted_as_rolls(bizops_run, tmp_path, price_list):
     """Found attacking quotes: under `数量（米）`, 200 m of BV-2.5 (sold by the 100 m roll) was quoted as
     200 rolls, 27,600.00 instead of 276.00, without a word. The header's unit is now checked against the
     price list's: the roll row is refused, the wire sold by the metre is quoted."""
-    (tmp_path / "q.csv").write_text("产品编码,数量（米）\nBV-2.5,200\nRVV-3x1.5,200\n", encoding="utf-8")
-    r = bizops_run(*Q, *NOW, "q.csv", "--format", "csv")
+    r, rows = quoted_csv(bizops_run, tmp_path, "产品编码,数量（米）\nBV-2.5,200\nRVV-3x1.5,200\n")
     assert r.exit_code == 65, r
-    rows = list(csv.DictReader(io.StringIO(r.stdout)))
     assert [(x["sku"], x["qty"], x["total"]) for x in rows] == [("RVV-3x1.5", "200", "1258.00")]
     assert (
         "row 2: the quantity is counted in 米, but BV-2.5 is priced per roll (100 m) on the price list: "
@@ -476,10 +481,8 @@ def test_a_unit_column_beside_the_quantity_is_checked_row_by_row(bizops_run, tmp
     """`品名,数量,单位` is how a sales order is laid out: 卷 and 盘 are the list's roll, m is 米; 捆 is not known
     to be a roll, so it is not guessed; a row with no unit is quoted as before."""
     rows = "产品编码,数量,单位\nBV-2.5,2,卷\nBV-2.5,3,盘\nRVV-3x1.5,150,M\nBV-4,3,捆\nBV-4,1,\nBV-2.5,200,米\n"
-    (tmp_path / "q.csv").write_text(rows, encoding="gb18030")
-    r = bizops_run(*Q, *NOW, "q.csv", "--format", "csv", "--lang", "zh")
+    r, quoted = quoted_csv(bizops_run, tmp_path, rows, "--lang", "zh", encoding="gb18030")
     assert r.exit_code == 65, r
-    quoted = list(csv.DictReader(io.StringIO(r.stdout)))
     assert [(x["sku"], x["qty"], x["total"]) for x in quoted] == [
         ("BV-2.5", "2", "276.00"),
         ("BV-2.5", "3", "414.00"),
@@ -528,10 +531,8 @@ def test_a_quantity_written_with_its_unit_is_read_and_checked(bizops_run, tmp_pa
     """`2卷` and `200米` typed in the 数量 cell were refused as not numbers; now the unit is the row's, checked
     against the price list's like a 单位 column (which, when the row fills it, says the unit)."""
     rows = 'sku,数量,单位\nBV-2.5,2卷,\nBV-2.5,200米,\nRVV-3x1.5,"1,000 m",\nBV-4,3,卷\nBV-4,3箱,\nBV-4,abc,\nBV-4,200米,卷\n'
-    (tmp_path / "q.csv").write_text(rows, encoding="utf-8")
-    r = bizops_run(*Q, *NOW, "q.csv", "--format", "csv")
+    r, quoted = quoted_csv(bizops_run, tmp_path, rows)
     assert r.exit_code == 65, r
-    quoted = list(csv.DictReader(io.StringIO(r.stdout)))
     assert [(x["sku"], x["qty"], x["total"]) for x in quoted] == [
         ("BV-2.5", "2", "276.00"),
         ("RVV-3x1.5", "1000", "6290.00"),
