@@ -158,6 +158,8 @@ class InputNames:
         without tax where bizops reads it with tax (`指导价（不含税）`: a quote
         13 % low), or another unit than the field's (`桩长（厘米）`: 1200 m).
         """
+        if field is None and header_key(header) in self.by_key:
+            return None  # named as it is, note and all (a plugin's alias, the config's [columns]): read as it says
         found = self._field(header, field)
         if found is None:
             return None

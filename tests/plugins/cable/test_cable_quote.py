@@ -541,3 +541,16 @@ def test_a_quantity_written_with_its_unit_is_read_and_checked(bizops_run, tmp_pa
     assert [line.split(":")[0] for line in r.stderr.splitlines()] == ["row 3", "row 6", "row 7", "row 8"], r.stderr
     assert 'row 7: qty must be a number, got "abc"' in r.stderr
     assert "row 8: qty '200米' is in 米, but qty_unit says 卷" in r.stderr  # 200 rolls or 2: not guessed
+
+
+def test_a_cell_unit_the_header_contradicts_is_the_rows_error(bizops_run, tmp_path, price_list):
+    r, quoted = quoted_csv(bizops_run, tmp_path, "sku,数量（米）\nRVV-3x1.5,150米\nBV-2.5,2卷\n")
+    assert [(x["sku"], x["qty"]) for x in quoted] == [("RVV-3x1.5", "150")]
+    assert r.exit_code == 65 and "row 3: qty '2卷' is in 卷, but qty_unit says 米" in r.stderr, r
+
+
+def test_money_in_larger_units_mapped_in_the_config_is_read_as_the_user_says(bizops_run, tmp_path):
+    """`[columns]` naming a header, note and all, is the user's word: the column is read as written."""
+    (tmp_path / "bizops.toml").write_text('[columns]\n"指导价（不含税）" = "guide_price"\n', encoding="utf-8")
+    r, quoted = quoted_csv(bizops_run, tmp_path, "sku,数量,指导价（不含税）\nBV-2.5,2,100\n")
+    assert r.exit_code == 0 and [x["total"] for x in quoted] == ["200.00"], r

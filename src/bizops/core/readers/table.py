@@ -145,7 +145,7 @@ class Header:
         self.names = [name(c) if c.strip() else "" for c in cells]
         self.repeated = _repeated(self.names, cells)
         unit_column = getattr(names, "unit_column", None)
-        #: (field, unit) a header's note gives every row (`数量（米）`: qty_unit 米), unless a row's own cell does.
+        #: (field, unit) a header's note gives every row (`数量（米）`: qty_unit 米), unless the row's 单位 does.
         self.units = [u for c in cells if unit_column is not None and (u := unit_column(c)) is not None]
         companion = getattr(names, "companion", None)
         #: (cell, field, its unit's field) of a column whose cells may carry their unit (`2卷` under 数量).
@@ -210,21 +210,21 @@ class Header:
         if len(cells) < len(names):  # a row cut short (a workbook drops empty trailing cells): the rest are empty
             cells = cells + [""] * (len(names) - len(cells))
         fields = dict(zip(names, cells))
+        for name, unit in self.units:
+            if not fields.get(name):
+                fields[name] = unit
         for i, name, unit_field in self.counted:
             cell = cells[i]
             if cell and not cell[-1].isdigit():
                 clash = _split_unit(fields, cell, name, unit_field)
                 if clash is not None:
                     return RowError(clash, row)
-        for name, unit in self.units:
-            if not fields.get(name):
-                fields[name] = unit
         return row, fields
 
 
 def _split_unit(fields: dict, cell: str, name: str, unit_field: str) -> Text | None:
     """`2卷` under 数量: the number is the field's, the unit its unit field's; what is wrong if the row's 单位
-    names another unit (`200米` beside 卷 cannot be both)."""
+    or the header names another unit (`200米` beside 卷 cannot be both)."""
     from bizops.core.units import same_unit, split_unit
 
     split = split_unit(cell)
