@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import textwrap
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -477,4 +478,74 @@ def test_an_export_giving_what_is_still_open_instead_of_what_was_paid(bizops_run
     assert [line for line in r.stderr.splitlines() if line.startswith("row ")] == [
         "row 4: amount 1000.00 − paid 600.00 is 400.00, but outstanding says 300.00",
         "row 5: outstanding 1200.00 is more than the amount 1000.00",
+    ]
+
+
+BOOK_TWICE = (
+    "发票号,客户,金额,已收,到期日\n"
+    "A1,甲,1000,0,2026-10-01\n"
+    "A2,甲,2000,0,2026-11-20\n"
+    "A3,乙,500,0,2026-09-01\n"
+    # the same export pasted again under the first, A1 since paid in part: the same invoice, listed twice
+    "A1,甲,1000,400,2026-10-01\n"
+    "A2,甲　,2000,0,2026-11-20\n"
+    # one invoice in two instalments: two due dates, two amounts owed, not a copy
+    "A4,乙,300,0,2026-11-01\n"
+    "A4,乙,300,0,2026-12-01\n"
+)
+
+
+def test_an_invoice_listed_twice_is_aged_once(bizops_run, tmp_path):
+    """Found attacking receivables: two exports pasted into one book counted every invoice twice (甲 owed
+    6,000.00 for 3,000.00 of invoices). A row repeating an invoice's number, customer, amount and due date
+    is its error, naming the row it repeats; an invoice in instalments (other due dates) is not a copy."""
+    book = tmp_path / "ageing.csv"
+    book.write_text(BOOK_TWICE, encoding="utf-8")
+    r, rows = aged_csv(bizops_run, book)
+    assert r.exit_code == 65, r
+    assert [(x["invoice"], x["customer"], x["outstanding"]) for x in rows] == [
+        ("A1", "甲", "1000.00"),
+        ("A2", "甲", "2000.00"),
+        ("A3", "乙", "500.00"),
+        ("A4", "乙", "300.00"),
+        ("A4", "乙", "300.00"),
+    ]
+    assert r.stderr.splitlines() == [
+        "row 5: invoice A1 is listed again (same customer, amount and due date as row 2): aged once, on row 2; "
+        "if both are owed, give them different numbers",
+        "row 6: invoice A2 is listed again (same customer, amount and due date as row 3): aged once, on row 3; "
+        "if both are owed, give them different numbers",
+    ]
+
+
+@pytest.mark.parametrize("by", ["customer", "salesperson"])
+def test_the_summary_counts_an_invoice_listed_twice_once(bizops_run, tmp_path, by):
+    book = tmp_path / "ageing.csv"
+    book.write_text(BOOK_TWICE, encoding="utf-8")
+    once = tmp_path / "once.csv"
+    once.write_text("".join(line + "\n" for line in BOOK_TWICE.splitlines()[:4] + BOOK_TWICE.splitlines()[6:]))
+    r, rows = aged_csv(bizops_run, book, "--by", by)
+    expected, wanted = aged_csv(bizops_run, once, "--by", by)
+    assert (r.exit_code, expected.exit_code) == (65, 0), (r, expected)
+    assert rows == wanted
+    assert sum(Decimal(x["outstanding"]) for x in rows) == Decimal("4100.00")
+    assert [line.split(":")[0] for line in r.stderr.splitlines() if line.startswith("row")] == ["row 5", "row 6"]
+
+
+def test_copies_are_found_among_many_invoices_in_bounded_memory(bizops_run, tmp_path):
+    """20,000 invoices and three copies spread through them: exactly the copies are refused, each naming its
+    first row; the suspects the bit array lets through are compared exactly (none is taken for a copy)."""
+    lines = ["invoice,customer,amount,due_date"]
+    for i in range(20_000):
+        lines.append(f"INV-{i},客户{i % 300},{100 + i % 977}.00,2026-{1 + i % 12:02d}-{1 + i % 28:02d}")
+    for i in (17, 9_999, 19_998):
+        lines.append(lines[i + 1])
+    book = tmp_path / "big.csv"
+    book.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r, rows = aged_csv(bizops_run, book)
+    assert r.exit_code == 65 and len(rows) == 20_000, r
+    assert [line.split(" is listed")[0] for line in r.stderr.splitlines()] == [
+        "row 20002: invoice INV-17",
+        "row 20003: invoice INV-9999",
+        "row 20004: invoice INV-19998",
     ]

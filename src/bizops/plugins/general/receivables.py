@@ -35,6 +35,11 @@ Where the spec is silent, what a sales admin chasing payments expects:
 - A row naming no salesperson, whose customer has no owner in the ledger,
   gets an empty salesperson and a warning; the summary by salesperson puts
   such invoices under "".
+- An invoice listed again (the same number, customer, amount and due date:
+  two exports pasted into one book) is aged once, on its first row; each
+  copy is its row's error naming that row (exit 65). Instalments of one
+  invoice differ in due date and are not copies. Found in bounded memory
+  (`Copies`).
 
 Two passes, memory by customers. A row's risk warning depends on invoices of
 the same customer anywhere in the input, and rows are written in input order,
@@ -130,9 +135,12 @@ def at_risk(days: int, step: str, risk_after: int) -> bool:
 # -- one stream ---------------------------------------------------------------------------------
 #: A decided invoice, as `Ageing.decide` returns it (a plain tuple: a million are made), and the
 #: indexes the summary reads:
-#: invoice, customer, salesperson, amount, paid, owed, due, days, bucket, step, notify_from, chases, notes
+#: invoice, customer, salesperson, amount, paid, owed, due, days, bucket, step, notify_from, chases, notes, given
 #: with `notes` None or (warnings, trace): few rows have any, except under --explain.
 CUSTOMER, SALESPERSON, OWED, BUCKET, STEP = 1, 2, 5, 8, 9
+#: … then whether the row gave its invoice number (a copy is looked for only then); a spooled record ends
+#: with its row instead.
+GIVEN = ROW = 13
 
 
 class Ageing:
@@ -212,7 +220,8 @@ class Ageing:
         if trace is not None:
             self.explained(trace, fields, amount, paid, owed, due, days, kind, step, notify)
         notes = (warnings, trace) if warnings or trace else None
-        return (invoice, customer, salesperson, amount, paid, owed, due, days, kind, step, notify, chases, notes)
+        given = bool(fields["invoice"])
+        return (invoice, customer, salesperson, amount, paid, owed, due, days, kind, step, notify, chases, notes, given)
 
     def at_risk(self, customer: str, invoice: str, days: int, step: str) -> None:
         """Remember that `customer` is at risk, by its most overdue invoice (the one a trace names)."""
@@ -245,34 +254,50 @@ class Ageing:
             trace.append(OWNER.applied(found))
         return owner or ""
 
-    def each_decided(self, requests: Iterable[Request]) -> Iterator[tuple | RowError]:
-        """Each invoice as `decide` gives it, or the `RowError` that says why not, with its row."""
+    def each_decided(self, requests: Iterable[Request]) -> Iterator[tuple[Any, tuple | RowError]]:
+        """Each invoice's row and the invoice as `decide` gives it, or the `RowError` that says why not."""
         for row, fields in requests:
             try:
                 aged: tuple | RowError = self.decide(row, fields)
             except RowError as exc:
                 exc.row = row
                 aged = exc
-            yield aged
+            yield row, aged
 
     # -- per invoice: pass one spools, pass two adds the warning -------------------------------------
     def invoices(self, requests: Iterable[Request]) -> Iterator[Outcome]:
-        """One result per invoice, in input order, once every invoice has been read (see the module's doc)."""
-        spool = Spool()
+        """One result per invoice, in input order, once every invoice has been read (see the module's doc).
+
+        An invoice listed again (`Copies`) is aged once: the copies after the first are the rows' errors.
+        """
+        spool, copies = Spool(), Copies()
         try:
-            for aged in self.each_decided(requests):
+            for row, aged in self.each_decided(requests):
                 if isinstance(aged, RowError):
                     yield aged
                     continue
-                spool.append(_plain(aged))
+                record = _plain(aged, row)
+                if aged[GIVEN]:
+                    copies.add(_listing(record[0], record[1], record[3], record[6]))
+                spool.append(record)
+            suspects = copies.suspects()
+            numbers = {listing[0] for listing in suspects}
+            first: dict[tuple, Any] = {}
             for record in spool:
+                if record[0] in numbers:
+                    key = _listing(record[0], record[1], record[3], record[6])
+                    if key in suspects:
+                        earlier = first.setdefault(key, record[ROW])
+                        if earlier != record[ROW]:
+                            yield listed_again(record[0], earlier, record[ROW])
+                            continue
                 yield self.result(record)
         finally:
             spool.close()
 
     def result(self, record: tuple) -> dict:
         """Pass two: a spooled invoice as its result, with its customer's risk warning."""
-        invoice, customer, salesperson, amount, paid, owed, due, days, kind, step, notify, chases, notes = record
+        invoice, customer, salesperson, amount, paid, owed, due, days, kind, step, notify, chases, notes, _ = record
         risky = kind != SETTLED and name_key(customer) in self.risky
         result = {
             "invoice": invoice,
@@ -330,15 +355,32 @@ class Ageing:
     def summary(self, requests: Iterable[Request], by: str) -> Iterator[Outcome]:
         """One row per customer or salesperson, sorted, from each invoice added into its (salesperson, customer) pair."""
         pairs: dict[tuple[str, str], Tally] = {}
-        for aged in self.each_decided(requests):
-            if isinstance(aged, RowError):
-                yield aged
-                continue
-            pair = (name_key(aged[SALESPERSON]), name_key(aged[CUSTOMER]))
-            tally = pairs.get(pair)
-            if tally is None:
-                tally = pairs[pair] = Tally()
-            tally.add(aged, self.index.get(aged[BUCKET]))
+        copies, listings, held = Copies(), Spool(), []
+        try:
+            for row, aged in self.each_decided(requests):
+                if isinstance(aged, RowError):
+                    yield aged
+                    continue
+                if aged[GIVEN]:
+                    listing = _listing(aged[0], aged[CUSTOMER], str(aged[3]), aged[6].toordinal())
+                    listings.append((listing, row))
+                    if copies.add(listing):  # perhaps listed before: counted once it is known not to be
+                        held.append((listing, row, aged))
+                        continue
+                self.tally(pairs, aged)
+            if held:
+                first: dict[tuple, Any] = {}
+                suspects = {listing for listing, _, _ in held}
+                for listing, row in listings:
+                    if listing in suspects and listing not in first:
+                        first[listing] = row
+                for listing, row, aged in held:
+                    if first[listing] != row:
+                        yield listed_again(aged[0], first[listing], row)
+                    else:
+                        self.tally(pairs, aged)
+        finally:
+            listings.close()
         keyed: dict[str, Tally] = {}
         at_risk: dict[str, list[str]] = {}
         for (salesperson, customer), tally in pairs.items():
@@ -349,6 +391,14 @@ class Ageing:
                 at_risk.setdefault(key, []).append(customer)
         for key in sorted(keyed):
             yield self.summary_row(by, key, keyed[key], sorted(at_risk.get(key, ())))
+
+    def tally(self, pairs: dict[tuple[str, str], Tally], aged: tuple) -> None:
+        """Add a decided invoice into its (salesperson, customer) pair's tally."""
+        pair = (name_key(aged[SALESPERSON]), name_key(aged[CUSTOMER]))
+        tally = pairs.get(pair)
+        if tally is None:
+            tally = pairs[pair] = Tally()
+        tally.add(aged, self.index.get(aged[BUCKET]))
 
     def summary_row(self, by: str, key: str, tally: Tally, risky: list[str]) -> dict:
         b1, b2, b3, b4 = tally.buckets
@@ -483,12 +533,13 @@ def amounts(amount: Decimal, paid: Decimal, outstanding: Decimal | None) -> tupl
     return amount, paid
 
 
-def _plain(aged: tuple) -> tuple:
-    """A decided invoice as the spool keeps it: marshal's plain values (texts, ordinals), not Decimals and dates.
+def _plain(aged: tuple, row: Any) -> tuple:
+    """A decided invoice as the spool keeps it: marshal's plain values (texts, ordinals), not Decimals and dates,
+    and its row last.
 
     Warnings go as (en, zh) pairs, so a batch is marshalled unless it holds a trace (--explain).
     """
-    invoice, customer, salesperson, amount, paid, owed, due, days, kind, step, notify, chases, notes = aged
+    invoice, customer, salesperson, amount, paid, owed, due, days, kind, step, notify, chases, notes, _ = aged
     return (
         invoice,
         customer,
@@ -503,7 +554,63 @@ def _plain(aged: tuple) -> tuple:
         None if notify is None else notify.toordinal(),
         chases,
         None if notes is None else ([(str(w), getattr(w, "zh", str(w))) for w in notes[0]], notes[1]),
+        row,
     )
+
+
+def _listing(invoice: str, customer: str, amount: str, due: int) -> tuple:
+    """What makes two rows one invoice listed twice: its number, customer, amount and due date, all the same.
+
+    (One invoice paid in instalments is listed once per instalment, each with its due date: not a copy.)
+    """
+    return (invoice, name_key(customer), amount, due)
+
+
+def listed_again(invoice: str, first: Any, row: Any) -> RowError:
+    return RowError(
+        msg(
+            "invoice {i} is listed again (same customer, amount and due date as row {f}): aged once, on row {f}; "
+            "if both are owed, give them different numbers",
+            "发票 {i} 重复列出（客户、金额、到期日与第 {f} 行相同）：只按第 {f} 行计一次；如确为两笔应收，请用不同的编号",
+            i=invoice,
+            f=first,
+        ),
+        row,
+    )
+
+
+class Copies:
+    """Invoices listed more than once, found in memory that does not grow with the invoices.
+
+    A bit array (8 MiB, two bits an invoice) says which listings may have
+    been seen before; only those are compared exactly, in a second look. A
+    million listings make about a thousand such suspects.
+    """
+
+    BITS = 1 << 26
+
+    def __init__(self) -> None:
+        self.bits: bytearray | None = None
+        self.maybe: set[tuple] = set()
+
+    def add(self, key: tuple) -> bool:
+        """Note a listing; True when it may have been noted before (it is then a suspect)."""
+        bits = self.bits
+        if bits is None:
+            bits = self.bits = bytearray(self.BITS >> 3)
+        h = hash(key)
+        a, b = h & (self.BITS - 1), (h >> 26) & (self.BITS - 1)
+        if bits[a >> 3] & (1 << (a & 7)) and bits[b >> 3] & (1 << (b & 7)):
+            self.maybe.add(key)
+            return True
+        bits[a >> 3] |= 1 << (a & 7)
+        bits[b >> 3] |= 1 << (b & 7)
+        return False
+
+    def suspects(self) -> set[tuple]:
+        """The listings that may be copies; the bit array is let go."""
+        self.bits = None
+        return self.maybe
 
 
 def _label(value: str) -> Text:
