@@ -63,6 +63,7 @@ from typing import Any
 
 from bizops.api import CENT, ZERO, ConfigError, Outcome, Request, RowError, Spool, Text, msg, name_key
 
+from .copies import Copies, listed_again, listing_of
 from .spec import BUCKETS, CHASE, LEGAL, NOTICE, OUTSTANDING, OWNER, RECEIVABLES, RISK
 
 SETTLED, NOT_DUE = "settled", "not_due"
@@ -278,14 +279,14 @@ class Ageing:
                     continue
                 record = _plain(aged, row)
                 if aged[GIVEN]:
-                    copies.add(_listing(record[0], record[1], record[3], record[6]))
+                    copies.add(listing_of(record[0], record[1], record[3], record[6]))
                 spool.append(record)
             suspects = copies.suspects()
             numbers = {listing[0] for listing in suspects}
             first: dict[tuple, Any] = {}
             for record in spool:
                 if record[0] in numbers:
-                    key = _listing(record[0], record[1], record[3], record[6])
+                    key = listing_of(record[0], record[1], record[3], record[6])
                     if key in suspects:
                         earlier = first.setdefault(key, record[ROW])
                         if earlier != record[ROW]:
@@ -362,7 +363,7 @@ class Ageing:
                     yield aged
                     continue
                 if aged[GIVEN]:
-                    listing = _listing(aged[0], aged[CUSTOMER], str(aged[3]), aged[6].toordinal())
+                    listing = listing_of(aged[0], aged[CUSTOMER], str(aged[3]), aged[6].toordinal())
                     listings.append((listing, row))
                     if copies.add(listing):  # perhaps listed before: counted once it is known not to be
                         held.append((listing, row, aged))
@@ -556,61 +557,6 @@ def _plain(aged: tuple, row: Any) -> tuple:
         None if notes is None else ([(str(w), getattr(w, "zh", str(w))) for w in notes[0]], notes[1]),
         row,
     )
-
-
-def _listing(invoice: str, customer: str, amount: str, due: int) -> tuple:
-    """What makes two rows one invoice listed twice: its number, customer, amount and due date, all the same.
-
-    (One invoice paid in instalments is listed once per instalment, each with its due date: not a copy.)
-    """
-    return (invoice, name_key(customer), amount, due)
-
-
-def listed_again(invoice: str, first: Any, row: Any) -> RowError:
-    return RowError(
-        msg(
-            "invoice {i} is listed again (same customer, amount and due date as row {f}): aged once, on row {f}; "
-            "if both are owed, give them different numbers",
-            "发票 {i} 重复列出（客户、金额、到期日与第 {f} 行相同）：只按第 {f} 行计一次；如确为两笔应收，请用不同的编号",
-            i=invoice,
-            f=first,
-        ),
-        row,
-    )
-
-
-class Copies:
-    """Invoices listed more than once, found in memory that does not grow with the invoices.
-
-    A bit array (8 MiB, two bits an invoice) says which listings may have
-    been seen before; only those are compared exactly, in a second look. A
-    million listings make about a thousand such suspects.
-    """
-
-    BITS = 1 << 26
-
-    def __init__(self) -> None:
-        self.bits: bytearray | None = None
-        self.maybe: set[tuple] = set()
-
-    def add(self, key: tuple) -> bool:
-        """Note a listing; True when it may have been noted before (it is then a suspect)."""
-        bits = self.bits
-        if bits is None:
-            bits = self.bits = bytearray(self.BITS >> 3)
-        h = hash(key)
-        a, b = h & (self.BITS - 1), (h >> 26) & (self.BITS - 1)
-        if bits[a >> 3] & (1 << (a & 7)) and bits[b >> 3] & (1 << (b & 7)):
-            self.maybe.add(key)
-            return True
-        bits[a >> 3] |= 1 << (a & 7)
-        bits[b >> 3] |= 1 << (b & 7)
-        return False
-
-    def suspects(self) -> set[tuple]:
-        """The listings that may be copies; the bit array is let go."""
-        self.bits = None
-        return self.maybe
 
 
 def _label(value: str) -> Text:
