@@ -170,7 +170,24 @@ def test_money_without_tax_is_never_read_as_money_with_it(bizops_run, tmp_path, 
     assert f"row 1: the header row gives column {header!r} without tax" in r.stderr
 
 
-@pytest.mark.parametrize("header", ["金额（元）", "金额(含税)", "Amount (yuan)"])
+@pytest.mark.parametrize(
+    ("header", "currency"), [("金额（美元）", "美元"), ("Amount (USD)", "USD"), ("金额(US$)", "US$")]
+)
+def test_money_in_another_currency_is_never_read_as_yuan(bizops_run, tmp_path, header, currency):
+    """Found attacking the desk: a PV firm's export book headed `金额（美元）` had 1,000 dollars read as 1,000.00
+    元 (a cell `$1000` was refused, the header's note was dropped)."""
+    (tmp_path / "o.csv").write_text(f"客户,{header},城市\r\n甲,1000,广州\r\n", encoding="utf-8")
+    r = bizops_run("--company", "cable", "approve-order", "o.csv")
+    assert r.exit_code == 65 and r.stdout == "", r
+    assert r.stderr.splitlines()[0] == (
+        f"row 1: the header row gives column {header!r} in {currency}, but bizops reads money in 元 (CNY) only: "
+        "give the column in 元"
+    )
+
+
+@pytest.mark.parametrize(
+    "header", ["金额（元）", "金额(含税)", "Amount (yuan)", "金额（人民币）", "金额(RMB)", "金额（¥）"]
+)
 def test_money_in_yuan_with_a_note_is_read(bizops_run, tmp_path, header):
     (tmp_path / "o.csv").write_text(f"客户,{header},城市,新客户\r\n甲,12.5,广州,否\r\n", encoding="utf-8")
     r = bizops_run("--company", "cable", "approve-order", "o.csv")

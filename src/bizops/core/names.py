@@ -39,6 +39,11 @@ _UNTAXED_NOTE = (
     r"[(（\[【][^)）\]】]*(不含税|未税|除税|税前|净价|excl\.?\s*(vat|tax)|ex[-\s]?(vat|tax)|net of tax|before tax|"
     r"without tax)[^)）\]】]*[)）\]】]\s*$"
 )
+#: A note saying a column's money is in another currency (`金额（美元）`, `(USD)`): bizops reads 元 only.
+_FOREIGN_NOTE = (
+    r"[(（\[【][^)）\]】]*?(美元|美金|欧元|日元|港币|港元|英镑|韩元|卢布|澳元|加元|新台币|"
+    r"\b(usd|eur|hkd|jpy|gbp|krw|aud|cad|twd)\b|us\$|hk\$|\$|€|£)[^)）\]】]*[)）\]】]\s*$"
+)
 #: A note saying a column's money is counted in larger units (`金额（万元）`, `(千元)`, `亿元`, `k`):
 #: read as yuan it would be 10,000 times too small, so such a column is never taken for a money field.
 _SCALED_NOTE = (
@@ -154,9 +159,10 @@ class InputNames:
         """Why `header`, naming a field once its note is dropped, is not read as that field; None when it is.
 
         Its note says the column holds something else than the field: money in
-        larger units (`金额（万元）`: 12.5 would be read as 12.50 元), money
-        without tax where bizops reads it with tax (`指导价（不含税）`: a quote
-        13 % low), or another unit than the field's (`桩长（厘米）`: 1200 m).
+        larger units (`金额（万元）`: 12.5 would be read as 12.50 元), in another
+        currency (`金额（美元）`), without tax where bizops reads it with tax
+        (`指导价（不含税）`: a quote 13 % low), or a count in another unit than
+        the field's (`桩长（厘米）`: 1200 m).
         """
         if field is None and header_key(header) in self.by_key:
             return None  # named as it is, note and all (a plugin's alias, the config's [columns]): read as it says
@@ -170,6 +176,14 @@ class InputNames:
                     "give the column in 元",
                     "的列 {c!r} 的金额单位大于元，而 bizops 只按元读取金额：请把该列换算成元",
                     c=header.strip(),
+                )
+            foreign = re.search(_FOREIGN_NOTE, header, re.IGNORECASE)
+            if foreign:
+                return msg(
+                    "gives column {c!r} in {x}, but bizops reads money in 元 (CNY) only: give the column in 元",
+                    "的列 {c!r} 以{x}计，而 bizops 只按人民币元读取金额：请把该列换算成元",
+                    c=header.strip(),
+                    x=foreign[1],
                 )
             if re.search(_UNTAXED_NOTE, header, re.IGNORECASE):
                 return msg(
