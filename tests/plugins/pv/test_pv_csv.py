@@ -205,3 +205,23 @@ def test_a_reimbursement_form_headed_in_its_own_words(bizops_run, tmp_path):
         "500.00",
         "602.00",
     )
+
+
+def test_a_travel_request_form_headed_in_its_own_words(bizops_run, tmp_path):
+    """Found attacking requests with a 出差申请单 as offices head it: 申请单号, 申请人, 出发日期, 返回日期,
+    拜访客户, 借支金额（元）and 是否乘飞机 were all unknown, so every row lacked employee and dates (exit 65)."""
+    (tmp_path / "申请单.csv").write_text(
+        "出差申请单\n"
+        "申请单号,申请人,职务,出差范围,出发日期,返回日期,拜访客户,出差目的,借支金额（元）,是否乘飞机\n"
+        "SQ-1,张伟,业务员,省外,2026/3/2,2026/3/5,广州粤能电力,拜访客户,500,否\n"
+        "SQ-2,王强,部门经理,省内,2026年3月16日,2026年3月18日,,开拓新市场,300,是\n",
+        encoding="gb18030",
+    )
+    r = bizops_run("--company", "pv", "expense", "request", "申请单.csv", "--format", "csv")
+    assert r.exit_code == 0 and "not a field" not in r.stderr, r
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert [(x["employee"], x["days"], x["approvers"], x["advance"]) for x in rows] == [
+        ("张伟", "4", "dept_head; general_manager", "500.00"),
+        ("王强", "3", "general_manager", "300.00"),
+    ]
+    assert "flying needs the general manager's consent" in rows[1]["warnings"]  # 是否乘飞机 是

@@ -268,7 +268,14 @@ _MODE_WORDS = {
     "host_provided": ("客户接送", "对方接送"),
 }
 
-_EMPLOYEE = Field("employee", "text", en="who travels", zh="出差人", required=True)
+_EMPLOYEE = Field(
+    "employee",
+    "text",
+    en="who travels",
+    zh="出差人",
+    required=True,
+    aliases=("出差人员", "申请人", "报销人", "姓名", "员工姓名"),
+)
 _ROLE = Field(
     "role",
     "enum",
@@ -291,7 +298,9 @@ _SCOPE = Field(
     choices=SCOPES,
     choice_aliases={"in_province": ("省内", "浙江省内"), "out_of_province": ("省外",)},
 )
-_CUSTOMER = Field("customer", "text", en="the customer visited", zh="客户")
+_CUSTOMER = Field(
+    "customer", "text", en="the customer visited", zh="客户", aliases=("拜访客户", "客户名称", "拜访单位")
+)
 _PURPOSE = Field(
     "purpose",
     "enum",
@@ -322,16 +331,46 @@ REQUEST = CommandSpec(
             "text",
             en="travel request number: recording the same request again records nothing",
             zh="出差申请编号：同一申请再次记录不会重复记录",
+            aliases=("申请单号", "申请编号", "出差申请单号"),
         ),
         _EMPLOYEE,
         _ROLE,
         _SCOPE,
-        Field("depart", "datetime", en="planned departure (date, or date and time)", zh="计划出发日期", required=True),
-        Field("return", "datetime", en="planned return (date, or date and time)", zh="计划返回日期", required=True),
+        Field(
+            "depart",
+            "datetime",
+            en="planned departure (date, or date and time)",
+            zh="计划出发日期",
+            required=True,
+            aliases=("出发日期", "出发时间", "预计出发日期"),
+        ),
+        Field(
+            "return",
+            "datetime",
+            en="planned return (date, or date and time)",
+            zh="计划返回日期",
+            required=True,
+            aliases=("返回日期", "返回时间", "预计返回日期", "返程日期"),
+        ),
         _CUSTOMER,
         _PURPOSE,
-        Field("advance", "money", en="travel advance asked for", zh="预支差旅费", default=Decimal(0), ge=0),
-        Field("plane", "bool", en="the trip plans a flight", zh="乘飞机", default=False),
+        Field(
+            "advance",
+            "money",
+            en="travel advance asked for",
+            zh="预支差旅费",
+            default=Decimal(0),
+            ge=0,
+            aliases=("预借差旅费", "借支金额", "借款金额", "预支金额", "借支", "借款"),
+        ),
+        Field(
+            "plane",
+            "bool",
+            en="the trip plans a flight",
+            zh="乘飞机",
+            default=False,
+            aliases=("是否乘飞机", "乘坐飞机"),
+        ),
     ),
     outputs=(
         Column("company", "text", zh="公司", en="company"),
@@ -440,13 +479,28 @@ CLAIM = CommandSpec(
             "text",
             en="claim number: recording the same claim again records nothing (and counts its trip once)",
             zh="报销单编号：同一报销单再次记录不会重复记录（行程只计一次）",
+            aliases=("报销单号", "报销编号"),
         ),
         Field("trip_id", "text", en="the trip, to group a spreadsheet's leg rows", zh="行程编号"),
         _EMPLOYEE,
         _ROLE,
         _SCOPE,
-        Field("depart", "datetime", en="left (date, or date and time)", zh="出发时间", required=True),
-        Field("return", "datetime", en="came back (date, or date and time)", zh="返回时间", required=True),
+        Field(
+            "depart",
+            "datetime",
+            en="left (date, or date and time)",
+            zh="出发时间",
+            required=True,
+            aliases=("出发日期",),
+        ),
+        Field(
+            "return",
+            "datetime",
+            en="came back (date, or date and time)",
+            zh="返回时间",
+            required=True,
+            aliases=("返回日期", "返程日期"),
+        ),
         _PURPOSE,
         _CUSTOMER,
         Field(
@@ -480,7 +534,15 @@ CLAIM = CommandSpec(
             zh="已预支差旅费",
             default=Decimal(0),
             ge=0,
-            aliases=("预支差旅费", "预借差旅费", "借款", "借支"),  # ignored, the balance paid it twice
+            aliases=(
+                "预支差旅费",
+                "预借差旅费",
+                "借款",
+                "借支",
+                "借支金额",
+                "借款金额",
+                "预支金额",
+            ),  # was ignored: paid twice
         ),
         Field(
             "report_submitted",
