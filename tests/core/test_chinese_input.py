@@ -8,6 +8,8 @@ checks the decisions a user would check.
 from __future__ import annotations
 
 import codecs
+import csv
+import io
 
 import pytest
 
@@ -252,3 +254,24 @@ def test_hours_on_a_train_are_read_however_the_hour_is_written(bizops_run, tmp_p
     expected = bizops_run("--company", "pv", "expense", "claim", "-", input=claims)
     r = bizops_run("--company", "pv", "expense", "claim", "in.csv")
     assert (r.exit_code, r.stdout) == (expected.exit_code, expected.stdout) and r.stdout, r
+
+
+def test_a_sales_order_register_as_offices_keep_it(bizops_run, tmp_path):
+    """Found attacking approvals with a 销售订单登记表: 所在城市, 是否新客户 and 是否定制 were unknown. A new
+    customer's city was missing (the row refused), and 是否定制 是 was taken as a standard product: the
+    deposit rule never looked at it. A yes/no field is now also named as a question (是否 + its name)."""
+    (tmp_path / "订单.csv").write_text(
+        "销售订单登记表\n"
+        "订单编号,客户名称,所在城市,是否新客户,订单金额（元）,结算方式,发票类型,是否定制\n"
+        'SO-1,东莞瑞丰电子,东莞,是,"12,800.00",现款,专票,是\n'
+        "SO-2,佛山明辉机电,佛山,否,900,现款现货,专票,是\n",
+        encoding="gb18030",
+    )
+    r = bizops_run("--company", "cable", "approve-order", "订单.csv", "--format", "csv")
+    assert r.exit_code == 0 and "not a field" not in r.stderr, r
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    # a new customer's custom product: 30 % deposit (cable.approve.deposit); an existing one's: none
+    assert [(x["customer"], x["new_customer"], x["deposit"]) for x in rows] == [
+        ("东莞瑞丰电子", "true", "3840.00"),
+        ("佛山明辉机电", "false", "0.00"),
+    ]

@@ -97,7 +97,8 @@ class InputNames:
     In order of precedence: the config's `[columns]` table (a company's own
     words: `"货号" = "sku"`), the field names, the plugin's `aliases`, the
     labels bizops prints for the output column of the same name, the field's
-    Chinese name (also as far as its first `：`, as the ledger labels it). A
+    Chinese name (also as far as its first `：`, as the ledger labels it), and
+    for a yes/no field its names asked as a question (`是否新客户`). A
     name two fields would claim at the same level names neither. A header that
     names no field keeps its own (normalised) name, so the row pipeline can say
     it is not a field.
@@ -122,7 +123,7 @@ class InputNames:
         fields = self.fields
         names = {f.name for f in fields}
         labels = {c.name: c for c in outputs if c.name in names}
-        levels: list[dict[str, str]] = [{}, {}, {}, {}, {}]
+        levels: list[dict[str, str]] = [{}, {}, {}, {}, {}, {}]
         for header, field in (mapping or {}).items():
             if field in names:
                 levels[0][header_key(header)] = field
@@ -140,9 +141,17 @@ class InputNames:
                     (f.zh, _short(f.zh), field_label(f, "zh"))
                 ):  # in order: messages stay the same
                     _claim(levels[4], header_key(name), f.name)
+            if f.kind == "bool":  # a yes/no column is asked as a question: 是否新客户, 是否乘飞机
+                for name in (f.zh and _short(f.zh), *f.aliases):
+                    if name and not name.isascii() and not name.startswith("是否"):
+                        _claim(levels[5], header_key("是否" + name), f.name)
         by_key: dict[str, str] = {}
-        for level in reversed(levels):  # a higher level overrides a lower one
+        *named, asked = levels
+        for level in reversed(named):  # a higher level overrides a lower one
             by_key.update({k: v for k, v in level.items() if v is not None})
+        for k, v in asked.items():  # the lowest, and last: messages list a field's own names first
+            if v is not None:
+                by_key.setdefault(k, v)
         return by_key
 
     def __call__(self, header: str) -> str:

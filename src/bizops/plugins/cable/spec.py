@@ -11,6 +11,8 @@ from .rules import COMMISSION_RULES, ORDER_RULES, QUOTE_RULES, SCORE_RULES
 
 #: What order books and finance exports call the customer column, beside its label 客户.
 CUSTOMER_NAMES = ("客户名称", "客户名", "单位名称")
+#: A custom product as order books and quote sheets ask it (是否定制: the 是否 form is the core's, for the label).
+CUSTOM_NAMES = ("定制", "是否定制", "定制品")
 #: … the special-price discount (a 特价折扣 column was ignored, and the commission it cuts paid in full) …
 DISCOUNT_NAMES = ("特价折扣", "特价折扣率", "特价下浮率", "特价下浮比例")
 #: … and the discount for taking no VAT invoice. A bare 折扣 or 下浮 names neither: it could be either.
@@ -122,7 +124,7 @@ QUOTE = CommandSpec(
             zh="指导价（含税）",
             ge=0,
         ),
-        Field("custom", "bool", en="custom product (定制产品)", zh="定制产品", default=False),
+        Field("custom", "bool", en="custom product (定制产品)", zh="定制产品", default=False, aliases=CUSTOM_NAMES),
         Field("vat_invoice", "bool", en="customer takes a VAT special invoice", zh="开增值税专用发票", default=True),
         Field(
             "no_vat_discount_pct",
@@ -287,7 +289,13 @@ ORDER = CommandSpec(
         Field(
             "new_customer", "bool", en="first orders of a new customer (default: unknown to the ledger)", zh="新客户"
         ),
-        Field("city", "text", en="where the customer takes delivery", zh="城市"),
+        Field(
+            "city",
+            "text",
+            en="where the customer takes delivery",
+            zh="城市",
+            aliases=("所在城市", "客户城市", "收货城市", "送货城市"),
+        ),
         Field(
             "settlement",
             "enum",
@@ -302,7 +310,7 @@ ORDER = CommandSpec(
                 "credit": ("账期", "赊账", "赊销", "月结", "挂账"),
             },
         ),
-        Field("custom", "bool", en="custom product (定制产品)", zh="定制产品", default=False),
+        Field("custom", "bool", en="custom product (定制产品)", zh="定制产品", default=False, aliases=CUSTOM_NAMES),
         Field(
             "invoice",
             "enum",
