@@ -89,3 +89,27 @@ def test_a_length_in_another_unit_is_refused(bizops_run, tmp_path):
     )
     r = bizops_run("--company", "pile", "approve-order", str(sheet), "--format", "csv")
     assert r.exit_code == 65 and 'length_m must be a number, got "1200厘米"' in r.stderr, r
+
+
+def test_a_fines_register_headed_as_an_office_keeps_it(bizops_run, tmp_path):
+    """Found attacking fines with a 罚款登记表: 被罚人 and 违规事项 were unknown (every row refused), and the
+    offences written as registers write them (不按流程报桩, 数据错误, 私自发桩) were not choices. A bare
+    罚款金额 is not taken for the fine per time: it may be the line's total, and 2 times 100 is not 2 × 200."""
+    (tmp_path / "罚款.csv").write_text(
+        "罚款登记表\n"
+        "序号,被罚人,日期,违规事项,次数,罚款金额（元/次）\n"
+        "1,陈小燕,2026-11-05,不按流程报桩,1,20\n"
+        "2,陈小燕,2026-11-18,数据错误,1,\n"
+        "3,李刚,2026-11-20,私自发桩,2,100\n",
+        encoding="gb18030",
+    )
+    r = bizops_run("--company", "pile", "score", "罚款.csv", "--format", "csv")
+    assert r.exit_code == 0, r
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    # 20 as written, then data_error at its range's minimum (50); 2 × 100
+    assert [(x["person"], x["fines"], x["count"]) for x in rows] == [("李刚", "200.00", "2"), ("陈小燕", "70.00", "2")]
+    (tmp_path / "总额.csv").write_text(
+        "被罚人,日期,违规事项,次数,罚款金额\n李刚,2026-11-20,私自发桩,2,200\n", encoding="utf-8"
+    )
+    total = bizops_run("--company", "pile", "score", "总额.csv", "--format", "csv")
+    assert "column '罚款金额' is not a field" in total.stderr, total

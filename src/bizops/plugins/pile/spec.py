@@ -66,6 +66,15 @@ FINE_CLAUSES = {
     "missed_plan": ("000 一、漏下发桩计划", "the company dispatcher missed a plan", "公司调度漏下发桩计划"),
     "wrong_plan": ("000 一、下错计划", "the company dispatcher issued a wrong plan", "公司调度下错计划"),
 }
+#: The words a fines register uses for each offence, beside the clause's own (违反报桩流程 …).
+FINE_WORDS = {
+    "route_violation": ("违反流程", "不按流程报桩", "未按流程报桩"),
+    "unapproved_abnormal": ("未批准报非正常发桩", "非正常发桩未批准"),
+    "private_dispatch": ("私自发桩",),
+    "data_error": ("数据有误", "数据错误", "报桩数据错误"),
+    "missed_plan": ("漏下发桩计划", "漏下计划"),
+    "wrong_plan": ("下错计划",),
+}
 FINE_RULES = {code: Rule(f"pile.fine.{code}", clause, en=en, zh=zh) for code, (clause, en, zh) in FINE_CLAUSES.items()}
 FINE_DEFAULTS = {
     "route_violation": (10, 50),
@@ -274,19 +283,35 @@ SCORE = CommandSpec(
             en="the event's own number: recording the same event again counts it once",
             zh="事件编号：同一事件再次记录只计一次",
         ),
-        Field("person", "text", en="who is fined", zh="当事人", required=True),
-        Field("date", "date", en="day of the offence", zh="日期", required=True),
+        Field(
+            "person",
+            "text",
+            en="who is fined",
+            zh="当事人",
+            required=True,
+            aliases=("被罚人", "被处罚人", "责任人", "违规人"),
+        ),
+        Field("date", "date", en="day of the offence", zh="日期", required=True, aliases=("违规日期", "处罚日期")),
         Field(
             "code",
             "enum",
             en="what for",
             zh="罚款事由",
             required=True,
+            aliases=("违规事项", "违规内容", "罚款原因", "处罚事由", "事由"),
             choices=tuple(FINE_DEFAULTS),
-            choice_aliases={code: (zh,) for code, (_, _, zh) in FINE_CLAUSES.items()},
+            choice_aliases={code: (zh, *FINE_WORDS.get(code, ())) for code, (_, _, zh) in FINE_CLAUSES.items()},
         ),
         Field("count", "int", en="how many times", zh="次数", default=1, ge=1),
-        Field("amount", "money", en="fine per time (default the range's minimum)", zh="每次罚款金额", ge=0),
+        # Per time, as the seed fines (元/次). A register's bare 罚款金额 may be the line's total: not taken.
+        Field(
+            "amount",
+            "money",
+            en="fine per time (default the range's minimum)",
+            zh="每次罚款金额",
+            ge=0,
+            aliases=("每次罚款", "单次罚款", "罚款金额(元/次)", "罚款标准"),
+        ),
     ),
     outputs=(
         Column("company", "text", zh="公司", en="company"),
