@@ -1,5 +1,9 @@
 """`bizops score` for the airline office: route revenue completion per person and period."""
 
+from __future__ import annotations
+
+from datetime import datetime
+
 EVENTS = """person,route,period,revenue,target_revenue
 王芳,DLC-SZX,2026-11,"900,000.00",1000000.00
 王芳,DLC-PEK,2026-11,1300000.00,1200000.00
@@ -110,3 +114,29 @@ def test_table_in_chinese(bizops_run, tmp_path):
         "差额": "100000.00",
         "未达标航线": "DLC-SZX",
     } | {k: v for k, v in card.items() if k == "提示"}
+
+
+def test_a_route_sheet_headed_and_dated_as_the_office_keeps_it(bizops_run, tmp_path):
+    """Found attacking the scorecard with a 航线收入完成情况 sheet: 姓名, 实际收入（元）and 目标收入（元）were
+    unknown (every row refused), and a month cell, a date on the 1st shown as 2026年10月, was refused as a
+    period. Read now; the months written three ways are one period."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["航线收入完成情况"])
+    sheet.append(["姓名", "航线", "月份", "实际收入（元）", "目标收入（元）"])
+    sheet.append(["王芳", "DLC-PEK", datetime(2026, 10, 1), 2874310.5, 2917100])
+    sheet.append(["王芳", "DLC-PVG", "2026年10月", 1702460, 1608200])
+    sheet.cell(row=3, column=3).number_format = 'yyyy"年"m"月"'
+    book.save(tmp_path / "航线.xlsx")
+    r = bizops_run("--company", "airline", "score", "航线.xlsx", "--format", "json")
+    assert r.exit_code == 0, r
+    [card] = r.json()
+    assert (card["person"], card["period"], card["revenue"], card["target_revenue"], card["completion"]) == (
+        "王芳",
+        "2026-10",
+        "4576770.50",
+        "4525300.00",
+        "1.0114",
+    )

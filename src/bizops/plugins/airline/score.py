@@ -18,12 +18,13 @@ from bizops.api import ZERO, RowError, msg, name_key, round_to
 
 from .spec import REVENUE
 
-_PERIOD = re.compile(r"(\d{4})[-/](\d{1,2})")
+#: A month as route sheets write it; a workbook's month cell is a date on the 1st (shown `2026年10月`).
+_PERIOD = re.compile(r"(\d{4})(?:[-/.]|年)(\d{1,2})(?:月|-01(?: 00:00(?::00)?)?)?")
 
 
 def period_of(raw: str) -> str:
-    """`YYYY-MM` (`2026/1` is read as `2026-01`)."""
-    found = _PERIOD.fullmatch(raw)
+    """`YYYY-MM` (`2026/1`, `2026.1`, `2026年1月` and a month cell's `2026-01-01` are `2026-01`)."""
+    found = _PERIOD.fullmatch(raw.strip())
     if found and 1 <= int(found[2]) <= 12:
         return f"{found[1]}-{int(found[2]):02d}"
     raise RowError(msg('period must be a month YYYY-MM, got "{v}"', '月份 period 必须是 YYYY-MM，实际为 "{v}"', v=raw))

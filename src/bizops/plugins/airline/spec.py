@@ -14,6 +14,10 @@ from bizops.api import NOW, Column, CommandSpec, Company, Field, Rule, Setting
 NAME = "airline"
 VERSION = "0.1.0"
 
+
+#: What a flight report or a route sheet calls the revenue, and its target.
+REVENUE_NAMES = ("收入", "客票收入", "销售收入", "实际收入", "实现收入", "完成收入")
+TARGET_NAMES = ("合理收入", "目标收入", "收入目标", "目标")
 # -- rules (id, seed clause) ----------------------------------------------------
 TIERS = Rule(
     "airline.watch.tiers",
@@ -201,7 +205,7 @@ TRIAGE = CommandSpec(
             zh="已实现收入",
             default=Decimal("0.00"),
             ge=0,
-            aliases=("收入", "客票收入", "销售收入"),
+            aliases=REVENUE_NAMES,
         ),
         Field(
             "target_revenue",
@@ -210,7 +214,7 @@ TRIAGE = CommandSpec(
             zh="合理收入目标",
             required=True,
             gt=0,
-            aliases=("合理收入", "目标收入", "收入目标"),
+            aliases=TARGET_NAMES,
         ),
         Field(
             "groups",
@@ -306,10 +310,25 @@ SCORE = CommandSpec(
             en="the event's own number: recording the same event again counts it once",
             zh="事件编号：同一事件再次记录只计一次",
         ),
-        Field("person", "text", en="sales staff responsible for the route", zh="责任人", required=True),
+        Field(
+            "person",
+            "text",
+            en="sales staff responsible for the route",
+            zh="责任人",
+            required=True,
+            aliases=("姓名", "销售人员", "航线责任人"),
+        ),
         Field("route", "text", en="route, e.g. DLC-PEK", zh="航线", required=True),
         Field("period", "text", en="month, YYYY-MM", zh="月份", required=True),
-        Field("revenue", "money", en="revenue of the route in the period", zh="收入", required=True, ge=0),
+        Field(
+            "revenue",
+            "money",
+            en="revenue of the route in the period",
+            zh="收入",
+            required=True,
+            ge=0,
+            aliases=REVENUE_NAMES,
+        ),
         Field(
             "target_revenue",
             "money",
@@ -317,6 +336,7 @@ SCORE = CommandSpec(
             zh="合理收入目标",
             required=True,
             gt=0,
+            aliases=TARGET_NAMES,
         ),
     ),
     outputs=(
