@@ -554,3 +554,16 @@ def test_money_in_larger_units_mapped_in_the_config_is_read_as_the_user_says(biz
     (tmp_path / "bizops.toml").write_text('[columns]\n"指导价（不含税）" = "guide_price"\n', encoding="utf-8")
     r, quoted = quoted_csv(bizops_run, tmp_path, "sku,数量,指导价（不含税）\nBV-2.5,2,100\n")
     assert r.exit_code == 0 and [x["total"] for x in quoted] == ["200.00"], r
+
+
+def test_units_read_in_pieces_as_in_one_process(bizops_run, tmp_path, price_list, monkeypatch):
+    """`--jobs`: each piece reads the header's unit and the cells' as one process does (small pieces)."""
+    monkeypatch.setenv("BIZOPS_JOBS_PIECE_BYTES", "4096")
+    rows = "sku,数量（米）\n" + "".join(f"{sku},{n}\n" for n in range(1, 1500) for sku in ("RVV-3x1.5", "BV-2.5"))
+    (tmp_path / "q.csv").write_text(rows, encoding="utf-8")
+    one = bizops_run(*Q, *NOW, "q.csv", "--format", "csv", "--jobs", "1")
+    many = bizops_run(*Q, *NOW, "q.csv", "--format", "csv", "--jobs", "2")
+    assert (one.exit_code, many.exit_code) == (65, 65)
+    assert one.stdout == many.stdout and one.stderr == many.stderr
+    assert len(one.stdout.splitlines()) == 1 + 1499  # every metre of RVV quoted, every roll of BV refused
+    assert one.stderr.count("is priced per roll (100 m)") == 1499
