@@ -275,3 +275,15 @@ def test_a_sales_order_register_as_offices_keep_it(bizops_run, tmp_path):
         ("东莞瑞丰电子", "true", "3840.00"),
         ("佛山明辉机电", "false", "0.00"),
     ]
+
+
+def test_hours_written_with_their_unit_in_the_cell(bizops_run, tmp_path):
+    """`14小时` under 连续乘车时间 (a label ending in its unit, 小时) is 14, as `12米` under 桩长（米）is 12."""
+    from pathlib import Path
+
+    claims = (Path(__file__).resolve().parents[2] / "examples" / "pv" / "claims.csv").read_text(encoding="utf-8-sig")
+    assert ",14,hard_sleeper," in claims
+    (tmp_path / "in.csv").write_text(claims.replace(",14,hard_sleeper,", ",14小时,hard_sleeper,", 1), encoding="utf-8")
+    expected = bizops_run("--company", "pv", "expense", "claim", "-", input=claims)
+    r = bizops_run("--company", "pv", "expense", "claim", "in.csv")
+    assert (r.exit_code, r.stdout) == (expected.exit_code, expected.stdout) and r.stdout, r

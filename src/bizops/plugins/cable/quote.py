@@ -21,17 +21,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from bizops.api import (
-    CENT,
-    HUNDRED,
-    ZERO,
-    RowError,
-    decimal_text,
-    format_datetime,
-    msg,
-    name_key,
-    quantize_half_up,
-)
+from bizops.api import CENT, HUNDRED, ZERO, RowError, decimal_text, format_datetime, msg, name_key, quantize_half_up
 
 from .prices import ListedProduct, load_price_list
 from .rules import FEE, FLOOR, LEAD_TIME, NO_VAT, PRICE_LIST, QUOTE_DUE, SPECIAL
