@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bizops.core.units import same_unit, split_unit, unit_key
 from bizops.core.values import label_unit
@@ -82,3 +84,12 @@ def test_label_unit(label, unit):
 )
 def test_split_unit(cell, split):
     assert split_unit(cell) == split
+
+
+@given(st.text(max_size=20))
+def test_any_cell_splits_into_a_number_and_a_known_unit_or_not_at_all(cell):
+    split = split_unit(cell)
+    if split is not None:
+        number, unit = split
+        assert unit_key(unit) is not None and number.replace(",", "").replace(".", "", 1).isdigit()
+        assert cell.strip().startswith(number) and cell.strip().endswith(unit)
