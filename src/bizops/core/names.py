@@ -202,16 +202,22 @@ class InputNames:
                     c=header.strip(),
                     f=found.name,
                 )
-        units = self.misread(header, found.name)
-        if units is not None:
-            return msg(
-                "gives column {c!r} in {g}, but bizops reads that field in {o}: give the column in {o}",
-                "的列 {c!r} 以{g}为单位，而 bizops 按{o}读取该字段：请把该列换算成{o}",
-                c=header.strip(),
-                g=units[0],
-                o=units[1],
-            )
-        return None
+        # `桩长（厘米）` is not `桩长（米）`: read as metres, 1200 cm would be 1200 m
+        own = label_unit(found.zh) if found.kind in ("int", "decimal") else None
+        given = _header_unit(header) if own is not None else None
+        if given is None:
+            return None
+        from bizops.core.units import unit_key
+
+        if unit_key(given) == unit_key(own):
+            return None
+        return msg(
+            "gives column {c!r} in {g}, but bizops reads that field in {o}: give the column in {o}",
+            "的列 {c!r} 以{g}为单位，而 bizops 按{o}读取该字段：请把该列换算成{o}",
+            c=header.strip(),
+            g=given,
+            o=own,
+        )
 
     def _field(self, header: str, field: str | None) -> Field | None:
         if field is None:  # `header` may be a column's key already (`amount_(k)`, as an unknown one is shown)
@@ -225,22 +231,6 @@ class InputNames:
         """Whether `header` names a money field with a note counting it in larger units (`金额（万元）`)."""
         found = self._field(header, field)
         return found is not None and found.kind in ("money", "price") and _scaled_note(header)
-
-    def misread(self, header: str, field: str | None = None) -> tuple[str, str] | None:
-        """(the header's unit, the field's) when `header` counts a field in another unit than its label names.
-
-        `桩长（厘米）` is not `桩长（米）`: read as metres, 1200 cm would be 1200 m.
-        """
-        found = self._field(header, field)
-        own = label_unit(found.zh) if found is not None and found.kind in ("int", "decimal") else None
-        given = _header_unit(header)
-        if own is None or given is None:
-            return None
-        from bizops.core.units import unit_key
-
-        if unit_key(given) == unit_key(own):
-            return None
-        return given, own
 
     def unit_column(self, header: str) -> tuple[str, str] | None:
         """(`<field>_unit`, the unit) when `header` names a field's unit in a note and the command reads it there.

@@ -279,14 +279,14 @@ class Ageing:
                     continue
                 record = _plain(aged, row)
                 if aged[GIVEN]:
-                    copies.add(listing_of(record[0], record[1], record[3], record[6]))
+                    copies.add(_listed(record))
                 spool.append(record)
             suspects = copies.suspects()
             numbers = {listing[0] for listing in suspects}
             first: dict[tuple, Any] = {}
             for record in spool:
                 if record[0] in numbers:
-                    key = listing_of(record[0], record[1], record[3], record[6])
+                    key = _listed(record)
                     if key in suspects:
                         earlier = first.setdefault(key, record[ROW])
                         if earlier != record[ROW]:
@@ -557,6 +557,11 @@ def _plain(aged: tuple, row: Any) -> tuple:
         None if notes is None else ([(str(w), getattr(w, "zh", str(w))) for w in notes[0]], notes[1]),
         row,
     )
+
+
+def _listed(record: tuple) -> tuple:
+    """A spooled invoice's listing (`listing_of`: number, customer, amount, due date)."""
+    return listing_of(record[0], record[1], record[3], record[6])
 
 
 def _label(value: str) -> Text:
