@@ -21,6 +21,9 @@ import struct
 from collections.abc import Iterator
 from typing import Any
 
+from bizops.core.errors import OutputError
+from bizops.core.i18n import msg, os_reason
+
 #: Items per batch: large enough that a batch costs one write, small enough to be nothing in memory.
 BATCH = 2048
 _HEAD = struct.Struct("<cI")  # b"m" (marshal) or b"p" (pickle), then the payload's length
@@ -45,18 +48,21 @@ class Spool:
         return self.count + len(self.pending)
 
     def _flush(self) -> None:
-        if self.file is None:
-            import tempfile  # not on the start-up path of every plugin importing bizops.api
-
-            self.file = tempfile.TemporaryFile(prefix="bizops-spool-")  # noqa: SIM115 (lives until read back)
         try:
             tag, payload = b"m", marshal.dumps(self.pending)
         except ValueError:  # something marshal cannot hold: this batch only is pickled
             import pickle
 
             tag, payload = b"p", pickle.dumps(self.pending, pickle.HIGHEST_PROTOCOL)
-        self.file.write(_HEAD.pack(tag, len(payload)))
-        self.file.write(payload)
+        try:
+            if self.file is None:
+                import tempfile  # not on the start-up path of every plugin importing bizops.api
+
+                self.file = tempfile.TemporaryFile(prefix="bizops-spool-")  # noqa: SIM115 (lives until read back)
+            self.file.write(_HEAD.pack(tag, len(payload)))
+            self.file.write(payload)
+        except OSError as exc:
+            raise _unwritable(exc) from exc
         self.count += len(self.pending)
         self.pending = []
 
@@ -86,3 +92,17 @@ class Spool:
             self.file.close()
             self.file = None
         self.pending = []
+
+
+def _unwritable(exc: OSError) -> OutputError:
+    """A full disk (or an unwritable temporary directory) is the environment's I/O error (74), not a bug."""
+    import tempfile
+
+    return OutputError(
+        msg(
+            "cannot keep the rows read so far in a temporary file in {d} (TMPDIR): {r}",
+            "无法把已读的行暂存到临时目录 {d}（TMPDIR）：{r}",
+            d=tempfile.gettempdir(),
+            r=os_reason(exc),
+        )
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import textwrap
 from decimal import Decimal
 from pathlib import Path
@@ -549,3 +550,23 @@ def test_copies_are_found_among_many_invoices_in_bounded_memory(bizops_run, tmp_
         "row 20003: invoice INV-9999",
         "row 20004: invoice INV-19998",
     ]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [(), ("--by", "customer")])
+def test_a_full_disk_under_the_spool_is_an_io_error_not_a_bug(bizops_run, tmp_path, monkeypatch, args):
+    """Found attacking receivables with a full temporary directory: the spool's ENOSPC came out as
+    "plugin 'bizops' failed" (exit 70). It is the disk's: exit 74, saying where, no row written."""
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", lambda **_: open("/dev/full", "w+b", buffering=0))  # noqa: SIM115
+    book = tmp_path / "many.csv"
+    book.write_text(
+        "invoice,customer,amount,due_date\n"
+        + "".join(f"INV-{i},客户{i % 30},100.00,2026-11-01\n" for i in range(5000)),
+        encoding="utf-8",
+    )
+    r, rows = aged_csv(bizops_run, book, *args)
+    assert (r.exit_code, rows) == (74, []), r
+    assert "cannot keep the rows read so far in a temporary file" in r.stderr and "No space left on device" in r.stderr
+    assert "plugin" not in r.stderr
