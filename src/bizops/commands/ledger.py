@@ -6,6 +6,7 @@ reads as empty and is not created); `import-customers` and `reverse` write;
 BIZOPS_COMPANY, or the config) limits `list` and `export` to one company.
 """
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -181,10 +182,19 @@ def show(options, decision_id: IdArg) -> int:
             entries = ledger.entries(wanted)
             # A reversed decision: the later ones that read what it wrote before it was reversed.
             used_by = ledger.used_by(decision) if decision["reversed_by"] is not None else []
+            from bizops.core.ledger.explain import explain, recorded_trace
+
+            trace, why = None, None
+            if recorded_trace(decision, session.lang) is None:
+                trace, why = explain(session, ledger, decision)  # made again: a row's trace is not recorded
         finally:
             if ledger is not None:
                 ledger.close()
         row = view.full(decision, entries, session.lang, used_by)
+        if trace:
+            row["outputs"]["trace"] = trace
+        if why is not None:
+            sys.stderr.write(render(msg("warning: ", "警告：") + why, session.lang) + "\n")
         fmt = session.output_format
         if fmt in ("table", "markdown"):
             view.show_table(session, row, fmt)

@@ -178,12 +178,13 @@ def execute(session: Session, request: RowsRequest, process: Process | None = No
         **people_options(session, None if viewed else spec),
     )
     sink = Sink(writer, Encoder(columns, session.explain), company.name, lang)
-    # Under --record the trace is always built: `bizops ledger show` explains any past decision.
+    # A recorded row's trace is made when `ledger show` asks (`ledger.explain`), not while recording;
+    # an aggregate's (a month's scorecard) needs every event of the run, so it is recorded with the run.
     context = Context(
         company=company,
         now=now,
         lang=lang,
-        explain=session.explain or request.record,
+        explain=session.explain or (request.record and spec.aggregate),
         record=request.record,
         options=options,
         history_factory=session.history_factory,

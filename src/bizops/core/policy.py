@@ -241,6 +241,33 @@ class Policy(Mapping):
         canon = "\n".join(f"{k}={toml_value(v)!r}" for k, v in sorted(self._values.items()))
         return hashlib.sha256(f"{self._company}\n{canon}".encode()).hexdigest()[:16]
 
+    def settings_text(self) -> str:
+        """Every value as the ledger keeps it (`bizops_policies`): JSON of what a config file would say."""
+        import json
+
+        return json.dumps({k: toml_value(v) for k, v in sorted(self._values.items())}, ensure_ascii=False)
+
+
+def policy_from_settings(company: Company, text: str) -> Policy:
+    """The policy kept in the ledger as `settings_text`, typed again by the company's settings.
+
+    A setting the plugin added since takes its default; one it dropped is left out.
+    """
+    import json
+
+    kept = json.loads(text)
+    where = f"[company.{company.name}]"
+    values, sources = {}, {}
+    for setting in company.settings:
+        if setting.name in kept:
+            raw = kept[setting.name]  # None: a setting left unset (a price list not given)
+            values[setting.name] = None if raw is None else setting_value(setting, raw, None, where)
+            sources[setting.name] = "ledger"
+        else:
+            values[setting.name] = setting.default
+            sources[setting.name] = "default"
+    return Policy(company.name, values, sources, company.settings)
+
 
 def build_policy(company: Company, config: ConfigFile) -> Policy:
     """Defaults from the plugin, overridden and checked against the config file."""

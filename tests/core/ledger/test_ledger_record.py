@@ -93,9 +93,18 @@ def test_every_decision_keeps_its_inputs_outputs_and_provenance(tally, db):
     assert json.loads(inputs)["amount"] == "100"
     out = json.loads(outputs)
     assert (out["after"], out["status"]) == ("100.00", "ok")
-    # The trace is kept even though --explain was not given, so the decision can be explained later.
-    assert out["trace"] == [{"rule": "tally.order.accumulate", "clause": "test 1", "effect": "0 + 100"}]
-    assert "trace" not in r.rows()[0]
+    # Without --explain no trace is built or kept: `ledger show` makes it again (tests/core/ledger/test_explain.py).
+    assert "trace" not in out and "trace" not in r.rows()[0]
+    (kept,) = db.sql("SELECT settings FROM bizops_policies WHERE fingerprint = ?", (fp,))
+    assert json.loads(kept[0])["notice_days"] == 7  # the core's receivables settings (every company has them)
+
+
+def test_a_row_recorded_under_explain_keeps_the_trace_it_showed(tally, db):
+    r = tally("approve-order", "--customer", "ACME", "--amount", "100", "--record", "--explain")
+    assert r.exit_code == 0, r
+    (outputs,) = db.sql("SELECT outputs FROM bizops_decisions")[0]
+    shown = [{"rule": "tally.order.accumulate", "clause": "test 1", "effect": "0 + 100"}]
+    assert json.loads(outputs)["trace"] == r.rows()[0]["trace"] == shown
 
 
 def test_aggregate_records_one_decision_per_output_row(tally, db):

@@ -13,6 +13,7 @@ import json
 from decimal import Decimal
 
 from bizops.core.ledger import codec, store
+from bizops.core.ledger.schema import SCHEMA_VERSION
 
 FULL = "广州甲公司（番禺）"
 HALF = "广州甲公司(番禺)"
@@ -50,7 +51,7 @@ def test_a_ledger_recorded_before_schema_4_is_migrated(bizops_run, db, monkeypat
 
     check = bizops_run("--db", db.url, "ledger", "check", "--format", "jsonl")
     assert check.exit_code == 0 and all(c["status"] == "ok" for c in check.rows()), check
-    assert db.sql("SELECT value FROM bizops_meta WHERE key = 'schema_version'") == [("4",)]
+    assert db.sql("SELECT value FROM bizops_meta WHERE key = 'schema_version'") == [(str(SCHEMA_VERSION),)]
     assert [Decimal(str(t)) for (t,) in db.sql("SELECT total FROM bizops_balances WHERE kind = 'vat_pending'")] == [
         3500
     ]

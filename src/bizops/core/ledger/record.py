@@ -44,6 +44,7 @@ from bizops.core.i18n import Text, msg
 from bizops.core.ledger import codec, open_ledger
 from bizops.core.ledger.books import Books
 from bizops.core.ledger.history import RecordingHistory, customer_name
+from bizops.core.ledger.schema import POLICIES_SINCE
 from bizops.core.ledger.replay import Identity, recorded_result, refusal
 from bizops.core.ledger.store import Conflict, Known
 from bizops.core.ledger.tally import OutputFailed, Tally
@@ -102,6 +103,8 @@ class Recorder:
         ]
         self.tally = Tally(self.identity.field, job.command)
         self.by = {"user_name": current_user(), "host": current_host()}
+        # The policy is kept where the ledger has room for it (a ledger of schema 5 or later).
+        self.policy_settings = policy.settings_text() if (self.ledger.version or 0) >= POLICIES_SINCE else None
         self.meta = {
             "company": job.company,
             "command": job.command,
@@ -128,8 +131,10 @@ class Recorder:
         self.ledger.close()
 
     def stamp(self) -> None:
-        """The time the transaction now begun records its decisions at."""
-        self.meta["recorded_at"] = recorded_at()
+        """The time the transaction now begun records its decisions at; the policy they are made under kept."""
+        self.meta["recorded_at"] = when = recorded_at()
+        if self.policy_settings is not None:  # once per transaction (a no-op once kept): `ledger.explain` uses it
+            self.ledger.keep_policy(self.company, self.meta["policy_fingerprint"], self.policy_settings, when)
 
     def stopped(self, exc: BaseException, lang: str, err) -> BaseException:
         """A run ended early by `exc`: see `Tally.stopped`."""
@@ -333,7 +338,8 @@ class Recorder:
             result["warnings"] = []
         try:
             outputs = self.encode(result)
-            outputs["trace"] = _plain_trace(result.get("trace"))
+            if result.get("trace"):  # built under --explain (or for a run): kept as shown; else `explain` makes it
+                outputs["trace"] = _plain_trace(result["trace"])
         except (BadOutput, codec.NotStorable, TypeError):
             return False
         # Kept in the order the command declares them, as `ledger show` prints them.
@@ -341,7 +347,7 @@ class Recorder:
         chinese = {}  # only what reads differently in Chinese: `codec.outputs` lays it over the English
         for name in self.textual:
             value = result.get(name)
-            if value is not None and type(value) is not str:
+            if value and type(value) is not str:
                 if value is outputs[name] and name == "trace":  # steps of text kept as they are (`_plain_trace`)
                     translated = [{k: v.zh if type(v) is Text else v for k, v in step.items()} for step in value]
                 else:

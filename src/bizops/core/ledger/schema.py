@@ -22,6 +22,11 @@ Schema 4 compares keys with full-width forms as ASCII (`codec.normal`:
 `（番禺）` is `(番禺)`): the balances are added up again under the new keys,
 and the spellings the records keep become `key_aliases`.
 
+Schema 5 adds `policies`, a record like the customers: each policy decisions
+were recorded under, by its fingerprint (the values of every setting as JSON),
+so `ledger show` can decide a recorded row again under the policy it had and
+explain it (`explain`), however the config has changed since.
+
 Schema 3 adds `filings`, a record like the customers: who filed which
 customer on which day (`ledger import-customers` with `owner` and
 `filed_on`). The customer's owner is its earliest filing (seed 000: the
@@ -30,7 +35,9 @@ first to file a new customer owns it), the `bizops_owners` view.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
+#: The schema that keeps the policies decisions were recorded under (`bizops_policies`).
+POLICIES_SINCE = 5
 
 _TABLES = """
 CREATE TABLE bizops_decisions (
@@ -288,7 +295,26 @@ def _v4(dialect: str) -> list:
     return [respell_keys]
 
 
+# A policy is a record: the first run under a fingerprint keeps its values; later runs keep nothing.
+_V5 = """
+CREATE TABLE bizops_policies (
+    company TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    settings TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    PRIMARY KEY (company, fingerprint)
+);
+"""
+
+
+def _v5(dialect: str) -> list:
+    statements: list = _split(_V5)
+    if dialect == "sqlite":
+        return statements + _split(_SQLITE_IMMUTABLE.format(table="policies"))
+    return [*statements, _POSTGRES_IMMUTABLE.format(table="policies").strip()]
+
+
 #: version -> the steps taking the ledger there from the version before.
-MIGRATIONS = {1: _v1, 2: _v2, 3: _v3, 4: _v4}
+MIGRATIONS = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5}
 
 META_TABLE = "CREATE TABLE IF NOT EXISTS bizops_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"

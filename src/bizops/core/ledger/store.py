@@ -423,6 +423,22 @@ class Ledger:
         )
         return row is not None
 
+    def keep_policy(self, company: str, fingerprint: str, settings: str, recorded_at: str) -> None:
+        """The settings of a policy decisions are recorded under (kept once per fingerprint)."""
+        with self.guard():
+            self.backend.execute(
+                "INSERT INTO bizops_policies (company, fingerprint, settings, recorded_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (company, fingerprint) DO NOTHING",
+                (company, fingerprint, settings, recorded_at),
+            )
+
+    def policy_settings(self, company: str, fingerprint: str) -> str | None:
+        """The settings kept for a policy fingerprint (JSON text), None when none were (recorded before schema 5)."""
+        row = self._one(
+            "SELECT settings FROM bizops_policies WHERE company = ? AND fingerprint = ?", (company, fingerprint)
+        )
+        return None if row is None else row[0]
+
     def add_filing(
         self, company: str, customer: str, owner: str, filed_on: str, source: str | None, imported_at: str, user: str
     ) -> bool:
