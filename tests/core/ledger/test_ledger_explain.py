@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import pytest
 from ledger_support import TALLY
@@ -93,7 +94,8 @@ def test_a_recorded_row_is_explained_as_it_would_have_been_under_explain(cable, 
     vat = [s for s in second["outputs"]["trace"] if s["rule"] == "cable.approve.vat_invoice"]
     assert second["outputs"]["invoice"] == "vat" and "3000.00 pending + 2500.00" in vat[0]["effect"]
     chinese, _ = shown(cable, 2, "--lang", "zh")
-    assert "累计" in [s for s in chinese["outputs"]["trace"] if s["rule"] == "cable.approve.vat_invoice"][0]["effect"]
+    (step,) = [s for s in chinese["outputs"]["trace"] if s["rule"] == "cable.approve.vat_invoice"]
+    assert "累计" in step["effect"]
 
 
 def test_the_history_is_as_it_stood_when_the_row_was_recorded(cable, db, tmp_path):
@@ -145,7 +147,7 @@ def test_a_row_the_plugin_now_decides_otherwise_is_shown_without_a_trace(bizops_
     )
     assert r.exit_code == 0, r
     changed = tmp_path / "tally_changed.py"
-    source = open(TALLY, encoding="utf-8").read()
+    source = Path(TALLY).read_text(encoding="utf-8")
     total = '"after": history.total("pending", customer)'
     changed.write_text(source.replace(total, '"after": Decimal(0)'), encoding="utf-8")
     r = bizops_run("--plugin", str(changed), "ledger", "show", "1", "--db", db.url, "--format", "json")

@@ -155,9 +155,7 @@ def explain(session, ledger, decision: dict) -> tuple[list | None, Text | None]:
 
 
 def _cannot(reason: Any) -> Text:
-    return msg(
-        "no trace: {r} (the decision stands as recorded)", "无法给出依据：{r}（决定以记录为准）", r=reason
-    )
+    return msg("no trace: {r} (the decision stands as recorded)", "无法给出依据：{r}（决定以记录为准）", r=reason)
 
 
 def _decide_again(session, ledger, decision: dict):
@@ -176,11 +174,14 @@ def _decide_again(session, ledger, decision: dict):
         policy = policy_from_settings(company, kept)
     history = AsOfHistory(ledger, company.name, decision["id"], decision["recorded_at"])
     again = _AgainSession(session, company.name, policy, history)
-    command, results = decision["command"], []
+    command = decision["command"]
+    results: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="bizops-explain-") as work:
         path = Path(work) / "inputs.jsonl"
         path.write_text(decision["inputs"] + "\n", encoding="utf-8")
-        request = RowsRequest(command=command, input=str(path), input_format="jsonl", jobs="1", now=decision["decided_at"])
+        request = RowsRequest(
+            command=command, input=str(path), input_format="jsonl", jobs="1", now=decision["decided_at"]
+        )
         with contextlib.redirect_stderr(io.StringIO()) as err:
             code = execute(again, request, _keeping(hook_process(again, command), results))
     outcome = outcome_of(again.written.getvalue(), err.getvalue(), code, None, results, session.lang)

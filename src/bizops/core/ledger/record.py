@@ -44,8 +44,8 @@ from bizops.core.i18n import Text, msg
 from bizops.core.ledger import codec, open_ledger
 from bizops.core.ledger.books import Books
 from bizops.core.ledger.history import RecordingHistory, customer_name
-from bizops.core.ledger.schema import POLICIES_SINCE
 from bizops.core.ledger.replay import Identity, recorded_result, refusal
+from bizops.core.ledger.schema import POLICIES_SINCE
 from bizops.core.ledger.store import Conflict, Known
 from bizops.core.ledger.tally import OutputFailed, Tally
 from bizops.core.outcomes import RowMap
