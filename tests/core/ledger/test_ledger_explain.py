@@ -161,3 +161,17 @@ def test_a_row_the_plugin_now_decides_otherwise_is_shown_without_a_trace(bizops_
     assert "no trace: plugin 'tally_changed' failed in bizops_approve" in r.stderr
     r = bizops_run("--plugin", TALLY, "ledger", "show", "1", "--db", db.url, "--format", "json")
     assert r.json()["outputs"]["trace"][0]["effect"] == "0 + 100" and r.stderr == ""
+
+
+def test_a_row_recorded_before_says_where_its_rules_are_under_explain(cable):
+    assert cable("approve-order", "-", "--record", input=jsonl(ORDERS[:1])).exit_code == 0
+    again = cable("approve-order", "-", "--record", "--explain", "--format", "jsonl", input=jsonl(ORDERS[:1]))
+    assert again.exit_code == 0, again
+    (row,) = again.rows()
+    assert "trace" not in row or not row["trace"]
+    assert row["warnings"][-1].endswith("nothing recorded again (its rules: bizops ledger show 1)")
+    decision, _ = shown(cable, 1)
+    assert [s["rule"] for s in decision["outputs"]["trace"]][:2] == [
+        "cable.approve.new_customer_terms",
+        "cable.approve.deposit",
+    ]

@@ -52,7 +52,7 @@ from bizops.core.outcomes import RowMap
 from bizops.core.values import format_datetime
 
 #: A batch is committed after this many rows (twice as many while other writers take turns with it) …
-BATCH = 512
+BATCH = 4096
 #: … or after this many seconds, whichever comes first.
 SECONDS = 0.2
 #: Times a batch is run again after a serialisation failure before the run gives up (exit 75).
@@ -93,6 +93,7 @@ class Recorder:
         self.identity = Identity(job.spec, context.now)
         self.amend = amend
         self.warn = context.warn
+        self.explain = context.explain
         self.flush_output = flush or (lambda: None)
         #: Whether the input has a row ready without waiting (`input_ready`); set once the input is open.
         self.ready: Callable[[], bool] = lambda: True
@@ -276,7 +277,7 @@ class Recorder:
                 books.flush()
             if found.digest == digest:
                 self.tally.replayed += 1
-                return [recorded_result(found, self.columns)], None, False
+                return [recorded_result(found, self.columns, self.explain)], None, False
             if not self.amend:
                 return [refusal(self.columns, identity.field, request_id, fields, found)], None, False
             return self._amend(decide, request, inputs, request_id, digest, found, known)

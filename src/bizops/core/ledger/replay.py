@@ -50,22 +50,26 @@ class Identity:
         return codec.digest({k: v for k, v in inputs.items() if v is not None and not (k in self.at_now and v == now)})
 
 
-def recorded_result(known: Known, columns: tuple[Column, ...]) -> dict:
-    """The decision as it was recorded, typed again for the writers, marked as recorded before."""
+def recorded_result(known: Known, columns: tuple[Column, ...], explain: bool = False) -> dict:
+    """The decision as it was recorded, typed again for the writers, marked as recorded before.
+
+    Under --explain, a decision recorded without its trace says where to find it (`ledger show`).
+    """
     english = codec.outputs(known.outputs) or {}
     chinese = codec.outputs(known.outputs, known.outputs_zh) or {}
     result = {c.name: _typed(c.kind, english.get(c.name), chinese.get(c.name)) for c in columns}
     if english.get("trace"):
         result["trace"] = _both(english["trace"], chinese.get("trace"))
-    result["warnings"] = list(result.get("warnings") or []) + [
-        msg(
-            "already recorded as decision {i} ({t}, {u}); shown as recorded, nothing recorded again",
-            "已记录为决定 {i}（{t}，{u}）；按记录显示，未重复记录",
-            i=known.decision_id,
-            t=known.decided_at,
-            u=known.user,
-        )
-    ]
+    said = msg(
+        "already recorded as decision {i} ({t}, {u}); shown as recorded, nothing recorded again",
+        "已记录为决定 {i}（{t}，{u}）；按记录显示，未重复记录",
+        i=known.decision_id,
+        t=known.decided_at,
+        u=known.user,
+    )
+    if explain and "trace" not in result:
+        said += msg(" (its rules: bizops ledger show {i})", "（依据：bizops ledger show {i}）", i=known.decision_id)
+    result["warnings"] = list(result.get("warnings") or []) + [said]
     return result
 
 
