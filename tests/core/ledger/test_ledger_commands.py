@@ -241,7 +241,8 @@ def test_backup_copies_the_ledger(recorded, ledger_cmd, bizops_run, db, tmp_path
     else:
         assert "pg_dump" in r.stderr
         lines = [json.loads(line) for line in target.read_text().splitlines()]
-        assert [line["table"] for line in lines] == ["meta"] + ["decisions"] * 4 + ["entries"] * 4
+        assert [line["table"] for line in lines] == ["meta"] + ["decisions"] * 4 + ["entries"] * 4 + ["policies"]
+        assert lines[-1]["row"]["fingerprint"] == lines[1]["row"]["policy_fingerprint"]
     again = ledger_cmd("backup", str(target))
     assert again.exit_code == 2 and "--force" in again.stderr
     assert ledger_cmd("backup", str(target), "--force").exit_code == 0

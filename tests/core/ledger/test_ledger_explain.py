@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from ledger_support import TALLY
 
+from bizops.core.ledger import store
+
 ORDERS = [
     {
         "order_id": "SO-1",
@@ -175,3 +177,73 @@ def test_a_row_recorded_before_says_where_its_rules_are_under_explain(cable):
         "cable.approve.new_customer_terms",
         "cable.approve.deposit",
     ]
+
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+RECORDED_EXAMPLES = (
+    ("cable", ("--config", str(EXAMPLES / "cable" / "bizops.toml")), ("approve-order", "cable/orders.csv")),
+    ("cable", (), ("approve-order", "cable/订单-WPS.csv")),
+    ("cable", ("--config", str(EXAMPLES / "cable" / "bizops.toml")), ("quote", "cable/quotes.csv")),
+    ("pv", (), ("expense", "claim", "pv/claims.csv")),
+    ("pv", (), ("expense", "request", "pv/requests.jsonl")),
+)
+
+
+def test_every_recorded_example_row_is_explained_again(bizops_run, db):
+    """The examples' rows recorded as an office would, then each shown: a trace, and no warning."""
+    for company, config, (*command, path) in RECORDED_EXAMPLES:
+        r = bizops_run(*config, "--company", company, "--db", db.url, *command, str(EXAMPLES / path), "--record")
+        assert r.exit_code in (0, 1), r  # 1: a row refused by policy, recorded as refused
+    listed = bizops_run("ledger", "list", "-n", "1000", "--db", db.url, "--format", "json").json()
+    assert len(listed) >= 20
+    for decision in listed:
+        r = bizops_run("ledger", "show", str(decision["id"]), "--db", db.url, "--format", "json")
+        assert r.exit_code == 0 and r.stderr == "", (decision, r.stderr)
+        assert r.json()["outputs"]["trace"], decision
+
+
+def test_a_row_recorded_before_schema_5_under_another_policy_says_so(bizops_run, db, tmp_path, monkeypatch):
+    config = tmp_path / "bizops.toml"
+    config.write_text("[company.cable]\nvat_min = 8000\n", encoding="utf-8")
+    monkeypatch.setattr(store, "SCHEMA_VERSION", 4)  # a ledger as bizops wrote it before policies were kept
+    r = bizops_run(
+        "--config",
+        str(config),
+        "--company",
+        "cable",
+        "--db",
+        db.url,
+        "approve-order",
+        "-",
+        "--record",
+        input=jsonl(ORDERS[:1]),
+    )
+    assert r.exit_code == 0, r
+    monkeypatch.undo()
+    r = bizops_run("ledger", "show", "1", "--db", db.url, "--format", "json")
+    assert r.exit_code == 0 and "trace" not in r.json()["outputs"]
+    assert "no trace: policy " in r.stderr and "was not kept (recorded before schema 5)" in r.stderr
+    # Under the policy it was recorded with (the same config), it is explained.
+    r = bizops_run(
+        "--config", str(config), "--company", "cable", "ledger", "show", "1", "--db", db.url, "--format", "json"
+    )
+    assert r.json()["outputs"]["trace"] and r.stderr == ""
+
+
+def test_a_company_whose_plugin_is_gone_is_shown_as_recorded(bizops_run, db):
+    r = bizops_run(
+        "--plugin",
+        TALLY,
+        "--company",
+        "tally",
+        "--db",
+        db.url,
+        "approve-order",
+        "-",
+        "--record",
+        input=jsonl([{"customer": "ACME", "amount": "100"}]),
+    )
+    assert r.exit_code == 0, r
+    r = bizops_run("ledger", "show", "1", "--db", db.url, "--format", "json")  # without the tally plugin
+    assert r.exit_code == 0 and r.json()["outputs"]["after"] == "100.00"
+    assert "no trace: unknown company 'tally'" in r.stderr

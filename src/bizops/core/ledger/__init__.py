@@ -4,9 +4,10 @@ Where it is (`location`): `--db`, else `BIZOPS_DB`, else `db` in the config,
 else `ledger.db` in the user data dir; SQLite (`sqlite_backend`) or a
 PostgreSQL server (`postgres_backend`, psycopg 3 from `bizops[postgres]`).
 
-What it holds (`schema`, `store`): decisions (inputs, outputs with their
-trace, company, plugin and version, policy fingerprint, time, user, request
-id), the (company, kind, key) entries each decision wrote through
+What it holds (`schema`, `store`): decisions (inputs, outputs, company,
+plugin and version, policy fingerprint, time, user, request id; the trace
+only under --explain: `explain` makes it again for `ledger show`), the
+policies they were made under, the (company, kind, key) entries each decision wrote through
 `context.history` (an exact amount, or a JSON value), the balances they add
 up to (`books`), the balances each decision read, and imported customers.
 Records are never changed; `bizops ledger reverse` adds a decision undoing

@@ -247,6 +247,8 @@ def _rows_as_jsonl(ledger: Ledger, path: Path) -> None:
             out.write(codec.dumps({"table": "customers", "row": customer}) + "\n")
         for filing in ledger.filings():
             out.write(codec.dumps({"table": "filings", "row": filing}) + "\n")
+        for policy in ledger.table("bizops_policies", ("company", "fingerprint", "settings", "recorded_at")):
+            out.write(codec.dumps({"table": "policies", "row": policy}) + "\n")
 
 
 def may_replace(dest: Path, force: bool, ledger: Ledger | None = None) -> None:
