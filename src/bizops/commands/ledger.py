@@ -171,6 +171,8 @@ def show(options, decision_id: IdArg) -> int:
     """One recorded decision again: inputs, outputs, the rules that decided it, what it wrote to history."""
 
     def body(session) -> int:
+        from bizops.core.ledger.explain import explain, recorded_trace
+
         wanted = _decision_id(decision_id)
         ledger = _open(session)
         try:
@@ -182,8 +184,6 @@ def show(options, decision_id: IdArg) -> int:
             entries = ledger.entries(wanted)
             # A reversed decision: the later ones that read what it wrote before it was reversed.
             used_by = ledger.used_by(decision) if decision["reversed_by"] is not None else []
-            from bizops.core.ledger.explain import explain, recorded_trace
-
             trace, why = None, None
             if recorded_trace(decision, session.lang) is None:
                 trace, why = explain(session, ledger, decision)  # made again: a row's trace is not recorded
@@ -283,8 +283,6 @@ def import_customers(
     """Add a company's existing customers, so they are not taken for new ones (importing twice adds nothing)."""
 
     def body(session) -> int:
-        import sys
-
         from bizops.core.ledger.manage import customer_list_names
         from bizops.core.ledger.manage import import_customers as do_import
         from bizops.core.readers import Layout, open_input
@@ -358,8 +356,6 @@ def reverse(
     """Correct a recorded decision: a new decision with its history entries negated (the old one stays)."""
 
     def body(session) -> int:
-        import sys
-
         from bizops.core.ledger.manage import reverse as do_reverse
         from bizops.core.values import format_datetime
 
@@ -413,8 +409,6 @@ def backup(
     """Copy the ledger: SQLite's online backup to one file; for PostgreSQL every row as JSON Lines."""
 
     def body(session) -> int:
-        import sys
-
         from bizops.core.ledger.manage import backup as do_backup
         from bizops.core.ledger.manage import may_replace
 

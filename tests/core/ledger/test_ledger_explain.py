@@ -186,6 +186,7 @@ RECORDED_EXAMPLES = (
     ("cable", ("--config", str(EXAMPLES / "cable" / "bizops.toml")), ("quote", "cable/quotes.csv")),
     ("pv", (), ("expense", "claim", "pv/claims.csv")),
     ("pv", (), ("expense", "request", "pv/requests.jsonl")),
+    ("cable", (), ("score", "cable/score-events.csv")),  # a run: its cards keep the trace they were recorded with
 )
 
 

@@ -32,7 +32,7 @@ from bizops.core.errors import BizopsError
 from bizops.core.i18n import Text, msg, render
 from bizops.core.ledger import codec
 from bizops.core.ledger.history import LedgerHistory, _key, _kind, customer_name
-from bizops.core.ledger.store import CUSTOMER_KIND, RUN_PREFIX
+from bizops.core.ledger.store import CUSTOMER_KIND
 from bizops.core.policy import policy_from_settings
 
 
@@ -125,14 +125,14 @@ def explain(session, ledger, decision: dict) -> tuple[list | None, Text | None]:
     """(the decision's trace in the session's language, None), or (None, why it cannot be made again)."""
     if decision["reverses"] is not None:
         return None, None  # a reversal decides nothing: its record says what it undid
-    if (decision.get("request_id") or "").startswith(RUN_PREFIX):
-        return None, msg("a scorecard run keeps its trace when recorded", "评分记录的依据随记录保存")
     try:
-        outcome = _decide_again(session, ledger, decision)
+        company = session.host.company(decision["company"])
+        spec = company.commands.get(decision["command"])
+        if spec is not None and spec.aggregate:
+            return None, None  # a run's trace needs all its events: kept when it was recorded, or there is none
+        outcome = _decide_again(session, ledger, decision, company)
     except BizopsError as exc:
         return None, _cannot(exc.message)
-    if outcome is None:
-        return None, _cannot(msg("the plugin answered nothing", "插件没有给出结果"))
     if isinstance(outcome, Text):
         return None, _cannot(outcome)
     result, row = outcome
@@ -146,7 +146,7 @@ def explain(session, ledger, decision: dict) -> tuple[list | None, Text | None]:
                 "deciding it again with plugin {p} {v} gives other {f} than recorded (plugin {r} then)",
                 "用插件 {p} {v} 重新决定，{f} 与记录不同（记录时插件版本 {r}）",
                 p=session.host.plugin_of(decision["company"]),
-                v=session.host.company(decision["company"]).version,
+                v=company.version,
                 f=", ".join(differing),
                 r=decision["plugin_version"],
             )
@@ -158,9 +158,8 @@ def _cannot(reason: Any) -> Text:
     return msg("no trace: {r} (the decision stands as recorded)", "无法给出依据：{r}（决定以记录为准）", r=reason)
 
 
-def _decide_again(session, ledger, decision: dict):
+def _decide_again(session, ledger, decision: dict, company):
     """(result dict, its JSON row) from running the command on the recorded inputs; a `Text` saying why not."""
-    company = session.host.company(decision["company"])
     policy = session.policy if _selected(session) == company.name else None
     if policy is None or policy.fingerprint != decision["policy_fingerprint"]:
         kept = ledger.policy_settings(company.name, decision["policy_fingerprint"])
