@@ -33,7 +33,7 @@ from bizops.core.i18n import Text, msg, render
 from bizops.core.ledger import codec
 from bizops.core.ledger.history import LedgerHistory, _key, _kind, customer_name
 from bizops.core.ledger.store import CUSTOMER_KIND
-from bizops.core.policy import policy_from_settings
+from bizops.core.policy import build_policy, policy_from_settings
 
 
 class AsOfHistory(LedgerHistory):
@@ -160,15 +160,15 @@ def _cannot(reason: Any) -> Text:
 
 def _decide_again(session, ledger, decision: dict, company):
     """(result dict, its JSON row) from running the command on the recorded inputs; a `Text` saying why not."""
-    policy = session.policy if _selected(session) == company.name else None
-    if policy is None or policy.fingerprint != decision["policy_fingerprint"]:
+    policy = build_policy(company, session.config)  # the config's for the decision's company, whichever is selected
+    if policy.fingerprint != decision["policy_fingerprint"]:
         kept = ledger.policy_settings(company.name, decision["policy_fingerprint"])
         if kept is None:
             return msg(
                 "policy {f} was not kept (recorded before schema 5) and the config's is {c}",
                 "未保存策略 {f}（在结构版本 5 之前记录），当前配置的策略是 {c}",
                 f=decision["policy_fingerprint"],
-                c=policy.fingerprint if policy is not None else "-",
+                c=policy.fingerprint,
             )
         policy = policy_from_settings(company, kept)
     history = AsOfHistory(ledger, company.name, decision["id"], decision["recorded_at"])
@@ -187,14 +187,6 @@ def _decide_again(session, ledger, decision: dict, company):
     if len(outcome.results) != 1 or len(outcome.rows) != 1:
         return msg("deciding it again gave no decision: {e}", "重新决定没有得到结果：{e}", e="; ".join(outcome.errors))
     return outcome.results[0], outcome.rows[0]
-
-
-def _selected(session) -> str | None:
-    """The company the session names, if any (`ledger show` runs without one)."""
-    try:
-        return session.company_name
-    except BizopsError:
-        return None
 
 
 class _AgainSession(CaseSession):

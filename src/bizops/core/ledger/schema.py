@@ -296,6 +296,8 @@ def _v4(dialect: str) -> list:
 
 
 # A policy is a record: the first run under a fingerprint keeps its values; later runs keep nothing.
+# Explaining a decision again asks whether its customer was known before it (`explain.AsOfHistory`):
+# the decisions naming a customer, by id, found without reading every decision before it.
 _V5 = """
 CREATE TABLE bizops_policies (
     company TEXT NOT NULL,
@@ -304,6 +306,7 @@ CREATE TABLE bizops_policies (
     recorded_at TEXT NOT NULL,
     PRIMARY KEY (company, fingerprint)
 );
+CREATE INDEX bizops_decisions_named ON bizops_decisions (company, customer, id) WHERE customer IS NOT NULL;
 """
 
 
