@@ -262,3 +262,14 @@ def test_whether_a_customer_was_known_is_looked_up_not_scanned(cable, db):
         ("cable", "恒通电器", 2),
     )
     assert any("USING INDEX bizops_decisions_named" in row[-1] for row in plan), plan
+
+
+def test_an_amended_row_is_explained_without_the_note_amend_added(cable):
+    assert cable("approve-order", "-", "--record", input=jsonl(ORDERS[:1])).exit_code == 0
+    changed = jsonl([dict(ORDERS[0], amount="3500.00")])
+    r = cable("approve-order", "-", "--record", "--amend", "--format", "jsonl", input=changed)
+    assert r.exit_code == 0 and r.rows()[0]["warnings"][-1] == "replaces decision 1, reversed by decision 2 (--amend)"
+    decision, err = shown(cable, 3)
+    assert err == "" and decision["outputs"]["warnings"][-1].endswith("(--amend)")
+    vat = [s for s in decision["outputs"]["trace"] if s["rule"] == "cable.approve.vat_invoice"]
+    assert "0.00 pending + 3500.00 < 5000" in vat[0]["effect"]  # the 3,000 it replaced was reversed first

@@ -32,6 +32,7 @@ from bizops.core.errors import BizopsError
 from bizops.core.i18n import Text, msg, render
 from bizops.core.ledger import codec
 from bizops.core.ledger.history import LedgerHistory, _key, _kind, customer_name
+from bizops.core.ledger.record import AMEND_NOTE
 from bizops.core.ledger.store import CUSTOMER_KIND
 from bizops.core.policy import build_policy, policy_from_settings
 
@@ -138,6 +139,8 @@ def explain(session, ledger, decision: dict) -> tuple[list | None, Text | None]:
     result, row = outcome
     recorded = json.loads(decision["outputs"], parse_float=Decimal)
     recorded.pop("trace", None)
+    if isinstance(recorded.get("warnings"), list):  # what the plugin said, without the note --amend added
+        recorded["warnings"] = [w for w in recorded["warnings"] if not AMEND_NOTE.fullmatch(str(w))]
     row.pop("trace", None)
     differing = sorted(k for k in set(recorded) | set(row) if recorded.get(k) != row.get(k))
     if differing:

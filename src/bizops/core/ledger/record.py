@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import getpass
 import random
+import re
 import socket
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -414,6 +415,10 @@ def _decider(process) -> Callable[[tuple], list] | None:
 
         return one
     return lambda request: list(process(iter((request,))) or ())
+
+
+#: The note `--amend` adds to the warnings of the row it records (not the plugin's: `explain` leaves it out).
+AMEND_NOTE = re.compile(r"replaces decision \d+, reversed by decision \d+ \(--amend\)(; later decisions that used it: .*)?")
 
 
 def _amended(reversal: dict) -> Text:
