@@ -186,6 +186,8 @@ RECORDED_EXAMPLES = (
     ("cable", ("--config", str(EXAMPLES / "cable" / "bizops.toml")), ("quote", "cable/quotes.csv")),
     ("pv", (), ("expense", "claim", "pv/claims.csv")),
     ("pv", (), ("expense", "request", "pv/requests.jsonl")),
+    ("pv", (), ("expense", "claim", "pv/claim.json")),  # one claim with its legs, nested
+    ("pile", (), ("approve-order", "pile/dispatch.csv")),
     ("cable", (), ("score", "cable/score-events.csv")),  # a run: its cards keep the trace they were recorded with
 )
 
