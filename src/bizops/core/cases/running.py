@@ -94,7 +94,7 @@ def run_rows(
     failure, code = None, 0
     with contextlib.redirect_stderr(io.StringIO()) as err:
         try:
-            code = execute(session, request, _keeping(process, kept), plugin)
+            code = execute(session, request, keeping(process, kept), plugin)
         except BizopsError as exc:
             failure, code = exc, exc.exit_code
     return outcome_of(session.written.getvalue(), err.getvalue(), code, failure, kept, session.lang)
@@ -119,7 +119,7 @@ def outcome_of(stdout: bytes, stderr: str, code: int, failure: BizopsError | Non
     return Outcome(rows, kept, errors, code, failure)
 
 
-def _keeping(process, kept: list):
+def keeping(process, kept: list):
     """`process`, keeping each result dict it returns (for the trace in both languages)."""
 
     def wrapped(requests, policy, context):

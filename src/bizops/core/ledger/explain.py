@@ -26,7 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from bizops.core.cases.running import CaseSession, _keeping, outcome_of
+from bizops.core.cases.running import CaseSession, keeping, outcome_of
 from bizops.core.command import RowsRequest, execute, hook_process
 from bizops.core.errors import BizopsError
 from bizops.core.i18n import Text, msg, render
@@ -185,7 +185,7 @@ def _decide_again(session, ledger, decision: dict, company):
             command=command, input=str(path), input_format="jsonl", jobs="1", now=decision["decided_at"]
         )
         with contextlib.redirect_stderr(io.StringIO()) as err:
-            code = execute(again, request, _keeping(hook_process(again, command), results))
+            code = execute(again, request, keeping(hook_process(again, command), results))
     outcome = outcome_of(again.written.getvalue(), err.getvalue(), code, None, results, session.lang)
     if len(outcome.results) != 1 or len(outcome.rows) != 1:
         return msg("deciding it again gave no decision: {e}", "重新决定没有得到结果：{e}", e="; ".join(outcome.errors))

@@ -418,7 +418,9 @@ def _decider(process) -> Callable[[tuple], list] | None:
 
 
 #: The note `--amend` adds to the warnings of the row it records (not the plugin's: `explain` leaves it out).
-AMEND_NOTE = re.compile(r"replaces decision \d+, reversed by decision \d+ \(--amend\)(; later decisions that used it: .*)?")
+AMEND_NOTE = re.compile(
+    r"replaces decision \d+, reversed by decision \d+ \(--amend\)(; later decisions that used it: .*)?"
+)
 
 
 def _amended(reversal: dict) -> Text:
