@@ -65,6 +65,27 @@ def shown(cable, decision: int, *more: str) -> tuple[dict, str]:
     return r.json(), r.stderr
 
 
+def config_vat_min_8000(tmp_path) -> str:
+    config = tmp_path / "bizops.toml"
+    config.write_text("[company.cable]\nvat_min = 8000\n", encoding="utf-8")
+    return str(config)
+
+
+def record_under(bizops_run, db, config: str, rows):
+    r = bizops_run(
+        "--config", config, "--company", "cable", "--db", db.url, "approve-order", "-", "--record", input=jsonl(rows)
+    )
+    assert r.exit_code == 0, r
+
+
+def record_tally_order(bizops_run, db) -> None:
+    order = jsonl([{"customer": "ACME", "amount": "100"}])
+    r = bizops_run(
+        "--plugin", TALLY, "--company", "tally", "--db", db.url, "approve-order", "-", "--record", input=order
+    )
+    assert r.exit_code == 0, r
+
+
 def test_a_recorded_row_is_explained_as_it_would_have_been_under_explain(cable, db, bizops_run, tmp_path):
     known = jsonl(dict(o, new_customer=False) for o in ORDERS)
     # The same rows recorded in another ledger under --explain: the traces they printed.
@@ -119,21 +140,7 @@ def test_the_history_is_as_it_stood_when_the_row_was_recorded(cable, db, tmp_pat
 
 
 def test_the_policy_the_row_was_recorded_under_explains_it(cable, db, tmp_path, bizops_run):
-    config = tmp_path / "bizops.toml"
-    config.write_text("[company.cable]\nvat_min = 8000\n", encoding="utf-8")
-    r = bizops_run(
-        "--config",
-        str(config),
-        "--company",
-        "cable",
-        "--db",
-        db.url,
-        "approve-order",
-        "-",
-        "--record",
-        input=jsonl(ORDERS[:2]),
-    )
-    assert r.exit_code == 0, r
+    record_under(bizops_run, db, config_vat_min_8000(tmp_path), ORDERS[:2])
     ((fingerprint, settings),) = db.sql("SELECT fingerprint, settings FROM bizops_policies")
     assert json.loads(settings)["vat_min"] == 8000
     decision, err = shown(cable, 2)  # no config now: the default minimum is 5,000
@@ -143,11 +150,7 @@ def test_the_policy_the_row_was_recorded_under_explains_it(cable, db, tmp_path, 
 
 
 def test_a_row_the_plugin_now_decides_otherwise_is_shown_without_a_trace(bizops_run, db, tmp_path):
-    order = jsonl([{"customer": "ACME", "amount": "100"}])
-    r = bizops_run(
-        "--plugin", TALLY, "--company", "tally", "--db", db.url, "approve-order", "-", "--record", input=order
-    )
-    assert r.exit_code == 0, r
+    record_tally_order(bizops_run, db)
     changed = tmp_path / "tally_changed.py"
     source = Path(TALLY).read_text(encoding="utf-8")
     total = '"after": history.total("pending", customer)'
@@ -206,47 +209,20 @@ def test_every_recorded_example_row_is_explained_again(bizops_run, db):
 
 
 def test_a_row_recorded_before_schema_5_under_another_policy_says_so(bizops_run, db, tmp_path, monkeypatch):
-    config = tmp_path / "bizops.toml"
-    config.write_text("[company.cable]\nvat_min = 8000\n", encoding="utf-8")
+    config = config_vat_min_8000(tmp_path)
     monkeypatch.setattr(store, "SCHEMA_VERSION", 4)  # a ledger as bizops wrote it before policies were kept
-    r = bizops_run(
-        "--config",
-        str(config),
-        "--company",
-        "cable",
-        "--db",
-        db.url,
-        "approve-order",
-        "-",
-        "--record",
-        input=jsonl(ORDERS[:1]),
-    )
-    assert r.exit_code == 0, r
+    record_under(bizops_run, db, config, ORDERS[:1])
     monkeypatch.undo()
     r = bizops_run("ledger", "show", "1", "--db", db.url, "--format", "json")
     assert r.exit_code == 0 and "trace" not in r.json()["outputs"]
     assert "no trace: policy " in r.stderr and "was not kept (recorded before schema 5)" in r.stderr
     # Under the policy it was recorded with (the same config), it is explained.
-    r = bizops_run(
-        "--config", str(config), "--company", "cable", "ledger", "show", "1", "--db", db.url, "--format", "json"
-    )
+    r = bizops_run("--config", config, "--company", "cable", "ledger", "show", "1", "--db", db.url, "--format", "json")
     assert r.json()["outputs"]["trace"] and r.stderr == ""
 
 
 def test_a_company_whose_plugin_is_gone_is_shown_as_recorded(bizops_run, db):
-    r = bizops_run(
-        "--plugin",
-        TALLY,
-        "--company",
-        "tally",
-        "--db",
-        db.url,
-        "approve-order",
-        "-",
-        "--record",
-        input=jsonl([{"customer": "ACME", "amount": "100"}]),
-    )
-    assert r.exit_code == 0, r
+    record_tally_order(bizops_run, db)
     r = bizops_run("ledger", "show", "1", "--db", db.url, "--format", "json")  # without the tally plugin
     assert r.exit_code == 0 and r.json()["outputs"]["after"] == "100.00"
     assert "no trace: unknown company 'tally'" in r.stderr
