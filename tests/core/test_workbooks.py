@@ -123,14 +123,16 @@ def test_header_row_and_sheet_by_name(bizops_run, tmp_path):
     assert missing.exit_code == 2 and "封面, 明细" in missing.stderr
 
 
-def with_cached_values(path: Path, values: dict[str, str]) -> None:
-    """Give formulas the values Excel saves beside them (openpyxl writes formulas without one)."""
+def with_cached_values(path: Path, values: dict[str, str], sheet: str = "sheet1") -> None:
+    """Give formulas the values Excel saves beside them (openpyxl writes formulas without one), and drop the
+    workbook's request to be calculated when opened, as saving it in Excel does."""
     with zipfile.ZipFile(path) as old:
         parts = {name: old.read(name) for name in old.namelist()}
-    xml = parts["xl/worksheets/sheet1.xml"].decode()
+    parts["xl/workbook.xml"] = re.sub(rb'\s*fullCalcOnLoad="1"', b"", parts["xl/workbook.xml"])
+    xml = parts[f"xl/worksheets/{sheet}.xml"].decode()
     for ref, value in values.items():
         xml = re.sub(rf'(<c r="{ref}"[^>]*>)(<f>[^<]*</f>)(<v>[^<]*</v>|<v ?/>)?', rf"\1\2<v>{value}</v>", xml)
-    parts["xl/worksheets/sheet1.xml"] = xml.encode()
+    parts[f"xl/worksheets/{sheet}.xml"] = xml.encode()
     with zipfile.ZipFile(path, "w") as new:
         for name, data in parts.items():
             new.writestr(name, data)
@@ -148,6 +150,42 @@ def test_a_formula_is_read_as_its_cached_value(bizops_run, tmp_path):
     r = bizops_run("--company", "cable", "approve-order", "f.xlsx")
     assert r.exit_code == 0, r
     assert [x["amount"] for x in r.rows()] == ["23010.00", "0.30"]  # as Excel displays it, exactly
+
+
+@pytest.mark.parametrize("writer", ["openpyxl", "xlsxwriter"])
+def test_formulas_a_program_wrote_and_nobody_calculated_are_refused(bizops_run, tmp_path, writer):
+    """Found attacking the desk: openpyxl leaves a formula without a value (the amount read as missing), and
+    xlsxwriter with 0 (a payment column all 0.00, a receivable all outstanding, without a word)."""
+    rows = [
+        ["SO-1", "佛山明辉", 1150.5, 20, "=C2*D2", "否", "现款现货"],
+        ["SO-2", "佛山明辉", 10, 3, 30, "否", "现款现货"],
+    ]
+    header = ["订单编号", "客户", "单价", "数量", "金额", "新客户", "结算方式"]
+    path = tmp_path / "generated.xlsx"
+    if writer == "openpyxl":
+        book = openpyxl.Workbook()
+        book.active.append(header)
+        for row in rows:
+            book.active.append(row)
+        book.save(path)
+    else:
+        import xlsxwriter
+
+        book = xlsxwriter.Workbook(str(path))
+        sheet = book.add_worksheet("订单")
+        for number, row in enumerate([header, *rows]):
+            sheet.write_row(number, 0, row)  # a text starting with = is written as a formula, with 0 as its value
+        book.close()
+    assert openpyxl.load_workbook(path).active["E2"].value == "=C2*D2"
+    r = bizops_run("--company", "cable", "approve-order", "generated.xlsx", "--format", "csv")
+    assert r.exit_code == 66, r
+    assert "formulas were never calculated (cells E2)" in r.stderr and "open it in Excel or WPS and save it" in r.stderr
+    zh = bizops_run("--company", "cable", "--lang", "zh", "approve-order", "generated.xlsx")
+    assert zh.exit_code == 66 and "公式从未计算过（单元格 E2）" in zh.stderr
+    # Saved by Excel since (its values kept, the request dropped): read as it shows.
+    with_cached_values(path, {"E2": "23010"}, sheet="sheet1")
+    r = bizops_run("--company", "cable", "approve-order", "generated.xlsx")
+    assert r.exit_code == 0 and [x["amount"] for x in r.rows()] == ["23010.00", "30.00"], r
 
 
 def test_a_money_float_with_more_than_two_decimals_is_the_usual_row_error(bizops_run, tmp_path):

@@ -59,6 +59,7 @@ class WorkbookReader:
         if seekable is None or not seekable():  # stdin: read whole, as either library reads it anyway
             self.stream = io.BytesIO(self.stream.read())
         sheet = self._sheet()
+        _refuse_uncalculated(self.stream, sheet.name)
         first_row, first_column = sheet.start if sheet.height else (0, 0)
         self.total_rows = first_row + sheet.height
         rows: Iterator[list[str]] = ([""] * first_column + [_text(v) for v in values] for values in sheet.iter_rows())
@@ -134,6 +135,81 @@ class WorkbookReader:
                 a=", ".join(names) or "-",
             )
         )
+
+
+def _refuse_uncalculated(stream: BinaryIO, sheet_name: str) -> None:
+    """Refuse (66) a sheet whose formulas were never calculated: its saved values are not what Excel shows.
+
+    A workbook written by a program (openpyxl, xlsxwriter, a web system's
+    export) and not saved since by Excel or WPS holds its formulas with no
+    value, or with 0 (xlsxwriter), and asks to be calculated when opened
+    (`fullCalcOnLoad`). Read as saved, an amount `=C2*D2` would be missing or
+    0.00, a payment column all 0: money wrong without a word. Excel and WPS
+    save the values they show and drop the request.
+    """
+    cells = _uncalculated_formulas(stream, sheet_name)
+    if cells:
+        raise InputMissing(
+            msg(
+                "the workbook's formulas were never calculated (cells {c}): it was written by a program and not "
+                "saved by Excel or WPS since, so it holds no values for them; open it in Excel or WPS and save it "
+                "(or save it as CSV UTF-8 there)",
+                "工作簿中的公式从未计算过（单元格 {c}）：它由程序生成，之后没有在 Excel 或 WPS 中保存过，公式没有保存的值；"
+                "请在 Excel 或 WPS 中打开并保存（或在其中另存为 CSV UTF-8）",
+                c=", ".join(cells[:5]) + (" …" if len(cells) > 5 else ""),
+            )
+        )
+
+
+def _uncalculated_formulas(stream: BinaryIO, sheet_name: str) -> list[str]:
+    """The cells (up to six) holding a formula, when an `.xlsx` asks to be calculated on opening; else []."""
+    import re
+    import zipfile
+
+    stream.seek(0)
+    try:
+        with zipfile.ZipFile(stream) as book:
+            workbook = book.read("xl/workbook.xml")
+            if not re.search(rb"<(?:\w+:)?calcPr\b[^>]*\bfullCalcOnLoad=\"(?:1|true)\"", workbook):
+                return []
+            part = _sheet_part(book, workbook, sheet_name)
+            if part is None:
+                return []
+            cells: list[str] = []
+            formula = re.compile(rb'<(?:\w+:)?c\b[^>]*\br="([A-Z]+[0-9]+)"[^>]*>\s*<(?:\w+:)?f\b')
+            tail = b""
+            with book.open(part) as sheet:
+                while len(cells) < 6:
+                    chunk = sheet.read(1 << 20)
+                    if not chunk:
+                        break
+                    text = tail + chunk
+                    cells += [m.group(1).decode() for m in formula.finditer(text) if m.group(1).decode() not in cells]
+                    tail = text[-512:]  # a cell cut in two by the chunk is found whole in the next one
+            return cells[:6]
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return []  # not an .xlsx (an .xls, an .ods): calamine reads the values they hold
+    finally:
+        stream.seek(0)
+
+
+def _sheet_part(book, workbook: bytes, sheet_name: str) -> str | None:
+    """The zip member holding the sheet named `sheet_name` (through workbook.xml and its relationships)."""
+    from xml.etree import ElementTree
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    try:
+        sheets = ElementTree.fromstring(workbook).iter(f"{main}sheet")
+        wanted = next((s.get(rel) for s in sheets if s.get("name") == sheet_name), None)
+        links = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
+    except (ElementTree.ParseError, KeyError):
+        return None
+    for link in links:
+        if link.get("Id") == wanted:
+            target = link.get("Target") or ""
+            return target.lstrip("/") if target.startswith("/") else "xl/" + target
+    return None
 
 
 def _percent_styles(stream: BinaryIO) -> bool:
