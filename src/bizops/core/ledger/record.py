@@ -50,6 +50,7 @@ from bizops.core.ledger.schema import POLICIES_SINCE
 from bizops.core.ledger.store import Conflict, Known
 from bizops.core.ledger.tally import OutputFailed, Tally
 from bizops.core.outcomes import RowMap
+from bizops.core.signals import held, hold, release, reset
 from bizops.core.values import format_datetime
 
 #: A batch is committed after this many rows (twice as many while other writers take turns with it) …
@@ -130,6 +131,7 @@ class Recorder:
         return recording
 
     def close(self) -> None:
+        reset()  # a run that ended inside a held step (the writer failed): later signals end what follows
         self.ledger.close()
 
     def stamp(self) -> None:
@@ -169,8 +171,10 @@ class Recorder:
                 outcomes, held, failure = self._batch(decide, held)
                 tally.rest = _chain(held, requests)
                 for outcome in outcomes:
+                    hold()  # a signal waits until the writer has it and it is counted
                     yield outcome  # printed only now: its transaction committed
                     tally.shown += 1
+                    release()
                 self._flush()
                 tally.delivered = tally.committed
                 if failure is not None:
@@ -241,17 +245,18 @@ class Recorder:
                     last = request[0][0]
                 if stop:
                     break
-            self._commit(rows[0][0][0], last if last is not None else rows[done - 1][0][0])
+            with held():  # committed and counted together, whenever Ctrl-C comes
+                self._commit(rows[0][0][0], last if last is not None else rows[done - 1][0][0])
+                tally.recorded += recorded
+                tally.without_id += without_id
+                if first is not None:
+                    tally.first = tally.first if tally.first is not None else first
+                    tally.last = last
+                tally.committed += len(outcomes)
+                tally.pending = None
         except BaseException:
             books.rollback()
             raise
-        tally.recorded += recorded
-        tally.without_id += without_id
-        if first is not None:
-            tally.first = tally.first if tally.first is not None else first
-            tally.last = last
-        tally.committed += len(outcomes)
-        tally.pending = None
         return outcomes, rows[done:], failure
 
     def _commit(self, first_row, last_row) -> None:

@@ -28,6 +28,7 @@ from bizops.core.i18n import Text, msg
 from bizops.core.ledger import codec
 from bizops.core.ledger.replay import recorded_result
 from bizops.core.ledger.store import RUN_PREFIX, Known
+from bizops.core.signals import held
 
 
 def record_run(recorder, process, requests: Iterator) -> list | None:
@@ -45,15 +46,16 @@ def record_run(recorder, process, requests: Iterator) -> list | None:
         if answer is None:
             books.rollback()
             return None
-        books.commit()
+        with held():  # committed and counted together, whenever Ctrl-C comes
+            books.commit()
+            tally.recorded += recorded
+            tally.without_id += recorded if run is None else 0
+            tally.complete = True
     except BaseException:
         books.rollback()
         raise
     finally:
         recorder.close()
-    tally.recorded += recorded
-    tally.without_id += recorded if run is None else 0
-    tally.complete = True
     tally.summary(recorder.warn)
     return errors + answer
 
