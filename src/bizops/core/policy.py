@@ -236,16 +236,21 @@ class Policy(Mapping):
 
     @property
     def fingerprint(self) -> str:
-        import hashlib
-
-        canon = "\n".join(f"{k}={toml_value(v)!r}" for k, v in sorted(self._values.items()))
-        return hashlib.sha256(f"{self._company}\n{canon}".encode()).hexdigest()[:16]
+        return fingerprint_of(self._company, {k: toml_value(v) for k, v in self._values.items()})
 
     def settings_text(self) -> str:
         """Every value as the ledger keeps it (`bizops_policies`): JSON of what a config file would say."""
         import json
 
         return json.dumps({k: toml_value(v) for k, v in sorted(self._values.items())}, ensure_ascii=False)
+
+
+def fingerprint_of(company: str, settings: dict[str, Any]) -> str:
+    """A policy's fingerprint from its values as a config file writes them (`toml_value`; `settings_text`)."""
+    import hashlib
+
+    canon = "\n".join(f"{k}={v!r}" for k, v in sorted(settings.items()))
+    return hashlib.sha256(f"{company}\n{canon}".encode()).hexdigest()[:16]
 
 
 def policy_from_settings(company: Company, text: str) -> Policy:

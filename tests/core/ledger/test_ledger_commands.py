@@ -190,6 +190,7 @@ def test_check_passes_on_a_sound_ledger_and_fails_on_a_changed_one(recorded, led
         "balances": "ok",
         "identities": "ok",
         "reads": "ok",
+        "policies": "ok",
     }
     # Records are never changed by bizops; the ledger refuses it to anyone else too.
     with pytest.raises(Exception, match="never changed"):

@@ -66,7 +66,10 @@ def shown(cable, decision: int, *more: str) -> tuple[dict, str]:
 
 
 def config_vat_min_8000(tmp_path) -> str:
-    config = tmp_path / "bizops.toml"
+    """A config given with --config only (not where bizops looks for one: the runs' directory)."""
+    office = tmp_path / "office"
+    office.mkdir()
+    config = office / "bizops.toml"
     config.write_text("[company.cable]\nvat_min = 8000\n", encoding="utf-8")
     return str(config)
 
@@ -251,3 +254,24 @@ def test_an_amended_row_is_explained_without_the_note_amend_added(cable):
     assert err == "" and decision["outputs"]["warnings"][-1].endswith("(--amend)")
     vat = [s for s in decision["outputs"]["trace"] if s["rule"] == "cable.approve.vat_invoice"]
     assert "0.00 pending + 3500.00 < 5000" in vat[0]["effect"]  # the 3,000 it replaced was reversed first
+
+
+def test_a_kept_policy_changed_behind_bizops_fails_the_check_and_explains_nothing(cable, db, bizops_run, tmp_path):
+    record_under(bizops_run, db, config_vat_min_8000(tmp_path), ORDERS[:1])
+    checked = {c["check"]: c for c in cable("ledger", "check", "--format", "json").json()}
+    assert checked["policies"]["status"] == "ok" and checked["policies"]["checked"] == 1
+    with pytest.raises(Exception, match="never changed"):
+        db.sql("UPDATE bizops_policies SET settings = '{}'")
+    if db.kind == "sqlite":
+        db.sql("DROP TRIGGER bizops_policies_no_update")
+    else:
+        db.sql("DROP TRIGGER bizops_policies_immutable ON bizops_policies")
+    (settings,) = db.sql("SELECT settings FROM bizops_policies")[0]
+    db.sql("UPDATE bizops_policies SET settings = ?", (settings.replace('"vat_min": 8000', '"vat_min": 9000'),))
+    # The order (3,000) accumulates under 9,000 as under 8,000: only the fingerprint tells the two apart.
+    r = cable("ledger", "check", "--format", "json")
+    assert r.exit_code == 74, r
+    failed = {c["check"]: c["detail"] for c in r.json() if c["status"] == "failed"}
+    assert list(failed) == ["policies"] and "its settings give" in failed["policies"]
+    decision, err = shown(cable, 1)  # no config: the kept policy is the one to explain it by
+    assert "trace" not in decision["outputs"] and "was changed behind bizops" in err

@@ -11,7 +11,9 @@ command exit 74.
 - `balances`: every balance equals what its entries add up to;
 - `identities`: every request id points at a standing decision recorded for
   it, and every standing decision with a request id is found by it;
-- `reads`: every read belongs to a decision.
+- `reads`: every read belongs to a decision;
+- `policies`: every kept policy's settings give its fingerprint (`ledger
+  show` explains decisions by them).
 Decisions are read a chunk at a time: a ledger of millions is checked in
 the memory of a few thousand.
 """
@@ -25,7 +27,7 @@ from bizops.core.errors import LedgerError
 from bizops.core.ledger import codec
 from bizops.core.ledger.books import computed_balances
 from bizops.core.ledger.lots import replay
-from bizops.core.ledger.schema import SCHEMA_VERSION
+from bizops.core.ledger.schema import POLICIES_SINCE, SCHEMA_VERSION
 from bizops.core.ledger.store import BALANCE_FIELDS, RUN_PREFIX, Ledger
 
 CHUNK = 5000
@@ -58,6 +60,7 @@ def check(ledger: Ledger) -> list[dict]:
     )[0]
     reads = ledger._one("SELECT count(*) FROM bizops_reads")[0]
     report("reads", int(reads), [f"{orphans} reads of no decision"] if orphans else [])
+    report("policies", *_policies(ledger))
     return findings
 
 
@@ -218,4 +221,23 @@ def _identities(ledger: Ledger) -> tuple[int, list[str]]:
         (RUN_PREFIX + "%",),
     )
     problems += [f"decision {i} ({c} {r}) is not found by its request id" for i, c, r in lost]
+    return len(rows), problems
+
+
+def _policies(ledger: Ledger) -> tuple[int, list[str]]:
+    import json
+
+    from bizops.core.policy import fingerprint_of
+
+    if ledger.version is None or ledger.version < POLICIES_SINCE:
+        return 0, []
+    rows = ledger._q("SELECT company, fingerprint, settings FROM bizops_policies ORDER BY company, fingerprint")
+    problems = []
+    for company, fingerprint, settings in rows:
+        try:
+            again = fingerprint_of(company, json.loads(settings))
+        except (ValueError, AttributeError):
+            again = "not JSON"
+        if again != fingerprint:
+            problems.append(f"policy {fingerprint} of {company}: its settings give {again}")
     return len(rows), problems

@@ -174,6 +174,13 @@ def _decide_again(session, ledger, decision: dict, company):
                 c=policy.fingerprint,
             )
         policy = policy_from_settings(company, kept)
+        if policy.fingerprint != decision["policy_fingerprint"]:
+            return msg(
+                "the policy kept as {f} gives {g}: it was changed behind bizops (bizops ledger check)",
+                "保存的策略 {f} 实际为 {g}：已被绕过 bizops 修改（bizops ledger check）",
+                f=decision["policy_fingerprint"],
+                g=policy.fingerprint,
+            )
     history = AsOfHistory(ledger, company.name, decision["id"], decision["recorded_at"])
     again = _AgainSession(session, company.name, policy, history)
     command = decision["command"]
