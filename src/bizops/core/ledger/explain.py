@@ -31,7 +31,7 @@ from bizops.core.command import RowsRequest, execute, hook_process
 from bizops.core.errors import BizopsError
 from bizops.core.i18n import Text, msg, render
 from bizops.core.ledger import codec
-from bizops.core.ledger.history import LedgerHistory, _key, _kind, customer_name
+from bizops.core.ledger.history import LedgerHistory, checked_key, checked_kind, customer_name
 from bizops.core.ledger.record import AMEND_NOTE
 from bizops.core.ledger.store import CUSTOMER_KIND
 from bizops.core.policy import build_policy, policy_from_settings
@@ -63,16 +63,16 @@ class AsOfHistory(LedgerHistory):
         return self.written.get((kind, key)) or [Decimal(0), 0, _UNSET]
 
     def total(self, kind: str, key: str) -> Decimal:
-        kind, key = _kind(kind), _key(key)
+        kind, key = checked_kind(kind), checked_key(key)
         rows = self._entries(kind, key, "e.amount", " AND e.amount IS NOT NULL")
         return sum((self.ledger.amount(amount) for (amount,) in rows), self._own(kind, key)[0])
 
     def count(self, kind: str, key: str) -> int:
-        kind, key = _kind(kind), _key(key)
+        kind, key = checked_kind(kind), checked_key(key)
         return sum((int(sign) for (sign,) in self._entries(kind, key, "e.sign")), self._own(kind, key)[1])
 
     def latest(self, kind: str, key: str) -> Any:
-        kind, key = _kind(kind), _key(key)
+        kind, key = checked_kind(kind), checked_key(key)
         own = self._own(kind, key)[2]
         if own is not _UNSET:
             return codec.loads(own)
@@ -80,13 +80,13 @@ class AsOfHistory(LedgerHistory):
         return codec.loads(rows[0][0]) if rows else None
 
     def add(self, kind: str, key: str, amount: Decimal) -> None:
-        kind, key, text = _kind(kind), _key(key), codec.amount_text(amount)
+        kind, key, text = checked_kind(kind), checked_key(key), codec.amount_text(amount)
         own = self.written.setdefault((kind, key), self._own(kind, key))
         own[0] += Decimal(text)
         own[1] += 1
 
     def set(self, kind: str, key: str, value: Any) -> None:
-        kind, key, text = _kind(kind), _key(key), codec.exact_dumps(value)
+        kind, key, text = checked_kind(kind), checked_key(key), codec.exact_dumps(value)
         own = self.written.setdefault((kind, key), self._own(kind, key))
         own[1] += 1
         own[2] = text

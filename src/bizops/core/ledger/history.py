@@ -30,14 +30,14 @@ def customer_name(name: Any) -> str | None:
     return codec.normal(name) or None
 
 
-def _kind(value: Any) -> str:
-    kind = _key(value)
+def checked_kind(value: Any) -> str:
+    kind = checked_key(value)
     if kind.startswith("bizops:"):
         raise codec.NotStorable(f"history kinds starting with 'bizops:' are the ledger's own, got {value!r}")
     return kind
 
 
-def _key(value: Any) -> str:
+def checked_key(value: Any) -> str:
     if isinstance(value, str):
         key = codec.normal(value)
         if key:
@@ -52,13 +52,13 @@ class LedgerHistory:
         self.ledger, self.company = ledger, company
 
     def total(self, kind: str, key: str) -> Decimal:
-        return self.ledger.balance(self.company, _kind(kind), _key(key)).total
+        return self.ledger.balance(self.company, checked_kind(kind), checked_key(key)).total
 
     def count(self, kind: str, key: str) -> int:
-        return self.ledger.balance(self.company, _kind(kind), _key(key)).entries
+        return self.ledger.balance(self.company, checked_kind(kind), checked_key(key)).entries
 
     def latest(self, kind: str, key: str) -> Any:
-        return self.ledger.value(self.ledger.balance(self.company, _kind(kind), _key(key)))
+        return self.ledger.value(self.ledger.balance(self.company, checked_kind(kind), checked_key(key)))
 
     def known_customer(self, customer: str) -> bool:
         name = customer_name(customer)
@@ -72,10 +72,10 @@ class LedgerHistory:
         return None if name is None else self.ledger.owner(self.company, name)
 
     def add(self, kind: str, key: str, amount: Decimal) -> None:
-        _kind(kind), _key(key), codec.amount_text(amount)
+        checked_kind(kind), checked_key(key), codec.amount_text(amount)
 
     def set(self, kind: str, key: str, value: Any) -> None:
-        _kind(kind), _key(key), codec.exact_dumps(value)
+        checked_kind(kind), checked_key(key), codec.exact_dumps(value)
 
 
 class RecordingHistory:
@@ -87,13 +87,13 @@ class RecordingHistory:
         self.books = books
 
     def total(self, kind: str, key: str) -> Decimal:
-        return self.books.read(_kind(kind), _key(key)).total
+        return self.books.read(checked_kind(kind), checked_key(key)).total
 
     def count(self, kind: str, key: str) -> int:
-        return self.books.read(_kind(kind), _key(key)).entries
+        return self.books.read(checked_kind(kind), checked_key(key)).entries
 
     def latest(self, kind: str, key: str) -> Any:
-        return self.books.ledger.value(self.books.read(_kind(kind), _key(key)))
+        return self.books.ledger.value(self.books.read(checked_kind(kind), checked_key(key)))
 
     def known_customer(self, customer: str) -> bool:
         name = customer_name(customer)
@@ -104,11 +104,11 @@ class RecordingHistory:
         return None if name is None else self.books.ledger.owner(self.books.company, name)
 
     def add(self, kind: str, key: str, amount: Decimal) -> None:
-        kind, key, text = _kind(kind), _key(key), codec.amount_text(amount)
+        kind, key, text = checked_kind(kind), checked_key(key), codec.amount_text(amount)
         self.books.add(kind, key, Decimal(text))
 
     def set(self, kind: str, key: str, value: Any) -> None:
-        kind, key, text = _kind(kind), _key(key), codec.exact_dumps(value)
+        kind, key, text = checked_kind(kind), checked_key(key), codec.exact_dumps(value)
         self.books.set(kind, key, text)
 
 
@@ -118,7 +118,7 @@ class NoHistory:
     exists = False
 
     def total(self, kind: str, key: str) -> Decimal:
-        _kind(kind), _key(key)
+        checked_kind(kind), checked_key(key)
         return Decimal(0)
 
     def latest(self, kind: str, key: str) -> Any:
@@ -134,7 +134,7 @@ class NoHistory:
         return None
 
     def add(self, kind: str, key: str, amount: Decimal) -> None:
-        _kind(kind), _key(key), codec.amount_text(amount)
+        checked_kind(kind), checked_key(key), codec.amount_text(amount)
 
     def set(self, kind: str, key: str, value: Any) -> None:
-        _kind(kind), _key(key), codec.exact_dumps(value)
+        checked_kind(kind), checked_key(key), codec.exact_dumps(value)
