@@ -287,3 +287,25 @@ def test_hours_written_with_their_unit_in_the_cell(bizops_run, tmp_path):
     expected = bizops_run("--company", "pv", "expense", "claim", "-", input=claims)
     r = bizops_run("--company", "pv", "expense", "claim", "in.csv")
     assert (r.exit_code, r.stdout) == (expected.exit_code, expected.stdout) and r.stdout, r
+
+
+@pytest.mark.parametrize("percent", ["%", "％", "(%)", "（%）"])
+def test_a_percentage_header_with_its_percent_sign_is_read(bizops_run, tmp_path, percent):
+    """Found attacking the desk: a collections sheet headed `特价下浮%` had its discounts ignored (a warning,
+    and commission paid as if no collection had a special price). A `%` after a percentage field's name
+    says what the field is in; after any other field it names nothing."""
+    (tmp_path / "bizops.toml").write_text("[company.cable]\ncommission_pct = 3\n", encoding="utf-8")
+    (tmp_path / "c.csv").write_text(
+        f"回款日期,客户名称,回款金额,业务员,特价下浮{percent}\r\n"
+        "2026-11-03,佛山明辉机电,20000.00,李明,0\r\n2026-11-06,东莞瑞丰电子,2500.00,李明,2\r\n",
+        encoding="utf-8",
+    )
+    r = bizops_run("--company", "cable", "commission", "c.csv", "--format", "csv")
+    assert r.exit_code == 0 and r.stderr == "", r
+    (row,) = csv.DictReader(io.StringIO(r.stdout))
+    assert (row["salesperson"], row["collected"], row["commission"]) == ("李明", "22500.00", "670.00")  # 600 + 70
+    (tmp_path / "c.csv").write_text(
+        "回款日期,客户名称,回款金额%,业务员\r\n2026-11-03,佛山明辉机电,20000.00,李明\r\n", encoding="utf-8"
+    )
+    r = bizops_run("--company", "cable", "commission", "c.csv", "--format", "csv")
+    assert r.exit_code == 65 and "amount is required" in r.stderr, r

@@ -160,9 +160,19 @@ class InputNames:
         found = self.by_key.get(key)
         if found is None:
             found = self.by_key.get(header_key(_short(header)))  # `数量（米）` is `数量`
+            if found is None:
+                found = self._percent(key)
             if found is None or self.unread(header, found) is not None:
                 return key
         return found
+
+    def _percent(self, key: str) -> str | None:
+        """The percentage field a header names with `%` after it (`特价下浮%`, `折扣率％`), as offices head them."""
+        if not key.endswith("%"):
+            return None
+        found = self.by_key.get(key[:-1].rstrip("_"))
+        field = next((f for f in self.fields if f.name == found), None)
+        return found if field is not None and field.kind == "pct" else None
 
     def unread(self, header: str, field: str | None = None) -> Text | None:
         """Why `header`, naming a field once its note is dropped, is not read as that field; None when it is.
