@@ -179,6 +179,26 @@ def test_the_names_accounting_software_gives_its_columns(bizops_run, tmp_path):
     assert "column '客户编码' is not a field" in r.stderr and "did you mean" not in r.stderr
 
 
+def test_an_export_in_two_currencies_is_read_by_its_amount_in_yuan(bizops_run, tmp_path):
+    """Found attacking receivables: a Kingdee/UFIDA ageing export gives 原币金额 (the invoice's own currency,
+    dollars here) and 本币金额 (元); neither was read ("amount is required" on every row). 本币金额 is the
+    amount; 原币金额 never is."""
+    export = tmp_path / "账龄.csv"
+    export.write_text(
+        "客户编码,客户名称,单据日期,单据编号,到期日,币种,原币金额,本币金额,已核销金额,未核销金额,业务员\n"
+        "C001,佛山明辉机电,2026-09-01,XS-001,2026-10-01,美元,1000.00,7100.00,0.00,7100.00,李明\n"
+        "C002,东莞瑞丰电子,2026-09-05,XS-002,2026-10-05,人民币,5000.00,5000.00,2000.00,3000.00,王芳\n",
+        encoding="utf-8",
+    )
+    r, rows = aged_csv(bizops_run, export)
+    assert r.exit_code == 0, r
+    assert [(x["invoice"], x["amount"], x["paid"], x["outstanding"]) for x in rows] == [
+        ("XS-001", "7100.00", "0.00", "7100.00"),
+        ("XS-002", "5000.00", "2000.00", "3000.00"),
+    ]
+    assert "'原币金额'" in r.stderr  # said to be read as nothing
+
+
 def test_a_bad_row_is_numbered_and_the_others_are_aged(bizops_run):
     rows = [
         SPEC_ROWS[0],

@@ -131,7 +131,8 @@ INPUTS = (
         zh="金额",
         required=True,
         gt=0,
-        aliases=("发票金额", "开票金额", "价税合计"),
+        # 本币金额: an accounting export's amount in 元 (its 原币金额 may be dollars: never read as the amount)
+        aliases=("发票金额", "开票金额", "价税合计", "本币金额", "本币价税合计"),
     ),
     Field(
         "paid",
