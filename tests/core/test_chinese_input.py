@@ -309,3 +309,26 @@ def test_a_percentage_header_with_its_percent_sign_is_read(bizops_run, tmp_path,
     )
     r = bizops_run("--company", "cable", "commission", "c.csv", "--format", "csv")
     assert r.exit_code == 65 and "amount is required" in r.stderr, r
+
+
+def test_a_long_number_excel_shortened_is_never_an_id(bizops_run, tmp_path):
+    """Found attacking the desk: order numbers like 202611230001, saved to CSV from a General column, arrive as
+    `2.02611E+11`; two orders shared one id, and under --record the second was refused (or, with the same
+    inputs, shown as the first and never recorded). Such a cell is a row error saying how to keep the digits;
+    the number written out, or a text that only holds `E+`, reads as ever."""
+    db = str(tmp_path / "books.db")
+    (tmp_path / "o.csv").write_text(
+        "订单编号,客户,金额,新客户,结算方式,发票\r\n"
+        "2.02611E+11,恒通电器,3000,否,现款,普通发票\r\n"
+        "2.02611E+11,恒通电器,2000,否,现款,普通发票\r\n"
+        "202611230003,恒通电器,1000,否,现款,普通发票\r\n"
+        "SO-E+1,恒通电器,500,否,现款,普通发票\r\n",
+        encoding="utf-8",
+    )
+    r = bizops_run("--company", "cable", "--db", db, "approve-order", "o.csv", "--record", "--format", "csv")
+    assert r.exit_code == 65, r
+    assert [x["amount"] for x in csv.DictReader(io.StringIO(r.stdout))] == ["1000.00", "500.00"]
+    shortened = "order_id is a long number Excel or WPS shortened (its digits after the sixth are lost)"
+    assert [line.split(": ", 1)[0] for line in r.stderr.splitlines() if shortened in line] == ["row 2", "row 3"]
+    exported = bizops_run("--db", db, "ledger", "export", "--format", "json").json()
+    assert sorted(d["request_id"] for d in exported) == ["202611230003", "SO-E+1"]

@@ -48,6 +48,28 @@ def _bad(name: str, raw: Any, exc: BadValue):
     ) from None
 
 
+#: A long number as Excel and WPS show it in a General column, and so write it to a CSV: `2.02611E+11` for the
+#: order number 202611230001. The digits after the sixth are gone: two orders would share one id.
+_SHORTENED = r"[+-]?\d(\.\d+)?E\+\d+"
+
+
+def _shortened(name: str, text: str) -> None:
+    import re  # only for a text holding `E+`
+
+    if re.fullmatch(_SHORTENED, text):
+        _bad(
+            name,
+            text,
+            BadValue(
+                msg(
+                    "is a long number Excel or WPS shortened (its digits after the sixth are lost): format the "
+                    "column as text (文本) there and save again",
+                    "是被 Excel 或 WPS 缩写的长数字（第六位之后的数字已丢失）：请在其中把该列设为文本格式后重新保存",
+                )
+            ),
+        )
+
+
 def _missing(name: str):
     raise BadValue(Text(f"{name} is required", f"缺少必填字段 {name}"))
 
@@ -104,7 +126,7 @@ _BLOCK_TEXT = """\
         {absent}
     else:{count}
         if v.__class__ is str:
-            t{i} = v.strip(){totals}
+            t{i} = v.strip(){checks}
         else:
             try:
                 t{i} = c{i}(v)
@@ -149,6 +171,7 @@ def compile_fields(fields: Iterable[Field], now=None, watch_unknown: bool = Fals
         "_bad": _bad,
         "_missing": _missing,
         "_not_totals": _not_totals,
+        "_shortened": _shortened,
         "LIMIT": MEMO_LIMIT,
         "unknown": lambda raw: None,
     }
@@ -168,8 +191,10 @@ def compile_fields(fields: Iterable[Field], now=None, watch_unknown: bool = Fals
             namespace[f"c{i}"] = convert.parse
             # A required name (customer, employee …) is never an export's totals line: `合计` as a customer
             # would be decided as one, and its amount counted twice. One test a row: most names hold no 计.
-            totals = f"\n            if '计' in t{i}:\n                _not_totals(t{i})" if field.required else ""
-            body.append(_BLOCK_TEXT.format(name=field.name, i=i, absent=absent, count=count, totals=totals))
+            checks = f"\n            if '计' in t{i}:\n                _not_totals(t{i})" if field.required else ""
+            # An id or a code Excel wrote as `2.02611E+11`: one test a cell, as rare as it is costly.
+            checks += f"\n            if 'E+' in t{i}:\n                _shortened({field.name!r}, t{i})"
+            body.append(_BLOCK_TEXT.format(name=field.name, i=i, absent=absent, count=count, checks=checks))
         else:
             namespace[f"m{i}"] = convert.memo
             namespace[f"p{i}"] = convert.parse
