@@ -40,6 +40,14 @@ class Db:
             cursor = conn.execute(statement.replace("?", "%s"), params)
             return cursor.fetchall() if cursor.description else []
 
+    def drop_guard(self, table: str) -> None:
+        """Remove the trigger that refuses changes to a record table (`decisions`, `entries`, …), as a person
+        tampering with the books behind bizops would."""
+        if self.kind == "sqlite":
+            self.sql(f"DROP TRIGGER bizops_{table}_no_update")
+        else:
+            self.sql(f"DROP TRIGGER bizops_{table}_immutable ON bizops_{table}")
+
     def exists(self) -> bool:
         if self.kind == "sqlite":
             return Path(self.url).exists()

@@ -198,10 +198,7 @@ def test_check_passes_on_a_sound_ledger_and_fails_on_a_changed_one(recorded, led
     with pytest.raises(Exception, match="never changed"):
         db.sql("DELETE FROM bizops_decisions WHERE id = 4")
     # Someone who removes the guard first is still caught by the checksums.
-    if db.kind == "sqlite":
-        db.sql("DROP TRIGGER bizops_entries_no_update")
-    else:
-        db.sql("DROP TRIGGER bizops_entries_immutable ON bizops_entries")
+    db.drop_guard("entries")
     db.sql("UPDATE bizops_entries SET amount = '1000' WHERE id = 1")
     r = ledger_cmd("check", "--format", "json")
     assert r.exit_code == 74, r

@@ -262,10 +262,7 @@ def test_a_kept_policy_changed_behind_bizops_fails_the_check_and_explains_nothin
     assert checked["policies"]["status"] == "ok" and checked["policies"]["checked"] == 1
     with pytest.raises(Exception, match="never changed"):
         db.sql("UPDATE bizops_policies SET settings = '{}'")
-    if db.kind == "sqlite":
-        db.sql("DROP TRIGGER bizops_policies_no_update")
-    else:
-        db.sql("DROP TRIGGER bizops_policies_immutable ON bizops_policies")
+    db.drop_guard("policies")
     (settings,) = db.sql("SELECT settings FROM bizops_policies")[0]
     db.sql("UPDATE bizops_policies SET settings = ?", (settings.replace('"vat_min": 8000', '"vat_min": 9000'),))
     # The order (3,000) accumulates under 9,000 as under 8,000: only the fingerprint tells the two apart.
