@@ -222,9 +222,9 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(closed)
     _own_cache = None
     runtime.start(selection, _early.lang)
-    from bizops.core.signals import exit_on_sigterm
+    from bizops.core.signals import stop_on_signals
 
-    exit_on_sigterm()
+    stop_on_signals()
     try:
         command = typer.main.get_group(app)
         code = command.main(args=argv, prog_name="bizops", standalone_mode=False)

@@ -18,7 +18,7 @@ from bizops.core import signals
 @pytest.fixture
 def installed():
     before = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
-    signals.exit_on_sigterm()
+    signals.stop_on_signals()
     yield
     signals.reset()
     for signum, handler in before.items():
@@ -61,7 +61,7 @@ def test_ctrl_c_ignored_where_bizops_started_stays_ignored(tmp_path):
     code = (
         "import os, signal, sys\n"
         "from bizops.core import signals\n"
-        "signals.exit_on_sigterm()\n"
+        "signals.stop_on_signals()\n"
         "os.kill(os.getpid(), signal.SIGINT)\n"
         "print('still running')\n"
     )

@@ -35,7 +35,7 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
-def exit_on_sigterm() -> None:
+def stop_on_signals() -> None:
     """Ctrl-C and SIGTERM raise `KeyboardInterrupt`, except inside `hold()` … `release()`."""
     for signum in (signal.SIGINT, signal.SIGTERM):
         if signum == signal.SIGINT and signal.getsignal(signum) is not signal.default_int_handler:
