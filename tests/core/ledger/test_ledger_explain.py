@@ -272,3 +272,19 @@ def test_a_kept_policy_changed_behind_bizops_fails_the_check_and_explains_nothin
     assert list(failed) == ["policies"] and "its settings give" in failed["policies"]
     decision, err = shown(cable, 1)  # no config: the kept policy is the one to explain it by
     assert "trace" not in decision["outputs"] and "was changed behind bizops" in err
+
+
+def test_a_failure_making_the_trace_never_hides_the_decision(cable, monkeypatch):
+    from bizops.core.ledger import explain
+
+    assert cable("approve-order", "-", "--record", input=jsonl(ORDERS[:1])).exit_code == 0
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(explain, "outcome_of", broken)  # bizops' own step, outside the plugin
+    decision, err = shown(cable, 1)
+    assert decision["outputs"]["amount"] == "3000.00" and "trace" not in decision["outputs"]
+    assert "no trace: deciding it again failed: RuntimeError: boom (the decision stands as recorded)" in err
+    r = cable("--debug", "ledger", "show", "1", "--format", "json")
+    assert r.exit_code == 70 and "RuntimeError: boom" in r.stderr

@@ -134,6 +134,12 @@ def explain(session, ledger, decision: dict) -> tuple[list | None, Text | None]:
         outcome = _decide_again(session, ledger, decision, company)
     except BizopsError as exc:
         return None, _cannot(exc.message)
+    except Exception as exc:  # the decision is shown whatever goes wrong making its trace (--debug: the traceback)
+        if session.debug:
+            raise
+        return None, _cannot(
+            msg("deciding it again failed: {e}", "重新决定时出错：{e}", e=f"{type(exc).__name__}: {exc}")
+        )
     if isinstance(outcome, Text):
         return None, _cannot(outcome)
     result, row = outcome
