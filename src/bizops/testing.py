@@ -54,6 +54,13 @@ class Run:
         """stdout parsed as JSON Lines (the default off a terminal)."""
         return [json.loads(line) for line in self.stdout.splitlines() if line.strip()]
 
+    def csv_rows(self) -> list[dict]:
+        """stdout as a CSV reader reads it (`--format csv`): one dict a row, keyed by the header."""
+        import csv
+        import io
+
+        return list(csv.DictReader(io.StringIO(self.stdout)))
+
     def __repr__(self) -> str:
         return f"Run(exit_code={self.exit_code}, stdout={self.stdout[:500]!r}, stderr={self.stderr[:500]!r})"
 

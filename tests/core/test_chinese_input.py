@@ -269,7 +269,7 @@ def test_a_sales_order_register_as_offices_keep_it(bizops_run, tmp_path):
     )
     r = bizops_run("--company", "cable", "approve-order", "订单.csv", "--format", "csv")
     assert r.exit_code == 0 and "not a field" not in r.stderr, r
-    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    rows = r.csv_rows()
     # a new customer's custom product: 30 % deposit (cable.approve.deposit); an existing one's: none
     assert [(x["customer"], x["new_customer"], x["deposit"]) for x in rows] == [
         ("东莞瑞丰电子", "true", "3840.00"),
@@ -302,7 +302,7 @@ def test_a_percentage_header_with_its_percent_sign_is_read(bizops_run, tmp_path,
     )
     r = bizops_run("--company", "cable", "commission", "c.csv", "--format", "csv")
     assert r.exit_code == 0 and r.stderr == "", r
-    (row,) = csv.DictReader(io.StringIO(r.stdout))
+    (row,) = r.csv_rows()
     assert (row["salesperson"], row["collected"], row["commission"]) == ("李明", "22500.00", "670.00")  # 600 + 70
     (tmp_path / "c.csv").write_text(
         "回款日期,客户名称,回款金额%,业务员\r\n2026-11-03,佛山明辉机电,20000.00,李明\r\n", encoding="utf-8"
@@ -327,7 +327,7 @@ def test_a_long_number_excel_shortened_is_never_an_id(bizops_run, tmp_path):
     )
     r = bizops_run("--company", "cable", "--db", db, "approve-order", "o.csv", "--record", "--format", "csv")
     assert r.exit_code == 65, r
-    assert [x["amount"] for x in csv.DictReader(io.StringIO(r.stdout))] == ["1000.00", "500.00"]
+    assert [x["amount"] for x in r.csv_rows()] == ["1000.00", "500.00"]
     shortened = "order_id is a long number Excel or WPS shortened (its digits after the sixth are lost)"
     assert [line.split(": ", 1)[0] for line in r.stderr.splitlines() if shortened in line] == ["row 2", "row 3"]
     exported = bizops_run("--db", db, "ledger", "export", "--format", "json").json()

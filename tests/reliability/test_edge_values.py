@@ -216,7 +216,7 @@ def test_every_printed_number_and_date_reads_back_as_the_same_value(bizops_run, 
     assert len(results) == len(rows), r
     r = bizops_run("--company", company, *command, "-", "--format", "csv", input=source)
     assert_contract(r, 0, 1)
-    cells = list(csv.DictReader(io.StringIO(r.stdout)))
+    cells = r.csv_rows()
     checked = 0
     for number, (result, row) in enumerate(zip(results, cells, strict=True), 1):
         for name, value in result.items():

@@ -111,7 +111,7 @@ def test_the_accounting_formats_dash_is_zero(cable, tmp_path):
     )
     r = cable("receivables", "ageing.csv", "--as-of", "2026-12-01", "--format", "csv")
     assert_contract(r, 65)
-    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    rows = r.csv_rows()
     assert [(x["invoice"], x["paid"], x["outstanding"]) for x in rows] == [
         ("A1", "0.00", "1000.00"),
         ("A2", "0.00", "500.00"),

@@ -87,7 +87,7 @@ def test_export_every_decision_and_every_entry(recorded, ledger_cmd):
         ("3", "ACME", "50", "1"),
         ("4", "Gamma", "5", "1"),
     ]
-    decisions_csv = list(csv.DictReader(io.StringIO(ledger_cmd("export", "--format", "csv").stdout)))
+    decisions_csv = ledger_cmd("export", "--format", "csv").csv_rows()
     assert json.loads(decisions_csv[1]["outputs"])["reason"] == "unlucky"
     assert ledger_cmd("export", "--since", "2026-11-20", "--format", "jsonl").rows()[0]["id"] == 4
     assert ledger_cmd("export", "--table", "everything").exit_code == 2

@@ -25,7 +25,7 @@ def commission(bizops_run, *args, source=COLLECTIONS, fmt="json"):
 def test_a_month_of_collections(bizops_run):
     r = commission(bizops_run, fmt="csv")
     assert r.exit_code == 0, r
-    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    rows = r.csv_rows()
     assert [(x["salesperson"], x["period"], x["collections"], x["collected"], x["commission"]) for x in rows] == [
         ("", "2026-11", "3", "15300.00", "452.00"),
         ("张伟", "2026-11", "2", "8300.00", "229.00"),
@@ -113,7 +113,7 @@ def test_a_collections_book_headed_as_finance_heads_it(bizops_run, tmp_path):
     )
     r = commission(bizops_run, source=book, fmt="csv")
     assert r.exit_code == 65, r
-    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    rows = r.csv_rows()
     # 5000 at 2.6 %, 8960 at 2.8 %, 22500 at 3 %
     assert [(x["salesperson"], x["collected"], x["commission"]) for x in rows] == [
         ("张伟", "5000.00", "130.00"),
@@ -134,7 +134,7 @@ def test_one_salesperson_however_the_name_is_typed(bizops_run, tmp_path):
         "customer,salesperson,amount,collected_on\n甲,李明,1000,2026-11-03\n乙,李 明,2000,2026-11-04\n",
         encoding="utf-8",
     )
-    rows = list(csv.DictReader(io.StringIO(commission(bizops_run, source=book, fmt="csv").stdout)))
+    rows = commission(bizops_run, source=book, fmt="csv").csv_rows()
     assert [(x["salesperson"], x["collections"], x["commission"]) for x in rows] == [("李明", "2", "90.00")]
 
 

@@ -438,7 +438,7 @@ def test_a_price_list_kept_in_excel_as_finance_heads_it(bizops_run, tmp_path):
     orders = "sku,qty\nBV-1.5,10\nBV-2.5,5\nRVV-3x1.5,100\n"
     r = bizops_run(*Q, *NOW, "-", "--format", "csv", input=orders)
     assert r.exit_code == 0, r
-    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    rows = r.csv_rows()
     assert [(x["sku"], x["guide_price"], x["total"]) for x in rows] == [
         ("BV-1.5", "86.50", "865.00"),
         ("BV-2.5", "138.00", "690.00"),
@@ -461,7 +461,7 @@ def quoted_csv(bizops_run, tmp_path, rows: str, *flags, encoding="utf-8"):
     """The run quoting `rows` (a CSV order book) as CSV, and its output rows as a CSV reader reads them."""
     (tmp_path / "q.csv").write_text(rows, encoding=encoding)
     r = bizops_run(*Q, *NOW, "q.csv", "--format", "csv", *flags)
-    return r, list(csv.DictReader(io.StringIO(r.stdout)))
+    return r, r.csv_rows()
 
 
 def test_a_quantity_headed_in_metres_is_never_quoted_as_rolls(bizops_run, tmp_path, price_list):

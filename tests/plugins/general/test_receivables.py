@@ -50,7 +50,7 @@ def ageing(bizops_run, *args, rows=SPEC_ROWS, company="pv", fmt="json"):
 def aged_csv(bizops_run, path, *args, company="cable"):
     """A book in a file aged as of 2026-12-01, as CSV: the run and its rows as a CSV reader reads them."""
     r = bizops_run("--company", company, "receivables", str(path), "--as-of", "2026-12-01", *args, "--format", "csv")
-    return r, list(csv.DictReader(io.StringIO(r.stdout)))
+    return r, r.csv_rows()
 
 
 @pytest.mark.parametrize("company", COMPANIES)
@@ -95,7 +95,7 @@ def test_by_customer_and_by_salesperson(bizops_run):
         "--by", "salesperson", "--format", "csv",
     )  # fmt: skip
     assert by_person.exit_code == 0, by_person
-    table = list(csv.DictReader(io.StringIO(by_person.stdout)))
+    table = by_person.csv_rows()
     assert [row["salesperson"] for row in table] == ["", "张伟", "李明", "王芳"]
     zhang = table[1]
     assert (zhang["invoices"], zhang["outstanding"], zhang["at_legal"], zhang["risk_warning"]) == (
@@ -135,7 +135,7 @@ def test_the_accounting_export_with_chinese_headers_and_excel_dates(bizops_run, 
     )  # fmt: skip
     assert r.exit_code == 0, r
     assert "not a field" not in r.stderr
-    table = list(csv.DictReader(io.StringIO(r.stdout)))
+    table = r.csv_rows()
     assert [(x["invoice"], x["salesperson"], x["due_date"], x["outstanding"], x["next_step"]) for x in table] == [
         ("A1", "李明", "2026-12-05", "12000.00", "notify"),
         ("B1", "王芳", "2026-10-15", "20000.00", "chase"),

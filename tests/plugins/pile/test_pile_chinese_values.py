@@ -79,7 +79,7 @@ def test_a_dispatch_sheet_headed_as_an_office_heads_it(bizops_run, tmp_path):
     codes = bizops_run("--company", "pile", "approve-order", str(coded), "--format", "csv")
     assert (chinese.stdout, chinese.exit_code) == (codes.stdout, codes.exit_code)
     # test piles before the contract is signed need the manager: read as signed, they were scheduled
-    assert next(csv.DictReader(io.StringIO(codes.stdout)))["decision"] != "scheduled", codes
+    assert codes.csv_rows()[0]["decision"] != "scheduled", codes
 
 
 def test_a_length_in_another_unit_is_refused(bizops_run, tmp_path):
@@ -105,7 +105,7 @@ def test_a_fines_register_headed_as_an_office_keeps_it(bizops_run, tmp_path):
     )
     r = bizops_run("--company", "pile", "score", "罚款.csv", "--format", "csv")
     assert r.exit_code == 0, r
-    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    rows = r.csv_rows()
     # 20 as written, then data_error at its range's minimum (50); 2 × 100
     assert [(x["person"], x["fines"], x["count"]) for x in rows] == [("李刚", "200.00", "2"), ("陈小燕", "70.00", "2")]
     (tmp_path / "总额.csv").write_text(

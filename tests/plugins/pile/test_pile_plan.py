@@ -177,7 +177,7 @@ def test_table_for_the_planner_in_chinese(bizops_run):
 
 def test_csv_output(bizops_run):
     run = bizops_run("pile", "plan", str(EXAMPLES / "plans.csv"), "--format", "csv")
-    rows = list(csv.DictReader(io.StringIO(run.stdout)))
+    rows = run.csv_rows()
     assert list(rows[0]) == [
         "company",
         "office",

@@ -197,7 +197,7 @@ def test_a_reimbursement_form_headed_in_its_own_words(bizops_run, tmp_path):
     )
     r = bizops_run("--company", "pv", "expense", "claim", "报销单.csv", "--format", "csv")
     assert r.exit_code == 0 and "not a field" not in r.stderr, r
-    claim = next(csv.DictReader(io.StringIO(r.stdout)))
+    claim = r.csv_rows()[0]
     # 4 days, 3 paid at 130 (out of province); two hard sleepers, invoiced; the 500 advance taken off.
     assert (claim["allowance"], claim["transport"], claim["advance"], claim["balance"]) == (
         "390.00",
@@ -219,7 +219,7 @@ def test_a_travel_request_form_headed_in_its_own_words(bizops_run, tmp_path):
     )
     r = bizops_run("--company", "pv", "expense", "request", "申请单.csv", "--format", "csv")
     assert r.exit_code == 0 and "not a field" not in r.stderr, r
-    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    rows = r.csv_rows()
     assert [(x["employee"], x["days"], x["approvers"], x["advance"]) for x in rows] == [
         ("张伟", "4", "dept_head; general_manager", "500.00"),
         ("王强", "3", "general_manager", "300.00"),
