@@ -31,6 +31,8 @@ CORE_LABELS: dict[str, tuple[str, str]] = {
 
 #: A note in brackets after a name (`指导价（含税）`, `Amount (yuan)`): a header may carry one.
 _NOTE = r"\s*[(（\[【][^)）\]】]*[)）\]】]\s*$"  # compiled by `re` on first use: not at start-up
+#: Characters that turn a Chinese column name's meaning: 未核销金额 (still open) is no typo of 已核销金额 (paid).
+_TURNING = frozenset("未已不非无应实借贷收付欠余增减")
 #: What may trail a header: a required marker (`客户*`), a colon.
 _TRAILING = " \t*:："
 #: A note saying a column's money has no tax in it (`单价（不含税）`, `(未税)`, `(excl. VAT)`): every amount
@@ -236,6 +238,47 @@ class InputNames:
 
     def knows(self, header: str) -> bool:
         return self(header) in self.by_key.values()
+
+    def likely(self, header: str) -> str | None:
+        """The field an unknown `header` is close to (`amout`: amount), for a "did you mean"; None if none is.
+
+        One character apart is a typo in `amout`, but in Chinese it may be the
+        opposite: 未收金额 (unpaid) is not 已收金额 (paid), so Chinese names must
+        be closer, and never differ in a character that turns the meaning.
+        """
+        import difflib
+
+        key = header_key(header)
+        close = difflib.get_close_matches(key, list(self.by_key), n=1, cutoff=0.75 if key.isascii() else 0.8)
+        if not close or (set(key) ^ set(close[0])) & _TURNING:
+            return None
+        return self.by_key[close[0]]
+
+    def unmapped_money(self, cells: Sequence[str]) -> Text | None:
+        """Why a header is refused that names an optional money field only by a near name (`已核销本币金额`).
+
+        Left unread, the field would count as not given: an amount paid as
+        nothing, and every invoice aged as wholly unpaid, with exit 0. Which
+        column is meant is the office's to say (`[columns]`), never a guess. (A
+        required field needs no such care: every row without it is an error.)
+        """
+        named = {self(c) for c in cells if c.strip()}
+        for cell in cells:
+            if not cell.strip() or self(cell) in self.by_key.values():
+                continue
+            field = self.likely(cell)
+            found = next((f for f in self.fields if f.name == field), None)
+            if found is not None and found.kind in ("money", "price") and not found.required and field not in named:
+                return msg(
+                    "gives column {c!r}, which reads like {f} but is none of its names: left unread, {f} would "
+                    "count as not given; map it in [columns] of bizops.toml ('{c}' = \"{f}\") or rename it",
+                    "的列 {c!r} 看似{z}（{f}），但不是它的列名：若不读取，{z}将按未给出计算；"
+                    "请在 bizops.toml 的 [columns] 中对应（'{c}' = \"{f}\"）或改列名",
+                    c=cell.strip(),
+                    f=field,
+                    z=_short(found.zh) if found.zh else field,
+                )
+        return None
 
     def scaled(self, header: str, field: str | None = None) -> bool:
         """Whether `header` names a money field with a note counting it in larger units (`金额（万元）`)."""

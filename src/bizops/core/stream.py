@@ -119,25 +119,13 @@ class Sink:
         return Exit.OK
 
 
-#: Characters that turn a Chinese column name's meaning: 未核销金额 (still open) is no typo of 已核销金额 (paid).
-_TURNING = frozenset("未已不非无应实借贷收付欠余增减")
-
-
 def unknown_message(unknown: list[str], names: InputNames, command: str) -> Text:
     """`column 'amout' is not a field of cable approve-order; ignored (did you mean amount? known: …)`."""
-    import difflib
-
     hints = []
     scaled = [name for name in unknown if names.scaled(name)]
     for name in unknown:
-        if name in scaled:
-            continue
-        # One character apart is a typo in `amout`, but in Chinese it may be the opposite: 未收金额 (unpaid)
-        # is not 已收金额 (paid), so Chinese names must be closer to be suggested.
-        cutoff = 0.75 if name.isascii() else 0.8
-        close = difflib.get_close_matches(name, list(names.by_key), n=1, cutoff=cutoff)
-        if close and not (set(name) ^ set(close[0])) & _TURNING:
-            hints.append(f"{name} → {names.by_key[close[0]]}?")
+        if name not in scaled and (field := names.likely(name)) is not None:
+            hints.append(f"{name} → {field}?")
     known = names.known("en")
     if len(unknown) == 1:
         en = f"column {unknown[0]!r} is not a field of {command}; ignored"

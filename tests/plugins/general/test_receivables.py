@@ -199,6 +199,42 @@ def test_an_export_in_two_currencies_is_read_by_its_amount_in_yuan(bizops_run, t
     assert "'原币金额'" in r.stderr  # said to be read as nothing
 
 
+def test_an_export_in_yuan_gives_what_was_paid_in_yuan_too(bizops_run, tmp_path):
+    """Found attacking receivables with a UFIDA-style export: beside 本币金额 it gives 已核销本币金额 and
+    未核销本币金额, which were not names of paid and outstanding. Both were ignored under a warning, exit 0:
+    XS-0001 was owed 11,300.00 instead of 8,300.00 and the paid XS-0003 was chased for 5,000.00. They are
+    read now; and a column only near an optional money field's names (已核销原币金额) refuses the header, so
+    that nothing is aged as unpaid on a guess, until [columns] says what it is."""
+    header = "单据日期,单据编号,客户编码,客户名称,币种,原币金额,本币金额,{paid},{open},到期日,业务员,部门\n"
+    rows = (
+        "2026-09-01,XS-0001,C001,广州恒通电器,人民币,11300.00,11300.00,3000.00,8300.00,2026-10-01,李明,销售一部\n"
+        "2026-09-05,XS-0002,C002,佛山宏达贸易,美元,1000.00,7100.00,0.00,7100.00,2026-10-05,王芳,销售二部\n"
+        "2026-09-09,XS-0003,C001,广州恒通电器,人民币,5000.00,5000.00,5000.00,0.00,2026-10-09,李明,销售一部\n"
+    )
+    export = tmp_path / "账龄.csv"
+    export.write_text(header.format(paid="已核销本币金额", open="未核销本币金额") + rows, encoding="utf-8")
+    r, aged = aged_csv(bizops_run, export)
+    assert r.exit_code == 0, r
+    assert [(x["invoice"], x["amount"], x["paid"], x["outstanding"], x["next_step"]) for x in aged] == [
+        ("XS-0001", "11300.00", "3000.00", "8300.00", "chase"),
+        ("XS-0002", "7100.00", "0.00", "7100.00", "chase"),
+        ("XS-0003", "5000.00", "5000.00", "0.00", "none"),
+    ]
+    export.write_text(header.format(paid="已核销原币金额", open="备注") + rows, encoding="utf-8")
+    r, aged = aged_csv(bizops_run, export, "--lang", "zh")
+    assert r.exit_code == 65 and aged == [], r
+    assert r.stderr.splitlines()[:2] == [
+        "第 1 行：表头行的列 '已核销原币金额' 看似已收（paid），但不是它的列名：若不读取，已收将按未给出计算；"
+        "请在 bizops.toml 的 [columns] 中对应（'已核销原币金额' = \"paid\"）或改列名",
+        "第 2 行：未读取：表头的列 '已核销原币金额' 看似已收（paid），但不是它的列名：若不读取，已收将按未给出计算；"
+        "请在 bizops.toml 的 [columns] 中对应（'已核销原币金额' = \"paid\"）或改列名",
+    ]
+    (tmp_path / "bizops.toml").write_text('[columns]\n"已核销原币金额" = "paid"\n', encoding="utf-8")
+    r, aged = aged_csv(bizops_run, export)
+    assert r.exit_code == 0, r
+    assert [x["outstanding"] for x in aged] == ["8300.00", "7100.00", "0.00"]
+
+
 def test_a_bad_row_is_numbered_and_the_others_are_aged(bizops_run):
     rows = [
         SPEC_ROWS[0],

@@ -94,7 +94,9 @@ def test_a_length_in_another_unit_is_refused(bizops_run, tmp_path):
 def test_a_fines_register_headed_as_an_office_keeps_it(bizops_run, tmp_path):
     """Found attacking fines with a 罚款登记表: 被罚人 and 违规事项 were unknown (every row refused), and the
     offences written as registers write them (不按流程报桩, 数据错误, 私自发桩) were not choices. A bare
-    罚款金额 is not taken for the fine per time: it may be the line's total, and 2 times 100 is not 2 × 200."""
+    罚款金额 is not taken for the fine per time: it may be the line's total, and 2 times 100 is not 2 × 200.
+    Nor is it ignored (fines by the rule's minimum beside the register's own, under a warning): the office says
+    which it is, in [columns] or by the column's name."""
     (tmp_path / "罚款.csv").write_text(
         "罚款登记表\n"
         "序号,被罚人,日期,违规事项,次数,罚款金额（元/次）\n"
@@ -112,4 +114,17 @@ def test_a_fines_register_headed_as_an_office_keeps_it(bizops_run, tmp_path):
         "被罚人,日期,违规事项,次数,罚款金额\n李刚,2026-11-20,私自发桩,2,200\n", encoding="utf-8"
     )
     total = bizops_run("--company", "pile", "score", "总额.csv", "--format", "csv")
-    assert "column '罚款金额' is not a field" in total.stderr, total
+    assert total.exit_code == 65 and total.csv_rows() == [], total
+    assert total.stderr.splitlines()[0] == (
+        "row 1: the header row gives column '罚款金额', which reads like amount but is none of its names: left "
+        "unread, amount would count as not given; map it in [columns] of bizops.toml ('罚款金额' = \"amount\") "
+        "or rename it"
+    )
+    (tmp_path / "bizops.toml").write_text('[columns]\n"罚款金额" = "amount"\n', encoding="utf-8")
+    per_time = bizops_run("--company", "pile", "score", "总额.csv", "--format", "csv")
+    assert per_time.exit_code == 65 and "row 2: amount 200 is outside the 50.00–100.00" in per_time.stderr  # a time
+    (tmp_path / "总额.csv").write_text(
+        "被罚人,日期,违规事项,次数,罚款金额\n李刚,2026-11-20,私自发桩,2,100\n", encoding="utf-8"
+    )
+    per_time = bizops_run("--company", "pile", "score", "总额.csv", "--format", "csv")
+    assert [(x["person"], x["fines"]) for x in per_time.csv_rows()] == [("李刚", "200.00")]  # 2 × 100, as mapped

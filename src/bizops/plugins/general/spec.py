@@ -141,7 +141,8 @@ INPUTS = (
         zh="已收",
         default=Decimal(0),
         ge=0,
-        aliases=("已收金额", "已收款", "已回款", "已核销金额"),
+        # An export whose amount is 本币金额 gives what was paid in 元 the same way (本币: never 原币).
+        aliases=("已收金额", "已收款", "已回款", "已核销金额", "已核销本币金额", "本币已核销金额", "本币已收金额"),
     ),
     # An ageing export often gives what is still open rather than what was paid (未核销金额, 余额): the
     # column was ignored, and the invoice aged as wholly unpaid. The output label 未收 names it too.
@@ -152,7 +153,16 @@ INPUTS = (
         en="still open, as the export says: paid is then the rest of the amount",
         zh="未收金额",
         ge=0,
-        aliases=("未核销金额", "未收款", "应收余额", "余额", "欠款金额"),
+        aliases=(
+            "未核销金额",
+            "未收款",
+            "应收余额",
+            "余额",
+            "欠款金额",
+            "未核销本币金额",
+            "本币未核销金额",
+            "本币余额",
+        ),
     ),
     Field(
         "due_date",
