@@ -71,6 +71,28 @@ def test_a_bank_statement_export_names_its_columns_otherwise(bizops_run, tmp_pat
     assert (card["业务员"], card["月份"], card["回款笔数"], card["提成"]) == ("李", "2026-11", "2", "2540.00")
 
 
+def test_a_kingdee_receipt_list_names_the_customer_and_the_day_its_own_way(bizops_run, tmp_path):
+    """Found attacking commission with Kingdee's 收款单序时簿: its customer is 往来单位 and a receipt's day its
+    单据日期; every row was refused (customer and collected_on required) until the sheet was renamed by hand."""
+    sheet = tmp_path / "收款单序时簿.csv"
+    sheet.write_text(
+        "单据日期,单据编号,往来单位,收款金额,结算方式,业务员,部门,币别,特价下浮\n"
+        '2026-11-03,SKD-001,佛山明辉机电,"20,000.00",电汇,李明,销售一部,人民币,0\n'
+        '2026-11-06,SKD-002,东莞瑞丰电子,"2,500.00",承兑汇票,李明,销售一部,人民币,2\n',
+        encoding="utf-8",
+    )
+    config = tmp_path / "bizops.toml"
+    config.write_text("[company.cable]\ncommission_pct = 3\n", encoding="utf-8")
+    r = bizops_run("--company", "cable", "--config", str(config), "commission", str(sheet), "--format", "csv")
+    assert r.exit_code == 0, r
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    # 20,000.00 × 3 % + 2,500.00 × (3 − 0.2) %: the special price cuts 0.1 point per 1 %
+    assert [(x["salesperson"], x["period"], x["collections"], x["commission"]) for x in rows] == [
+        ("李明", "2026-11", "2", "670.00")
+    ]
+    assert "'往来单位'" not in r.stderr and "'单据日期'" not in r.stderr
+
+
 def test_without_a_rate_it_is_78_and_other_companies_69(bizops_run):
     r = bizops_run("--company", "cable", "commission", str(COLLECTIONS))
     assert r.exit_code == 78 and "commission_pct" in r.stderr and r.stdout == ""

@@ -10,7 +10,8 @@ from .points import CODES, POINTS, words_for
 from .rules import COMMISSION_RULES, ORDER_RULES, QUOTE_RULES, SCORE_RULES
 
 #: What order books and finance exports call the customer column, beside its label 客户.
-CUSTOMER_NAMES = ("客户名称", "客户名", "单位名称")
+#: 往来单位: what Kingdee's and UFIDA's lists (收款单, 应收单) call the customer.
+CUSTOMER_NAMES = ("客户名称", "客户名", "单位名称", "往来单位")
 #: A custom product as order books and quote sheets ask it (是否定制: the 是否 form is the core's, for the label).
 CUSTOM_NAMES = ("定制", "是否定制", "定制品")
 #: … the special-price discount (a 特价折扣 column was ignored, and the commission it cuts paid in full) …
@@ -500,7 +501,7 @@ COMMISSION = CommandSpec(
             en="day the money came in",
             zh="回款日期",
             required=True,
-            aliases=("收款日期", "到账日期", "回款日"),
+            aliases=("收款日期", "到账日期", "回款日", "单据日期"),  # 单据日期: a 收款单's own date
         ),
         Field(
             "discount_pct",

@@ -116,7 +116,14 @@ INPUTS = (
         zh="发票号",
         aliases=("发票号码", "发票编号", "单据编号", "单据号"),
     ),
-    Field("customer", "text", en="customer name", zh="客户", required=True, aliases=("客户名称", "客户名", "单位名称")),
+    Field(
+        "customer",
+        "text",
+        en="customer name",
+        zh="客户",
+        required=True,
+        aliases=("客户名称", "客户名", "单位名称", "往来单位"),
+    ),
     Field(
         "salesperson",
         "text",
