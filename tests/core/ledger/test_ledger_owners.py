@@ -125,6 +125,31 @@ def test_other_names_for_the_filer_and_the_day_and_a_filing_without_a_day_is_sai
     assert "备案日期" in r.stderr
 
 
+def test_a_crm_export_gives_the_moment_each_customer_was_created(bizops_run, db, tmp_path):
+    """Found attacking the ledger with a CRM's customer export: its day is 创建时间, written with the time
+    (`2026-03-05 14:22:10`). Unread, all three filings were recorded as filed today, forever (filings are
+    never changed), and 李明 got the customer 张伟 had filed two months before him."""
+    export = tmp_path / "客户列表.csv"
+    export.write_text(
+        "客户名称,负责人,创建时间,联系电话,客户等级\n"
+        "佛山明辉机电,李明,2026-03-05 14:22:10,13800138000,A\n"
+        "东莞瑞丰电子,王芳,2025/11/20 9:05,13900139000,B\n"
+        "佛山明辉机电,张伟,2026-01-02 08:00:00,13700137000,A\n",
+        encoding="utf-8",
+    )
+    r = bizops_run("--company", "cable", "ledger", "import-customers", str(export), "--db", db.url, "--format", "json")
+    assert r.exit_code == 0 and r.stderr == "", r
+    assert r.json()[0]["filed"] == 3
+    assert db.sql("SELECT customer, owner, filed_on FROM bizops_filings ORDER BY filed_on") == [
+        ("东莞瑞丰电子", "王芳", "2025-11-20"),
+        ("佛山明辉机电", "张伟", "2026-01-02"),
+        ("佛山明辉机电", "李明", "2026-03-05"),
+    ]
+    aged = receivables(bizops_run, db, {"invoice": "A1", "customer": "佛山明辉机电", "amount": "100.00",
+                                        "due_date": "2026-10-01"}, company="cable")  # fmt: skip
+    assert [x["salesperson"] for x in aged.json()] == ["张伟"]
+
+
 def test_filings_are_records_never_changed(bizops_run, db):
     assert (
         bizops_run("--company", "airline", "ledger", "import-customers", str(CUSTOMERS), "--db", db.url).exit_code == 0

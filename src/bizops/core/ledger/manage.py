@@ -22,7 +22,7 @@ from bizops.core.ledger.store import Ledger
 from bizops.core.names import InputNames
 from bizops.core.requests import totals_line
 from bizops.core.schema import Field
-from bizops.core.values import BadValue, parse_date
+from bizops.core.values import BadValue, parse_date, parse_datetime
 
 #: A customer list's columns bizops reads (the others are kept with the customer): its name, and the
 #: salesperson who filed it and the day they did (seed 000: the first filer owns it). Read with the desk's
@@ -30,7 +30,23 @@ from bizops.core.values import BadValue, parse_date
 CUSTOMER_LIST = (
     Field("name", "text", zh="客户", aliases=("customer", "客户名称", "名称", "单位名称", "客户名")),
     Field("owner", "text", zh="业务员", aliases=("建档人", "负责人", "销售员", "报备人", "备案人")),
-    Field("filed_on", "text", zh="建档日期", aliases=("建档时间", "备案日期", "报备日期", "登记日期")),
+    Field(
+        "filed_on",
+        "text",
+        zh="建档日期",
+        # A CRM export's 创建时间 is when the customer was entered: the day it was filed (its time is dropped)
+        aliases=(
+            "建档时间",
+            "备案日期",
+            "报备日期",
+            "登记日期",
+            "报备时间",
+            "备案时间",
+            "登记时间",
+            "创建时间",
+            "创建日期",
+        ),
+    ),
 )
 #: The names a header may give the name and the day filed, for messages.
 NAME_COLUMNS = ("name", CUSTOMER_LIST[0].zh, *CUSTOMER_LIST[0].aliases)
@@ -126,7 +142,10 @@ def _filing(raw: dict, today: str, row) -> tuple[str, str] | None:
     try:
         return owner, parse_date(filed).isoformat()
     except BadValue as exc:
-        raise RowError(msg("filed_on: {e}", "建档日期：{e}", e=exc.reason), row) from None
+        try:  # a CRM's moment of filing (创建时间 `2026-03-05 14:22:10`): its day
+            return owner, parse_datetime(filed).date().isoformat()
+        except BadValue:
+            raise RowError(msg("filed_on: {e}", "建档日期：{e}", e=exc.reason), row) from None
 
 
 def _by_field(raw: dict, names: InputNames) -> dict:
