@@ -265,6 +265,24 @@ def test_example_orders_file(bizops_run):
     assert out[3]["invoice"] == "vat_pending"
 
 
+def test_an_erp_sales_order_list_gives_the_order_total_as_its_tax_inclusive_total(bizops_run, tmp_path):
+    """Found attacking approve-order with an ERP's 销售订单列表: its total is 价税合计, which was no name of
+    amount: every row refused as having none, though the same word is read in receivables."""
+    (tmp_path / "订单.csv").write_text(
+        "订单编号,订单日期,客户名称,价税合计,结算方式,发票类型,城市,是否新客户\n"
+        'SO-001,2026-11-02,佛山明辉机电,"56,000.00",月结,增值税专用发票,佛山,否\n'
+        'SO-002,2026-11-03,东莞瑞丰电子,"3,600.00",现款,增值税普通发票,东莞,是\n',
+        encoding="utf-8",
+    )
+    r = bizops_run(*A, str(tmp_path / "订单.csv"), "--format", "csv")
+    assert r.exit_code == 0, r
+    rows = r.csv_rows()
+    assert [(x["amount"], x["payment_terms"], x["approvers"], x["invoice"]) for x in rows] == [
+        ("56000.00", "credit", "sales_manager; general_manager", "vat"),
+        ("3600.00", "prepay", "", "ordinary"),
+    ]
+
+
 def test_explain_cites_each_rule(bizops_run):
     out = order(
         bizops_run,

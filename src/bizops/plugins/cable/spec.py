@@ -285,7 +285,8 @@ ORDER = CommandSpec(
             zh="订单金额",
             required=True,
             gt=0,
-            aliases=("金额", "合计", "总金额", "total"),
+            # 价税合计: an ERP's sales order total, tax included (what the customer pays, as the rules mean it)
+            aliases=("金额", "合计", "总金额", "total", "价税合计", "订单总额"),
         ),
         Field(
             "new_customer", "bool", en="first orders of a new customer (default: unknown to the ledger)", zh="新客户"
