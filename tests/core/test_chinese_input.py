@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import json
 
 import pytest
 
@@ -332,3 +333,48 @@ def test_a_long_number_excel_shortened_is_never_an_id(bizops_run, tmp_path):
     assert [line.split(": ", 1)[0] for line in r.stderr.splitlines() if shortened in line] == ["row 2", "row 3"]
     exported = bizops_run("--db", db, "ledger", "export", "--format", "json").json()
     assert sorted(d["request_id"] for d in exported) == ["202611230003", "SO-E+1"]
+
+
+def test_json_rows_keyed_as_the_sheet_was_headed_are_read_as_its_header(bizops_run):
+    """Found attacking the desk: a script's JSON Lines written from a sheet (pandas' `to_json`, keys 发票号, 客户,
+    金额, 已收) were read as having no fields: every row refused, with "did you mean 客户 → customer?". A
+    key is now read as that header would be; a field two keys name is that row's error."""
+    lines = [
+        {"发票号": "A1", "客户": "甲", "金额": "1,000.00", "已收": "400.00", "到期日": "2026/10/1", "备注": "x"},
+        {"发票号": "A2", "客户": "乙", "金额": "200.00", "到期日": "2026-11-20"},
+        {"invoice": "A3", "客户": "乙", "customer": "丙", "amount": "200.00", "due_date": "2026-10-01"},
+        {"invoice": "A4", "customer": "丁", "amount": "300.00", "due_date": "2026-11-20"},
+    ]
+    text = "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines)
+    r = bizops_run(
+        "--company", "cable", "receivables", "-", "--input-format", "jsonl", "--as-of", "2026-12-01", "--format",
+        "csv", input=text,
+    )  # fmt: skip
+    assert r.exit_code == 65, r
+    assert [(x["invoice"], x["customer"], x["paid"], x["outstanding"]) for x in r.csv_rows()] == [
+        ("A1", "甲", "400.00", "600.00"),
+        ("A2", "乙", "0.00", "200.00"),
+        ("A4", "丁", "0.00", "300.00"),
+    ]
+    errors = [line for line in r.stderr.splitlines() if line.startswith("row ")]
+    assert errors == ["row 3: names customer twice: keys '客户' and 'customer'"]
+    assert "column '备注' is not a field" in r.stderr and "did you mean" not in r.stderr
+
+
+def test_an_unknown_key_on_every_row_is_said_once_and_costs_nothing_more(bizops_run, monkeypatch):
+    """Found measuring the desk: a JSON Lines file with one extra key a line ran ten times slower (17 s
+    against 1.6 s for 300,000 events): the message, with its "did you mean", was made again for every row."""
+    from bizops.core import stream
+
+    made = []
+    real = stream.unknown_message
+    monkeypatch.setattr(stream, "unknown_message", lambda *a: made.append(a) or real(*a))
+    text = "".join(
+        json.dumps({"person": "李明", "date": "2026-11-03", "code": "late", "note": f"第{i}次"}, ensure_ascii=False)
+        + "\n"
+        for i in range(2000)
+    )
+    r = bizops_run("--company", "cable", "score", "-", "--input-format", "jsonl", "--format", "csv", input=text)
+    assert r.exit_code == 0, r
+    assert len(made) == 1 and r.stderr.count("column 'note' is not a field") == 1
+    assert [(x["person"], x["penalties"]) for x in r.csv_rows()] == [("李明", str(5 * 2000))]

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from bizops.core.errors import UsageError
 from bizops.core.i18n import Text, msg
 from bizops.core.schema import Column, CommandSpec, Field
-from bizops.core.values import label_unit
+from bizops.core.values import BadValue, label_unit
 
 #: Labels for enum values every company shares; a company's `labels` add to them.
 CORE_LABELS: dict[str, tuple[str, str]] = {
@@ -238,6 +238,30 @@ class InputNames:
 
     def knows(self, header: str) -> bool:
         return self(header) in self.by_key.values()
+
+    def keyed(self, raw: dict) -> dict:
+        """A row's values by the field each key names (`{"客户": "甲"}`: `{"customer": "甲"}`), as a header is read.
+
+        A field two keys name is the row's error (which one is meant cannot be
+        known); a key naming none keeps its name, and is reported as unknown.
+        """
+        fields: dict = {}
+        given: dict[str, str] = {}
+        for key, value in raw.items():
+            field = self(key) if type(key) is str else key
+            if field in given and value not in (None, "") and fields[field] not in (None, ""):
+                raise BadValue(
+                    msg(
+                        "names {f} twice: keys {a!r} and {b!r}",
+                        "两个键都是 {f}：{a!r} 与 {b!r}",
+                        f=field,
+                        a=given[field],
+                        b=key,
+                    )
+                )
+            if field not in given or value not in (None, ""):
+                fields[field], given[field] = value, key
+        return fields
 
     def likely(self, header: str) -> str | None:
         """The field an unknown `header` is close to (`amout`: amount), for a "did you mean"; None if none is.

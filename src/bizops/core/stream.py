@@ -182,6 +182,13 @@ def run(job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None, bui
         item_fields = tuple(f.name for f in into.fields if f.name not in known)
         known |= {spec.group_by} | set(item_fields)
         rows = group_rows(rows, spec.group_by, into.name, item_fields)
+    #: The names once a row keys its fields by other names (a JSON row written from a sheet: 客户, 金额, 已收):
+    #: that row and every later one are read as a table's header is. A table's header is named already.
+    keyed: list[InputNames] = []
+    named: list[InputNames] = []
+    reported: set[str] = set()  # the unknown names said to be ignored
+    if not spec.group_by:
+        rows = _keyed_by(rows, keyed)
     pending: deque = deque()
     group_by = spec.group_by
     checkers: list = []
@@ -191,15 +198,31 @@ def run(job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None, bui
             checkers.append(compile_problems(spec.inputs, job.now))
         return checkers[0](raw)
 
-    def unknown_columns(raw: dict) -> None:
-        """Columns no field reads: say so, once, with the names that are known (`warn` keeps each text once)."""
-        if not raw.keys() <= known:
-            unknown = [name for name in raw if name and name not in known]
-            if unknown:
-                names = job.names if job.names is not None else InputNames(spec.inputs, spec.outputs)
-                sink.warn(unknown_message(unknown, names, f"{job.company} {job.command}"))
+    def unknown_columns(raw: dict) -> bool:
+        """Columns no field reads: say so, once, with the names that are known (`warn` keeps each text once).
 
-    build.namespace["unknown"] = unknown_columns  # called by build when a row has keys it did not fill
+        True, and nothing said, when they name fields (the first row keyed `客户`): the row is read again.
+        """
+        if not raw.keys() <= known:
+            # Each name once: a message (and its "did you mean") per row made a JSON file with an extra key
+            # on every line ten times slower.
+            unknown = [name for name in raw if name and name not in known and name not in reported]
+            if unknown:
+                if not named:  # made once: its names are built at the first use
+                    named.append(job.names if job.names is not None else InputNames(spec.inputs, spec.outputs))
+                names = named[0]
+                if not keyed and not group_by and any(names(name) in known for name in unknown):
+                    keyed.append(names)
+                    return True
+                reported.update(unknown)
+                sink.warn(unknown_message(unknown, names, f"{job.company} {job.command}"))
+        return False
+
+    def unknown_in_build(raw: dict) -> None:
+        if unknown_columns(raw):
+            raise _KEYED
+
+    build.namespace["unknown"] = unknown_in_build  # called by build when a row has keys it did not fill
 
     def validate(item):
         """`(row, fields)` for a good row; None after reporting a bad one."""
@@ -208,11 +231,16 @@ def run(job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None, bui
             return None
         row, raw = item
         try:
+            if keyed and not raw.keys() <= known:  # the row that found its keys name fields
+                raw = keyed[0].keyed(raw)
             return row, build(raw)
         except BadValue as first:
             error = first
-        unknown_columns(raw)
+        if error is _KEYED or unknown_columns(raw):
+            return validate(item)
         again = exact(row, raw) if exact is not None else None
+        if again is not None and keyed:
+            again = keyed[0].keyed(again)
         if again is not None:
             try:
                 return row, build(again)
@@ -256,6 +284,21 @@ def run(job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None, bui
             _run_general(job, outcomes, None if spec.aggregate else pending, sink.settle)
     except BadOutput as exc:
         raise PluginFailure(job.plugin, job.hook, str(exc)) from None
+
+
+#: Raised inside `build` by the first row whose keys name fields by other names: it is read again, keyed.
+_KEYED = BadValue(Text("keyed by other names", "以其他名称为键"))
+
+
+def _keyed_by(rows: Iterable, keyed: list) -> Iterator:
+    """`rows`, each keyed by the fields its keys name once `keyed` holds the names (see `run`)."""
+    for item in rows:
+        if keyed and type(item) is tuple:
+            try:
+                item = (item[0], keyed[0].keyed(item[1]))
+            except BadValue as exc:
+                item = RowError(exc.reason, item[0])
+        yield item
 
 
 def _run_direct(job: Job, rows: Iterable, build, validate, decide, settle) -> None:
