@@ -235,6 +235,28 @@ def test_an_export_in_yuan_gives_what_was_paid_in_yuan_too(bizops_run, tmp_path)
     assert [x["outstanding"] for x in aged] == ["8300.00", "7100.00", "0.00"]
 
 
+@pytest.mark.parametrize(
+    ("header", "paid"),
+    [
+        *[
+            (h, "400.00")
+            for h in ("实收金额", "已回款金额", "回款金额", "收款金额", "累计收款", "已结算金额", "已付款")
+        ],
+        *[(h, "600.00") for h in ("未收款金额", "未回款金额", "未结算金额", "尚欠金额", "欠款余额", "欠款")],
+    ],
+)
+def test_what_was_paid_or_is_still_owed_under_the_names_exports_give_it(bizops_run, tmp_path, header, paid):
+    """Found attacking receivables: each of these headers was ignored under a warning, exit 0, and the
+    invoice aged as wholly unpaid (1,000.00 chased where 600.00 or 400.00 was owed)."""
+    export = tmp_path / "h.csv"
+    export.write_text(f"发票号,客户,金额,{header},到期日\nA1,甲,1000.00,400.00,2026-10-01\n", encoding="utf-8")
+    r, rows = aged_csv(bizops_run, export)
+    assert r.exit_code == 0 and "not a field" not in r.stderr, r
+    assert [(x["amount"], x["paid"], x["outstanding"]) for x in rows] == [
+        ("1000.00", paid, str(Decimal("1000.00") - Decimal(paid)))
+    ]
+
+
 def test_a_bad_row_is_numbered_and_the_others_are_aged(bizops_run):
     rows = [
         SPEC_ROWS[0],

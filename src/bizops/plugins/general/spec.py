@@ -148,8 +148,29 @@ INPUTS = (
         zh="已收",
         default=Decimal(0),
         ge=0,
-        # An export whose amount is 本币金额 gives what was paid in 元 the same way (本币: never 原币).
-        aliases=("已收金额", "已收款", "已回款", "已核销金额", "已核销本币金额", "本币已核销金额", "本币已收金额"),
+        # An export whose amount is 本币金额 gives what was paid in 元 the same way (本币: never 原币). Each of
+        # these was ignored with a warning, and the invoice aged as wholly unpaid (found attacking receivables).
+        aliases=(
+            "已收金额",
+            "已收款",
+            "已回款",
+            "已核销金额",
+            "已核销本币金额",
+            "本币已核销金额",
+            "本币已收金额",
+            "已收款金额",
+            "实收金额",
+            "已回款金额",
+            "回款金额",
+            "收款金额",
+            "累计收款",
+            "累计回款",
+            "累计收款金额",
+            "累计回款金额",
+            "已结算金额",
+            "已付金额",
+            "已付款",
+        ),
     ),
     # An ageing export often gives what is still open rather than what was paid (未核销金额, 余额): the
     # column was ignored, and the invoice aged as wholly unpaid. The output label 未收 names it too.
@@ -169,6 +190,13 @@ INPUTS = (
             "未核销本币金额",
             "本币未核销金额",
             "本币余额",
+            "未收款金额",
+            "未回款金额",
+            "未结算金额",
+            "尚欠金额",
+            "欠款余额",
+            "欠款",
+            "未付金额",
         ),
     ),
     Field(
