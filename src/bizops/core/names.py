@@ -263,6 +263,43 @@ class InputNames:
                 fields[field], given[field] = value, key
         return fields
 
+    def holding_choices(self, unknown: Iterable[str], raw: Mapping) -> Text | None:
+        """Why a row is not read whose unknown column holds a choice field's values (`付款方式`: 月结), or None.
+
+        Only for a field with a default that no column of the row gives: left
+        unread, every row would take the default (a 60,000 order on 月结
+        decided as cash, with no sign-off). Yes/no fields are left out: any
+        column of 是/否 would look like one of them; so are the columns the
+        command prints (its own output read back).
+        """
+        from bizops.core.values import converter
+
+        printed = {header_key(n) for c in self._given[0] for n in (c.name, c.zh, c.en) if n}
+        for name in unknown:
+            if header_key(name) in printed:  # a column bizops prints, read back: never a field's
+                continue
+            value = raw.get(name)
+            if type(value) is not str or not value.strip():
+                continue
+            for field in self.fields:
+                if field.kind != "enum" or field.required or field.name in raw:
+                    continue
+                try:
+                    converter(field).parse(value.strip())
+                except BadValue:
+                    continue
+                return msg(
+                    "column {c!r} holds {f}'s choices ({v}) but is none of its names: left unread, every row would "
+                    "take {f} = {d}; map it in [columns] of bizops.toml ('{c}' = \"{f}\") or rename it",
+                    "列 {c!r} 的值是 {f} 的选项（{v}），但列名不是它的名称：若不读取，每行的 {f} 都将取默认值 {d}；"
+                    "请在 bizops.toml 的 [columns] 中对应（'{c}' = \"{f}\"）或改列名",
+                    c=name,
+                    f=field.name,
+                    v=value.strip(),
+                    d=field.default,
+                )
+        return None
+
     def likely(self, header: str) -> str | None:
         """The field an unknown `header` is close to (`amout`: amount), for a "did you mean"; None if none is.
 

@@ -187,6 +187,7 @@ def run(job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None, bui
     keyed: list[InputNames] = []
     named: list[InputNames] = []
     reported: set[str] = set()  # the unknown names said to be ignored
+    refused: list[BadValue] = []  # why no row is read: a column holds a choice field's values under another name
     if not spec.group_by:
         rows = _keyed_by(rows, keyed)
     pending: deque = deque()
@@ -203,6 +204,8 @@ def run(job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None, bui
 
         True, and nothing said, when they name fields (the first row keyed `客户`): the row is read again.
         """
+        if refused:
+            raise refused[0]
         if not raw.keys() <= known:
             # Each name once: a message (and its "did you mean") per row made a JSON file with an extra key
             # on every line ten times slower.
@@ -214,6 +217,10 @@ def run(job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None, bui
                 if not keyed and not group_by and any(names(name) in known for name in unknown):
                     keyed.append(names)
                     return True
+                holding = names.holding_choices(unknown, raw)
+                if holding is not None:  # every row of the run is refused by it
+                    refused.append(BadValue(Text("not read: ", "未读取：") + holding))
+                    raise refused[0]
                 reported.update(unknown)
                 sink.warn(unknown_message(unknown, names, f"{job.company} {job.command}"))
         return False
@@ -236,8 +243,12 @@ def run(job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None, bui
             return row, build(raw)
         except BadValue as first:
             error = first
-        if error is _KEYED or unknown_columns(raw):
-            return validate(item)
+        try:
+            if error is _KEYED or unknown_columns(raw):
+                return validate(item)
+        except BadValue as exc:  # the run's refusal: this row's error, whatever else is wrong with it
+            sink.row_error(RowError(exc.reason, row))
+            return None
         again = exact(row, raw) if exact is not None else None
         if again is not None and keyed:
             again = keyed[0].keyed(again)

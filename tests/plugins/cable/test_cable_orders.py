@@ -283,6 +283,49 @@ def test_an_erp_sales_order_list_gives_the_order_total_as_its_tax_inclusive_tota
     ]
 
 
+@pytest.mark.parametrize(
+    ("header", "value", "expected"),
+    [
+        ("付款方式", "月结", ("needs_approval", "credit", "ordinary")),
+        ("收款方式", "月结", ("needs_approval", "credit", "ordinary")),
+        ("付款条件", "货到付款", ("approved", "cash", "ordinary")),
+        ("开票类型", "专票", ("approved", "cash", "vat")),
+        ("票种", "增值税专用发票", ("approved", "cash", "vat")),
+    ],
+)
+def test_settlement_and_invoice_under_the_names_order_books_give_them(bizops_run, tmp_path, header, value, expected):
+    """Found attacking approve-order: under 付款方式 a 60,000.00 order on 月结 was decided as cash with no
+    sign-off, and under 开票类型 a 专票 as an ordinary invoice; each column ignored under a warning, exit 0."""
+    (tmp_path / "o.csv").write_text(
+        f"客户,金额,城市,新客户,{header}\n恒通,60000.00,广州,否,{value}\n", encoding="utf-8"
+    )
+    r = bizops_run(*A, str(tmp_path / "o.csv"), "--format", "csv")
+    assert r.exit_code == 0 and "not a field" not in r.stderr, r
+    [row] = r.csv_rows()
+    assert (row["decision"], row["payment_terms"], row["invoice"]) == expected
+
+
+def test_a_column_holding_a_choice_under_an_unknown_name_refuses_every_row(bizops_run, tmp_path):
+    """A header no list can foresee (付款安排) whose cells are settlement's choices: ignored, every order
+    would be decided as cash. No row is read until [columns] says what the column is."""
+    (tmp_path / "o.csv").write_text(
+        "客户,金额,城市,新客户,付款安排,备注\n恒通,60000.00,广州,否,月结,急\n华强,100.00,广州,否,现款,\n",
+        encoding="utf-8",
+    )
+    r = bizops_run(*A, str(tmp_path / "o.csv"), "--format", "csv")
+    assert r.exit_code == 65 and r.csv_rows() == [], r
+    why = (
+        "not read: column '付款安排' holds settlement's choices (月结) but is none of its names: left unread, every "
+        "row would take settlement = cash; map it in [columns] of bizops.toml ('付款安排' = \"settlement\") or rename it"
+    )
+    assert r.stderr.splitlines() == [f"row 2: {why}", f"row 3: {why}"]
+    (tmp_path / "bizops.toml").write_text('[columns]\n"付款安排" = "settlement"\n', encoding="utf-8")
+    r = bizops_run(*A, str(tmp_path / "o.csv"), "--format", "csv")
+    assert r.exit_code == 0, r
+    assert [(x["customer"], x["payment_terms"]) for x in r.csv_rows()] == [("恒通", "credit"), ("华强", "cash")]
+    assert "'备注' is not a field" in r.stderr
+
+
 def test_explain_cites_each_rule(bizops_run):
     out = order(
         bizops_run,

@@ -13,7 +13,8 @@ from .rules import COMMISSION_RULES, ORDER_RULES, QUOTE_RULES, SCORE_RULES
 #: 往来单位: what Kingdee's and UFIDA's lists (收款单, 应收单) call the customer.
 CUSTOMER_NAMES = ("客户名称", "客户名", "单位名称", "往来单位")
 #: A custom product as order books and quote sheets ask it (是否定制: the 是否 form is the core's, for the label).
-CUSTOM_NAMES = ("定制", "是否定制", "定制品")
+#: 非标 (non-standard) is how a factory's order book marks a product made to order.
+CUSTOM_NAMES = ("定制", "是否定制", "定制品", "非标", "非标品", "是否非标", "非标产品")
 #: … the special-price discount (a 特价折扣 column was ignored, and the commission it cuts paid in full) …
 DISCOUNT_NAMES = ("特价折扣", "特价折扣率", "特价下浮率", "特价下浮比例")
 #: … and the discount for taking no VAT invoice. A bare 折扣 or 下浮 names neither: it could be either.
@@ -305,10 +306,14 @@ ORDER = CommandSpec(
             zh="结算方式",
             default="cash",
             choices=("cash", "credit"),
+            # 付款方式, 收款方式, 付款条件: what order books head it (each was ignored, and a 60,000 credit
+            # order decided as cash: no sign-off at all). 付款方式 also heads the payment terms bizops prints,
+            # whose 货到付款 is a cash settlement too: a printed table read back decides as it did.
+            aliases=("付款方式", "收款方式", "付款条件", "结算条件", "结算类型"),
             # 帐期 (the regulation's word) is the label; 账期 the standard spelling; 月结 (settled by monthly
             # statement), 赊销 and 挂账 are credit as order books write it; 现款/现金/现结/款到发货 say cash
             choice_aliases={
-                "cash": ("现款", "现金", "现结", "现款现货", "款到发货"),
+                "cash": ("现款", "现金", "现结", "现款现货", "款到发货", "货到付款"),
                 "credit": ("账期", "赊账", "赊销", "月结", "挂账"),
             },
         ),
@@ -325,7 +330,7 @@ ORDER = CommandSpec(
                 "ordinary": ("普票", "普通票", "普通发票", "增值税普通发票", "增值税普票"),
                 "vat": ("专票", "增值税发票", "增票", "专用发票", "增值税专票"),
             },
-            aliases=("发票类型",),
+            aliases=("发票类型", "开票类型", "发票种类", "票种", "开票要求", "发票要求"),
         ),
     ),
     outputs=(
