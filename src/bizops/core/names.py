@@ -288,15 +288,21 @@ class InputNames:
                     converter(field).parse(value.strip())
                 except BadValue:
                     continue
+                if field.default is None:
+                    unread = msg("every row would have no {f}", "每行都将没有 {f}", f=field.name)
+                else:
+                    unread = msg(
+                        "every row would take {f} = {d}", "每行的 {f} 都将取默认值 {d}", f=field.name, d=field.default
+                    )
                 return msg(
-                    "column {c!r} holds {f}'s choices ({v}) but is none of its names: left unread, every row would "
-                    "take {f} = {d}; map it in [columns] of bizops.toml ('{c}' = \"{f}\") or rename it",
-                    "列 {c!r} 的值是 {f} 的选项（{v}），但列名不是它的名称：若不读取，每行的 {f} 都将取默认值 {d}；"
+                    "column {c!r} holds {f}'s choices ({v}) but is none of its names: left unread, {u}; "
+                    "map it in [columns] of bizops.toml ('{c}' = \"{f}\") or rename it",
+                    "列 {c!r} 的值是 {f} 的选项（{v}），但列名不是它的名称：若不读取，{u}；"
                     "请在 bizops.toml 的 [columns] 中对应（'{c}' = \"{f}\"）或改列名",
                     c=name,
                     f=field.name,
                     v=value.strip(),
-                    d=field.default,
+                    u=unread,
                 )
         return None
 

@@ -225,3 +225,22 @@ def test_a_travel_request_form_headed_in_its_own_words(bizops_run, tmp_path):
         ("王强", "3", "general_manager", "300.00"),
     ]
     assert "flying needs the general manager's consent" in rows[1]["warnings"]  # 是否乘飞机 是
+
+
+def test_a_department_head_named_in_a_column_headed_otherwise(bizops_run, tmp_path):
+    """Found attacking expense request: under 职位 a 部门经理's trip was asked of the department head (the
+    approver for staff), the column ignored under a warning. 职位 and 岗位 name the role; a header no list can
+    foresee (级别) holding a role refuses the rows instead of taking everyone as staff."""
+    sheet = tmp_path / "出差申请.csv"
+    header = "出差人,{role},省内/省外,出发日期,返回日期,拜访客户,预支金额\n"
+    row = "张伟,部门经理,省外,2026-03-02,2026-03-03,广州粤能电力,500\n"
+    sheet.write_text(header.format(role="职位") + row, encoding="utf-8")
+    r = bizops_run("--company", "pv", "expense", "request", str(sheet), "--format", "csv")
+    assert r.exit_code == 0 and "not a field" not in r.stderr, r
+    [staff_form] = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert staff_form["approvers"] == "general_manager"
+    sheet.write_text(header.format(role="级别") + row, encoding="utf-8")
+    r = bizops_run("--company", "pv", "expense", "request", str(sheet), "--format", "csv")
+    assert r.exit_code == 65 and r.stderr.startswith(
+        "row 2: not read: column '级别' holds role's choices (部门经理)"
+    ), r

@@ -282,6 +282,7 @@ _ROLE = Field(
     en="staff or dept_head (default staff)",
     zh="职务",
     default="staff",
+    aliases=("职位", "岗位"),
     choices=ROLES,
     choice_aliases={
         "staff": ("员工", "职员", "普通员工", "业务员", "销售员"),
