@@ -31,6 +31,8 @@ CORE_LABELS: dict[str, tuple[str, str]] = {
 
 #: A note in brackets after a name (`指导价（含税）`, `Amount (yuan)`): a header may carry one.
 _NOTE = r"\s*[(（\[【][^)）\]】]*[)）\]】]\s*$"  # compiled by `re` on first use: not at start-up
+#: The kinds of field a near name refuses a header for (`unmapped`): what is counted, summed or dated.
+_COUNTED = frozenset({"money", "price", "int", "decimal", "pct", "date", "datetime"})
 #: Characters that turn a Chinese column name's meaning: 未核销金额 (still open) is no typo of 已核销金额 (paid).
 _TURNING = frozenset("未已不非无应实借贷收付欠余增减")
 #: What may trail a header: a required marker (`客户*`), a colon.
@@ -321,13 +323,15 @@ class InputNames:
             return None
         return self.by_key[close[0]]
 
-    def unmapped_money(self, cells: Sequence[str]) -> Text | None:
-        """Why a header is refused that names an optional money field only by a near name (`已核销本币金额`).
+    def unmapped(self, cells: Sequence[str]) -> Text | None:
+        """Why a header is refused that names an optional field only by a near name (`已核销本币金额`, `已催收次数`).
 
         Left unread, the field would count as not given: an amount paid as
-        nothing, and every invoice aged as wholly unpaid, with exit 0. Which
-        column is meant is the office's to say (`[columns]`), never a guess. (A
-        required field needs no such care: every row without it is an error.)
+        nothing and every invoice aged as wholly unpaid, three chases as none
+        (a chase where the rules say legal action), with exit 0. Which column is
+        meant is the office's to say (`[columns]`), never a guess. A required
+        field needs no such care (every row without it is an error), nor a
+        text or a yes/no (a name, a note: `业务员编号` is no salesperson).
         """
         named = {self(c) for c in cells if c.strip()}
         for cell in cells:
@@ -335,7 +339,7 @@ class InputNames:
                 continue
             field = self.likely(cell)
             found = next((f for f in self.fields if f.name == field), None)
-            if found is not None and found.kind in ("money", "price") and not found.required and field not in named:
+            if found is not None and found.kind in _COUNTED and not found.required and field not in named:
                 return msg(
                     "gives column {c!r}, which reads like {f} but is none of its names: left unread, {f} would "
                     "count as not given; map it in [columns] of bizops.toml ('{c}' = \"{f}\") or rename it",

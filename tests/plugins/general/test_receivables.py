@@ -257,6 +257,26 @@ def test_what_was_paid_or_is_still_owed_under_the_names_exports_give_it(bizops_r
     ]
 
 
+def test_chases_and_credit_days_under_other_names_or_refused_when_only_near_one(bizops_run, tmp_path):
+    """Found attacking receivables: 已催收次数 was ignored under a warning, and an invoice chased three times
+    was to be chased again where the rules say legal action; 信用天数 was ignored and the policy's term
+    used. A header only near a counted field's names (催款次) now refuses the file rather than count none."""
+    export = tmp_path / "h.csv"
+    export.write_text(
+        "发票号,客户,金额,开票日期,已催收次数,信用天数\nA1,甲,1000.00,2026-09-01,3,60\n", encoding="utf-8"
+    )
+    r, rows = aged_csv(bizops_run, export)
+    assert r.exit_code == 0 and "not a field" not in r.stderr, r
+    assert [(x["chases"], x["due_date"], x["next_step"]) for x in rows] == [("3", "2026-10-31", "legal")]
+    export.write_text("发票号,客户,金额,到期日,催款次\nA1,甲,1000.00,2026-10-01,3\n", encoding="utf-8")
+    r, rows = aged_csv(bizops_run, export)
+    assert r.exit_code == 65 and rows == [], r
+    assert r.stderr.startswith(
+        "row 1: the header row gives column '催款次', which reads like chases but is none of its names: left unread, "
+        "chases would count as not given"
+    )
+
+
 def test_a_bad_row_is_numbered_and_the_others_are_aged(bizops_run):
     rows = [
         SPEC_ROWS[0],

@@ -157,7 +157,7 @@ class Header:
         #: not 1200 m, and a field left to its default (`账期（月）`: 30 days; `已收（万元）`: nothing paid) is no
         #: better. No row is read.
         self.unread = next((why for c in cells if unread is not None and c.strip() and (why := unread(c))), None)
-        unmapped = getattr(names, "unmapped_money", None)
+        unmapped = getattr(names, "unmapped", None)
         if self.unread is None and unmapped is not None:
             self.unread = unmapped(cells)
 

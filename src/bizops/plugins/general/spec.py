@@ -214,7 +214,7 @@ INPUTS = (
         zh="账期天数",
         ge=0,
         le=3650,
-        aliases=("帐期天数", "账期", "帐期", "信用期"),
+        aliases=("帐期天数", "账期", "帐期", "信用期", "信用天数", "信用期限", "账期天"),
     ),
     Field(
         "chases",
@@ -223,7 +223,9 @@ INPUTS = (
         zh="催收次数",
         default=0,
         ge=0,
-        aliases=("催款次数",),
+        # 已催收次数 was ignored (已 keeps it from being offered), and three chases aged as none: a chase
+        # where the rules say legal action
+        aliases=("催款次数", "已催收次数", "已催款次数", "催收次"),
     ),
 )
 OPTIONS = (
