@@ -128,3 +128,21 @@ def test_a_fines_register_headed_as_an_office_keeps_it(bizops_run, tmp_path):
     )
     per_time = bizops_run("--company", "pile", "score", "总额.csv", "--format", "csv")
     assert [(x["person"], x["fines"]) for x in per_time.csv_rows()] == [("李刚", "200.00")]  # 2 × 100, as mapped
+
+
+def test_a_dispatch_sheet_headed_as_an_office_heads_it(bizops_run, tmp_path):
+    """Found attacking dispatch with an office's sheet: 提交时间 was no name of submitted_at (every row
+    refused as lacking it), and 经理审批 no name of manager_approved: an approved abnormal dispatch was
+    refused as unapproved."""
+    (tmp_path / "报桩.csv").write_text(
+        "报桩单号,工地,办事处,提交时间,报送方式,类型,非正常发桩,经理审批,合同已签,规格,桩长（米）,数量\n"
+        "BZ-1,万科城三期,佛山办事处,2026-11-23 08:42,短信,报桩,是,是,是,PHC-500 AB 125,12,40\n"
+        "BZ-2,万科城三期,佛山办事处,2026-11-23 08:42,短信,报桩,是,否,是,PHC-500 AB 125,12,40\n",
+        encoding="utf-8",
+    )
+    r = bizops_run("--company", "pile", "approve-order", "报桩.csv", "--format", "csv")
+    assert r.exit_code == 1 and "not a field" not in r.stderr, r  # BZ-2 refused by policy
+    assert [(x["request_id"], x["decision"], x["batch"]) for x in r.csv_rows()] == [
+        ("BZ-1", "scheduled", "2026-11-23T09:00"),
+        ("BZ-2", "refused", ""),
+    ]

@@ -156,13 +156,21 @@ APPROVE = CommandSpec(
         ),
         Field("site", "text", en="building site (工地)", zh="工地"),
         Field("office", "text", en="branch office (办事处)", zh="办事处"),
-        Field("submitted_at", "datetime", en="when the request reached the company", zh="报桩时间", required=True),
+        Field(
+            "submitted_at",
+            "datetime",
+            en="when the request reached the company",
+            zh="报桩时间",
+            required=True,
+            aliases=("提交时间", "申请时间"),
+        ),
         Field(
             "channel",
             "enum",
             en="how it was reported",
             zh="报桩方式",
             default="sms",
+            aliases=("报送方式", "申报方式"),
             choices=("sms", "oral"),
             # the seed's 短信 and 口头; a request phoned in is an oral one
             choice_aliases={"sms": ("短信", "短信报桩"), "oral": ("口头", "口头报桩", "电话")},
@@ -193,7 +201,7 @@ APPROVE = CommandSpec(
             en="the department manager approved",
             zh="部门经理已批准",
             default=False,
-            aliases=("经理批准", "经理已批准", "部门经理批准"),
+            aliases=("经理批准", "经理已批准", "部门经理批准", "经理审批", "经理已审批"),
         ),
         Field(
             "contract_signed",
