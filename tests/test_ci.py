@@ -51,3 +51,20 @@ def test_a_type_error_in_the_api_fails_ci(tmp_path):
         f"src/bizops/api.py:{lines + 7}: error: Incompatible types in assignment (expression has type "
         '"str", variable has type "int")  [assignment]',
     ]
+
+
+def test_no_test_is_shadowed_by_another_of_its_name():
+    """Tests may redefine names (F811 is off for fixtures), so a second `def test_x` would silently replace
+    the first, which then never runs: found when a new test nearly hid an older one of the same name."""
+    import ast
+
+    shadowed = []
+    for path in [*REPO.glob("tests/**/test_*.py"), *REPO.glob("src/bizops/plugins/**/test_*.py"),
+                 *REPO.glob("plugins-contrib/*/tests/**/test_*.py")]:  # fmt: skip
+        seen: set[str] = set()
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
+                if node.name in seen:
+                    shadowed.append(f"{path.relative_to(REPO)}: {node.name}")
+                seen.add(node.name)
+    assert len(list(REPO.glob("tests/**/test_*.py"))) > 50 and shadowed == []

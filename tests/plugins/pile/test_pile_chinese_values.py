@@ -130,7 +130,7 @@ def test_a_fines_register_headed_as_an_office_keeps_it(bizops_run, tmp_path):
     assert [(x["person"], x["fines"]) for x in per_time.csv_rows()] == [("李刚", "200.00")]  # 2 × 100, as mapped
 
 
-def test_a_dispatch_sheet_headed_as_an_office_heads_it(bizops_run, tmp_path):
+def test_submission_time_and_manager_approval_as_a_dispatch_sheet_heads_them(bizops_run, tmp_path):
     """Found attacking dispatch with an office's sheet: 提交时间 was no name of submitted_at (every row
     refused as lacking it), and 经理审批 no name of manager_approved: an approved abnormal dispatch was
     refused as unapproved."""
