@@ -240,18 +240,19 @@ def run(job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None, bui
         try:
             if keyed and not raw.keys() <= known:  # the row that found its keys name fields
                 raw = keyed[0].keyed(raw)
-            return row, build(raw)
-        except BadValue as first:
-            error = first
-        try:
+            again = None
+            try:
+                return row, build(raw)
+            except BadValue as first:
+                error = first
             if error is _KEYED or unknown_columns(raw):
                 return validate(item)
-        except BadValue as exc:  # the run's refusal: this row's error, whatever else is wrong with it
+            again = exact(row, raw) if exact is not None else None
+            if again is not None and keyed:
+                again = keyed[0].keyed(again)
+        except BadValue as exc:  # a field two keys name, or the run's refusal: this row's error, and all of it
             sink.row_error(RowError(exc.reason, row))
             return None
-        again = exact(row, raw) if exact is not None else None
-        if again is not None and keyed:
-            again = keyed[0].keyed(again)
         if again is not None:
             try:
                 return row, build(again)
