@@ -277,6 +277,10 @@ class InputNames:
         from bizops.core.values import converter
 
         printed = {header_key(n) for c in self._given[0] for n in (c.name, c.zh, c.en) if n}
+        given = set(raw)  # … and the fields of its items (a claim's legs: `reason` given on a leg is given)
+        for value in raw.values():
+            if type(value) is list:
+                given.update(k for item in value if type(item) is dict for k in item)
         for name in unknown:
             if header_key(name) in printed:  # a column bizops prints, read back: never a field's
                 continue
@@ -284,7 +288,7 @@ class InputNames:
             if type(value) is not str or not value.strip():
                 continue
             for field in self.fields:
-                if field.kind != "enum" or field.required or field.name in raw:
+                if field.kind != "enum" or field.required or field.name in given:
                     continue
                 try:
                     converter(field).parse(value.strip())

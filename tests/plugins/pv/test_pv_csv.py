@@ -244,3 +244,16 @@ def test_a_department_head_named_in_a_column_headed_otherwise(bizops_run, tmp_pa
     assert r.exit_code == 65 and r.stderr.startswith(
         "row 2: not read: column '级别' holds role's choices (部门经理)"
     ), r
+
+
+def test_a_note_column_reading_like_a_legs_choice_is_only_unknown_when_the_legs_give_it(bizops_run, tmp_path):
+    """Breaking the choice-column check: a claim sheet with an extra 说明 column of 其他 (a taxi reason's
+    word) was refused as hiding `reason`, though every leg gives its reason in its own column."""
+    rows = list(csv.reader(io.StringIO((EXAMPLES / "claims.csv").read_text(encoding="utf-8-sig"))))
+    out = io.StringIO()
+    csv.writer(out).writerows([rows[0] + ["说明"], *(r + ["其他"] for r in rows[1:])])
+    (tmp_path / "claims.csv").write_text(out.getvalue(), encoding="utf-8")
+    r = bizops_run("--company", "pv", "expense", "claim", str(tmp_path / "claims.csv"), "--format", "csv")
+    plain = bizops_run("--company", "pv", "expense", "claim", str(EXAMPLES / "claims.csv"), "--format", "csv")
+    assert r.exit_code == plain.exit_code and r.stdout == plain.stdout, r
+    assert "column '说明' is not a field" in r.stderr
