@@ -168,3 +168,16 @@ def test_a_discount_over_100_percent_is_a_typo_not_a_zero_commission(bizops_run,
     )
     r = commission(bizops_run, source=book, fmt="csv")
     assert r.exit_code == 65 and r.stderr.splitlines() == ['row 2: discount_pct must be ≤ 100, got "400"'], r
+
+
+@pytest.mark.parametrize("header", ["特价率", "特价幅度", "特价比例", "特价下浮幅度"])
+def test_the_special_price_discount_under_other_names_cuts_the_commission(bizops_run, tmp_path, header):
+    """Found attacking commission: under 特价率 or 特价幅度 a 5 % special price was ignored under a warning
+    and the collection paid at the full rate (300.00 instead of 250.00)."""
+    (tmp_path / "bizops.toml").write_text("[company.cable]\ncommission_pct = 3\n", encoding="utf-8")
+    (tmp_path / "c.csv").write_text(
+        f"客户,回款金额,回款日期,业务员,{header}\n甲,10000.00,2026-11-03,李明,5\n", encoding="utf-8"
+    )
+    r = bizops_run("--company", "cable", "commission", "c.csv", "--format", "csv")
+    assert r.exit_code == 0 and r.stderr == "", r
+    assert [(x["salesperson"], x["commission"]) for x in r.csv_rows()] == [("李明", "250.00")]  # 3 − 0.5 points

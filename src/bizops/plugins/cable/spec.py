@@ -16,7 +16,16 @@ CUSTOMER_NAMES = ("客户名称", "客户名", "单位名称", "往来单位")
 #: 非标 (non-standard) is how a factory's order book marks a product made to order.
 CUSTOM_NAMES = ("定制", "是否定制", "定制品", "非标", "非标品", "是否非标", "非标产品")
 #: … the special-price discount (a 特价折扣 column was ignored, and the commission it cuts paid in full) …
-DISCOUNT_NAMES = ("特价折扣", "特价折扣率", "特价下浮率", "特价下浮比例")
+DISCOUNT_NAMES = (
+    "特价折扣",
+    "特价折扣率",
+    "特价下浮率",
+    "特价下浮比例",
+    "特价率",
+    "特价幅度",
+    "特价比例",
+    "特价下浮幅度",
+)
 #: … and the discount for taking no VAT invoice. A bare 折扣 or 下浮 names neither: it could be either.
 NO_VAT_DISCOUNT_NAMES = ("不开票下浮", "不开票折扣", "不开增值税折扣", "无票下浮")
 
