@@ -31,6 +31,10 @@ ACCEPTED = [
     "￥１５００",
     "１５００元",
     "1500\u3000",
+    # SQL Server's money type, and the ERPs on it, export every amount with four decimals: zeros past the fen
+    "1500.0000",
+    "1,500.0000",
+    "1500.00000000",
 ]
 
 #: Values that are not an amount, and the message each must give.
@@ -64,6 +68,8 @@ REFUSED = {
     "1500 USD": "must be a number",
     "--1500": "must be a number",
     "1500.001": "more than 2 decimals",
+    "1500.0010": "more than 2 decimals",
+    "1500.00000000000000000000000001": "more than 2 decimals",
     "-1500": "must be > 0",
     "0": "must be > 0",
     "1" * 400: "too many digits",

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Any
 
 from bizops.core import money
@@ -259,12 +259,24 @@ def _number(spec):
                 if value != value.to_integral_value():
                     raise BadValue(msg("must be a whole number", "必须是整数"))
             else:
-                raise BadValue(_too_many_places(places, kind))
+                cut = _to_places(value, places)
+                if cut is None or cut != value:
+                    raise BadValue(_too_many_places(places, kind))
+                value = cut
         if not value and value.is_signed():  # `-0` is 0: no rule should see, or print, a signed zero
             value = value.copy_abs()
         return value
 
     return parse
+
+
+def _to_places(value: Decimal, places: int) -> Decimal | None:
+    """`value` cut to `places` decimals: itself, written so, when the ones past them are zeros (`12000.0000`,
+    as SQL Server's money type and the ERPs on it export every amount, is 12000.00); None if it cannot be."""
+    try:
+        return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN)
+    except InvalidOperation:
+        return None
 
 
 def _out_of_bounds(value, gt, ge, lt, le) -> Text:
