@@ -24,6 +24,9 @@ from bizops.core.values import BadValue, parse_date, parse_datetime
         (datetime(2026, 12, 5, 0, 0), date(2026, 12, 5)),  # a datetime cell from a workbook
         ("2026-12-05 00:00:00", date(2026, 12, 5)),  # … and as a database or accounting export writes it
         ("2026/12/5 0:00", date(2026, 12, 5)),
+        # Found attacking receivables: SQL Server's datetime, as the ERPs on it export a day, refused every row
+        ("2026-12-05 00:00:00.000", date(2026, 12, 5)),
+        ("2026-12-05T00:00:00.0", date(2026, 12, 5)),
         (date(2026, 12, 5), date(2026, 12, 5)),
     ],
 )
@@ -44,6 +47,9 @@ def test_the_ways_a_day_is_written(raw, day):
         "46361.5",
         "2026-12-05 14:30",
         "2026-12-05T00:00:01",
+        "2026-12-05 00:00:00.120",
+        "2026-12-05 00:00:00.000Z",
+        "2026-12-05 00:00:00.1234567",
     ],
 )
 def test_no_amount_or_impossible_day_is_taken_for_a_day(raw):
@@ -65,6 +71,9 @@ def test_no_amount_or_impossible_day_is_taken_for_a_day(raw):
         ("2026.11.23 9:30", datetime(2026, 11, 23, 9, 30)),
         ("2026年11月23日", datetime(2026, 11, 23)),
         ("2026.11.23", datetime(2026, 11, 23)),
+        # … and with SQL Server's fraction of a second: kept to the second, as every rule reads it
+        ("2026-11-23 09:30:15.123", datetime(2026, 11, 23, 9, 30, 15)),
+        ("2026-11-23 09:30:00.000", datetime(2026, 11, 23, 9, 30)),
     ],
 )
 def test_the_ways_a_time_is_written(raw, when):

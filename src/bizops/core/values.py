@@ -24,7 +24,9 @@ from bizops.core.i18n import Text, msg
 TRUE_WORDS = frozenset({"true", "1", "yes", "y", "是", "t", "on", "有", "√", "✓", "✔"})
 FALSE_WORDS = frozenset({"false", "0", "no", "n", "否", "f", "off", "无", "×", "✗", "✘"})
 
-_DATETIME = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+#: … with a fraction of a second after the seconds, as SQL Server's datetime is exported (`2026-10-01 00:00:00.000`,
+#: the ERPs on it): a day when all is zero, a time to the second otherwise (no rule looks closer).
+_DATETIME = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?")
 _TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
 MEMO_LIMIT = 4096
 
@@ -370,7 +372,7 @@ def parse_datetime(raw) -> datetime:
     found = _DATETIME.fullmatch(text) if text is not None else None
     try:
         if found:
-            y, mo, d, h, mi, sec = (int(g) if g else 0 for g in found.groups())
+            y, mo, d, h, mi, sec = (int(g) if g else 0 for g in found.groups()[:6])
             return datetime(y, mo, d, h, mi, sec)
         found = _OTHER_DATETIME.fullmatch(text) if text is not None else None
         if found:

@@ -277,6 +277,22 @@ def test_chases_and_credit_days_under_other_names_or_refused_when_only_near_one(
     )
 
 
+def test_an_erp_on_sql_server_writes_days_and_amounts_its_own_way(bizops_run, tmp_path):
+    """Found attacking receivables with a U8-style export from SQL Server: every day as
+    `2026-10-01 00:00:00.000` and every amount as `11300.0000`; each row was refused twice over."""
+    export = tmp_path / "应收.csv"
+    export.write_text(
+        "单据编号,客户名称,单据日期,到期日,本币金额,已核销本币金额\n"
+        "XS-1,甲,2026-09-01 00:00:00.000,2026-10-01 00:00:00.000,11300.0000,3000.0000\n",
+        encoding="utf-8",
+    )
+    r, rows = aged_csv(bizops_run, export)
+    assert r.exit_code == 0, r
+    assert [(x["invoice"], x["due_date"], x["outstanding"], x["days_overdue"]) for x in rows] == [
+        ("XS-1", "2026-10-01", "8300.00", "61")
+    ]
+
+
 def test_a_bad_row_is_numbered_and_the_others_are_aged(bizops_run):
     rows = [
         SPEC_ROWS[0],
