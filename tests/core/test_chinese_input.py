@@ -379,3 +379,19 @@ def test_an_unknown_key_on_every_row_is_said_once_and_costs_nothing_more(bizops_
     assert r.exit_code == 0, r
     assert len(made) == 1 and r.stderr.count("column 'note' is not a field") == 1
     assert [(x["person"], x["penalties"]) for x in r.csv_rows()] == [("李明", str(5 * 2000))]
+
+
+def test_a_json_key_only_near_an_amounts_name_refuses_the_rows_as_a_header_would(bizops_run, tmp_path):
+    """Breaking the JSON keys: a key only near paid's names (已核销原币金额) was ignored under a warning and
+    the invoice aged as wholly unpaid, where the same CSV header refused the file. [columns] still maps it."""
+    text = json.dumps({"发票号": "A1", "客户": "甲", "金额": "100", "已核销原币金额": "50", "到期日": "2026-10-01"})
+    args = ("--company", "cable", "receivables", "-", "--input-format", "jsonl", "--as-of", "2026-12-01")
+    r = bizops_run(*args, "--format", "csv", input=text + "\n" + text + "\n")
+    assert r.exit_code == 65 and r.csv_rows() == [], r
+    assert [line[:70] for line in r.stderr.splitlines()] == [
+        "row 1: not read: the row gives column '已核销原币金额', which reads like paid",
+        "row 2: not read: the row gives column '已核销原币金额', which reads like paid",
+    ]
+    (tmp_path / "bizops.toml").write_text('[columns]\n"已核销原币金额" = "paid"\n', encoding="utf-8")
+    r = bizops_run(*args, "--format", "csv", input=text + "\n")
+    assert r.exit_code == 0 and [x["outstanding"] for x in r.csv_rows()] == ["50.00"], r

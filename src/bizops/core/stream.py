@@ -217,9 +217,13 @@ def run(job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None, bui
                 if not keyed and not group_by and any(names(name) in known for name in unknown):
                     keyed.append(names)
                     return True
+                # A key only near a counted field's names (a JSON row's: a table's header was refused for it
+                # already), or a column holding a choice bizops would default: every row is refused by it.
+                near = names.unmapped(list(raw))
                 holding = names.holding_choices(unknown, raw)
-                if holding is not None:  # every row of the run is refused by it
-                    refused.append(BadValue(Text("not read: ", "未读取：") + holding))
+                if near is not None or holding is not None:
+                    why = Text("the row ", "该行") + near if near is not None else holding
+                    refused.append(BadValue(Text("not read: ", "未读取：") + why))
                     raise refused[0]
                 reported.update(unknown)
                 sink.warn(unknown_message(unknown, names, f"{job.company} {job.command}"))
