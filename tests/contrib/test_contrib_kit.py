@@ -61,6 +61,10 @@ def test_a_plugin_may_be_given_as_a_path_a_module_name_or_a_module():
         ),
         (('Field("x", "int")', 'Field("x", "integer")'), "bizops_company: quote: field 'x' has unknown kind 'integer'"),
         (
+            ('Field("x", "int")', 'Field("x", "bool", choice_aliases={"maybe": ("也许",)})'),
+            "bizops_company: quote: field 'x' has aliases for 'maybe', which is not a choice",
+        ),
+        (
             ('Column("x", "int", zh="x", en="x")', 'Column("x", "float", zh="x", en="x")'),
             "bizops_company: quote: column 'x' has unknown kind 'float'",
         ),

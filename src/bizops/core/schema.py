@@ -137,7 +137,8 @@ class Field(Declaration):
     `指导价`), the table label of the output column of the same name, or one
     of `aliases` (`("产品编号", "货号")`). An enum value may be a choice, the
     label the company's tables print for it (`Company.labels`), or one of
-    `choice_aliases` (`{"credit": ("账期",)}`).
+    `choice_aliases` (`{"credit": ("账期",)}`); a yes/no field's words beyond
+    是/否 are `choice_aliases` of `"true"` and `"false"` (`{"true": ("新客户",)}`).
     """
 
     name: str
@@ -475,7 +476,7 @@ def problems(declared: Company | Extension) -> list[str]:
             if f.kind == "enum" and not f.choices:
                 found.append(f"{where}: enum field {f.name!r} has no choices")
             for choice in f.choice_aliases:
-                if choice not in f.choices:
+                if choice not in (("true", "false") if f.kind == "bool" else f.choices):
                     found.append(f"{where}: field {f.name!r} has aliases for {choice!r}, which is not a choice")
             if f.kind == "records":
                 check_fields(f"{where}.{f.name}", f.fields)

@@ -86,7 +86,9 @@ def converter(spec) -> Converter:
     if kind in NUMBER_KINDS:
         return Converter(_number(spec), {}, ints=True)
     if kind == "bool":
-        return Converter(parse_bool, {True: True, False: False})  # JSON true/false answered by the memo inline
+        words = getattr(spec, "choice_aliases", None)
+        parse = _bool_with(words) if words else parse_bool
+        return Converter(parse, {True: True, False: False})  # JSON true/false answered by the memo inline
     if kind == "text" or kind == "path":
         return Converter(_text)
     if kind == "enum":
@@ -149,6 +151,21 @@ def parse_bool(raw) -> bool:
     raise BadValue(
         msg("must be true or false (yes/no, 是/否, √/×, 1/0)", "必须是 是/否（true/false、yes/no、√/×、1/0）")
     )
+
+
+def _bool_with(words: dict[str, tuple[str, ...]]):
+    """`parse_bool`, and a field's own words for yes and no (`新客户`/`老客户` for new_customer)."""
+    own = {w.strip().lower(): key == "true" for key, names in words.items() for w in names}
+
+    def parse(raw):
+        try:
+            return parse_bool(raw)
+        except BadValue:
+            if type(raw) is str and (found := own.get(raw.strip().lower())) is not None:
+                return found
+            raise
+
+    return parse
 
 
 def _enum(choices: tuple[str, ...], aliases: dict[str, tuple[str, ...]]):

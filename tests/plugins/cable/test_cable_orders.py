@@ -364,3 +364,20 @@ def test_explain_cites_each_rule(bizops_run):
 def test_invalid_orders_exit_65(bizops_run, flags, message):
     r = bizops_run(*A, *flags, "--format", "json")
     assert r.exit_code == 65 and message in r.stderr, r
+
+
+def test_a_new_or_old_customer_column_says_which_in_its_own_words(bizops_run, tmp_path):
+    """Found attacking approve-order: a 新老客户 column of 新客户/老客户 was ignored under a warning, and an
+    existing customer decided as a new one (cash on delivery instead of cash). A yes/no field may declare
+    its own words (`choice_aliases` of "true" and "false"); other words are still the row's error."""
+    (tmp_path / "o.csv").write_text(
+        "客户,金额,城市,新老客户\n恒通,6000.00,广州,老客户\n华强,6000.00,广州,新客户\n瑞丰,6000.00,广州,经销商\n",
+        encoding="utf-8",
+    )
+    r = bizops_run(*A, str(tmp_path / "o.csv"), "--format", "csv")
+    assert r.exit_code == 65 and "not a field" not in r.stderr, r
+    assert [(x["customer"], x["new_customer"], x["payment_terms"]) for x in r.csv_rows()] == [
+        ("恒通", "false", "cash"),
+        ("华强", "true", "cod"),
+    ]
+    assert "row 4: new_customer must be true or false" in r.stderr

@@ -299,7 +299,13 @@ ORDER = CommandSpec(
             aliases=("金额", "合计", "总金额", "total", "价税合计", "订单总额"),
         ),
         Field(
-            "new_customer", "bool", en="first orders of a new customer (default: unknown to the ledger)", zh="新客户"
+            "new_customer",
+            "bool",
+            en="first orders of a new customer (default: unknown to the ledger)",
+            zh="新客户",
+            # An order book's 新老客户 column says 新客户 or 老客户: ignored, an existing customer was decided as new
+            aliases=("新老客户", "新/老客户"),
+            choice_aliases={"true": ("新客户", "新"), "false": ("老客户", "老")},
         ),
         Field(
             "city",
