@@ -114,6 +114,7 @@ class InputNames:
         self.fields = tuple(_with_items(fields))
         self._given = (tuple(outputs), mapping)
         self._by_key: dict[str, str] | None = None
+        self._shared: dict[str, set[str]] = {}  # made with `by_key`
 
     @property
     def by_key(self) -> dict[str, str]:
@@ -131,10 +132,12 @@ class InputNames:
         for header, field in (mapping or {}).items():
             if field in names:
                 levels[0][header_key(header)] = field
+        claimants: dict[str, set[str]] = {}
         for f in fields:
             levels[1][header_key(f.name)] = f.name
             for alias in f.aliases:
                 _claim(levels[2], header_key(alias), f.name)
+                claimants.setdefault(header_key(alias), set()).add(f.name)
             column = labels.get(f.name)
             if column is not None:
                 for label in (column.zh, column.en):
@@ -156,6 +159,8 @@ class InputNames:
         for k, v in asked.items():  # the lowest, and last: messages list a field's own names first
             if v is not None:
                 by_key.setdefault(k, v)
+        #: An alias two fields declare (a bare 折扣: the special-price discount or the no-VAT one) names neither.
+        self._shared = {k: fs for k, fs in claimants.items() if len(fs) > 1 and k not in by_key}
         return by_key
 
     def __call__(self, header: str) -> str:
@@ -341,6 +346,17 @@ class InputNames:
         for cell in cells:
             if not cell.strip() or self(cell) in self.by_key.values():
                 continue
+            shared = self._shared.get(header_key(cell), set())
+            if shared and not shared & named:
+                either = " or ".join(sorted(shared))
+                return msg(
+                    "gives column {c!r}, which could be {f}: left unread, neither would count as given; say which "
+                    "in [columns] of bizops.toml ('{c}' = \"…\") or rename it",
+                    "的列 {c!r} 可能是 {f}：若不读取，两者都将按未给出计算；请在 bizops.toml 的 [columns] 中指明"
+                    "（'{c}' = \"…\"）或改列名",
+                    c=cell.strip(),
+                    f=either,
+                )
             field = self.likely(cell)
             found = next((f for f in self.fields if f.name == field), None)
             if found is not None and found.kind in _COUNTED and not found.required and field not in named:

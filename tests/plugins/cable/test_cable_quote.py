@@ -567,3 +567,41 @@ def test_units_read_in_pieces_as_in_one_process(bizops_run, tmp_path, price_list
     assert one.stdout == many.stdout and one.stderr == many.stderr
     assert len(one.stdout.splitlines()) == 1 + 1499  # every metre of RVV quoted, every roll of BV refused
     assert one.stderr.count("is priced per roll (100 m)") == 1499
+
+
+@pytest.mark.parametrize(
+    ("header", "value", "expected"),
+    [
+        # a quote sheet's own words for the VAT invoice (each was ignored: every quote priced as if with one)
+        ("是否开专票", "否", ("6", "94.00")),
+        ("专票", "否", ("6", "94.00")),
+        ("专票", "是", ("0", "100.00")),
+        # … and for the fees (ignored: every quote priced as if there were none)
+        ("公关费比例", "5", ("0", "105.26")),
+    ],
+)
+def test_a_quote_sheet_names_the_invoice_and_the_fees_its_own_way(bizops_run, tmp_path, header, value, expected):
+    (tmp_path / "q.csv").write_text(f"型号,数量,指导价,{header}\nBV-2.5,10,100.00,{value}\n", encoding="utf-8")
+    r = bizops_run("--company", "cable", "quote", "q.csv", "--format", "csv")
+    assert r.exit_code == 0 and "not a field" not in r.stderr, r
+    [row] = r.csv_rows()
+    assert (row["no_vat_discount_pct"], row["unit_price"]) == expected
+
+
+def test_a_bare_discount_column_is_refused_until_the_office_says_which(bizops_run, tmp_path):
+    """A bare 折扣 or 下浮 could be the special-price discount (which cuts commission) or the no-VAT one
+    (which does not): it was ignored under a warning and the quote priced with no discount at all. Both
+    fields declare it, so it names neither and the sheet is refused; [columns] says which it is."""
+    (tmp_path / "q.csv").write_text("型号,数量,指导价,折扣\nBV-2.5,10,100.00,2\n", encoding="utf-8")
+    r = bizops_run("--company", "cable", "quote", "q.csv", "--format", "csv")
+    assert r.exit_code == 65 and r.csv_rows() == [], r
+    assert r.stderr.splitlines()[0] == (
+        "row 1: the header row gives column '折扣', which could be discount_pct or no_vat_discount_pct: left "
+        "unread, neither would count as given; say which in [columns] of bizops.toml ('折扣' = \"…\") or rename it"
+    )
+    (tmp_path / "bizops.toml").write_text('[columns]\n"折扣" = "discount_pct"\n', encoding="utf-8")
+    r = bizops_run("--company", "cable", "quote", "q.csv", "--format", "csv")
+    assert r.exit_code == 0, r
+    assert [(x["discount_pct"], x["unit_price"], x["commission_cut_pct"]) for x in r.csv_rows()] == [
+        ("2", "98.00", "0.2")
+    ]

@@ -15,6 +15,9 @@ CUSTOMER_NAMES = ("客户名称", "客户名", "单位名称", "往来单位")
 #: A custom product as order books and quote sheets ask it (是否定制: the 是否 form is the core's, for the label).
 #: 非标 (non-standard) is how a factory's order book marks a product made to order.
 CUSTOM_NAMES = ("定制", "是否定制", "定制品", "非标", "非标品", "是否非标", "非标产品")
+#: A bare 折扣 or 下浮 could be either discount below, and one cuts pay: both declare it, so it names neither,
+#: and a sheet headed so is refused until [columns] says which (ignored, it gave no discount at all).
+AMBIGUOUS_DISCOUNT = ("折扣", "下浮", "折扣率", "下浮率")
 #: … the special-price discount (a 特价折扣 column was ignored, and the commission it cuts paid in full) …
 DISCOUNT_NAMES = (
     "特价折扣",
@@ -25,9 +28,10 @@ DISCOUNT_NAMES = (
     "特价幅度",
     "特价比例",
     "特价下浮幅度",
+    *AMBIGUOUS_DISCOUNT,
 )
-#: … and the discount for taking no VAT invoice. A bare 折扣 or 下浮 names neither: it could be either.
-NO_VAT_DISCOUNT_NAMES = ("不开票下浮", "不开票折扣", "不开增值税折扣", "无票下浮")
+#: … and the discount for taking no VAT invoice.
+NO_VAT_DISCOUNT_NAMES = ("不开票下浮", "不开票折扣", "不开增值税折扣", "无票下浮", *AMBIGUOUS_DISCOUNT)
 
 NAME = "cable"
 VERSION = "0.2.0"
@@ -136,7 +140,14 @@ QUOTE = CommandSpec(
             ge=0,
         ),
         Field("custom", "bool", en="custom product (定制产品)", zh="定制产品", default=False, aliases=CUSTOM_NAMES),
-        Field("vat_invoice", "bool", en="customer takes a VAT special invoice", zh="开增值税专用发票", default=True),
+        Field(
+            "vat_invoice",
+            "bool",
+            en="customer takes a VAT special invoice",
+            zh="开增值税专用发票",
+            default=True,
+            aliases=("专票", "开专票", "需开专票", "要专票", "增值税专用发票"),  # each was ignored: always 是
+        ),
         Field(
             "no_vat_discount_pct",
             "pct",
@@ -160,6 +171,7 @@ QUOTE = CommandSpec(
             en="PR or other fees, as a share of the sales price",
             zh="公关或其他费用占比",
             default=Decimal(0),
+            aliases=("公关费比例", "公关费用占比", "费用占比", "其他费用占比"),
             ge=0,
             lt=100,
         ),
