@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -52,6 +53,19 @@ class Db:
         if self.kind == "sqlite":
             return Path(self.url).exists()
         return bool(self.sql("SELECT to_regclass('bizops_meta') IS NOT NULL")[0][0])
+
+    def is_ledger(self) -> bool:
+        """Whether bizops made a ledger here: a SQLite file may exist with no table in it yet (a writer killed
+        while creating the ledger), which `ledger check` rightly calls no ledger."""
+        if self.kind != "sqlite":
+            return self.exists()
+        if not self.exists():
+            return False
+        conn = sqlite3.connect(f"file:{self.url}?mode=ro", uri=True)
+        try:
+            return bool(conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'bizops_meta'").fetchone()[0])
+        finally:
+            conn.close()
 
 
 def postgres_url() -> str | None:

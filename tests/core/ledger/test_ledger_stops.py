@@ -107,7 +107,7 @@ def test_kill_9_at_random_points_leaves_every_printed_row_in_the_ledger(db, tmp_
                 printed.append(json.loads(line))
             except ValueError:
                 break  # a line cut by the kill: not a printed row
-        if not db.exists():  # killed before the ledger was made
+        if not db.is_ledger():  # killed before the ledger was made (seen once under load: the file, no table)
             assert not printed
             continue
         check(db, tmp_path)
@@ -126,6 +126,25 @@ def test_kill_9_at_random_points_leaves_every_printed_row_in_the_ledger(db, tmp_
         done = run(cable(db, "approve-order", "orders.jsonl", "--record"), tmp_path)
         assert done.returncode == 0, done.stderr
     assert stored(db) == 6 * 3000
+    check(db, tmp_path)
+
+
+def test_a_writer_killed_while_making_the_ledger_leaves_none_and_the_next_run_makes_it(db, tmp_path):
+    """The state a kill -9 leaves when it comes while the ledger is being made: a SQLite file with no table
+    (or only the meta table, its first statement). `ledger check` says there is no ledger (66), and
+    recording makes it whole. (Found as a rare failure of the random kill test under load.)"""
+    if db.kind != "sqlite":
+        pytest.skip("a file without tables is SQLite's")
+    conn = sqlite3.connect(db.url, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("CREATE TABLE bizops_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    conn.close()
+    done = run(["ledger", "check", "--db", db.url], tmp_path)
+    assert done.returncode == 66 and b"nothing to check" in done.stderr, done
+    (tmp_path / "orders.jsonl").write_bytes(orders(3, "M"))
+    done = run(cable(db, "approve-order", "orders.jsonl", "--record"), tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert stored(db, "M-%") == 3
     check(db, tmp_path)
 
 
