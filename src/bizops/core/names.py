@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from bizops.core.errors import UsageError
 from bizops.core.i18n import Text, msg
 from bizops.core.schema import Column, CommandSpec, Field
-from bizops.core.values import BadValue, label_unit
+from bizops.core.values import BadValue, converter, label_unit
 
 #: Labels for enum values every company shares; a company's `labels` add to them.
 CORE_LABELS: dict[str, tuple[str, str]] = {
@@ -279,8 +279,6 @@ class InputNames:
         column of 是/否 would look like one of them; so are the columns the
         command prints (its own output read back).
         """
-        from bizops.core.values import converter
-
         printed = {header_key(n) for c in self._given[0] for n in (c.name, c.zh, c.en) if n}
         given = set(raw)  # … and the fields of its items (a claim's legs: `reason` given on a leg is given)
         for value in raw.values():
@@ -306,15 +304,13 @@ class InputNames:
                         "every row would take {f} = {d}", "每行的 {f} 都将取默认值 {d}", f=field.name, d=field.default
                     )
                 return msg(
-                    "column {c!r} holds {f}'s choices ({v}) but is none of its names: left unread, {u}; "
-                    "map it in [columns] of bizops.toml ('{c}' = \"{f}\") or rename it",
-                    "列 {c!r} 的值是 {f} 的选项（{v}），但列名不是它的名称：若不读取，{u}；"
-                    "请在 bizops.toml 的 [columns] 中对应（'{c}' = \"{f}\"）或改列名",
+                    "column {c!r} holds {f}'s choices ({v}) but is none of its names: left unread, {u}; ",
+                    "列 {c!r} 的值是 {f} 的选项（{v}），但列名不是它的名称：若不读取，{u}；",
                     c=name,
                     f=field.name,
                     v=value.strip(),
                     u=unread,
-                )
+                ) + _map_it(name, field.name)
         return None
 
     def likely(self, header: str) -> str | None:
@@ -358,17 +354,16 @@ class InputNames:
                     f=either,
                 )
             field = self.likely(cell)
-            found = next((f for f in self.fields if f.name == field), None)
-            if found is not None and found.kind in _COUNTED and not found.required and field not in named:
+            found = self._field(cell, field) if field is not None else None
+            if found is not None and found.kind in _COUNTED and not found.required and found.name not in named:
                 return msg(
                     "gives column {c!r}, which reads like {f} but is none of its names: left unread, {f} would "
-                    "count as not given; map it in [columns] of bizops.toml ('{c}' = \"{f}\") or rename it",
-                    "的列 {c!r} 看似{z}（{f}），但不是它的列名：若不读取，{z}将按未给出计算；"
-                    "请在 bizops.toml 的 [columns] 中对应（'{c}' = \"{f}\"）或改列名",
+                    "count as not given; ",
+                    "的列 {c!r} 看似{z}（{f}），但不是它的列名：若不读取，{z}将按未给出计算；",
                     c=cell.strip(),
-                    f=field,
-                    z=_short(found.zh) if found.zh else field,
-                )
+                    f=found.name,
+                    z=_short(found.zh) if found.zh else found.name,
+                ) + _map_it(cell.strip(), found.name)
         return None
 
     def scaled(self, header: str, field: str | None = None) -> bool:
@@ -405,6 +400,16 @@ class InputNames:
             shown = others[f.name][:3]
             parts.append(f"{f.name} ({', '.join(shown)})" if shown else f.name)
         return ", ".join(parts)
+
+
+def _map_it(column: str, field: str) -> Text:
+    """The remedy for a column bizops will not guess at: the office's `[columns]`, or another name."""
+    return msg(
+        "map it in [columns] of bizops.toml ('{c}' = \"{f}\") or rename it",
+        "请在 bizops.toml 的 [columns] 中对应（'{c}' = \"{f}\"）或改列名",
+        c=column,
+        f=field,
+    )
 
 
 def _claim(level: dict, key: str, field: str) -> None:
