@@ -395,3 +395,58 @@ def test_a_json_key_only_near_an_amounts_name_refuses_the_rows_as_a_header_would
     (tmp_path / "bizops.toml").write_text('[columns]\n"已核销原币金额" = "paid"\n', encoding="utf-8")
     r = bizops_run(*args, "--format", "csv", input=text + "\n")
     assert r.exit_code == 0 and [x["outstanding"] for x in r.csv_rows()] == ["50.00"], r
+
+
+def test_an_order_in_dollars_by_its_currency_column_is_never_decided_in_yuan(bizops_run, tmp_path):
+    """Found attacking approve-order with an ERP's 销售订单列表: its 币种 column was ignored under a
+    warning, and a 9,000 dollar order on credit was decided as 9,000 yuan (no sign-off). A row in
+    another currency is refused; 人民币, RMB, CNY or an empty cell are 元; the column is read, not
+    said to be ignored."""
+    book = tmp_path / "orders.csv"
+    book.write_text(
+        "客户,订单金额,币种,结算方式,新客户\n甲,9000,美元,credit,否\n乙,9000,人民币,credit,否\n丙,9000,人民币(CNY),credit,否\n"
+        "丁,9000,,credit,否\n",
+        encoding="utf-8",
+    )
+    r = bizops_run("--company", "cable", "approve-order", str(book), "--format", "csv")
+    assert r.exit_code == 65, r
+    assert [x["customer"] for x in r.csv_rows()] == ["乙", "丙", "丁"]
+    assert r.stderr == (
+        "row 2: its currency is 美元 (币种), and 订单金额 may be in 美元: bizops reads money in 元 (CNY) only; "
+        "give the row's amounts in 元 (an export's 本位币 columns, 本位币金额, are read so) or leave the row out\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [("amt_paid", "paid"), ("Paid So Far", "paid"), ("number_of_chases", "chases"), ("credit_terms", "terms_days")],
+)
+def test_an_english_header_holding_an_amounts_words_is_no_column_to_ignore(bizops_run, tmp_path, header, field):
+    """Found attacking receivables with an English export: `paid_amount` was ignored under a warning (letters
+    apart it is far from `paid`), and a paid invoice was chased with exit 0. A header holding the telling
+    words of one optional counted field (`paid`, `terms`) now refuses the file as a near Chinese name does;
+    one whose words say another kind (`paid_date`) is only said to be ignored."""
+    book = tmp_path / "ar.csv"
+    book.write_text(f"invoice,customer,amount,{header},due_date\nA1,甲,1000,1000,2026-10-01\n", encoding="utf-8")
+    args = ("--company", "pv", "receivables", str(book), "--as-of", "2026-12-01", "--format", "csv")
+    r = bizops_run(*args)
+    assert r.exit_code == 65 and r.csv_rows() == [], r
+    assert r.stderr.startswith(f"row 1: the header row gives column '{header}', which reads like {field} but"), r
+    book.write_text("invoice,customer,amount,paid_date,due_date\nA1,甲,1000,2026-11-01,2026-10-01\n", encoding="utf-8")
+    r = bizops_run(*args)
+    assert r.exit_code == 0 and "column 'paid_date' is not a field" in r.stderr, r
+    assert [x["outstanding"] for x in r.csv_rows()] == ["1000.00"]
+
+
+def test_an_english_ageing_export_is_read_as_it_comes(bizops_run, tmp_path):
+    """An accounting package's English ageing report (Invoice No, Amount Paid, Balance Due, Due): read."""
+    book = tmp_path / "ar.csv"
+    book.write_text(
+        "Invoice No,Customer,Amount,Amount Paid,Balance Due,Due,Chase Count\nA1,甲,1000,400,600,2026-10-01,3\n",
+        encoding="utf-8",
+    )
+    r = bizops_run("--company", "pv", "receivables", str(book), "--as-of", "2026-12-01", "--format", "csv")
+    assert r.exit_code == 0 and "not a field" not in r.stderr, r
+    assert [(x["invoice"], x["paid"], x["outstanding"], x["chases"], x["next_step"]) for x in r.csv_rows()] == [
+        ("A1", "400.00", "600.00", "3", "legal")
+    ]

@@ -348,3 +348,40 @@ def test_a_name_merged_down_beside_its_orders_is_each_orders(bizops_run, tmp_pat
     assert r.exit_code == 65 and [x for x in r.stderr.splitlines() if x.startswith("row")] == [
         "row 8: amount is required"
     ], r
+
+
+def test_an_amount_formatted_in_dollars_is_never_read_as_yuan(bizops_run, tmp_path):
+    """Found attacking the desk with a PV exporter's ageing book: an amount cell formatted `[$$-409]#,##0.00`
+    shows `$1,000.00` and holds 1000, which was aged as 1,000.00 yuan owed. Such a cell is read as shown and
+    refused (its row only); the yuan formats (`¥`, `[$¥-804]`, `"元"`) and Excel's built-in currency format
+    (the computer's own sign: ¥ in China) are read as yuan."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["发票号", "客户", "金额", "到期日"])
+    formats = {
+        "A1": "[$$-409]#,##0.00",
+        "A2": '"US$"#,##0.00',
+        "A3": "#,##0.00 [$EUR]",
+        "A4": "[$¥-411]#,##0",
+        "A5": openpyxl.styles.numbers.FORMAT_CURRENCY_USD_SIMPLE,
+        "B1": "¥#,##0.00",
+        "B2": "[$¥-804]#,##0.00",
+        "B3": '#,##0.00"元"',
+        "B4": "#,##0.00_);(#,##0.00)",
+        "B5": openpyxl.styles.numbers.BUILTIN_FORMATS[7],  # one of Excel's own: shown in the locale's sign
+    }
+    for invoice, code in formats.items():
+        sheet.append([invoice, "甲", 1000, datetime(2026, 10, 1)])
+        sheet.cell(sheet.max_row, 3).number_format = code
+    book.save(tmp_path / "ageing.xlsx")
+    r = bizops_run("--company", "pv", "receivables", "ageing.xlsx", "--as-of", "2026-12-01", "--format", "csv")
+    assert r.exit_code == 65, r
+    assert [(x["invoice"], x["amount"]) for x in r.csv_rows()] == [(i, "1000.00") for i in formats if i[0] == "B"]
+    assert [line.split(", got ")[1] for line in r.stderr.splitlines() if line.startswith("row")] == [
+        '"$1000"',
+        '"US$1000"',
+        '"EUR1000"',
+        '"JPY 1000"',
+        '"$1000"',
+    ]
+    assert r.stderr.startswith("row 2: amount is in another currency than 元 (CNY), which bizops does not convert")

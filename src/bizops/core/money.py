@@ -69,6 +69,7 @@ def to_decimal(value, *, percent: bool = False) -> Decimal:
 
 
 def _normalise(text: str, percent: bool) -> str:
+    given = text
     if not text.isascii():
         if any(ch in _CHINESE_NUMERALS for ch in text):
             raise NotANumber(
@@ -94,6 +95,15 @@ def _normalise(text: str, percent: bool) -> str:
     if not text:
         raise NotANumber(msg("must be a number, not empty", "必须是数字，不能为空"))
     if not _PLAIN.fullmatch(text):
+        import re
+
+        if re.search(r"[$€£₩₽]|\b(usd|eur|hkd|jpy|gbp)\b|美元|美金|港币|港元|欧元|日元|英镑", given, re.IGNORECASE):
+            raise NotANumber(
+                msg(
+                    "is in another currency than 元 (CNY), which bizops does not convert: give it in 元",
+                    "不是人民币元（bizops 不做汇率换算）：请给出人民币金额",
+                )
+            )
         raise NotANumber(msg("must be a number", "必须是数字"))
     text = text.replace(",", "")
     if negative:

@@ -35,6 +35,22 @@ _NOTE = r"\s*[(（\[【][^)）\]】]*[)）\]】]\s*$"  # compiled by `re` on fir
 _COUNTED = frozenset({"money", "price", "int", "decimal", "pct", "date", "datetime"})
 #: Characters that turn a Chinese column name's meaning: 未核销金额 (still open) is no typo of 已核销金额 (paid).
 _TURNING = frozenset("未已不非无应实借贷收付欠余增减")
+#: Words of a field's name that say what kind of thing it is, not which: `paid_amount` is near `paid`, but
+#: `invoice_date` near every field with a date (`_worded`).
+_GENERIC_WORDS = frozenset(
+    {"amount", "amt", "date", "day", "days", "id", "no", "number", "count", "total", "pct", "rate", "value", "at", "on"}
+)
+_DAY_WORDS = frozenset({"date", "time", "day", "on", "at", "dt"})
+_SUM_WORDS = frozenset({"amount", "amt", "total", "sum", "balance"})
+#: A column saying which currency a row's money is in (Kingdee's 币别, an ERP's 币种), as `header_key` has it.
+CURRENCY_KEYS = frozenset(
+    {"币种", "币别", "货币", "币制", "币种名称", "币别名称", "结算币种", "结算币别", "交易币种", "原币币种", "币种代码",
+     "货币类型", "currency", "ccy", "curr", "currency_code"}
+)  # fmt: skip
+#: What such a column says when the money is in 元 (as `header_key` has it, so `rmb` stands for RMB too).
+_YUAN = frozenset({"人民币", "人民币元", "cny", "rmb", "rmb元", "元", "¥", "￥", "本位币", "综合本位币"})
+#: A money header counting in 元 whatever the row's currency (Kingdee's 本位币金额 beside its 原币金额).
+_LOCAL = r"本币|本位币|人民币|cny|rmb"
 #: What may trail a header: a required marker (`客户*`), a colon.
 _TRAILING = " \t*:："
 #: A note saying a column's money has no tax in it (`单价（不含税）`, `(未税)`, `(excl. VAT)`): every amount
@@ -115,6 +131,11 @@ class InputNames:
         self._given = (tuple(outputs), mapping)
         self._by_key: dict[str, str] | None = None
         self._shared: dict[str, set[str]] = {}  # made with `by_key`
+        self._money = {f.name for f in self.fields if f.kind in ("money", "price")}
+        #: Whether the command reads money: then a currency column is read too (`foreign`).
+        self.priced = bool(self._money)
+        #: The headers read as money fields, and whether each counts in 元 whatever the currency (`foreign`).
+        self.money_local: dict[str, bool] = {}
 
     @property
     def by_key(self) -> dict[str, str]:
@@ -173,7 +194,35 @@ class InputNames:
                 found = self._percent(key)
             if found is None or self.unread(header, found) is not None:
                 return key
+        if found in self._money and key != found:  # a field's own name (a row's key once read) says nothing
+            self.money_local[key] = re.search(_LOCAL, key) is not None
         return found
+
+    def foreign(self, raw: Mapping) -> Text | None:
+        """Why a row is not read whose currency column (`币种`: 美元) says its money is not in 元; None when it is.
+
+        Read as 元, 1,000.00 dollars would be 1,000.00 yuan: a credit limit
+        passed, an invoice chased for a seventh of it. Money read from columns
+        that all count in 元 (本位币金额) is in 元 whatever the row's currency.
+        """
+        unsaid = [header for header, local in self.money_local.items() if not local]
+        if self.money_local and not unsaid:
+            return None
+        for key in CURRENCY_KEYS & raw.keys():
+            value = raw[key]
+            if type(value) is not str or not value.strip() or _in_yuan(value):
+                continue
+            columns = ", ".join(unsaid) if unsaid else "its money"
+            return msg(
+                "its currency is {v} ({c}), and {m} may be in {v}: bizops reads money in 元 (CNY) only; give the "
+                "row's amounts in 元 (an export's 本位币 columns, 本位币金额, are read so) or leave the row out",
+                "币种为 {v}（{c}），{m} 可能以 {v} 计：bizops 只按人民币元读取金额；请给出该行的人民币金额"
+                "（导出表的本位币列，如本位币金额，即按元读取）或删去该行",
+                v=value.strip(),
+                c=key,
+                m=columns,
+            )
+        return None
 
     def _percent(self, key: str) -> str | None:
         """The percentage field a header names with `%` after it (`特价下浮%`, `折扣率％`), as offices head them."""
@@ -324,9 +373,24 @@ class InputNames:
 
         key = header_key(header)
         close = difflib.get_close_matches(key, list(self.by_key), n=1, cutoff=0.75 if key.isascii() else 0.8)
-        if not close or (set(key) ^ set(close[0])) & _TURNING:
+        if not close:
+            return self._worded(key) if key.isascii() else None
+        if (set(key) ^ set(close[0])) & _TURNING:
             return None
-        return self.by_key[close[0]]
+        found = self.by_key[close[0]]
+        return found if not key.isascii() or _kind_fits(_words(key), self._field(key, found)) else None
+
+    def _worded(self, key: str) -> str | None:
+        """The one field whose telling words an English header holds (`paid_amount`, `Amount Paid`: paid), or None.
+
+        Letters apart, `paid_amount` is far from `paid`; but an export's
+        English headers add words to the name (`total_paid`, `chase_count`,
+        `credit_terms`). Words naming a kind (`amount`, `date`) tell nothing;
+        a header holding two fields' telling words is neither's.
+        """
+        words = _words(key)
+        found = [f for f in self.fields if (telling := _words(f.name) - _GENERIC_WORDS) and telling <= words]
+        return found[0].name if len(found) == 1 and _kind_fits(words, found[0]) else None
 
     def unmapped(self, cells: Sequence[str]) -> Text | None:
         """Why a header is refused that names an optional field only by a near name (`已核销本币金额`, `已催收次数`).
@@ -400,6 +464,26 @@ class InputNames:
             shown = others[f.name][:3]
             parts.append(f"{f.name} ({', '.join(shown)})" if shown else f.name)
         return ", ".join(parts)
+
+
+def _in_yuan(currency: str) -> bool:
+    """Whether a currency cell names 元: `人民币`, `RMB`, `人民币(CNY)`, `本位币-人民币`, `￥`."""
+    words = re.findall(r"[a-z]+|[^\W\d_a-z]+", header_key(currency)) or [currency.strip()]
+    return all(w in _YUAN for w in words)
+
+
+def _words(key: str) -> set[str]:
+    """An English header's words, plurals as their singular: `chase_count` and `chases` share `chase`."""
+    return {w.removesuffix("s") for w in key.split("_") if w}
+
+
+def _kind_fits(words: set[str], field: Field | None) -> bool:
+    """Whether a header's words leave it the field's kind: `paid_date` is no amount paid, `due_amount` no day."""
+    if field is None:
+        return False
+    if field.kind in ("date", "datetime"):
+        return not words & _SUM_WORDS
+    return not words & _DAY_WORDS
 
 
 def _map_it(column: str, field: str) -> Text:

@@ -20,7 +20,7 @@ from bizops.core.display import shown
 from bizops.core.encoder import BadOutput, Encoder
 from bizops.core.errors import BizopsError, Exit, PluginFailure, RowError
 from bizops.core.i18n import Text, msg, render
-from bizops.core.names import InputNames
+from bizops.core.names import CURRENCY_KEYS, InputNames
 from bizops.core.outcomes import RowMap, map_rows  # noqa: F401 - map_rows re-exported
 from bizops.core.requests import FieldParser, TotalsLine, compile_fields, compile_problems, joined, totals_line
 from bizops.core.schema import Column, CommandSpec
@@ -187,6 +187,7 @@ def run(job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None, bui
     keyed: list[InputNames] = []
     named: list[InputNames] = []
     reported: set[str] = set()  # the unknown names said to be ignored
+    priced: list[InputNames] = []  # once a column names a currency: the names that check each row's
     refused: list[BadValue] = []  # why no row is read: a column holds a choice field's values under another name
     if not spec.group_by:
         rows = _keyed_by(rows, keyed)
@@ -225,8 +226,18 @@ def run(job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None, bui
                     why = Text("the row ", "该行") + near if near is not None else holding
                     refused.append(BadValue(Text("not read: ", "未读取：") + why))
                     raise refused[0]
-                reported.update(unknown)
-                sink.warn(unknown_message(unknown, names, f"{job.company} {job.command}"))
+                currency = CURRENCY_KEYS.intersection(unknown) if names.priced else ()
+                if currency:  # read, for what it says of the money: never said to be ignored
+                    priced.append(names)
+                    reported.update(currency)
+                    unknown = [name for name in unknown if name not in currency]
+                if unknown:
+                    reported.update(unknown)
+                    sink.warn(unknown_message(unknown, names, f"{job.company} {job.command}"))
+            if priced:  # a currency column: each row's money must be in 元
+                why = priced[0].foreign(raw)
+                if why is not None:
+                    raise BadValue(why)
         return False
 
     def unknown_in_build(raw: dict) -> None:

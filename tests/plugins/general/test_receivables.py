@@ -191,12 +191,68 @@ def test_an_export_in_two_currencies_is_read_by_its_amount_in_yuan(bizops_run, t
         encoding="utf-8",
     )
     r, rows = aged_csv(bizops_run, export)
+    assert [(x["invoice"], x["amount"], x["paid"], x["outstanding"]) for x in rows] == [
+        ("XS-002", "5000.00", "2000.00", "3000.00"),
+    ]
+    assert "'原币金额'" in r.stderr  # said to be read as nothing
+    # 已核销金额 and 未核销金额 do not say they are in 元: in the dollar row they may be dollars
+    assert (
+        r.exit_code == 65
+        and "row 2: its currency is 美元 (币种), and 已核销金额, 未核销金额 may be in 美元" in r.stderr
+    )
+    export.write_text(
+        export.read_text(encoding="utf-8").replace("已核销金额,未核销金额", "已核销本币金额,未核销本币金额")
+    )
+    r, rows = aged_csv(bizops_run, export)
     assert r.exit_code == 0, r
     assert [(x["invoice"], x["amount"], x["paid"], x["outstanding"]) for x in rows] == [
         ("XS-001", "7100.00", "0.00", "7100.00"),
         ("XS-002", "5000.00", "2000.00", "3000.00"),
     ]
-    assert "'原币金额'" in r.stderr  # said to be read as nothing
+
+
+def test_a_row_in_another_currency_is_refused_unless_its_money_is_read_in_yuan(bizops_run, tmp_path):
+    """Found attacking receivables: a 币种 column was ignored under a warning, so an invoice of 1,000.00
+    dollars was aged as 1,000.00 yuan owed (and approve-order let a dollar order under a yuan limit). A row
+    whose currency is not 元 is refused, unless every money column it is read from counts in 元 (本位币);
+    未核销金额 beside a 本位币金额 may be dollars (Kingdee gives both in the row's own currency)."""
+    export = tmp_path / "账龄.csv"
+    export.write_text(
+        "单据编号,客户名称,到期日,币种,金额,未核销金额\n"
+        "XS-001,佛山明辉机电,2026-10-01,美元,1000.00,1000.00\n"
+        "XS-002,东莞瑞丰电子,2026-10-05,人民币,5000.00,3000.00\n"
+        "XS-003,东莞瑞丰电子,2026-10-05,,800.00,800.00\n"
+        "XS-004,佛山明辉机电,2026-10-05,RMB,900.00,0\n",
+        encoding="utf-8",
+    )
+    r, rows = aged_csv(bizops_run, export)
+    assert r.exit_code == 65, r
+    assert [(x["invoice"], x["outstanding"]) for x in rows] == [
+        ("XS-002", "3000.00"),
+        ("XS-003", "800.00"),
+        ("XS-004", "0.00"),
+    ]
+    assert r.stderr.splitlines()[0] == (
+        "row 2: its currency is 美元 (币种), and 金额, 未核销金额 may be in 美元: bizops reads money in 元 (CNY) only; "
+        "give the row's amounts in 元 (an export's 本位币 columns, 本位币金额, are read so) or leave the row out"
+    )
+    assert "not a field" not in r.stderr  # the currency column is read, not ignored
+    # The same row, its money in 本位币 columns: read in 元
+    export.write_text(
+        "单据编号,客户名称,到期日,币别,原币金额,本位币金额,未核销本位币金额\n"
+        "XS-001,佛山明辉机电,2026-10-01,美元,1000.00,7100.00,7100.00\n",
+        encoding="utf-8",
+    )
+    r, rows = aged_csv(bizops_run, export)
+    assert r.exit_code == 0, r
+    assert [(x["amount"], x["outstanding"]) for x in rows] == [("7100.00", "7100.00")]
+    # JSON keys, and the same check in Chinese
+    r = bizops_run(
+        "--company", "pv", "--lang", "zh", "receivables", "-", "--input-format", "jsonl", "--as-of", "2026-12-01",
+        "--format", "csv", input='{"invoice": "A1", "customer": "甲", "amount": "10", "currency": "USD"}\n',
+    )  # fmt: skip
+    assert r.exit_code == 65 and r.csv_rows() == [], r
+    assert r.stderr.startswith("第 1 行：币种为 USD（currency），its money 可能以 USD 计"), r.stderr
 
 
 def test_an_export_in_yuan_gives_what_was_paid_in_yuan_too(bizops_run, tmp_path):
@@ -231,8 +287,9 @@ def test_an_export_in_yuan_gives_what_was_paid_in_yuan_too(bizops_run, tmp_path)
     ]
     (tmp_path / "bizops.toml").write_text('[columns]\n"已核销原币金额" = "paid"\n', encoding="utf-8")
     r, aged = aged_csv(bizops_run, export)
-    assert r.exit_code == 0, r
-    assert [x["outstanding"] for x in aged] == ["8300.00", "7100.00", "0.00"]
+    assert [x["outstanding"] for x in aged] == ["8300.00", "0.00"]
+    # … but what was paid is in the row's own currency (原币): the dollar invoice's row is refused
+    assert r.exit_code == 65 and "\nrow 3: its currency is 美元 (币种), and 已核销原币金额 may be" in r.stderr, r
 
 
 @pytest.mark.parametrize(

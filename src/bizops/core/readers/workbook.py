@@ -10,8 +10,10 @@ a workbook's rows go through the same parsing as a CSV's:
   `20.0` of a quantity `20`; money with more than two decimals there (a
   cell formatted `0.00` over `96.845`) is refused as from a CSV, never
   rounded here;
-- a number formatted as a percentage as it shows: `5%`, not `0.05` (python-calamine gives no
-  formats, so an `.xlsx` whose styles show percentages is read with openpyxl: `_percent_styles`);
+- a number formatted as a percentage as it shows: `5%`, not `0.05`; one formatted in another
+  currency than 元 with its sign (`$1000`, which the money parser refuses rather than read 1,000
+  dollars as yuan); python-calamine gives no formats, so an `.xlsx` whose styles show either is
+  read with openpyxl (`_shown_styles`);
 - a date `2026-11-23`, a date and time `2026-11-23T09:30`, a time `09:30`;
 - a formula's value as the workbook last saved it (its cached value);
 - `true`/`false` for a logical cell, an error cell (`#DIV/0!`) as its text;
@@ -63,7 +65,7 @@ class WorkbookReader:
         first_row, first_column = sheet.start if sheet.height else (0, 0)
         self.total_rows = first_row + sheet.height
         rows: Iterator[list[str]] = ([""] * first_column + [_text(v) for v in values] for values in sheet.iter_rows())
-        if _percent_styles(self.stream):
+        if _shown_styles(self.stream):
             first_row, rows = 0, _rows_as_shown(self.stream, sheet.name)
         rows = _merges_filled(rows, getattr(sheet, "merged_cell_ranges", None) or (), first_row)
         search = HeaderSearch(self.layout)
@@ -212,13 +214,16 @@ def _sheet_part(book, workbook: bytes, sheet_name: str) -> str | None:
     return None
 
 
-def _percent_styles(stream: BinaryIO) -> bool:
-    """Whether an `.xlsx` has cell styles showing numbers as percentages (`0%`, `0.00%`).
+def _shown_styles(stream: BinaryIO) -> bool:
+    """Whether an `.xlsx` has cell styles showing numbers as percentages (`0%`) or in a foreign currency.
 
     python-calamine gives a cell's value, not its format: a discount shown
     as `5%` is the number 0.05, which read as a percentage would be 0.05 %,
-    a price wrong without a word. Such workbooks are read with openpyxl
-    instead (`_rows_as_shown`), which knows each cell's format.
+    a price wrong without a word; an amount shown as `$1,000.00` would be
+    1,000 yuan. Such workbooks are read with openpyxl instead
+    (`_rows_as_shown`), which knows each cell's format. (Excel's built-in
+    currency formats show the sign of the computer's locale, ¥ in China:
+    only a workbook's own formats name a currency.)
     """
     import zipfile
     from xml.etree import ElementTree
@@ -232,35 +237,65 @@ def _percent_styles(stream: BinaryIO) -> bool:
     finally:
         stream.seek(0)
     main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    percent = {"9", "10"} | {  # Excel's built-in 0% and 0.00%, and any format of the workbook's own with a %
-        f.get("numFmtId") for f in styles.iter(f"{main}numFmt") if "%" in (f.get("formatCode") or "")
+    shown = {"9", "10"} | {  # Excel's built-in 0% and 0.00%, and any format of the workbook's own with a % or $
+        f.get("numFmtId")
+        for f in styles.iter(f"{main}numFmt")
+        if "%" in (code := f.get("formatCode") or "") or foreign_currency(code)
     }
     cell_formats = styles.find(f"{main}cellXfs")
-    return cell_formats is not None and any(xf.get("numFmtId") in percent for xf in cell_formats)
+    return cell_formats is not None and any(xf.get("numFmtId") in shown for xf in cell_formats)
 
 
 def _rows_as_shown(stream: BinaryIO, sheet_name: str) -> Iterator[list[str]]:
-    """The sheet's rows from row 1, each cell as `_text`, a percentage as shown (`0.05` as `5%`)."""
+    """The sheet's rows from row 1, each cell as `_text`: a percentage (`0.05` as `5%`) and a foreign
+    currency (`$1000`) as shown."""
     import openpyxl
+    from openpyxl.styles.numbers import BUILTIN_FORMATS
 
+    builtin = set(BUILTIN_FORMATS.values())
     book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
     try:
         for row in book[sheet_name].iter_rows():
             cells = []
             for cell in row:
                 value = getattr(cell, "value", None)
-                if (
-                    isinstance(value, (int, float))
-                    and not isinstance(value, bool)
-                    and "%" in (getattr(cell, "number_format", None) or "")
-                ):
+                code = getattr(cell, "number_format", None) or ""
+                if not isinstance(value, (int, float)) or isinstance(value, bool):
+                    cells.append(_text(value))
+                elif "%" in code:
                     shown = Decimal(number_text(value)) if type(value) is float else Decimal(value)
                     cells.append(_digits(shown * 100) + "%")
+                elif code not in builtin and (sign := foreign_currency(code)):
+                    cells.append(sign + _text(value))
                 else:
                     cells.append(_text(value))
             yield cells
     finally:
         book.close()
+
+
+#: A currency in a number format: `[$US$-409]` (its sign and locale), a quoted `"US$"`, a bare `$`, `€`, `£`.
+_FORMAT_CURRENCY = r'\[\$([^\]-]*)(?:-([0-9A-Fa-f]+))?\]|"([^"]*)"|([$€£₩₽])'
+_YUAN_SIGNS = frozenset({"¥", "￥", "元", "RMB", "CNY", "人民币"})
+_FOREIGN_TEXT = r"[$€£₩₽]|usd|eur|hkd|jpy|gbp|美元|美金|港币|港元|欧元|日元|英镑"
+
+
+def foreign_currency(code: str) -> str | None:
+    """The sign of a currency other than 元 a number format shows (`[$$-409]#,##0.00`: `$`), else None.
+
+    `[$¥-804]` is 元 (China's locale), `[$¥-411]` yen (Japan's).
+    """
+    import re
+
+    for bracket, locale, quoted, bare in re.findall(_FORMAT_CURRENCY, code):
+        if bare:
+            return bare
+        sign = (bracket or quoted).strip()
+        if bracket and sign in ("¥", "￥") and locale.lower() == "411":
+            return "JPY "
+        if sign and sign.upper() not in _YUAN_SIGNS and re.search(_FOREIGN_TEXT, sign, re.IGNORECASE):
+            return sign
+    return None
 
 
 #: A cell's text that is a number (`1500`, `-1,500.50`, `5%`): never repeated down a merged range.

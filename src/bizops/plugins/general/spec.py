@@ -114,7 +114,7 @@ INPUTS = (
         "text",
         en="invoice or order number (default: the row number)",
         zh="发票号",
-        aliases=("发票号码", "发票编号", "单据编号", "单据号"),
+        aliases=("发票号码", "发票编号", "单据编号", "单据号", "invoice_no", "invoice_number"),
     ),
     Field(
         "customer",
@@ -139,7 +139,7 @@ INPUTS = (
         required=True,
         gt=0,
         # 本币金额: an accounting export's amount in 元 (its 原币金额 may be dollars: never read as the amount)
-        aliases=("发票金额", "开票金额", "价税合计", "本币金额", "本币价税合计"),
+        aliases=("发票金额", "开票金额", "价税合计", "本币金额", "本币价税合计", "本位币金额", "本位币价税合计"),
     ),
     Field(
         "paid",
@@ -158,6 +158,9 @@ INPUTS = (
             "已核销本币金额",
             "本币已核销金额",
             "本币已收金额",
+            "已核销本位币金额",
+            "本位币已核销金额",
+            "本位币已收金额",
             "已收款金额",
             "实收金额",
             "已回款金额",
@@ -170,6 +173,10 @@ INPUTS = (
             "已结算金额",
             "已付金额",
             "已付款",
+            # an English export's (a paid_amount column was ignored, and the invoice chased as unpaid)
+            "amount_paid",
+            "paid_amount",
+            "total_paid",
         ),
     ),
     # An ageing export often gives what is still open rather than what was paid (未核销金额, 余额): the
@@ -190,6 +197,9 @@ INPUTS = (
             "未核销本币金额",
             "本币未核销金额",
             "本币余额",
+            "未核销本位币金额",
+            "本位币未核销金额",
+            "本位币余额",
             "未收款金额",
             "未回款金额",
             "未结算金额",
@@ -197,6 +207,13 @@ INPUTS = (
             "欠款余额",
             "欠款",
             "未付金额",
+            "balance",
+            "balance_due",
+            "open_balance",
+            "open_amount",
+            "amount_due",
+            "outstanding_amount",
+            "amount_outstanding",
         ),
     ),
     Field(
@@ -204,7 +221,7 @@ INPUTS = (
         "date",
         en="due date (default: invoice_date + terms_days)",
         zh="到期日",
-        aliases=("到期日期", "应收日期"),
+        aliases=("到期日期", "应收日期", "due"),
     ),
     Field("invoice_date", "date", en="invoice date", zh="开票日期", aliases=("发票日期", "单据日期")),
     Field(
@@ -225,7 +242,7 @@ INPUTS = (
         ge=0,
         # 已催收次数 was ignored (已 keeps it from being offered), and three chases aged as none: a chase
         # where the rules say legal action
-        aliases=("催款次数", "已催收次数", "已催款次数", "催收次"),
+        aliases=("催款次数", "已催收次数", "已催款次数", "催收次", "chase_count", "times_chased"),
     ),
 )
 OPTIONS = (
