@@ -181,3 +181,29 @@ def test_the_special_price_discount_under_other_names_cuts_the_commission(bizops
     r = bizops_run("--company", "cable", "commission", "c.csv", "--format", "csv")
     assert r.exit_code == 0 and r.stderr == "", r
     assert [(x["salesperson"], x["commission"]) for x in r.csv_rows()] == [("李明", "250.00")]  # 3 − 0.5 points
+
+
+def test_a_receipt_listed_twice_is_counted_once(bizops_run, tmp_path):
+    """Found attacking commission: two weeks' 收款单序时簿 exports pasted together list the receipts of the
+    overlapping days twice, and their commission was paid twice with exit 0. A receipt number (单据编号)
+    seen before is that row's error, naming the first row; rows without a number are each counted."""
+    sheet = tmp_path / "收款单.csv"
+    sheet.write_text(
+        "单据日期,单据编号,往来单位,收款金额,业务员\n"
+        "2026-11-03,SKD-001,佛山明辉机电,20000.00,李明\n"
+        "2026-11-06,SKD-002,东莞瑞丰电子,2500.00,李明\n"
+        "2026-11-03,ＳＫＤ-001,佛山明辉机电,20000.00,李明\n"  # the same number, typed full-width
+        "2026-11-07,,东莞瑞丰电子,100.00,李明\n"
+        "2026-11-07,,东莞瑞丰电子,100.00,李明\n",
+        encoding="utf-8",
+    )
+    config = tmp_path / "bizops.toml"
+    config.write_text("[company.cable]\ncommission_pct = 3\n", encoding="utf-8")
+    args = ("--company", "cable", "--config", str(config), "commission", str(sheet), "--format", "csv")
+    r = bizops_run(*args)
+    assert r.exit_code == 65, r
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert [(x["collections"], x["collected"], x["commission"]) for x in rows] == [("4", "22700.00", "681.00")]
+    assert r.stderr == "row 4: receipt ＳＫＤ-001 is listed twice (first in row 2): counted once\n"
+    r = bizops_run("--lang", "zh", *args)
+    assert r.stderr == "第 4 行：收款单 ＳＫＤ-001 重复列出（首次在第 2 行）：只计一次\n"

@@ -20,6 +20,11 @@ Where the spec is silent:
 - A month is `YYYY-MM` of `collected_on`. Collections with no salesperson
   (none on the row, no owner in the ledger) are one row under `""`, with a
   warning: someone has to file those customers.
+- A receipt number (`receipt`, a 收款单's 单据编号) listed twice is counted
+  once: the later row is that row's error, naming the first (two exports of
+  overlapping weeks pasted together paid the overlap's commission twice).
+  Rows without one are each counted. The numbers seen are kept for the run:
+  memory grows with the receipts given, a month's collections.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from bizops.api import (
     ConfigError,
     Outcome,
     Request,
+    RowError,
     Text,
     decimal_text,
     msg,
@@ -97,7 +103,23 @@ class Commissions:
     def run(self, collections: Iterable[Request]) -> Iterator[Outcome]:
         months: dict[tuple[str, str], Month] = {}
         rates: dict[Decimal, Decimal] = {}  # discount -> rate: a month of collections repeats its discounts
-        for _row, fields in collections:
+        receipts: dict[str, Any] = {}  # receipt number -> the row that counted it
+        for row, fields in collections:
+            receipt = fields.get("receipt")
+            if receipt:
+                number = name_key(receipt)
+                first = receipts.setdefault(number, row)
+                if first != row:
+                    yield RowError(
+                        msg(
+                            "receipt {r} is listed twice (first in row {f}): counted once",
+                            "收款单 {r} 重复列出（首次在第 {f} 行）：只计一次",
+                            r=receipt,
+                            f=first,
+                        ),
+                        row,
+                    )
+                    continue
             discount, amount = fields["discount_pct"], fields["amount"]
             rate = rates.get(discount)
             if rate is None:

@@ -561,6 +561,14 @@ COMMISSION = CommandSpec(
             zh="业务员",
             aliases=("销售员", "业务员姓名", "经办人"),
         ),
+        Field(
+            "receipt",
+            "text",
+            en="the collection's receipt number: one listed twice is counted once",
+            zh="收款单号",
+            # 单据编号: a 收款单序时簿's own number (two exports of overlapping weeks list a receipt twice)
+            aliases=("收款单编号", "回款单号", "单据编号", "单据号", "receipt_no", "receipt_number"),
+        ),
     ),
     outputs=(
         Column("company", "text", zh="公司", en="company"),
