@@ -181,7 +181,7 @@ def run(job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None, bui
         # A name the trip has as well as its items (a trip-level approval) is the trip's, never an item's.
         item_fields = tuple(f.name for f in into.fields if f.name not in known)
         known |= {spec.group_by} | set(item_fields)
-        rows = group_rows(rows, spec.group_by, into.name, item_fields)
+        rows = group_rows(rows, spec.group_by, into.name, item_fields, known)
     #: The names once a row keys its fields by other names (a JSON row written from a sheet: 客户, 金额, 已收):
     #: that row and every later one are read as a table's header is. A table's header is named already.
     keyed: list[InputNames] = []
@@ -423,13 +423,31 @@ def failure(job: Job, exc: BaseException) -> PluginFailure:
     return error
 
 
-def group_rows(rows: Iterable, key: str, into: str, item_fields: tuple[str, ...]) -> Iterator:
+def _same(head: dict, other: dict, known) -> bool:
+    """Whether two rows give the same fields (what names no field aside)."""
+    return {k: v for k, v in head.items() if k in known} == {k: v for k, v in other.items() if k in known}
+
+
+class _NoKey:
+    """The key of a row that gives none (`group_rows`): equal to no other."""
+
+
+def group_rows(
+    rows: Iterable, key: str, into: str, item_fields: tuple[str, ...], known: frozenset[str] | set[str]
+) -> Iterator:
     """Join consecutive rows with the same `key` into one, their item fields as a list.
 
     A claim kept in a spreadsheet has one row per leg, the trip's fields
     repeated; this makes it one request with `into` = the legs. A row whose
     `into` is already a list (JSON) passes as it is. The joined row's number
-    is the span (`3-5`). A trip field that differs between its rows is an error.
+    is the span (`3-5`). A trip field that differs between its rows is an error;
+    a column that names no field (`known`: a 说明 beside each leg) is only said
+    to be ignored, whatever it holds.
+
+    Consecutive rows without a key that repeat the same fields, each with an
+    item, are one request's rows whose key was left out (a claims sheet with
+    no 行程编号 column): read apart, each leg would be a trip claimed again,
+    its allowance paid once per leg. They are one error, never a guess.
     """
     current = None  # [key value, first row, last row, head dict, items, error]
 
@@ -457,16 +475,26 @@ def group_rows(rows: Iterable, key: str, into: str, item_fields: tuple[str, ...]
                 yield done
             yield item
             continue
-        if value in (None, ""):  # no key: a group of its own, so its item is not lost
-            value = object()
         leg = {name: raw[name] for name in item_fields if name in raw}
         has_leg = any(v not in (None, "") for v in leg.values())
         head = {name: v for name, v in raw.items() if name not in item_fields or name == key}
+        if value in (None, ""):  # no key: a group of its own, so its item is not lost …
+            if has_leg and current is not None and type(current[0]) is _NoKey and _same(current[3], head, known):
+                current[2] = row  # … unless it repeats the row before: the same request, its key left out
+                current[5] = msg(
+                    "these rows repeat one request's fields with no {k}: read apart, each would be a request "
+                    "of its own (a trip claimed once per leg); give the rows of one request the same {k}",
+                    "这些行重复同一请求的字段却没有 {k}：若分开读取，每行都将是一笔单独的请求"
+                    "（一次出差按每段行程各报一次）；请给同一请求的各行填写相同的 {k}",
+                    k=key,
+                )
+                continue
+            value = _NoKey()
         if current is not None and current[0] == value:
             current[2] = row
             if current[5] is None:
                 for name, v in head.items():
-                    if v not in (None, "") and current[3].get(name) not in (None, "", v):
+                    if v not in (None, "") and current[3].get(name) not in (None, "", v) and name in known:
                         current[5] = msg(
                             "{k} {v}: {f} differs between its rows ({a!r} and {b!r})",
                             "{k} {v}：各行的 {f} 不一致（{a!r} 与 {b!r}）",

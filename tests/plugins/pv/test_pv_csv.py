@@ -257,3 +257,29 @@ def test_a_note_column_reading_like_a_legs_choice_is_only_unknown_when_the_legs_
     plain = bizops_run("--company", "pv", "expense", "claim", str(EXAMPLES / "claims.csv"), "--format", "csv")
     assert r.exit_code == plain.exit_code and r.stdout == plain.stdout, r
     assert "column '说明' is not a field" in r.stderr
+
+
+def test_a_claim_form_without_its_trip_column_never_claims_a_trip_once_per_leg(bizops_run, tmp_path):
+    """Found attacking claims with a 差旅费报销单 whose trip column was headed 单号 (no field): each leg row
+    was a trip of its own, and 张伟's four days were paid three times over (allowance 390.00 a leg), exit 0
+    once the seat classes were right. Rows that repeat one trip's fields without a trip_id are one error; a
+    column naming no field (说明, beside each leg) is only said to be ignored, and never splits a trip."""
+    head = "{id},报销人,出差范围,出发时间,返回时间,事由,拜访客户,交通方式,票价,有无发票,座位等级,说明\n"
+    legs = (
+        "T1,张伟,省外,2026-03-02 08:00,2026-03-05 19:00,拜访客户,广州粤能电力,火车,356.00,有,硬卧,浦江—广州\n"
+        "T1,张伟,省外,2026-03-02 08:00,2026-03-05 19:00,拜访客户,广州粤能电力,出租车,46.00,有,,广州站—厂区\n"
+        "T1,张伟,省外,2026-03-02 08:00,2026-03-05 19:00,拜访客户,广州粤能电力,火车,356.00,有,硬卧,广州—浦江\n"
+        "T2,李娜,省内,2026-03-10 07:00,2026-03-10 18:00,拜访客户,义乌阳光建材,大巴,18.00,有,,浦江—义乌\n"
+    )
+    r = run_csv(bizops_run, tmp_path, head.format(id="单号") + legs, "--input-format", "csv")
+    assert r.exit_code == 65, r
+    assert [(x["employee"], x["transport"]) for x in r.rows()] == [("李娜", "18.00")]
+    assert "row 2-4: these rows repeat one request's fields with no trip_id: read apart, each would be" in r.stderr
+    r = run_csv(bizops_run, tmp_path, head.format(id="出差单号") + legs, "--input-format", "csv")
+    assert r.exit_code == 0, r
+    # one trip of three legs: the allowance once; the sleepers wait for their hours on board
+    assert [(x["employee"], x["allowance"], x["transport"], len(x["needs_review"])) for x in r.rows()] == [
+        ("张伟", "390.00", "46.00", 2),
+        ("李娜", "15.00", "18.00", 0),
+    ]
+    assert "'说明'" in r.stderr and "differs" not in r.stderr

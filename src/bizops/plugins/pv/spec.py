@@ -307,6 +307,7 @@ _PURPOSE = Field(
     "enum",
     en="visit (default with a customer) or new_market",
     zh="出差目的",
+    aliases=("出差事由", "事由", "出差原因"),  # a 出差申请单's own word: its 拜访客户 was left unread
     choices=PURPOSES,
     choice_aliases={"visit": ("拜访客户", "客户拜访", "拜访"), "new_market": ("开拓新市场", "开拓市场", "新市场")},
 )
@@ -482,7 +483,13 @@ CLAIM = CommandSpec(
             zh="报销单编号：同一报销单再次记录不会重复记录（行程只计一次）",
             aliases=("报销单号", "报销编号"),
         ),
-        Field("trip_id", "text", en="the trip, to group a spreadsheet's leg rows", zh="行程编号"),
+        Field(
+            "trip_id",
+            "text",
+            en="the trip, to group a spreadsheet's leg rows",
+            zh="行程编号",
+            aliases=("出差单号", "出差单编号", "行程单号"),
+        ),
         _EMPLOYEE,
         _ROLE,
         _SCOPE,
