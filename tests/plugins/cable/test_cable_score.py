@@ -271,3 +271,22 @@ def test_a_tally_in_its_own_words_and_clause_numbers(bizops_run, tmp_path):
     r = bizops_run("--company", "cable", "score", "tally.csv", "--format", "jsonl")
     assert r.exit_code == 65 and r.stderr.startswith("row 6: code must be one of"), r
     assert [(x["person"], x["rewards"], x["penalties"]) for x in r.rows()] == [("王芳", "15", "0"), ("陈明", "0", "35")]
+
+
+def test_a_rewards_and_penalties_register_headed_as_hr_heads_it(bizops_run, tmp_path):
+    """Found attacking score with a 奖惩登记表: its 姓名 and 奖惩项目 were no names of person and code, and
+    every row was refused. Read now; a deed the standard does not list (早退) is still that row's error."""
+    register = tmp_path / "奖惩登记表.csv"
+    register.write_text(
+        "发生日期,姓名,奖惩项目,备注\n2026-11-03,李明,迟到,\n2026-11-04,李明,客户表扬,\n2026-11-05,李明,早退,\n",
+        encoding="utf-8",
+    )
+    r = bizops_run("--company", "cable", "score", str(register), "--format", "csv")
+    assert r.exit_code == 65, r
+    assert [(x["person"], x["period"], x["rewards"], x["penalties"], x["score"]) for x in r.csv_rows()] == [
+        ("李明", "2026-11", "10", "5", "105")
+    ]
+    assert [line[:40] for line in r.stderr.splitlines()] == [
+        "warning: column '备注' is not a field of c",
+        "row 4: code must be one of efficiency, s",
+    ]

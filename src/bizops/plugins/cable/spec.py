@@ -451,8 +451,16 @@ SCORE = CommandSpec(
             en="the event's own number: recording the same event again counts it once",
             zh="事件编号：同一事件再次记录只计一次",
         ),
-        Field("person", "text", en="who the event is about", zh="员工", required=True),
-        Field("date", "date", en="when it happened (YYYY-MM-DD)", zh="日期", required=True),
+        Field(
+            "person",
+            "text",
+            en="who the event is about",
+            zh="员工",
+            required=True,
+            # a 奖惩登记表's own headers: every row was refused (person and code required)
+            aliases=("姓名", "员工姓名", "被考核人", "责任人"),
+        ),
+        Field("date", "date", en="when it happened (YYYY-MM-DD)", zh="日期", required=True, aliases=("发生日期",)),
         Field(
             "code",
             "enum",
@@ -462,7 +470,7 @@ SCORE = CommandSpec(
             choices=CODES,
             # the regulation's words for each (`迟到`, `日志不交`), its clause (`罚1`) and a tally's own words
             choice_aliases={code: words_for(code) for code in POINTS},
-            aliases=("事项",),
+            aliases=("事项", "奖惩项目", "奖惩事项", "奖惩内容", "考核项目"),
         ),
         Field("count", "int", en="occurrences (multiplies the points)", zh="次数", default=1, ge=1),
         Field("assigned", "int", en="tasks assigned that week (code tasks)", zh="本周安排任务数", ge=0),
