@@ -324,9 +324,10 @@ class InputNames:
 
         Only for a field with a default that no column of the row gives: left
         unread, every row would take the default (a 60,000 order on 月结
-        decided as cash, with no sign-off). Yes/no fields are left out: any
-        column of 是/否 would look like one of them; so are the columns the
-        command prints (its own output read back).
+        decided as cash, with no sign-off). A yes/no field counts only by its
+        own words (`老客户`, `定制品`): any column of 是/否 would look like one of
+        them. The columns the command prints are left out (its own output
+        read back).
         """
         printed = {header_key(n) for c in self._given[0] for n in (c.name, c.zh, c.en) if n}
         given = set(raw)  # … and the fields of its items (a claim's legs: `reason` given on a leg is given)
@@ -340,11 +341,7 @@ class InputNames:
             if type(value) is not str or not value.strip():
                 continue
             for field in self.fields:
-                if field.kind != "enum" or field.required or field.name in given:
-                    continue
-                try:
-                    converter(field).parse(value.strip())
-                except BadValue:
+                if field.required or field.name in given or not _a_choice_of(field, value.strip()):
                     continue
                 if field.default is None:
                     unread = msg("every row would have no {f}", "每行都将没有 {f}", f=field.name)
@@ -464,6 +461,19 @@ class InputNames:
             shown = others[f.name][:3]
             parts.append(f"{f.name} ({', '.join(shown)})" if shown else f.name)
         return ", ".join(parts)
+
+
+def _a_choice_of(field: Field, value: str) -> bool:
+    """Whether `value` is one of a choice field's choices, or one of a yes/no field's own words (`老客户`)."""
+    if field.kind == "bool":
+        return any(value.lower() == w.lower() for words in field.choice_aliases.values() for w in words)
+    if field.kind != "enum":
+        return False
+    try:
+        converter(field).parse(value)
+    except BadValue:
+        return False
+    return True
 
 
 def _in_yuan(currency: str) -> bool:

@@ -482,10 +482,10 @@ def group_rows(
             if has_leg and current is not None and type(current[0]) is _NoKey and _same(current[3], head, known):
                 current[2] = row  # … unless it repeats the row before: the same request, its key left out
                 current[5] = msg(
-                    "these rows repeat one request's fields with no {k}: read apart, each would be a request "
-                    "of its own (a trip claimed once per leg); give the rows of one request the same {k}",
-                    "这些行重复同一请求的字段却没有 {k}：若分开读取，每行都将是一笔单独的请求"
-                    "（一次出差按每段行程各报一次）；请给同一请求的各行填写相同的 {k}",
+                    "these rows repeat one request's fields with no {k}: read apart, each row would be a "
+                    "request of its own; give the rows of one request the same {k}",
+                    "这些行重复同一请求的字段却没有 {k}：若分开读取，每行都将是一笔单独的请求；"
+                    "请给同一请求的各行填写相同的 {k}",
                     k=key,
                 )
                 continue

@@ -381,3 +381,36 @@ def test_a_new_or_old_customer_column_says_which_in_its_own_words(bizops_run, tm
         ("华强", "true", "cod"),
     ]
     assert "row 4: new_customer must be true or false" in r.stderr
+
+
+def test_an_erp_order_list_says_new_or_old_and_custom_or_standard_in_columns_of_its_own(bizops_run, tmp_path):
+    """Found attacking approve-order with an ERP's 销售订单列表: its 客户类型 (新客户/老客户) and 产品类别
+    (定制品/标准品) were ignored under a warning: every old customer was decided as new (two managers to sign a
+    35,000.00 credit order) and a custom order took no custom deposit, exit 0. A column holding a yes/no
+    field's own words now refuses the sheet, as one holding a choice does, until [columns] says what it is."""
+    book = tmp_path / "销售订单列表.csv"
+    book.write_text(
+        "订单编号,客户名称,客户类型,所在城市,产品类别,价税合计,结算方式,发票类型\n"
+        'SO-001,佛山明辉机电,老客户,佛山,标准品,"35,000.00",月结,增值税专用发票\n'
+        'SO-002,东莞瑞丰电子,新客户,东莞,定制品,"128,000.00",款到发货,增值税普通发票\n',
+        encoding="utf-8",
+    )
+    r = bizops_run("--company", "cable", "approve-order", str(book), "--format", "csv")
+    assert r.exit_code == 65 and r.csv_rows() == [], r
+    assert r.stderr.startswith(
+        "row 2: not read: column '客户类型' holds new_customer's choices (老客户) but is none of its names: left "
+        "unread, every row would have no new_customer; map it in [columns] of bizops.toml"
+    )
+    (tmp_path / "bizops.toml").write_text('[columns]\n"客户类型" = "new_customer"\n', encoding="utf-8")
+    r = bizops_run("--company", "cable", "approve-order", str(book), "--format", "csv")
+    assert r.exit_code == 65 and "column '产品类别' holds custom's choices (标准品)" in r.stderr, r
+    (tmp_path / "bizops.toml").write_text(
+        '[columns]\n"客户类型" = "new_customer"\n"产品类别" = "custom"\n', encoding="utf-8"
+    )
+    r = bizops_run("--company", "cable", "approve-order", str(book), "--format", "csv")
+    assert r.exit_code == 0, r
+    got = [(x["customer"], x["new_customer"], x["decision"], x["approvers"], x["deposit"]) for x in r.csv_rows()]
+    assert got == [
+        ("佛山明辉机电", "false", "needs_approval", "sales_manager", "0.00"),
+        ("东莞瑞丰电子", "true", "approved", "", "38400.00"),
+    ]

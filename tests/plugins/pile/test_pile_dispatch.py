@@ -223,3 +223,16 @@ def test_explain_names_the_rules(bizops_run):
     rules = [t["rule"] for t in out["trace"]]
     assert rules == ["pile.dispatch.route", "pile.dispatch.sms", "pile.dispatch.abnormal", "pile.dispatch.windows"]
     assert "rolled over to 2026-11-24 09:00" in out["trace"][-1]["effect"]
+
+
+def test_a_dispatch_sheet_without_its_request_column_is_not_one_request_per_pile_line(bizops_run, tmp_path):
+    """Found breaking the grouping: the example's sheet without its request_id column made each pile line a
+    dispatch request of its own (BZ-1123-01's two lines were two requests, scheduled twice). Consecutive lines
+    repeating one request's fields with no request_id are one error over their span; the other requests go on."""
+    lines = (EXAMPLES / "dispatch.csv").read_text(encoding="utf-8-sig").splitlines()
+    sheet = tmp_path / "报桩单.csv"
+    sheet.write_text("\n".join(line.split(",", 1)[1] for line in lines[:4]) + "\n", encoding="utf-8")
+    run = approve(bizops_run, str(sheet), "--format", "csv")
+    assert run.exit_code == 65, run
+    assert [(r["site"], r["decision"]) for r in run.csv_rows()] == [("保利天汇", "scheduled")]
+    assert run.stderr.startswith("row 2-3: these rows repeat one request's fields with no request_id")

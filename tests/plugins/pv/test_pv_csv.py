@@ -274,7 +274,7 @@ def test_a_claim_form_without_its_trip_column_never_claims_a_trip_once_per_leg(b
     r = run_csv(bizops_run, tmp_path, head.format(id="单号") + legs, "--input-format", "csv")
     assert r.exit_code == 65, r
     assert [(x["employee"], x["transport"]) for x in r.rows()] == [("李娜", "18.00")]
-    assert "row 2-4: these rows repeat one request's fields with no trip_id: read apart, each would be" in r.stderr
+    assert "row 2-4: these rows repeat one request's fields with no trip_id: read apart, each row" in r.stderr
     r = run_csv(bizops_run, tmp_path, head.format(id="出差单号") + legs, "--input-format", "csv")
     assert r.exit_code == 0, r
     # one trip of three legs: the allowance once; the sleepers wait for their hours on board

@@ -15,6 +15,11 @@ CUSTOMER_NAMES = ("客户名称", "客户名", "单位名称", "往来单位")
 #: A custom product as order books and quote sheets ask it (是否定制: the 是否 form is the core's, for the label).
 #: 非标 (non-standard) is how a factory's order book marks a product made to order.
 CUSTOM_NAMES = ("定制", "是否定制", "定制品", "非标", "非标品", "是否非标", "非标产品")
+#: What a 产品类别 column says of a custom product or a standard one (left unread, 定制品 took the standard deposit).
+CUSTOM_WORDS = {
+    "true": ("定制", "定制品", "定制产品", "非标", "非标品", "非标准品"),
+    "false": ("标准", "标准品", "常规品", "标品"),
+}
 #: A bare 折扣 or 下浮 could be either discount below, and one cuts pay: both declare it, so it names neither,
 #: and a sheet headed so is refused until [columns] says which (ignored, it gave no discount at all).
 AMBIGUOUS_DISCOUNT = ("折扣", "下浮", "折扣率", "下浮率")
@@ -139,7 +144,15 @@ QUOTE = CommandSpec(
             zh="指导价（含税）",
             ge=0,
         ),
-        Field("custom", "bool", en="custom product (定制产品)", zh="定制产品", default=False, aliases=CUSTOM_NAMES),
+        Field(
+            "custom",
+            "bool",
+            en="custom product (定制产品)",
+            zh="定制产品",
+            default=False,
+            aliases=CUSTOM_NAMES,
+            choice_aliases=CUSTOM_WORDS,
+        ),
         Field(
             "vat_invoice",
             "bool",
@@ -340,11 +353,19 @@ ORDER = CommandSpec(
             # 帐期 (the regulation's word) is the label; 账期 the standard spelling; 月结 (settled by monthly
             # statement), 赊销 and 挂账 are credit as order books write it; 现款/现金/现结/款到发货 say cash
             choice_aliases={
-                "cash": ("现款", "现金", "现结", "现款现货", "款到发货", "货到付款"),
+                "cash": ("现款", "现金", "现结", "现款现货", "款到发货", "先款后货", "货到付款"),
                 "credit": ("账期", "赊账", "赊销", "月结", "挂账"),
             },
         ),
-        Field("custom", "bool", en="custom product (定制产品)", zh="定制产品", default=False, aliases=CUSTOM_NAMES),
+        Field(
+            "custom",
+            "bool",
+            en="custom product (定制产品)",
+            zh="定制产品",
+            default=False,
+            aliases=CUSTOM_NAMES,
+            choice_aliases=CUSTOM_WORDS,
+        ),
         Field(
             "invoice",
             "enum",
