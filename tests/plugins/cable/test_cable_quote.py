@@ -605,3 +605,13 @@ def test_a_bare_discount_column_is_refused_until_the_office_says_which(bizops_ru
     assert [(x["discount_pct"], x["unit_price"], x["commission_cut_pct"]) for x in r.csv_rows()] == [
         ("2", "98.00", "0.2")
     ]
+
+
+def test_a_quotation_sheet_names_its_products_by_their_model(bizops_run, tmp_path, price_list):
+    """Found attacking quotes with a 报价单 as offices lay it out (序号, 产品名称, 规格型号, 单位, 数量, 单价,
+    金额): 规格型号 holds the model the price list is keyed by, and was ignored: every row refused as ''
+    not being on the price list."""
+    rows = "序号,产品名称,规格型号,单位,数量,单价,金额\n1,布电线,BV-2.5,卷,2,130.00,260.00\n"
+    r, quoted = quoted_csv(bizops_run, tmp_path, rows)
+    assert r.exit_code == 0, r
+    assert [(x["sku"], x["qty"], x["guide_price"], x["total"]) for x in quoted] == [("BV-2.5", "2", "138.00", "276.00")]

@@ -118,7 +118,7 @@ QUOTE = CommandSpec(
             "text",
             en="product code, looked up in the price list",
             zh="产品编码",
-            aliases=("产品编号", "产品型号", "型号", "货号", "product code", "item"),
+            aliases=("产品编号", "产品型号", "型号", "规格型号", "型号规格", "货号", "product code", "item"),
         ),
         Field(
             "qty",
