@@ -450,3 +450,31 @@ def test_an_english_ageing_export_is_read_as_it_comes(bizops_run, tmp_path):
     assert [(x["invoice"], x["paid"], x["outstanding"], x["chases"], x["next_step"]) for x in r.csv_rows()] == [
         ("A1", "400.00", "600.00", "3", "legal")
     ]
+
+
+def test_camel_case_keys_of_another_system_are_read_as_their_words(bizops_run):
+    """Found attacking with a Java ERP's JSON export: `dueDate`, `amountPaid`, `customerName` named no field
+    (customer required: every row refused; `amountPaid` refused the file). A camelCase name is its words
+    (`due_date`, `amount_paid`), as `Due Date` and `due-date` were already."""
+    row = {
+        "invoiceNo": "A1",
+        "customerName": "甲",
+        "invoiceAmount": "1000",
+        "amountPaid": "400",
+        "dueDate": "2026-10-01",
+        "chaseCount": 3,
+    }
+    r = bizops_run(
+        "--company", "pv", "receivables", "-", "--input-format", "jsonl", "--as-of", "2026-12-01", "--format", "csv",
+        input=json.dumps(row, ensure_ascii=False) + "\n",
+    )  # fmt: skip
+    assert r.exit_code == 0 and "not a field" not in r.stderr, r
+    assert [(x["invoice"], x["customer"], x["outstanding"], x["next_step"]) for x in r.csv_rows()] == [
+        ("A1", "甲", "600.00", "legal")
+    ]
+    r = bizops_run(
+        "--company", "cable", "approve-order", "-", "--input-format", "csv", "--format", "csv",
+        input="orderID,customerName,orderAmount,settlement,newCustomer,city\nO1,甲,9000,credit,false,广州\n",
+    )  # fmt: skip
+    assert r.exit_code == 0 and r.stderr == "", r
+    assert [(x["customer"], x["amount"], x["payment_terms"]) for x in r.csv_rows()] == [("甲", "9000.00", "credit")]

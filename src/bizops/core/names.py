@@ -87,15 +87,18 @@ def _header_unit(header: str) -> str | None:
 
 
 def header_key(text: str) -> str:
-    """A header as it is compared: `Guide Price`, `guide-price` and `ｇｕｉｄｅ　price` are `guide_price`.
+    """A header as it is compared: `Guide Price`, `guide-price`, `guidePrice` and `ｇｕｉｄｅ　price` are `guide_price`.
 
     Full-width forms are mapped to ASCII (NFKC), case and spacing ignored, a
-    trailing `*` or colon dropped.
+    trailing `*` or colon dropped; a camelCase name is its words (a Java or
+    JavaScript system's JSON: `dueDate`, `amountPaid`, `orderID`).
     """
     import unicodedata  # only where headers are read: not on the start-up path of a quote from flags
 
-    text = unicodedata.normalize("NFKC", text).strip().strip(_TRAILING).lower()
-    return "_".join(text.replace("-", " ").split())
+    text = unicodedata.normalize("NFKC", text).strip().strip(_TRAILING)
+    if not text.islower() and text.isascii():
+        text = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", text)
+    return "_".join(text.lower().replace("-", " ").split())
 
 
 def _short(name: str) -> str:
@@ -319,8 +322,8 @@ class InputNames:
                 fields[field], given[field] = value, key
         return fields
 
-    def holding_choices(self, unknown: Iterable[str], raw: Mapping) -> Text | None:
-        """Why a row is not read whose unknown column holds a choice field's values (`付款方式`: 月结), or None.
+    def holding_choices(self, unknown: Iterable[str], raw: Mapping) -> tuple[str, Text] | None:
+        """The unknown column holding a choice field's values (`付款安排`: 月结), and why it is not read; or None.
 
         Only for a field with a default that no column of the row gives: left
         unread, every row would take the default (a 60,000 order on 月结
@@ -349,7 +352,7 @@ class InputNames:
                     unread = msg(
                         "every row would take {f} = {d}", "每行的 {f} 都将取默认值 {d}", f=field.name, d=field.default
                     )
-                return msg(
+                return name, msg(
                     "column {c!r} holds {f}'s choices ({v}) but is none of its names: left unread, {u}; ",
                     "列 {c!r} 的值是 {f} 的选项（{v}），但列名不是它的名称：若不读取，{u}；",
                     c=name,
@@ -488,12 +491,15 @@ def _words(key: str) -> set[str]:
 
 
 def _kind_fits(words: set[str], field: Field | None) -> bool:
-    """Whether a header's words leave it the field's kind: `paid_date` is no amount paid, `due_amount` no day."""
+    """Whether a header's words leave it the field's kind: `paid_date` is no amount paid, `due_amount` no day,
+    `order_amount` no order number."""
     if field is None:
         return False
-    if field.kind in ("date", "datetime"):
-        return not words & _SUM_WORDS
-    return not words & _DAY_WORDS
+    if words & _DAY_WORDS:
+        return field.kind in ("date", "datetime")
+    if words & _SUM_WORDS:
+        return field.kind in ("money", "price", "decimal", "int", "pct")
+    return True
 
 
 def _map_it(column: str, field: str) -> Text:

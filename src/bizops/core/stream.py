@@ -187,8 +187,10 @@ def run(job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None, bui
     keyed: list[InputNames] = []
     named: list[InputNames] = []
     reported: set[str] = set()  # the unknown names said to be ignored
+    blank: set[str] = set()  # unknown columns empty so far: their first value is checked as it comes
     priced: list[InputNames] = []  # once a column names a currency: the names that check each row's
-    refused: list[BadValue] = []  # why no row is read: a column holds a choice field's values under another name
+    refused: list[BadValue] = []  # why no row is read: a key only near a counted field's names
+    held: dict[str, Text] = {}  # column -> why a row with a value in it is not read (it holds a field's choices)
     if not spec.group_by:
         rows = _keyed_by(rows, keyed)
     pending: deque = deque()
@@ -207,6 +209,14 @@ def run(job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None, bui
         """
         if refused:
             raise refused[0]
+        for name, why in held.items():  # a column holding a choice: each row with a value in it
+            if _filled(raw.get(name)):
+                raise BadValue(why)
+        if blank:  # ignored while empty: a later row's cell may hold a choice (产品类别 first empty, then 定制品)
+            filled = [name for name in blank if _filled(raw.get(name))]
+            if filled:
+                blank.difference_update(filled)
+                hold(named[0].holding_choices(filled, raw))
         if not raw.keys() <= known:
             # Each name once: a message (and its "did you mean") per row made a JSON file with an extra key
             # on every line ten times slower.
@@ -219,13 +229,12 @@ def run(job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None, bui
                     keyed.append(names)
                     return True
                 # A key only near a counted field's names (a JSON row's: a table's header was refused for it
-                # already), or a column holding a choice bizops would default: every row is refused by it.
+                # already): every row is refused by it.
                 near = names.unmapped(list(raw))
-                holding = names.holding_choices(unknown, raw)
-                if near is not None or holding is not None:
-                    why = Text("the row ", "该行") + near if near is not None else holding
-                    refused.append(BadValue(Text("not read: ", "未读取：") + why))
+                if near is not None:
+                    refused.append(BadValue(Text("not read: the row ", "未读取：该行") + near))
                     raise refused[0]
+                hold(names.holding_choices(unknown, raw))
                 currency = CURRENCY_KEYS.intersection(unknown) if names.priced else ()
                 if currency:  # read, for what it says of the money: never said to be ignored
                     priced.append(names)
@@ -233,12 +242,22 @@ def run(job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None, bui
                     unknown = [name for name in unknown if name not in currency]
                 if unknown:
                     reported.update(unknown)
+                    blank.update(name for name in unknown if not _filled(raw.get(name)))
                     sink.warn(unknown_message(unknown, names, f"{job.company} {job.command}"))
             if priced:  # a currency column: each row's money must be in 元
                 why = priced[0].foreign(raw)
                 if why is not None:
                     raise BadValue(why)
         return False
+
+    def hold(found: tuple[str, Text] | None) -> None:
+        """A column found holding a choice field's values: this row, and each later one with a value there, is
+        not read (a row leaving it empty gives the field as much as one without the column)."""
+        if found is not None:
+            column, why = found
+            held[column] = Text("not read: ", "未读取：") + why
+            reported.add(column)  # read, for what it holds: never said to be ignored
+            raise BadValue(held[column])
 
     def unknown_in_build(raw: dict) -> None:
         if unknown_columns(raw):
@@ -311,6 +330,10 @@ def run(job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None, bui
             _run_general(job, outcomes, None if spec.aggregate else pending, sink.settle)
     except BadOutput as exc:
         raise PluginFailure(job.plugin, job.hook, str(exc)) from None
+
+
+def _filled(value: Any) -> bool:
+    return type(value) is str and bool(value.strip())
 
 
 #: Raised inside `build` by the first row whose keys name fields by other names: it is read again, keyed.

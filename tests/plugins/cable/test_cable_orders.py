@@ -414,3 +414,24 @@ def test_an_erp_order_list_says_new_or_old_and_custom_or_standard_in_columns_of_
         ("佛山明辉机电", "false", "needs_approval", "sales_manager", "0.00"),
         ("东莞瑞丰电子", "true", "approved", "", "38400.00"),
     ]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_column_holding_a_choice_is_found_at_its_first_value_not_only_in_the_first_row(
+    bizops_run, tmp_path, monkeypatch, jobs
+):
+    """Found breaking the refusal: a 产品类别 column empty in the first row was only said to be ignored, and
+    a custom order further down decided as standard (no deposit), exit 0. Each row with a value in it is
+    refused; a row leaving it empty gives custom as a row without the column does. The same rows either way,
+    in one process or cut into pieces across several."""
+    monkeypatch.setenv("BIZOPS_JOBS_PIECE_BYTES", "120")
+    lines = ["客户,订单金额,结算方式,新客户,城市,产品类别"]
+    lines += [f"客户{i},9000,credit,否,广州,{'定制品' if i in (3, 7) else ''}" for i in range(10)]
+    book = tmp_path / "orders.csv"
+    book.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r = bizops_run("--company", "cable", "approve-order", str(book), "--format", "csv", "--jobs", jobs)
+    assert r.exit_code == 65, r
+    assert [x["customer"] for x in r.csv_rows()] == [f"客户{i}" for i in range(10) if i not in (3, 7)]
+    refused = [line.split(":")[0] for line in r.stderr.splitlines() if line.startswith("row")]
+    assert refused == ["row 5", "row 9"]
+    assert "row 5: not read: column '产品类别' holds custom's choices (定制品)" in r.stderr

@@ -11,7 +11,7 @@ from .rules import COMMISSION_RULES, ORDER_RULES, QUOTE_RULES, SCORE_RULES
 
 #: What order books and finance exports call the customer column, beside its label 客户.
 #: 往来单位: what Kingdee's and UFIDA's lists (收款单, 应收单) call the customer.
-CUSTOMER_NAMES = ("客户名称", "客户名", "单位名称", "往来单位")
+CUSTOMER_NAMES = ("客户名称", "客户名", "单位名称", "往来单位", "customer_name", "client", "client_name")
 #: A custom product as order books and quote sheets ask it (是否定制: the 是否 form is the core's, for the label).
 #: 非标 (non-standard) is how a factory's order book marks a product made to order.
 CUSTOM_NAMES = ("定制", "是否定制", "定制品", "非标", "非标品", "是否非标", "非标产品")
@@ -321,7 +321,17 @@ ORDER = CommandSpec(
             required=True,
             gt=0,
             # 价税合计: an ERP's sales order total, tax included (what the customer pays, as the rules mean it)
-            aliases=("金额", "合计", "总金额", "total", "价税合计", "订单总额"),
+            aliases=(
+                "金额",
+                "合计",
+                "总金额",
+                "total",
+                "价税合计",
+                "订单总额",
+                "order_amount",
+                "order_total",
+                "total_amount",
+            ),
         ),
         Field(
             "new_customer",

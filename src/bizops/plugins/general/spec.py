@@ -122,7 +122,7 @@ INPUTS = (
         en="customer name",
         zh="客户",
         required=True,
-        aliases=("客户名称", "客户名", "单位名称", "往来单位"),
+        aliases=("客户名称", "客户名", "单位名称", "往来单位", "customer_name", "client", "client_name"),
     ),
     Field(
         "salesperson",
@@ -139,7 +139,18 @@ INPUTS = (
         required=True,
         gt=0,
         # 本币金额: an accounting export's amount in 元 (its 原币金额 may be dollars: never read as the amount)
-        aliases=("发票金额", "开票金额", "价税合计", "本币金额", "本币价税合计", "本位币金额", "本位币价税合计"),
+        aliases=(
+            "发票金额",
+            "开票金额",
+            "价税合计",
+            "本币金额",
+            "本币价税合计",
+            "本位币金额",
+            "本位币价税合计",
+            "invoice_amount",
+            "invoice_total",
+            "total_amount",
+        ),
     ),
     Field(
         "paid",
