@@ -245,9 +245,9 @@ def run(job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None, bui
                     blank.update(name for name in unknown if not _filled(raw.get(name)))
                     sink.warn(unknown_message(unknown, names, f"{job.company} {job.command}"))
             if priced:  # a currency column: each row's money must be in 元
-                why = priced[0].foreign(raw)
-                if why is not None:
-                    raise BadValue(why)
+                foreign = priced[0].foreign(raw)
+                if foreign is not None:
+                    raise BadValue(foreign)
         return False
 
     def hold(found: tuple[str, Text] | None) -> None:
