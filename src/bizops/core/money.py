@@ -68,6 +68,10 @@ def to_decimal(value, *, percent: bool = False) -> Decimal:
     return Decimal(_normalise(text, percent))
 
 
+#: Another currency than 元, as a header's note, a cell or a number format names it (`美元`, `USD`, `$`, `€`).
+FOREIGN_CURRENCY = r"(?:us|hk|nt)?\$|[€£₩₽]|\b(?:usd|eur|hkd|jpy|gbp|krw|aud|cad|twd)\b|美元|美金|港币|港元|欧元|日元|英镑|韩元|卢布|澳元|加元|新台币"
+
+
 def _normalise(text: str, percent: bool) -> str:
     given = text
     if not text.isascii():
@@ -97,7 +101,7 @@ def _normalise(text: str, percent: bool) -> str:
     if not _PLAIN.fullmatch(text):
         import re
 
-        if re.search(r"[$€£₩₽]|\b(usd|eur|hkd|jpy|gbp)\b|美元|美金|港币|港元|欧元|日元|英镑", given, re.IGNORECASE):
+        if re.search(FOREIGN_CURRENCY, given, re.IGNORECASE):
             raise NotANumber(
                 msg(
                     "is in another currency than 元 (CNY), which bizops does not convert: give it in 元",

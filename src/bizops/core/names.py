@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from bizops.core.errors import UsageError
 from bizops.core.i18n import Text, msg
+from bizops.core.money import FOREIGN_CURRENCY
 from bizops.core.schema import Column, CommandSpec, Field
 from bizops.core.values import BadValue, converter, label_unit
 
@@ -60,10 +61,7 @@ _UNTAXED_NOTE = (
     r"without tax)[^)）\]】]*[)）\]】]\s*$"
 )
 #: A note saying a column's money is in another currency (`金额（美元）`, `(USD)`): bizops reads 元 only.
-_FOREIGN_NOTE = (
-    r"[(（\[【][^)）\]】]*?(美元|美金|欧元|日元|港币|港元|英镑|韩元|卢布|澳元|加元|新台币|"
-    r"\b(usd|eur|hkd|jpy|gbp|krw|aud|cad|twd)\b|us\$|hk\$|\$|€|£)[^)）\]】]*[)）\]】]\s*$"
-)
+_FOREIGN_NOTE = r"[(（\[【][^)）\]】]*?(" + FOREIGN_CURRENCY + r")[^)）\]】]*[)）\]】]\s*$"
 #: A note saying a column's money is counted in larger units (`金额（万元）`, `(千元)`, `亿元`, `k`):
 #: read as yuan it would be 10,000 times too small, so such a column is never taken for a money field.
 _SCALED_NOTE = (

@@ -188,7 +188,7 @@ def run(job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None, bui
     named: list[InputNames] = []
     reported: set[str] = set()  # the unknown names said to be ignored
     blank: set[str] = set()  # unknown columns empty so far: their first value is checked as it comes
-    priced: list[InputNames] = []  # once a column names a currency: the names that check each row's
+    priced: list[InputNames] = []  # once a column names a currency: the names that check each row's money
     refused: list[BadValue] = []  # why no row is read: a key only near a counted field's names
     held: dict[str, Text] = {}  # column -> why a row with a value in it is not read (it holds a field's choices)
     if not spec.group_by:

@@ -38,6 +38,7 @@ from typing import Any, BinaryIO
 
 from bizops.core.errors import InputMissing, RowError, UsageError
 from bizops.core.i18n import Text, msg
+from bizops.core.money import FOREIGN_CURRENCY
 from bizops.core.readers.table import Header, HeaderSearch, Layout, read_header
 from bizops.core.values import format_datetime
 
@@ -277,7 +278,6 @@ def _rows_as_shown(stream: BinaryIO, sheet_name: str) -> Iterator[list[str]]:
 #: A currency in a number format: `[$US$-409]` (its sign and locale), a quoted `"US$"`, a bare `$`, `€`, `£`.
 _FORMAT_CURRENCY = r'\[\$([^\]-]*)(?:-([0-9A-Fa-f]+))?\]|"([^"]*)"|([$€£₩₽])'
 _YUAN_SIGNS = frozenset({"¥", "￥", "元", "RMB", "CNY", "人民币"})
-_FOREIGN_TEXT = r"[$€£₩₽]|usd|eur|hkd|jpy|gbp|美元|美金|港币|港元|欧元|日元|英镑"
 
 
 def foreign_currency(code: str) -> str | None:
@@ -293,7 +293,7 @@ def foreign_currency(code: str) -> str | None:
         sign = (bracket or quoted).strip()
         if bracket and sign in ("¥", "￥") and locale.lower() == "411":
             return "JPY "
-        if sign and sign.upper() not in _YUAN_SIGNS and re.search(_FOREIGN_TEXT, sign, re.IGNORECASE):
+        if sign and sign.upper() not in _YUAN_SIGNS and re.search(FOREIGN_CURRENCY, sign, re.IGNORECASE):
             return sign
     return None
 
