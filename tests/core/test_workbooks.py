@@ -385,3 +385,30 @@ def test_an_amount_formatted_in_dollars_is_never_read_as_yuan(bizops_run, tmp_pa
         '"$1000"',
     ]
     assert r.stderr.startswith("row 2: amount is in another currency than 元 (CNY), which bizops does not convert")
+
+
+def test_rows_hidden_by_a_filter_are_read_and_said_to_be(bizops_run, tmp_path):
+    """Found attacking the desk: a sales admin filters her ageing book to one salesperson and saves it; the
+    rows out of view were aged with the others, without a word, and the output taken for the view's. The
+    file is the book, so they are still read, and a warning says which rows were hidden."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "应收"
+    sheet.append(["发票号", "客户", "业务员", "金额", "到期日"])
+    for number, person in enumerate(["李明", "王芳", "李明", "王芳"], 1):
+        sheet.append([f"A{number}", "甲", person, 1000, datetime(2026, 10, 1)])
+    sheet.auto_filter.ref = "A1:E5"
+    for row in (3, 5):  # 王芳's rows, filtered out
+        sheet.row_dimensions[row].hidden = True
+    book.save(tmp_path / "应收.xlsx")
+    r = bizops_run("--company", "pv", "receivables", "应收.xlsx", "--as-of", "2026-12-01", "--format", "csv")
+    assert r.exit_code == 0, r
+    assert [x["invoice"] for x in r.csv_rows()] == ["A1", "A2", "A3", "A4"]
+    assert r.stderr == (
+        "warning: sheet 应收 has 2 hidden row(s) (3, 5), filtered out or hidden by hand: they are read like every "
+        "other row; to leave them out, delete them or copy the rows you see to a sheet of their own\n"
+    )
+    sheet.row_dimensions[3].hidden = sheet.row_dimensions[5].hidden = False
+    book.save(tmp_path / "应收.xlsx")
+    r = bizops_run("--company", "pv", "receivables", "应收.xlsx", "--as-of", "2026-12-01", "--format", "csv")
+    assert r.exit_code == 0 and r.stderr == "", r

@@ -89,7 +89,8 @@ def open_input(
     """The reader of an input stream (`path` names it, `-` for stdin), its format and encoding decided.
 
     `fmt` and `encoding` are the options (None: decide). `warn` is told once
-    when a CSV is read as GB18030 because it is not UTF-8.
+    when a CSV is read as GB18030 because it is not UTF-8, or when a
+    workbook's sheet has hidden rows (read like the others).
     """
     head = stream.peek(1 << 16)[: 1 << 16] if hasattr(stream, "peek") else b""
     if is_utf16(head, encoding):
@@ -108,4 +109,7 @@ def open_input(
                 )
             )
         encoding = guessed
-    return open_reader(stream, fmt, encoding, layout)
+    reader = open_reader(stream, fmt, encoding, layout)
+    if hasattr(reader, "warn"):
+        reader.warn = warn
+    return reader

@@ -56,6 +56,7 @@ class WorkbookReader:
         self.header_error = None
         self.rows_read = 0
         self.total_rows: int | None = None  # known once the sheet is open (for progress)
+        self.warn: Any = None  # told of hidden rows (`open_input` sets it)
 
     def __iter__(self) -> Iterator:
         seekable = getattr(self.stream, "seekable", None)
@@ -63,6 +64,8 @@ class WorkbookReader:
             self.stream = io.BytesIO(self.stream.read())
         sheet = self._sheet()
         _refuse_uncalculated(self.stream, sheet.name)
+        if self.warn is not None:
+            _say_hidden(self.stream, sheet.name, self.warn)
         first_row, first_column = sheet.start if sheet.height else (0, 0)
         self.total_rows = first_row + sheet.height
         rows: Iterator[list[str]] = ([""] * first_column + [_text(v) for v in values] for values in sheet.iter_rows())
@@ -162,6 +165,63 @@ def _refuse_uncalculated(stream: BinaryIO, sheet_name: str) -> None:
                 c=", ".join(cells[:5]) + (" …" if len(cells) > 5 else ""),
             )
         )
+
+
+def _say_hidden(stream: BinaryIO, sheet_name: str, warn) -> None:
+    """Warn of a sheet's hidden rows (filtered out, or hidden by hand): they are read like every other row.
+
+    A sales admin filters a sheet to the month she works on and saves it;
+    the rows out of view are still the book's, and bizops reads the file,
+    not the view. Said once, so that nobody takes the output for the view's.
+    """
+    hidden = _hidden_rows(stream, sheet_name)
+    if hidden:
+        rows = ", ".join(str(r) for r in hidden[:5]) + (" …" if len(hidden) > 5 else "")
+        warn(
+            msg(
+                "sheet {s} has {n} hidden row(s) ({r}), filtered out or hidden by hand: they are read like every "
+                "other row; to leave them out, delete them or copy the rows you see to a sheet of their own",
+                "工作表 {s} 有 {n} 行被隐藏（{r}），被筛选掉或手动隐藏：它们与其他行一样被读取；"
+                "如不需要，请删除这些行，或把看得见的行复制到另一张工作表",
+                s=sheet_name,
+                n=len(hidden),
+                r=rows,
+            )
+        )
+
+
+def _hidden_rows(stream: BinaryIO, sheet_name: str) -> list[int]:
+    """The numbers of an `.xlsx` sheet's hidden rows; [] for a workbook of another kind."""
+    import re
+    import zipfile
+
+    hidden_row = re.compile(rb'<(?:\w+:)?row\b[^>]*\bhidden="(?:1|true)"[^>]*>')
+    number = re.compile(rb'\br="([0-9]+)"')
+    stream.seek(0)
+    try:
+        with zipfile.ZipFile(stream) as book:
+            part = _sheet_part(book, book.read("xl/workbook.xml"), sheet_name)
+            if part is None:
+                return []
+            found: list[int] = []
+            tail = b""
+            with book.open(part) as sheet:
+                while chunk := sheet.read(1 << 20):
+                    text = tail + chunk
+                    cut = text.rfind(b"<")  # a row tag cut in two is found whole in the next chunk
+                    if text.find(b"hidden", 0, cut) >= 0:  # most sheets hide nothing: no regex over them
+                        for tag in hidden_row.finditer(text, 0, cut):
+                            if (n := number.search(tag.group())) is not None:
+                                found.append(int(n.group(1)))
+                    tail = text[cut:]
+                for tag in hidden_row.finditer(tail):
+                    if (n := number.search(tag.group())) is not None:
+                        found.append(int(n.group(1)))
+            return found
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return []
+    finally:
+        stream.seek(0)
 
 
 def _uncalculated_formulas(stream: BinaryIO, sheet_name: str) -> list[str]:
