@@ -20,6 +20,16 @@ CUSTOM_WORDS = {
     "true": ("定制", "定制品", "定制产品", "非标", "非标品", "非标准品"),
     "false": ("标准", "标准品", "常规品", "标品"),
 }
+#: A custom product, in a quote as in an order (the deposit rule and the quote's floor both ask).
+CUSTOM = Field(
+    "custom",
+    "bool",
+    en="custom product (定制产品)",
+    zh="定制产品",
+    default=False,
+    aliases=CUSTOM_NAMES,
+    choice_aliases=CUSTOM_WORDS,
+)
 #: A bare 折扣 or 下浮 could be either discount below, and one cuts pay: both declare it, so it names neither,
 #: and a sheet headed so is refused until [columns] says which (ignored, it gave no discount at all).
 AMBIGUOUS_DISCOUNT = ("折扣", "下浮", "折扣率", "下浮率")
@@ -144,15 +154,7 @@ QUOTE = CommandSpec(
             zh="指导价（含税）",
             ge=0,
         ),
-        Field(
-            "custom",
-            "bool",
-            en="custom product (定制产品)",
-            zh="定制产品",
-            default=False,
-            aliases=CUSTOM_NAMES,
-            choice_aliases=CUSTOM_WORDS,
-        ),
+        CUSTOM,
         Field(
             "vat_invoice",
             "bool",
@@ -367,15 +369,7 @@ ORDER = CommandSpec(
                 "credit": ("账期", "赊账", "赊销", "月结", "挂账"),
             },
         ),
-        Field(
-            "custom",
-            "bool",
-            en="custom product (定制产品)",
-            zh="定制产品",
-            default=False,
-            aliases=CUSTOM_NAMES,
-            choice_aliases=CUSTOM_WORDS,
-        ),
+        CUSTOM,
         Field(
             "invoice",
             "enum",
