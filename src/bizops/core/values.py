@@ -175,6 +175,8 @@ def _enum(choices: tuple[str, ...], aliases: dict[str, tuple[str, ...]]):
     # In Chinese, with the words a Chinese table prints for each choice.
     shown = ", ".join(f"{c}（{'/'.join(aliases[c])}）" if aliases.get(c) else c for c in choices)
 
+    folded: dict[str, str] = {}
+
     def parse(raw):
         if type(raw) is str:
             word = raw.strip().lower()
@@ -183,9 +185,21 @@ def _enum(choices: tuple[str, ...], aliases: dict[str, tuple[str, ...]]):
             choice = named.get(word)
             if choice is not None:
                 return choice
+            if not word.isascii():  # full-width forms as ASCII: `数电票（增值税专用发票）` is `数电票(增值税专用发票)`
+                if not folded:
+                    folded.update((_folded(alias), choice) for alias, choice in named.items())
+                choice = folded.get(_folded(word))
+                if choice is not None:
+                    return choice
         raise BadValue(Text(f"must be one of {allowed}", f"必须是以下之一：{shown}"))
 
     return parse
+
+
+def _folded(word: str) -> str:
+    import unicodedata  # only for a choice not found as written
+
+    return unicodedata.normalize("NFKC", word).replace(" ", "").lower()
 
 
 #: Units a field's Chinese label may end with rather than name in a note (`连续乘车小时`, `账期天数`):

@@ -435,3 +435,25 @@ def test_a_column_holding_a_choice_is_found_at_its_first_value_not_only_in_the_f
     refused = [line.split(":")[0] for line in r.stderr.splitlines() if line.startswith("row")]
     assert refused == ["row 5", "row 9"]
     assert "row 5: not read: column '产品类别' holds custom's choices (定制品)" in r.stderr
+
+
+@pytest.mark.parametrize(
+    ("written", "invoice"),
+    [
+        ("数电票（增值税专用发票）", "vat"),
+        ("数电票(增值税专用发票)", "vat"),
+        ("全电发票（增值税专用发票）", "vat"),
+        ("电子专票", "vat"),
+        ("增值税电子普通发票", "ordinary"),
+        ("数电票（普通发票）", "ordinary"),
+        ("电子普票", "ordinary"),
+    ],
+)
+def test_the_invoices_of_the_digital_era_are_read(bizops_run, tmp_path, written, invoice):
+    """Found attacking approve-order with a 2025 order book: the fully digital invoice (数电票, 全电发票) and the
+    e-invoice, as tax software names them (full-width brackets or not), were each refused."""
+    book = tmp_path / "orders.csv"
+    book.write_text(f"客户,订单金额,结算方式,新客户,城市,发票类型\n甲,9000,现款,否,广州,{written}\n", encoding="utf-8")
+    r = bizops_run("--company", "cable", "approve-order", str(book), "--format", "csv")
+    assert r.exit_code == 0, r
+    assert [x["invoice"] for x in r.csv_rows()] == [invoice]
