@@ -264,7 +264,7 @@ def test_a_claim_form_without_its_trip_column_never_claims_a_trip_once_per_leg(b
     was a trip of its own, and 张伟's four days were paid three times over (allowance 390.00 a leg), exit 0
     once the seat classes were right. Rows that repeat one trip's fields without a trip_id are one error; a
     column naming no field (说明, beside each leg) is only said to be ignored, and never splits a trip."""
-    head = "{id},报销人,出差范围,出发时间,返回时间,事由,拜访客户,交通方式,票价,有无发票,座位等级,说明\n"
+    head = "{id},报销人,出差范围,出发时间,返回时间,出差目的,拜访客户,交通方式,票价,有无发票,座位等级,说明\n"
     legs = (
         "T1,张伟,省外,2026-03-02 08:00,2026-03-05 19:00,拜访客户,广州粤能电力,火车,356.00,有,硬卧,浦江—广州\n"
         "T1,张伟,省外,2026-03-02 08:00,2026-03-05 19:00,拜访客户,广州粤能电力,出租车,46.00,有,,广州站—厂区\n"

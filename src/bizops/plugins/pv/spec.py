@@ -307,7 +307,6 @@ _PURPOSE = Field(
     "enum",
     en="visit (default with a customer) or new_market",
     zh="出差目的",
-    aliases=("出差事由", "事由", "出差原因"),  # a 出差申请单's own word: its 拜访客户 was left unread
     choices=PURPOSES,
     choice_aliases={"visit": ("拜访客户", "客户拜访", "拜访"), "new_market": ("开拓新市场", "开拓市场", "新市场")},
 )
