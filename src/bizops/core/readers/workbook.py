@@ -206,18 +206,16 @@ def _hidden_rows(stream: BinaryIO, sheet_name: str) -> list[int]:
             found: list[int] = []
             tail = b""
             with book.open(part) as sheet:
-                while chunk := sheet.read(1 << 20):
+                while True:
+                    chunk = sheet.read(1 << 20)
                     text = tail + chunk
-                    cut = text.rfind(b"<")  # a row tag cut in two is found whole in the next chunk
+                    # a row tag cut in two is found whole in the next chunk; the last chunk is read to its end
+                    cut = text.rfind(b"<") if chunk else len(text)
                     if text.find(b"hidden", 0, cut) >= 0:  # most sheets hide nothing: no regex over them
-                        for tag in hidden_row.finditer(text, 0, cut):
-                            if (n := number.search(tag.group())) is not None:
-                                found.append(int(n.group(1)))
+                        found += [int(n[1]) for t in hidden_row.finditer(text, 0, cut) if (n := number.search(t[0]))]
+                    if not chunk:
+                        return found
                     tail = text[cut:]
-                for tag in hidden_row.finditer(tail):
-                    if (n := number.search(tag.group())) is not None:
-                        found.append(int(n.group(1)))
-            return found
     except (zipfile.BadZipFile, KeyError, OSError):
         return []
     finally:
