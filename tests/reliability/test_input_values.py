@@ -35,6 +35,12 @@ ACCEPTED = [
     "1500.0000",
     "1,500.0000",
     "1500.00000000",
+    # the word for yuan before or after the number, as English-language exports write it
+    "RMB1500",
+    "RMB 1,500.00",
+    "CNY 1500",
+    "1500 RMB",
+    "人民币1500元",
 ]
 
 #: Values that are not an amount, and the message each must give.
@@ -64,7 +70,8 @@ REFUSED = {
     "(1500)": "must be > 0",  # the accounting format's negative: -1500
     "(-1500)": "must be a number",
     "()": "must be a number",
-    "RMB1500": "must be a number",
+    "RMB": "must be a number, not empty",
+    "RMB USD 1500": "is in another currency than 元 (CNY)",
     "1500 USD": "is in another currency than 元 (CNY)",
     "$1,500.00": "is in another currency than 元 (CNY)",
     "HK$1500": "is in another currency than 元 (CNY)",

@@ -86,6 +86,8 @@ def _normalise(text: str, percent: bool) -> str:
         if text.endswith("元"):
             text = text[:-1].rstrip()
         text = _without_yuan_sign(text)
+    if not percent:
+        text = _without_yuan_word(text)
     # The accounting format's negative: `(1,500.00)`, `¥(1,500.00)`, `(¥1,500.00)` is -1500.00.
     negative = len(text) > 2 and text[0] == "(" and text[-1] == ")"
     if negative:
@@ -124,6 +126,17 @@ def _without_yuan_sign(text: str) -> str:
         return text[1:].lstrip()
     if text[:2] in ("-¥", "+¥"):
         return text[0] + text[2:].lstrip()
+    return text
+
+
+def _without_yuan_word(text: str) -> str:
+    """`RMB 1,500.00`, `CNY1500`, `1500 RMB`, `人民币1500` without the word that says they are yuan."""
+    upper = text.upper()
+    for word in ("RMB", "CNY", "人民币"):
+        if upper.startswith(word):
+            return text[len(word) :].lstrip(" :：")
+        if upper.endswith(word):
+            return text[: -len(word)].rstrip()
     return text
 
 
