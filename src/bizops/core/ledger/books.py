@@ -21,7 +21,7 @@ explains (an invoiced accumulation is not subtracted twice).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from operator import itemgetter
 from typing import Any
@@ -46,6 +46,10 @@ from bizops.core.ledger.store import (
 
 _decision_row = itemgetter(*DECISION_FIELDS)
 _ENTRY_COLUMNS = ("decision_id", "seq", "company", "kind", "key", "amount", "value", "sign")
+_READ_COLUMNS = ("decision_id", "company", "kind", "key")
+_IDENTITY_NAMES = tuple(name for name, _ in IDENTITY_COLUMNS)
+#: Decisions stored before they are handed to a backend that inserts on another thread (`insert_later`).
+SPILL = 512
 #: Balances kept in memory at most; beyond it the cache starts again (it is only a cache).
 CACHE_LIMIT = 200_000
 #: A company with at most this many balances (and as many imported customers) has them all read at once
@@ -64,11 +68,14 @@ class Books:
         self.synced: tuple[int, int] | None = None  # (last decision id, last customer id) the cache reflects
         self.shared = False  # another writer recorded for the company since this one's last transaction
         self.identities: dict[tuple[str, str], Known] = {}  # this transaction's, by (command, request id)
-        self._saved: dict[tuple[str, str], Balance] | None = None
+        #: The balances the current row changed, with their fields before it (`undo_row` puts them back).
+        self._saved: dict[tuple[str, str], tuple] | None = None
         self.row_entries: list[dict] = []
         self.row_reads: set[tuple[str, str]] = set()
         self.last_id = 0
         self.renamed: dict[int, int] = {}  # provisional id -> the real one it was given (PostgreSQL)
+        #: The backend's way to insert rows while the next ones are decided (SQLite's), if it has one.
+        self._insert_later: Callable[[list], None] | None = getattr(self.backend, "insert_later", None)
         self._pending()
 
     def _pending(self) -> None:
@@ -200,8 +207,9 @@ class Books:
 
     def _touch(self, kind: str, key: str) -> Balance:
         found = self.balance(kind, key)
-        if self._saved is not None and (kind, key) not in self._saved:
-            self._saved[kind, key] = found.copy()
+        saved = self._saved
+        if saved is not None and (kind, key) not in saved:  # its fields, not a copy: this runs for every row
+            saved[kind, key] = (found, found.total, found.entries, found.value, found.ref, found.dirty)
         found.dirty = True
         return found
 
@@ -211,8 +219,14 @@ class Books:
         self.row_entries, self.row_reads = [], set()
 
     def undo_row(self) -> None:
-        if self._saved:
-            self.cache.update(self._saved)
+        for balance, total, entries, value, ref, dirty in (self._saved or {}).values():
+            balance.total, balance.entries, balance.value, balance.ref, balance.dirty = (
+                total,
+                entries,
+                value,
+                ref,
+                dirty,
+            )
         self._saved = None
         self.row_entries, self.row_reads = [], set()
 
@@ -220,12 +234,13 @@ class Books:
         self._saved = None
         self.row_entries, self.row_reads = [], set()
 
-    def add(self, kind: str, key: str, amount: Decimal) -> None:
+    def add(self, kind: str, key: str, amount: Decimal, text: str | None = None) -> None:
+        """Add `amount` (whose `codec.amount_text` is `text`, when the caller has it) to a balance."""
         balance = self._touch(kind, key)
         balance.total += amount
         balance.entries += 1
         self.row_entries.append(
-            {"kind": kind, "key": key, "amount": codec.amount_text(amount), "value": None, "sign": 1}
+            {"kind": kind, "key": key, "amount": text or codec.amount_text(amount), "value": None, "sign": 1}
         )
 
     def set(self, kind: str, key: str, value: str) -> None:
@@ -260,17 +275,27 @@ class Books:
             entry["seq"] = seq
             if entry["value"] is not None and entry["sign"] == 1:
                 self.balance(entry["kind"], entry["key"]).ref = (decision_id, seq)
-        decision["checksum"] = codec.checksum(decision, entries)
+        decision["checksum"] = codec.checksum(decision, entries, canonical=True)
         customer = decision["customer"]
         if customer and decision["reverses"] is None:
             self._touch(CUSTOMER_KIND, customer).entries += 1
         company, dialect = decision["company"], self.backend.dialect
         self.decisions.append(_decision_row(decision))
-        self.entries.extend(
-            (decision_id, e["seq"], company, e["kind"], e["key"], _amount(dialect, e["amount"]), e["value"], e["sign"])
-            for e in entries
-        )
-        self.reads.extend((decision_id, company, kind, key) for kind, key in reads)
+        if entries:
+            self.entries += [
+                (
+                    decision_id,
+                    e["seq"],
+                    company,
+                    e["kind"],
+                    e["key"],
+                    _amount(dialect, e["amount"]),
+                    e["value"],
+                    e["sign"],
+                )
+                for e in entries
+            ]
+        self.reads += [(decision_id, company, kind, key) for kind, key in reads]
         kept = self.moved_identities if moved else self.new_identities
         for request_id, digest in identities:
             kept[decision["command"], request_id] = (
@@ -289,7 +314,21 @@ class Books:
                 decision["user_name"],
                 decision["request_id"],
             )
+        if len(self.decisions) >= SPILL and self._insert_later and not (self.forgotten or self.moved_identities):
+            self._spill(self._insert_later)
         return decision_id
+
+    def _spill(self, insert_later: Callable[[list], None]) -> None:
+        """Hand the new rows kept so far to the backend to insert while the next rows are decided."""
+        inserts = [
+            ("bizops_decisions", DECISION_FIELDS, self.decisions),
+            ("bizops_entries", _ENTRY_COLUMNS, self.entries),
+            ("bizops_reads", _READ_COLUMNS, self.reads),
+            ("bizops_identities", _IDENTITY_NAMES, list(self.new_identities.values())),
+        ]
+        with self.ledger.guard():  # what the inserts before them failed with
+            insert_later([insert for insert in inserts if insert[2]])
+        self.decisions, self.entries, self.reads, self.new_identities = [], [], [], {}
 
     def known(self, command: str, request_ids: list[str]) -> dict[str, Known]:
         """The standing decisions for these request ids: recorded in this transaction, else in the ledger."""
@@ -338,16 +377,14 @@ class Books:
             if self.entries:
                 backend.insert_rows("bizops_entries", _ENTRY_COLUMNS, self.entries)
             if self.reads:
-                backend.insert_rows("bizops_reads", ("decision_id", "company", "kind", "key"), self.reads)
+                backend.insert_rows("bizops_reads", _READ_COLUMNS, self.reads)
             if self.forgotten:
                 backend.execute_many(
                     "DELETE FROM bizops_identities WHERE company = ? AND command = ? AND decision_id = ?",
                     [(self.company, command, d) for command, d in self.forgotten],
                 )
             if self.new_identities:
-                backend.insert_rows(
-                    "bizops_identities", tuple(c for c, _ in IDENTITY_COLUMNS), self.new_identities.values()
-                )
+                backend.insert_rows("bizops_identities", _IDENTITY_NAMES, self.new_identities.values())
             if self.moved_identities:
                 backend.upsert("bizops_identities", IDENTITY_COLUMNS, 3, list(self.moved_identities.values()))
             dirty = [(k, b) for k, b in self.cache.items() if b.dirty]

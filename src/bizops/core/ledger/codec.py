@@ -157,12 +157,13 @@ def exact_dumps(value: Any) -> str:
     )
 
 
-def checksum(decision: dict, entries: list[dict]) -> str:
+def checksum(decision: dict, entries: list[dict], canonical: bool = False) -> str:
     """A digest of everything a decision recorded, so `ledger check` sees any change made behind bizops.
 
     SHA-256 of the canonical JSON of the decision (without its id) and its
     entries; a field added by a later schema counts only when it is set, so
-    older decisions keep their checksums.
+    older decisions keep their checksums. `canonical`: the entries' amounts
+    are `amount_text` already (being recorded, not read back).
     """
     body = dict(decision)  # a copy and a few pops: cheaper than filtering every field (it runs for every row)
     for name in _UNSUMMED:
@@ -175,7 +176,7 @@ def checksum(decision: dict, entries: list[dict]) -> str:
             e["seq"],
             e["kind"],
             e["key"],
-            _summed_amount(e["amount"]),
+            e["amount"] if canonical else _summed_amount(e["amount"]),
             e["value"],
             e["sign"],
         ]

@@ -105,7 +105,7 @@ class RecordingHistory:
 
     def add(self, kind: str, key: str, amount: Decimal) -> None:
         kind, key, text = checked_kind(kind), checked_key(key), codec.amount_text(amount)
-        self.books.add(kind, key, Decimal(text))
+        self.books.add(kind, key, Decimal(text), text)
 
     def set(self, kind: str, key: str, value: Any) -> None:
         kind, key, text = checked_kind(kind), checked_key(key), codec.exact_dumps(value)

@@ -30,8 +30,8 @@ class Identity:
 
     def __init__(self, spec: CommandSpec, now: Any):
         self.field: str = getattr(spec, "identity", None) or ""  # "" when the command declares none
-        self.now = now
         self.at_now = tuple(f.name for f in spec.inputs if f.default == NOW)
+        self.now = codec.plain(now) if self.at_now else None  # in its JSON form, as the inputs are compared
 
     def of(self, fields: dict) -> str | None:
         """The request's id, its whitespace normalised (`codec.normal_id`); None when it has none."""
@@ -46,8 +46,8 @@ class Identity:
         A field left empty does not count, so a plugin that adds an optional
         field does not make every recorded request look different.
         """
-        now = codec.plain(self.now) if self.at_now else None
-        return codec.digest({k: v for k, v in inputs.items() if v is not None and not (k in self.at_now and v == now)})
+        now, at_now = self.now, self.at_now
+        return codec.digest({k: v for k, v in inputs.items() if v is not None and not (k in at_now and v == now)})
 
 
 def recorded_result(known: Known, columns: tuple[Column, ...], explain: bool = False) -> dict:
