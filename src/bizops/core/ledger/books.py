@@ -21,7 +21,7 @@ explains (an invoiced accumulation is not subtracted twice).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from decimal import Decimal
 from operator import itemgetter
 from typing import Any
@@ -48,8 +48,6 @@ _decision_row = itemgetter(*DECISION_FIELDS)
 _ENTRY_COLUMNS = ("decision_id", "seq", "company", "kind", "key", "amount", "value", "sign")
 _READ_COLUMNS = ("decision_id", "company", "kind", "key")
 _IDENTITY_NAMES = tuple(name for name, _ in IDENTITY_COLUMNS)
-#: Decisions stored before they are handed to a backend that inserts on another thread (`insert_later`).
-SPILL = 512
 #: Balances kept in memory at most; beyond it the cache starts again (it is only a cache).
 CACHE_LIMIT = 200_000
 #: A company with at most this many balances (and as many imported customers) has them all read at once
@@ -74,8 +72,6 @@ class Books:
         self.row_reads: set[tuple[str, str]] = set()
         self.last_id = 0
         self.renamed: dict[int, int] = {}  # provisional id -> the real one it was given (PostgreSQL)
-        #: The backend's way to insert rows while the next ones are decided (SQLite's), if it has one.
-        self._insert_later: Callable[[list], None] | None = getattr(self.backend, "insert_later", None)
         self._pending()
 
     def _pending(self) -> None:
@@ -314,21 +310,7 @@ class Books:
                 decision["user_name"],
                 decision["request_id"],
             )
-        if len(self.decisions) >= SPILL and self._insert_later and not (self.forgotten or self.moved_identities):
-            self._spill(self._insert_later)
         return decision_id
-
-    def _spill(self, insert_later: Callable[[list], None]) -> None:
-        """Hand the new rows kept so far to the backend to insert while the next rows are decided."""
-        inserts = [
-            ("bizops_decisions", DECISION_FIELDS, self.decisions),
-            ("bizops_entries", _ENTRY_COLUMNS, self.entries),
-            ("bizops_reads", _READ_COLUMNS, self.reads),
-            ("bizops_identities", _IDENTITY_NAMES, list(self.new_identities.values())),
-        ]
-        with self.ledger.guard():  # what the inserts before them failed with
-            insert_later([insert for insert in inserts if insert[2]])
-        self.decisions, self.entries, self.reads, self.new_identities = [], [], [], {}
 
     def known(self, command: str, request_ids: list[str]) -> dict[str, Known]:
         """The standing decisions for these request ids: recorded in this transaction, else in the ledger."""

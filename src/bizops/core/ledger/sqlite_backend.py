@@ -32,7 +32,6 @@ from urllib.parse import quote
 from bizops.core.errors import BizopsError, LedgerBusy, LedgerError
 from bizops.core.i18n import msg, os_reason
 from bizops.core.ledger.location import Location
-from bizops.core.ledger.sqlite_inserts import BackgroundInserts, Insert
 
 # Primary result codes (https://sqlite.org/rescode.html).
 _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 10, 11, 13, 14, 26
@@ -43,17 +42,9 @@ class SqliteBackend:
     driver_errors = (sqlite3.Error,)
 
     def __init__(self, location: Location, conn: sqlite3.Connection, timeout: float, writer: bool = False):
-        self.location, self._conn, self.timeout, self.writer = location, conn, timeout, writer
+        self.location, self.conn, self.timeout, self.writer = location, conn, timeout, writer
         self._next_id = 0
         self._private: str | None = None  # a private copy read instead of the file (see `_private_copy`)
-        self._inserts: BackgroundInserts | None = None  # a recording run's (see `insert_later`)
-
-    @property
-    def conn(self) -> sqlite3.Connection:
-        """The connection, once the inserts in flight are done (their failure is raised here)."""
-        if self._inserts is not None:
-            self._inserts.wait()
-        return self._conn
 
     # -- opening ---------------------------------------------------------------
     @classmethod
@@ -196,16 +187,6 @@ class SqliteBackend:
             f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows
         )
 
-    def insert_later(self, inserts: list[Insert]) -> None:
-        """Insert these (table, columns, rows) on another thread while the caller goes on (`sqlite_inserts`)."""
-        if not sqlite3.threadsafety:  # an SQLite built for one thread only: insert now
-            for table, columns, rows in inserts:
-                self.insert_rows(table, tuple(columns), rows)
-            return
-        if self._inserts is None:
-            self._inserts = BackgroundInserts(self.conn)
-        self._inserts.submit(inserts)
-
     def begin_write(self, company: str | None) -> None:
         """Take the file's write lock (every company shares one file), waiting up to the busy timeout."""
         _patiently(lambda: self.conn.execute("BEGIN IMMEDIATE"), self.timeout)
@@ -223,19 +204,11 @@ class SqliteBackend:
     def commit(self) -> None:
         self.conn.execute("COMMIT")
 
-    def _settle(self) -> None:
-        """Wait for the inserts in flight, whatever they fail with: the transaction is being given up."""
-        if self._inserts is not None:
-            with contextlib.suppress(Exception):
-                self._inserts.wait()
-
     def rollback(self) -> None:
-        self._settle()
         if self.conn.in_transaction:
             self.conn.execute("ROLLBACK")
 
     def close(self) -> None:
-        self._settle()
         if self.writer:  # back to a rollback journal, unless someone else has the ledger open (then they will)
             with contextlib.suppress(sqlite3.Error):
                 self.conn.execute("PRAGMA busy_timeout = 0")
