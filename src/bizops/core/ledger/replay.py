@@ -47,6 +47,8 @@ class Identity:
         field does not make every recorded request look different.
         """
         now, at_now = self.now, self.at_now
+        if not at_now and None not in inputs.values():  # nothing to leave out: most rows
+            return codec.digest(inputs)
         return codec.digest({k: v for k, v in inputs.items() if v is not None and not (k in at_now and v == now)})
 
 
