@@ -30,9 +30,11 @@ rows were recorded and where to resume (`tally`).
 from __future__ import annotations
 
 import getpass
+import os
 import random
 import re
 import socket
+import stat
 import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
@@ -393,6 +395,8 @@ def input_ready(stream) -> Callable[[], bool]:
 
     try:
         fd = stream.fileno()
+        if stat.S_ISREG(os.fstat(fd).st_mode):
+            return lambda: True  # a file has its next bytes at hand, or its end: no system call a row
         select.select([fd], [], [], 0)
     except (AttributeError, OSError, ValueError):
         return lambda: True
