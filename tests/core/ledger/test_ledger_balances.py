@@ -275,7 +275,7 @@ def _recorded(books, key: str, amount: str) -> None:
     """One decision adding `amount` to balance ("k", key), recorded by `books` in a transaction of its own."""
     books.begin()
     books.start_row()
-    books.add("k", key, Decimal(amount))
+    books.add("k", key, amount)
     decision = dict.fromkeys(
         ("command", "decided_at", "recorded_at", "user_name", "host", "plugin", "plugin_version"), "t"
     )

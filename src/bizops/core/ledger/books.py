@@ -67,7 +67,7 @@ class Books:
         self.shared = False  # another writer recorded for the company since this one's last transaction
         self.identities: dict[tuple[str, str], Known] = {}  # this transaction's, by (command, request id)
         #: The balances the current row changed, with their fields before it (`undo_row` puts them back).
-        self._saved: dict[tuple[str, str], tuple] | None = None
+        self._saved: dict[tuple[str, str], tuple[Balance, tuple]] | None = None
         self.row_entries: list[dict] = []
         self.row_reads: set[tuple[str, str]] = set()
         self.last_id = 0
@@ -205,7 +205,7 @@ class Books:
         found = self.balance(kind, key)
         saved = self._saved
         if saved is not None and (kind, key) not in saved:  # its fields, not a copy: this runs for every row
-            saved[kind, key] = (found, found.total, found.entries, found.value, found.ref, found.dirty)
+            saved[kind, key] = (found, found.fields())
         found.dirty = True
         return found
 
@@ -215,14 +215,8 @@ class Books:
         self.row_entries, self.row_reads = [], set()
 
     def undo_row(self) -> None:
-        for balance, total, entries, value, ref, dirty in (self._saved or {}).values():
-            balance.total, balance.entries, balance.value, balance.ref, balance.dirty = (
-                total,
-                entries,
-                value,
-                ref,
-                dirty,
-            )
+        for balance, fields in (self._saved or {}).values():
+            balance.restore(fields)
         self._saved = None
         self.row_entries, self.row_reads = [], set()
 
@@ -230,14 +224,12 @@ class Books:
         self._saved = None
         self.row_entries, self.row_reads = [], set()
 
-    def add(self, kind: str, key: str, amount: Decimal, text: str | None = None) -> None:
-        """Add `amount` (whose `codec.amount_text` is `text`, when the caller has it) to a balance."""
+    def add(self, kind: str, key: str, amount: str) -> None:
+        """Add an amount, given as its canonical text (`codec.amount_text`, as the entry keeps it), to a balance."""
         balance = self._touch(kind, key)
-        balance.total += amount
+        balance.total += Decimal(amount)
         balance.entries += 1
-        self.row_entries.append(
-            {"kind": kind, "key": key, "amount": text or codec.amount_text(amount), "value": None, "sign": 1}
-        )
+        self.row_entries.append({"kind": kind, "key": key, "amount": amount, "value": None, "sign": 1})
 
     def set(self, kind: str, key: str, value: str) -> None:
         balance = self._touch(kind, key)

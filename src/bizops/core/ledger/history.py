@@ -104,8 +104,7 @@ class RecordingHistory:
         return None if name is None else self.books.ledger.owner(self.books.company, name)
 
     def add(self, kind: str, key: str, amount: Decimal) -> None:
-        kind, key, text = checked_kind(kind), checked_key(key), codec.amount_text(amount)
-        self.books.add(kind, key, Decimal(text), text)
+        self.books.add(checked_kind(kind), checked_key(key), codec.amount_text(amount))
 
     def set(self, kind: str, key: str, value: Any) -> None:
         kind, key, text = checked_kind(kind), checked_key(key), codec.exact_dumps(value)

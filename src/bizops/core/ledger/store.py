@@ -108,6 +108,13 @@ class Balance:
         twin.dirty = self.dirty
         return twin
 
+    def fields(self) -> tuple:
+        """What `restore` puts back: cheaper to keep than a `copy` (a recorded row's undo keeps one per change)."""
+        return self.total, self.entries, self.value, self.ref, self.dirty
+
+    def restore(self, fields: tuple) -> None:
+        self.total, self.entries, self.value, self.ref, self.dirty = fields
+
 
 EMPTY = Balance(Decimal(0), 0, None, None)
 
