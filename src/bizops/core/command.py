@@ -211,7 +211,15 @@ def execute(session: Session, request: RowsRequest, process: Process | None = No
     if request.record:  # rows decided and stored in ledger transactions; printed once committed
         from bizops.core.ledger.record import Recorder
 
-        recorder = Recorder(session, job, context, policy, amend=request.amend, flush=writer.out.flush)
+        recorder = Recorder(
+            session,
+            job,
+            context,
+            policy,
+            amend=request.amend,
+            flush=writer.out.flush,
+            writer_process=_writer_process(request),
+        )
         job = job._replace(process=recorder.wrap(job.process))
     if request.switched_from and request.switched_from[1] is not None:
         flag, unread = request.switched_from
@@ -326,6 +334,17 @@ def _parallel(spec: CommandSpec, request: RowsRequest, fmt: str, tty: bool) -> b
         and not request.flags
         and can_fork()
     )
+
+
+def _writer_process(request: RowsRequest) -> bool:
+    """Whether a recorded stream's SQLite statements run in a second process (`ledger.sqlite_writer`).
+
+    Rows from a file or a pipe, where there are many: not one row given as
+    flags (a fork for nothing), nor under `--jobs 1` (one process, asked for).
+    """
+    from bizops.core.parallel import can_fork
+
+    return request.input is not None and request.jobs != "1" and can_fork()
 
 
 class open_rows:

@@ -41,3 +41,15 @@ class RowMap:
             except RowError as exc:
                 exc.row = row
                 yield exc
+
+
+class Encoded:
+    """A result with the JSON form the stream writes already made: a recorded row, encoded once to be stored.
+
+    bizops' own (`--record` hands these to the stream); plugins return plain dicts.
+    """
+
+    __slots__ = ("encoded", "result")
+
+    def __init__(self, result: dict, encoded: dict):
+        self.result, self.encoded = result, encoded

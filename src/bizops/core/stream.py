@@ -21,7 +21,7 @@ from bizops.core.encoder import BadOutput, Encoder
 from bizops.core.errors import BizopsError, Exit, PluginFailure, RowError
 from bizops.core.i18n import Text, msg, render
 from bizops.core.names import CURRENCY_KEYS, InputNames
-from bizops.core.outcomes import RowMap, map_rows  # noqa: F401 - map_rows re-exported
+from bizops.core.outcomes import Encoded, RowMap, map_rows  # noqa: F401 - map_rows re-exported
 from bizops.core.requests import FieldParser, TotalsLine, compile_fields, compile_problems, joined, totals_line
 from bizops.core.schema import Column, CommandSpec
 from bizops.core.values import BadValue
@@ -75,11 +75,15 @@ class Sink:
         write = writer.write
 
         def settle(outcome: Any, row: Any) -> None:
-            if outcome.__class__ is dict:
+            kind = outcome.__class__
+            if kind is dict or kind is Encoded:
                 try:
-                    if outcome.setdefault("company", company) != company:
+                    if kind is Encoded:  # checked, and encoded, as it was recorded
+                        encoded, outcome = outcome.encoded, outcome.result
+                    elif outcome.setdefault("company", company) != company:
                         raise BadOutput(f"answered for company {outcome['company']!r}, not {company!r}")
-                    encoded = encode(outcome)  # checks every column, the status among them
+                    else:
+                        encoded = encode(outcome)  # checks every column, the status among them
                     if outcome.get("status") == "refused":
                         self.refused = True
                     try:

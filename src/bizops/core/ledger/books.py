@@ -21,7 +21,7 @@ explains (an invoiced accumulation is not subtracted twice).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from operator import itemgetter
 from typing import Any
@@ -48,8 +48,13 @@ _decision_row = itemgetter(*DECISION_FIELDS)
 _ENTRY_COLUMNS = ("decision_id", "seq", "company", "kind", "key", "amount", "value", "sign")
 _READ_COLUMNS = ("decision_id", "company", "kind", "key")
 _IDENTITY_NAMES = tuple(name for name, _ in IDENTITY_COLUMNS)
+_CHECKSUM = DECISION_FIELDS.index("checksum")
+_INPUTS = DECISION_FIELDS.index("inputs")
 #: Balances kept in memory at most; beyond it the cache starts again (it is only a cache).
 CACHE_LIMIT = 200_000
+#: Rows handed to a writer process at a time while a batch runs (`SqliteWriter`; an in-process backend
+#: writes the whole batch when it commits).
+STREAM_ROWS = 256
 #: A company with at most this many balances (and as many imported customers) has them all read at once
 #: when a writer starts, outside the lock, rather than one round trip each the first time a row reads one.
 PREFETCH_LIMIT = 20_000
@@ -72,6 +77,9 @@ class Books:
         self.row_reads: set[tuple[str, str]] = set()
         self.last_id = 0
         self.renamed: dict[int, int] = {}  # provisional id -> the real one it was given (PostgreSQL)
+        #: A request's inputs (their JSON form) -> its digest (`replay.Identity.digest`): for identities stored
+        #: without one. A module-level function or a bound method: a writer process gets it pickled.
+        self.digest_of: Callable[[dict], str] | None = None
         self._pending()
 
     def _pending(self) -> None:
@@ -140,9 +148,11 @@ class Books:
             self.imported_names.update((codec.normal(name), True) for (name,) in names)  # spelled before schema 4
         self.synced = synced
 
-    def commit(self) -> None:
+    def commit(self, meanwhile: Callable[[Callable[[], bool]], None] | None = None) -> None:
+        """Write and commit the transaction; `meanwhile`, if the backend commits in another process, runs
+        while it does (given a function telling whether the commit has answered)."""
         self.flush()
-        self.ledger.commit()
+        self.ledger.commit(meanwhile)
         if self.synced is not None:
             self.synced = (max(self.synced[0], self.last_id), self.synced[1])
         self.identities.clear()
@@ -223,6 +233,8 @@ class Books:
     def keep_row(self) -> None:
         self._saved = None
         self.row_entries, self.row_reads = [], set()
+        if self.backend.streams and len(self.decisions) >= STREAM_ROWS:
+            self.flush(balances=False)  # the writer process stores these while this one decides the next
 
     def add(self, kind: str, key: str, amount: str) -> None:
         """Add an amount, given as its canonical text (`codec.amount_text`, as the entry keeps it), to a balance."""
@@ -248,7 +260,9 @@ class Books:
     ) -> int:
         """Keep one decision with its entries (already applied to the balances); returns its id.
 
-        `identities` are the (request id, digest of its inputs) it answers;
+        `identities` are the (request id, digest of its inputs) it answers (a
+        digest None is worked out from the stored inputs by `digest_of` where
+        the rows are written, `write_pending`);
         `moved` when they may already point at an earlier decision (an
         aggregate run's events), else they are new (a row whose id was found
         is never stored: it is shown, refused, or amended after its old
@@ -263,24 +277,15 @@ class Books:
             entry["seq"] = seq
             if entry["value"] is not None and entry["sign"] == 1:
                 self.balance(entry["kind"], entry["key"]).ref = (decision_id, seq)
-        decision["checksum"] = codec.checksum(decision, entries, canonical=True)
+        decision["checksum"] = None  # sealed where the rows are written (`write_pending`): maybe another process
         customer = decision["customer"]
         if customer and decision["reverses"] is None:
             self._touch(CUSTOMER_KIND, customer).entries += 1
-        company, dialect = decision["company"], self.backend.dialect
+        company = decision["company"]
         self.decisions.append(_decision_row(decision))
         if entries:
             self.entries += [
-                (
-                    decision_id,
-                    e["seq"],
-                    company,
-                    e["kind"],
-                    e["key"],
-                    _amount(dialect, e["amount"]),
-                    e["value"],
-                    e["sign"],
-                )
+                (decision_id, e["seq"], company, e["kind"], e["key"], e["amount"], e["value"], e["sign"])
                 for e in entries
             ]
         self.reads += [(decision_id, company, kind, key) for kind, key in reads]
@@ -301,6 +306,7 @@ class Books:
                 decision["decided_at"],
                 decision["user_name"],
                 decision["request_id"],
+                decision["inputs"] if digest is None else None,
             )
         return decision_id
 
@@ -341,48 +347,45 @@ class Books:
                 balance.ref = (real[balance.ref[0]], balance.ref[1])
         self.last_id = max(real.values())
 
-    def flush(self) -> None:
-        """Write what was stored since the last flush (the transaction stays open)."""
-        backend, dialect = self.backend, self.backend.dialect
+    def flush(self, balances: bool = True) -> None:
+        """Hand what was stored since the last flush to the backend to write (the transaction stays open).
+
+        `balances=False` while a batch streams its rows to a writer process
+        (`keep_row`): the decisions and what they keep, not yet the balances,
+        which are written once, when the batch ends.
+        """
+        backend = self.backend
         with self.ledger.guard():
             self._real_ids()
-            if self.decisions:
-                backend.insert_rows("bizops_decisions", DECISION_FIELDS, self.decisions)
-            if self.entries:
-                backend.insert_rows("bizops_entries", _ENTRY_COLUMNS, self.entries)
-            if self.reads:
-                backend.insert_rows("bizops_reads", _READ_COLUMNS, self.reads)
-            if self.forgotten:
-                backend.execute_many(
-                    "DELETE FROM bizops_identities WHERE company = ? AND command = ? AND decision_id = ?",
-                    [(self.company, command, d) for command, d in self.forgotten],
+            dirty = [(k, b) for k, b in self.cache.items() if b.dirty] if balances else []
+            totals = [
+                (
+                    self.company,
+                    kind,
+                    key,
+                    _amount(backend.dialect, codec.amount_text(b.total)),
+                    b.entries,
+                    b.value,
+                    *(b.ref or (None, None)),
+                    self.last_id,  # under the lock, newer than anything another writer recorded
                 )
-            if self.new_identities:
-                backend.insert_rows("bizops_identities", _IDENTITY_NAMES, self.new_identities.values())
-            if self.moved_identities:
-                backend.upsert("bizops_identities", IDENTITY_COLUMNS, 3, list(self.moved_identities.values()))
-            dirty = [(k, b) for k, b in self.cache.items() if b.dirty]
-            if dirty:
-                backend.upsert(
-                    "bizops_balances",
-                    BALANCE_COLUMNS,
-                    3,
-                    [
-                        (
-                            self.company,
-                            kind,
-                            key,
-                            _amount(dialect, codec.amount_text(b.total)),
-                            b.entries,
-                            b.value,
-                            *(b.ref or (None, None)),
-                            self.last_id,  # under the lock, newer than anything another writer recorded
-                        )
-                        for (kind, key), b in dirty
-                    ],
+                for (kind, key), b in dirty
+            ]
+            if self.decisions or self.forgotten or self.new_identities or self.moved_identities or totals:
+                backend.submit(
+                    write_pending,
+                    self.digest_of,
+                    self.company,
+                    self.decisions,
+                    self.entries,
+                    self.reads,
+                    self.forgotten,
+                    list(self.new_identities.values()),
+                    list(self.moved_identities.values()),
+                    totals,
                 )
-                for _, b in dirty:
-                    b.dirty = False
+            for _, b in dirty:
+                b.dirty = False
         self._pending()
 
     # -- corrections -------------------------------------------------------------------
@@ -499,6 +502,66 @@ class Books:
         self.flush()
         with self.ledger.guard():
             self.backend.execute("RELEASE SAVEPOINT bizops_row")
+
+
+def write_pending(
+    backend,
+    digest_of: Callable[[dict], str] | None,
+    company: str,
+    decisions: list[tuple],
+    entries: list[tuple],
+    reads: list[tuple],
+    forgotten: list[tuple[str, int]],
+    new_identities: list[tuple],
+    moved_identities: list[tuple],
+    balances: list[tuple],
+) -> None:
+    """Write what `Books.flush` handed on, where the connection is (this process, or a writer process).
+
+    A decision's checksum is sealed here, from the row and its entries as
+    they are stored (amounts as canonical text), and a request's digest left
+    None is worked out from its stored inputs: the deciding process does
+    not spend the time.
+    """
+    dialect = backend.dialect
+    if decisions:
+        listed: dict[int, list] = {}
+        for e in entries:
+            listed.setdefault(e[0], []).append([e[1], e[3], e[4], e[5], e[6], e[7]])
+        sealed = codec.sealed
+        decisions = [
+            row
+            if row[_CHECKSUM] is not None
+            else (
+                *row[:_CHECKSUM],
+                sealed(dict(zip(DECISION_FIELDS, row)), listed.get(row[0], [])),
+                *row[_CHECKSUM + 1 :],
+            )
+            for row in decisions
+        ]
+        backend.insert_rows("bizops_decisions", DECISION_FIELDS, decisions)
+    if entries:
+        if dialect != "sqlite":
+            entries = [(*e[:5], _amount(dialect, e[5]), *e[6:]) for e in entries]
+        backend.insert_rows("bizops_entries", _ENTRY_COLUMNS, entries)
+    if reads:
+        backend.insert_rows("bizops_reads", _READ_COLUMNS, reads)
+    if forgotten:
+        backend.execute_many(
+            "DELETE FROM bizops_identities WHERE company = ? AND command = ? AND decision_id = ?",
+            [(company, command, d) for command, d in forgotten],
+        )
+    if new_identities:
+        if digest_of is not None and any(i[4] is None for i in new_identities):  # the deciding process left them
+            inputs = {row[0]: row[_INPUTS] for row in decisions}
+            new_identities = [
+                i if i[4] is not None else (*i[:4], digest_of(codec.plain_loads(inputs[i[3]]))) for i in new_identities
+            ]
+        backend.insert_rows("bizops_identities", _IDENTITY_NAMES, new_identities)
+    if moved_identities:
+        backend.upsert("bizops_identities", IDENTITY_COLUMNS, 3, moved_identities)
+    if balances:
+        backend.upsert("bizops_balances", BALANCE_COLUMNS, 3, balances)
 
 
 def _may_reverse(original: dict | None, decision_id: int) -> None:

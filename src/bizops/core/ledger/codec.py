@@ -126,6 +126,29 @@ def loads(text: str | None) -> Any:
     return None if text is None else json.loads(text, parse_float=Decimal)
 
 
+def plain_loads(text: str) -> Any:
+    """JSON text written from a plain value (`dumps`: no floats in it) read back as that value, quickly.
+
+    orjson reads an integer beyond 64 bits as a float: then the standard library reads the text.
+    """
+    if orjson is not None:
+        value = orjson.loads(text)
+        if not _has_float(value):
+            return value
+    return json.loads(text)
+
+
+def _has_float(value: Any) -> bool:
+    kind = type(value)
+    if kind is float:
+        return True
+    if kind is dict:
+        return any(type(v) is float or (type(v) in (dict, list) and _has_float(v)) for v in value.values())
+    if kind is list:
+        return any(_has_float(v) for v in value)
+    return False
+
+
 def outputs(english: str, chinese: str | None = None) -> Any:
     """A decision's recorded outputs, in Chinese when `chinese` (its `outputs_zh`) is given.
 
@@ -157,31 +180,27 @@ def exact_dumps(value: Any) -> str:
     )
 
 
-def checksum(decision: dict, entries: list[dict], canonical: bool = False) -> str:
+def checksum(decision: dict, entries: list[dict]) -> str:
     """A digest of everything a decision recorded, so `ledger check` sees any change made behind bizops.
 
     SHA-256 of the canonical JSON of the decision (without its id) and its
     entries; a field added by a later schema counts only when it is set, so
-    older decisions keep their checksums. `canonical`: the entries' amounts
-    are `amount_text` already (being recorded, not read back).
+    older decisions keep their checksums. The entries are read back: an
+    amount is summed as its canonical text (`sealed` takes them as recorded).
     """
+    summed = [[e["seq"], e["kind"], e["key"], _summed_amount(e["amount"]), e["value"], e["sign"]] for e in entries]
+    return sealed(decision, summed)
+
+
+def sealed(decision: dict, entries: list[list]) -> str:
+    """`checksum` of a decision being recorded: its entries as `[seq, kind, key, amount, value, sign]`, amounts canonical."""
     body = dict(decision)  # a copy and a few pops: cheaper than filtering every field (it runs for every row)
     for name in _UNSUMMED:
         body.pop(name, None)
     for name in LATER_FIELDS:
         if body.get(name, 0) is None:
             del body[name]
-    body["entries"] = [
-        [
-            e["seq"],
-            e["kind"],
-            e["key"],
-            e["amount"] if canonical else _summed_amount(e["amount"]),
-            e["value"],
-            e["sign"],
-        ]
-        for e in entries
-    ]
+    body["entries"] = entries
     return hashlib.sha256(dumped(body)).hexdigest()
 
 

@@ -45,6 +45,10 @@ def checked_key(value: Any) -> str:
     raise codec.NotStorable(f"history kinds and keys are non-empty strings, got {value!r}")
 
 
+#: Spellings of (kind, key) a recording run remembers at most (`RecordingHistory._keyed`).
+REMEMBERED_KEYS = 100_000
+
+
 class LedgerHistory:
     exists = True
 
@@ -85,15 +89,28 @@ class RecordingHistory:
 
     def __init__(self, books):
         self.books = books
+        #: (kind, key) as a plugin wrote them -> as the ledger keys them: the same few, row after row.
+        self._checked: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def _keyed(self, kind: Any, key: Any) -> tuple[str, str]:
+        """`checked_kind(kind), checked_key(key)`, remembered for plain strings."""
+        if type(kind) is str and type(key) is str:
+            found = self._checked.get((kind, key))
+            if found is None:
+                found = checked_kind(kind), checked_key(key)
+                if len(self._checked) < REMEMBERED_KEYS:
+                    self._checked[kind, key] = found
+            return found
+        return checked_kind(kind), checked_key(key)
 
     def total(self, kind: str, key: str) -> Decimal:
-        return self.books.read(checked_kind(kind), checked_key(key)).total
+        return self.books.read(*self._keyed(kind, key)).total
 
     def count(self, kind: str, key: str) -> int:
-        return self.books.read(checked_kind(kind), checked_key(key)).entries
+        return self.books.read(*self._keyed(kind, key)).entries
 
     def latest(self, kind: str, key: str) -> Any:
-        return self.books.ledger.value(self.books.read(checked_kind(kind), checked_key(key)))
+        return self.books.ledger.value(self.books.read(*self._keyed(kind, key)))
 
     def known_customer(self, customer: str) -> bool:
         name = customer_name(customer)
@@ -104,11 +121,11 @@ class RecordingHistory:
         return None if name is None else self.books.ledger.owner(self.books.company, name)
 
     def add(self, kind: str, key: str, amount: Decimal) -> None:
-        self.books.add(checked_kind(kind), checked_key(key), codec.amount_text(amount))
+        self.books.add(*self._keyed(kind, key), codec.amount_text(amount))
 
     def set(self, kind: str, key: str, value: Any) -> None:
-        kind, key, text = checked_kind(kind), checked_key(key), codec.exact_dumps(value)
-        self.books.set(kind, key, text)
+        kind, key = self._keyed(kind, key)
+        self.books.set(kind, key, codec.exact_dumps(value))
 
 
 class NoHistory:

@@ -43,6 +43,7 @@ def _psycopg():
 
 class PostgresBackend:
     dialect = "postgres"
+    streams = False  # a server already works beside bizops; statements are sent as they are given
 
     def __init__(self, location: Location, conn, timeout: float, psycopg):
         self.location, self.conn, self.timeout = location, conn, timeout
@@ -117,6 +118,10 @@ class PostgresBackend:
             f"ON CONFLICT ({', '.join(names[:keys])}) DO UPDATE SET {updates}",
             [list(column) for column in zip(*rows)],
         )
+
+    def submit(self, function, *args) -> None:
+        """Run `function(self, *args)` (`books.write_pending`), as every backend does."""
+        function(self, *args)
 
     def insert_rows(self, table: str, columns: tuple[str, ...], rows) -> None:
         """New rows into `table` with COPY: a batch in one stream (ids given as they are, even identity ones)."""

@@ -151,7 +151,7 @@ def _score(recorder, process, events: list, run: str | None, ids: list) -> tuple
         mine = _events_of(result, events, keys)
         books.row_entries, books.row_reads = entries, reads
         inputs = codec.dumps(codec.plain({"events": [f for _, f in mine]}), sort=False)
-        if not recorder.store(_rows_label(mine), {}, inputs, result, run, None, identities, moved=True):
+        if recorder.store(_rows_label(mine), {}, inputs, result, run, None, identities, moved=True) is None:
             books.undo_row()
             return outcomes, 0  # the stream reports the result that cannot be stored
         identities = []  # the run's events point at its first scorecard

@@ -1,7 +1,8 @@
 """The ledger's tables and views, its schema version, and the forward migrations.
 
-`MIGRATIONS[n]` takes a ledger from version n-1 to n; each runs in its own
-transaction with the version bump, so a ledger is always at one version. A
+`MIGRATIONS[n]` takes a ledger from version n-1 to n; the steps a ledger
+needs run in one transaction with the version bump, so a ledger is always at
+one version (`Ledger._migrate`). A
 step is SQL text, or a function of the backend for what SQL cannot say (v2
 adds up the existing entries into balances). A ledger newer than this
 program is refused (exit 78: the setup is wrong, not the disk; upgrading

@@ -40,6 +40,7 @@ _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8
 class SqliteBackend:
     dialect = "sqlite"
     driver_errors = (sqlite3.Error,)
+    streams = False  # statements run as they are given (`sqlite_writer.SqliteWriter` streams them)
 
     def __init__(self, location: Location, conn: sqlite3.Connection, timeout: float, writer: bool = False):
         self.location, self.conn, self.timeout, self.writer = location, conn, timeout, writer
@@ -181,6 +182,10 @@ class SqliteBackend:
             f"ON CONFLICT ({', '.join(names[:keys])}) DO UPDATE SET {updates}",
             rows,
         )
+
+    def submit(self, function, *args) -> None:
+        """Run `function(self, *args)`: what a writer process runs on its side (`books.write_pending`)."""
+        function(self, *args)
 
     def insert_rows(self, table: str, columns: tuple[str, ...], rows) -> None:
         self.conn.executemany(

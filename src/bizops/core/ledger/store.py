@@ -120,12 +120,16 @@ EMPTY = Balance(Decimal(0), 0, None, None)
 
 
 class Known:
-    """A request id the ledger holds: the standing decision recorded for it, as replaying it needs."""
+    """A request id the ledger holds: the standing decision recorded for it, as replaying it needs.
 
-    __slots__ = ("decided_at", "decision_id", "digest", "outputs", "outputs_zh", "run", "user")
+    `digest` is None for a request recorded earlier in the same transaction, until a row with its id
+    asks (`inputs` is then its inputs' JSON text): most never are, and the writer works it out.
+    """
 
-    def __init__(self, decision_id, digest, outputs, outputs_zh, decided_at, user, run=None):
-        self.decision_id, self.digest = decision_id, digest
+    __slots__ = ("decided_at", "decision_id", "digest", "inputs", "outputs", "outputs_zh", "run", "user")
+
+    def __init__(self, decision_id, digest, outputs, outputs_zh, decided_at, user, run=None, inputs=None):
+        self.decision_id, self.digest, self.inputs = decision_id, digest, inputs
         self.outputs, self.outputs_zh, self.decided_at, self.user, self.run = (
             outputs,
             outputs_zh,
@@ -274,31 +278,34 @@ class Ledger:
         return int(text)
 
     def _migrate(self) -> None:
-        """Bring the ledger to `SCHEMA_VERSION`, one version per transaction, under the migration lock."""
+        """Bring the ledger to `SCHEMA_VERSION` in one transaction, under the migration lock.
+
+        Every step from the ledger's version on, and the version bump, or
+        none of them (a new ledger is created with one commit, not one a
+        version).
+        """
         backend = self.backend
-        while True:
-            backend.lock_for_migration()
-            try:
-                backend.execute(META_TABLE)
-                current = self._version() or 0
-                if current >= SCHEMA_VERSION:
-                    backend.commit()
-                    break
-                for step in MIGRATIONS[current + 1](backend.dialect):
+        backend.lock_for_migration()
+        try:
+            backend.execute(META_TABLE)
+            current = self._version() or 0
+            for version in range(current + 1, SCHEMA_VERSION + 1):
+                for step in MIGRATIONS[version](backend.dialect):
                     if callable(step):
                         step(self)
                     else:
                         backend.execute(step)
+            if current < SCHEMA_VERSION:
                 sql = (
                     "INSERT INTO bizops_meta (key, value) VALUES ('schema_version', ?) "
                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
                 )
-                backend.execute(sql, (str(current + 1),))
-                backend.commit()
-            except BaseException:
-                with contextlib.suppress(Exception):
-                    backend.rollback()
-                raise
+                backend.execute(sql, (str(SCHEMA_VERSION),))
+            backend.commit()
+        except BaseException:
+            with contextlib.suppress(Exception):
+                backend.rollback()
+            raise
         self.version = self._version()
 
     def _refuse_newer(self) -> None:
@@ -411,9 +418,13 @@ class Ledger:
         with self.guard():
             self.backend.begin_write(company)
 
-    def commit(self) -> None:
+    def commit(self, meanwhile=None) -> None:
+        """Commit; a backend committing in another process runs `meanwhile(answered)` as it does (`Books.commit`)."""
         with self.guard():
-            self.backend.commit()
+            if meanwhile is not None and self.backend.streams:
+                self.backend.commit(meanwhile)
+            else:
+                self.backend.commit()
 
     def rollback(self) -> None:
         with contextlib.suppress(Exception):  # the transaction may already be gone with the connection
@@ -433,10 +444,10 @@ class Ledger:
     def keep_policy(self, company: str, fingerprint: str, settings: str, recorded_at: str) -> None:
         """The settings of a policy decisions are recorded under (kept once per fingerprint)."""
         with self.guard():
-            self.backend.execute(
+            self.backend.execute_many(  # a write whose answer is not needed: a writer process is not waited for
                 "INSERT INTO bizops_policies (company, fingerprint, settings, recorded_at) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (company, fingerprint) DO NOTHING",
-                (company, fingerprint, settings, recorded_at),
+                [(company, fingerprint, settings, recorded_at)],
             )
 
     def policy_settings(self, company: str, fingerprint: str) -> str | None:
