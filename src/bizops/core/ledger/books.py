@@ -55,6 +55,9 @@ CACHE_LIMIT = 200_000
 #: Rows handed to a writer process at a time while a batch runs (`SqliteWriter`; an in-process backend
 #: writes the whole batch when it commits).
 STREAM_ROWS = 256
+#: Request ids a writer process looks up at a time for a batch: the first chunk small, so its first row
+#: waits little (`Books.known_soon`).
+FIRST_LOOKUP, LOOKUP = 32, 512
 #: A company with at most this many balances (and as many imported customers) has them all read at once
 #: when a writer starts, outside the lock, rather than one round trip each the first time a row reads one.
 PREFETCH_LIMIT = 20_000
@@ -234,6 +237,8 @@ class Books:
         self._saved = None
         self.row_entries, self.row_reads = [], set()
         if self.backend.streams and len(self.decisions) >= STREAM_ROWS:
+            if self.backend.behind():  # the writer has more than it can do: these checksums are made here
+                self.decisions = sealed(self.decisions, self.entries)
             self.flush(balances=False)  # the writer process stores these while this one decides the next
 
     def add(self, kind: str, key: str, amount: str) -> None:
@@ -312,12 +317,34 @@ class Books:
 
     def known(self, command: str, request_ids: list[str]) -> dict[str, Known]:
         """The standing decisions for these request ids: recorded in this transaction, else in the ledger."""
-        found = {r: self.identities[command, r] for r in request_ids if (command, r) in self.identities}
-        missing = [r for r in dict.fromkeys(request_ids) if r not in found]
+        found, missing = self._known_here(command, request_ids)
         if missing:
-            for request_id, known in self.ledger.known(self.company, command, missing).items():
-                if (command, known.decision_id) not in self.forgotten:
-                    found[request_id] = self.identities[command, request_id] = known
+            found.update(self._standing(command, self.ledger.known(self.company, command, missing)))
+        return found
+
+    def known_soon(self, command: str, request_ids: list[str]) -> dict[str, Known]:
+        """`known` for a batch's rows, looked up (by a writer process) while the first rows are decided.
+
+        The ids are asked in chunks, the first small; `get(id)` takes the
+        answer of the chunk holding `id` (the only way `Recorder._row` reads it).
+        """
+        if not self.backend.streams:
+            return self.known(command, request_ids)
+        found, missing = self._known_here(command, request_ids)
+        chunks = [missing[:FIRST_LOOKUP]] + [missing[i : i + LOOKUP] for i in range(FIRST_LOOKUP, len(missing), LOOKUP)]
+        asked = [(ids, self.ledger.known_soon(self.company, command, ids)) for ids in chunks if ids]
+        return _Asked(found, asked, lambda answer: self._standing(command, answer))
+
+    def _known_here(self, command: str, request_ids: list[str]) -> tuple[dict[str, Known], list[str]]:
+        found = {r: self.identities[command, r] for r in request_ids if (command, r) in self.identities}
+        return found, [r for r in dict.fromkeys(request_ids) if r not in found]
+
+    def _standing(self, command: str, looked_up: dict[str, Known]) -> dict[str, Known]:
+        """The ledger's answers, without decisions this transaction freed the ids of; kept for later rows."""
+        found = {}
+        for request_id, known in looked_up.items():
+            if (command, known.decision_id) not in self.forgotten:
+                found[request_id] = self.identities[command, request_id] = known
         return found
 
     def _new_id(self) -> int:
@@ -518,28 +545,14 @@ def write_pending(
 ) -> None:
     """Write what `Books.flush` handed on, where the connection is (this process, or a writer process).
 
-    A decision's checksum is sealed here, from the row and its entries as
-    they are stored (amounts as canonical text), and a request's digest left
-    None is worked out from its stored inputs: the deciding process does
-    not spend the time.
+    A decision's checksum is sealed here (`sealed`), from the row and its
+    entries as they are stored (amounts as canonical text), unless the
+    deciding process did it while the writer was behind (`Books.keep_row`);
+    a request's digest left None is worked out from its stored inputs.
     """
     dialect = backend.dialect
     if decisions:
-        listed: dict[int, list] = {}
-        for e in entries:
-            listed.setdefault(e[0], []).append([e[1], e[3], e[4], e[5], e[6], e[7]])
-        sealed = codec.sealed
-        decisions = [
-            row
-            if row[_CHECKSUM] is not None
-            else (
-                *row[:_CHECKSUM],
-                sealed(dict(zip(DECISION_FIELDS, row)), listed.get(row[0], [])),
-                *row[_CHECKSUM + 1 :],
-            )
-            for row in decisions
-        ]
-        backend.insert_rows("bizops_decisions", DECISION_FIELDS, decisions)
+        backend.insert_rows("bizops_decisions", DECISION_FIELDS, sealed(decisions, entries))
     if entries:
         if dialect != "sqlite":
             entries = [(*e[:5], _amount(dialect, e[5]), *e[6:]) for e in entries]
@@ -562,6 +575,39 @@ def write_pending(
         backend.upsert("bizops_identities", IDENTITY_COLUMNS, 3, moved_identities)
     if balances:
         backend.upsert("bizops_balances", BALANCE_COLUMNS, 3, balances)
+
+
+class _Asked(dict):
+    """`Books.known_soon`'s answer: a chunk's identities taken when a row first asks for an id in it."""
+
+    def __init__(self, found: dict, asked: list[tuple[list[str], Callable[[], dict]]], accept: Callable):
+        super().__init__(found)
+        self._asked = asked[::-1]  # popped from the end: the first chunk first
+        self._waiting = {request_id for ids, _ in asked for request_id in ids}
+        self._accept = accept
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        while key in self._waiting:
+            ids, answered = self._asked.pop()
+            self._waiting.difference_update(ids)
+            self.update(self._accept(answered()))
+        return super().get(key, default)
+
+
+def sealed(decisions: list[tuple], entries: list[tuple]) -> list[tuple]:
+    """Decision rows with their checksums (`codec.sealed`), from the rows and their entries as stored."""
+    if all(row[_CHECKSUM] is not None for row in decisions):
+        return decisions
+    listed: dict[int, list] = {}
+    for e in entries:
+        listed.setdefault(e[0], []).append([e[1], e[3], e[4], e[5], e[6], e[7]])
+    seal = codec.sealed
+    return [
+        row
+        if row[_CHECKSUM] is not None
+        else (*row[:_CHECKSUM], seal(dict(zip(DECISION_FIELDS, row)), listed.get(row[0], [])), *row[_CHECKSUM + 1 :])
+        for row in decisions
+    ]
 
 
 def _may_reverse(original: dict | None, decision_id: int) -> None:

@@ -277,7 +277,7 @@ class Recorder:
         books.begin()
         try:
             self.stamp()
-            known = books.known(self.command, [p[1] for p in rows if p[1]])
+            known = books.known_soon(self.command, [p[1] for p in rows if p[1]])
             outcomes: list = []
             failure, started, done = None, time.monotonic(), 0
             recorded, without_id, first, last = 0, 0, None, None

@@ -33,6 +33,7 @@ Used when rows come from a file or a pipe on a platform with fork, unless
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import gc
 import os
 import pickle
@@ -41,6 +42,8 @@ import signal
 import socket
 import sqlite3
 import struct
+import termios
+from collections import deque
 from collections.abc import Callable
 from typing import Any, NoReturn
 
@@ -51,6 +54,10 @@ from bizops.core.ledger.sqlite_backend import SqliteBackend, _translate
 _SIZE = struct.Struct("!I")
 #: Bytes of rows the socket holds on their way to the writer process.
 BUFFER_BYTES = 4 << 20
+#: Unread bytes beyond which the writer counts as behind: the deciding process then seals the next chunk's
+#: checksums itself (about one chunk of 256 rows is in flight when the two keep pace).
+BEHIND_BYTES = 256 << 10
+_QUEUED = struct.Struct("i")
 
 
 class SqliteWriter:
@@ -90,6 +97,7 @@ class SqliteWriter:
         theirs.close()
         self._socket: socket.socket | None = ours
         self._pid = pid
+        self._asked: deque[_Answer] = deque()  # calls sent whose answers are not taken yet, oldest first
 
     # -- the backend's calls -------------------------------------------------------
     def execute(self, sql: str, params=()):
@@ -108,8 +116,28 @@ class SqliteWriter:
         """`function(backend, *args)` run in the child, not waited for (a module-level function: it is pickled)."""
         self._send(("submit", function, args))
 
+    def behind(self) -> bool:
+        """Whether more than `BEHIND_BYTES` sent are still unread by the child (Linux says; elsewhere: no)."""
+        if self._socket is None:
+            return False
+        try:
+            return _QUEUED.unpack(fcntl.ioctl(self._socket, termios.TIOCOUTQ, bytes(_QUEUED.size)))[0] > BEHIND_BYTES
+        except OSError:
+            return False
+
     def identities(self, company: str, command: str, request_ids: list[str]) -> list[tuple]:
         return self._call("identities", company, command, request_ids)
+
+    def ask(self, name: str, *args) -> _Answer:
+        """Send a call whose answer is taken later (`_Answer.get`): the rows go on being decided meanwhile.
+
+        Answers come back in the order asked; all are taken before more rows
+        are sent, so neither process waits on a full socket for the other.
+        """
+        self._send(("call", name, args))
+        answer = _Answer(self, name)
+        self._asked.append(answer)
+        return answer
 
     def begin_write(self, company: str | None) -> None:
         self._next_id = self._call("begin_write", company)
@@ -151,6 +179,9 @@ class SqliteWriter:
     def _send(self, message: tuple) -> None:
         if self._socket is None:
             raise LedgerError(_ENDED(self.location.shown))
+        if message[0] == "submit":
+            while self._asked:
+                self._take()
         data = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
         try:
             self._socket.sendall(_SIZE.pack(len(data)) + data)
@@ -158,17 +189,21 @@ class SqliteWriter:
             self._broken(exc, message[1])
 
     def _call(self, name: str, *args, meanwhile: Callable | None = None) -> Any:
-        self._send(("call", name, args))
-        assert self._socket is not None
+        answer = self.ask(name, *args)
         if meanwhile is not None:
             meanwhile(self._answered)
+        return answer.get()
+
+    def _take(self) -> None:
+        """Take the oldest answer not yet taken."""
+        answer = self._asked[0]
+        if self._socket is None:
+            raise LedgerError(_ENDED(self.location.shown))
         try:
-            status, value = _receive(self._socket)
+            answer.status, answer.value = _receive(self._socket)
         except BaseException as exc:
-            self._broken(exc, name)
-        if status == "error":
-            raise value
-        return value
+            self._broken(exc, answer.name)
+        self._asked.popleft()
 
     def _answered(self) -> bool:
         """Whether the child's answer is there to read (without waiting)."""
@@ -184,6 +219,7 @@ class SqliteWriter:
         raise LedgerError(_ENDED(self.location.shown)) from None
 
     def _end(self, *, kill: bool) -> None:
+        self._asked.clear()
         sock, self._socket = self._socket, None
         if sock is None:
             return
@@ -193,6 +229,26 @@ class SqliteWriter:
         sock.close()
         with contextlib.suppress(ChildProcessError):
             os.waitpid(self._pid, 0)
+
+
+class _Answer:
+    """The answer to a call sent to the child (`SqliteWriter.ask`), taken when needed."""
+
+    __slots__ = ("name", "status", "value", "writer")
+
+    def __init__(self, writer: SqliteWriter, name: str):
+        self.writer, self.name = writer, name
+        self.status: str | None = None
+        self.value: Any = None
+
+    def get(self) -> Any:
+        while self.status is None:
+            if not self.writer._asked:  # the channel ended before it came
+                raise LedgerError(_ENDED(self.writer.location.shown))
+            self.writer._take()
+        if self.status == "error":
+            raise self.value
+        return self.value
 
 
 def _ENDED(where: str):

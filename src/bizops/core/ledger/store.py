@@ -20,6 +20,7 @@ Writing is `books.Books`.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -382,6 +383,20 @@ class Ledger:
         with self.guard():
             rows = self.backend.identities(company, command, request_ids)
         return {request_id: Known(*rest) for request_id, *rest in rows}
+
+    def known_soon(self, company: str, command: str, request_ids: list[str]) -> Callable[[], dict[str, Known]]:
+        """`known`, asked now and answered when called: a writer process looks them up while rows are decided."""
+        if not self.exists or not request_ids:
+            return dict
+        with self.guard():
+            answer = self.backend.ask("identities", company, command, request_ids)
+
+        def answered() -> dict[str, Known]:
+            with self.guard():
+                rows = answer.get()
+            return {request_id: Known(*rest) for request_id, *rest in rows}
+
+        return answered
 
     def run_decisions(self, company: str, command: str, run: str) -> list[dict]:
         """The standing decisions of one recorded aggregate run (they share its `request_id`)."""
