@@ -31,13 +31,12 @@ from bizops.core.errors import UsageError
 from bizops.core.i18n import msg
 from bizops.core.ledger import codec
 from bizops.core.ledger.lots import replay
+from bizops.core.ledger.pending import sealed, stored_amount, write_pending
 from bizops.core.ledger.store import (
-    BALANCE_COLUMNS,
     BALANCE_FIELDS,
     CUSTOMER_KIND,
     DECISION_FIELDS,
     EMPTY,
-    IDENTITY_COLUMNS,
     RUN_PREFIX,
     Balance,
     Known,
@@ -45,11 +44,6 @@ from bizops.core.ledger.store import (
 )
 
 _decision_row = itemgetter(*DECISION_FIELDS)
-_ENTRY_COLUMNS = ("decision_id", "seq", "company", "kind", "key", "amount", "value", "sign")
-_READ_COLUMNS = ("decision_id", "company", "kind", "key")
-_IDENTITY_NAMES = tuple(name for name, _ in IDENTITY_COLUMNS)
-_CHECKSUM = DECISION_FIELDS.index("checksum")
-_INPUTS = DECISION_FIELDS.index("inputs")
 #: Balances kept in memory at most; beyond it the cache starts again (it is only a cache).
 CACHE_LIMIT = 200_000
 #: Rows handed to a writer process at a time while a batch runs (`SqliteWriter`; an in-process backend
@@ -390,7 +384,7 @@ class Books:
                     self.company,
                     kind,
                     key,
-                    _amount(backend.dialect, codec.amount_text(b.total)),
+                    stored_amount(backend.dialect, codec.amount_text(b.total)),
                     b.entries,
                     b.value,
                     *(b.ref or (None, None)),
@@ -531,52 +525,6 @@ class Books:
             self.backend.execute("RELEASE SAVEPOINT bizops_row")
 
 
-def write_pending(
-    backend,
-    digest_of: Callable[[dict], str] | None,
-    company: str,
-    decisions: list[tuple],
-    entries: list[tuple],
-    reads: list[tuple],
-    forgotten: list[tuple[str, int]],
-    new_identities: list[tuple],
-    moved_identities: list[tuple],
-    balances: list[tuple],
-) -> None:
-    """Write what `Books.flush` handed on, where the connection is (this process, or a writer process).
-
-    A decision's checksum is sealed here (`sealed`), from the row and its
-    entries as they are stored (amounts as canonical text), unless the
-    deciding process did it while the writer was behind (`Books.keep_row`);
-    a request's digest left None is worked out from its stored inputs.
-    """
-    dialect = backend.dialect
-    if decisions:
-        backend.insert_rows("bizops_decisions", DECISION_FIELDS, sealed(decisions, entries))
-    if entries:
-        if dialect != "sqlite":
-            entries = [(*e[:5], _amount(dialect, e[5]), *e[6:]) for e in entries]
-        backend.insert_rows("bizops_entries", _ENTRY_COLUMNS, entries)
-    if reads:
-        backend.insert_rows("bizops_reads", _READ_COLUMNS, reads)
-    if forgotten:
-        backend.execute_many(
-            "DELETE FROM bizops_identities WHERE company = ? AND command = ? AND decision_id = ?",
-            [(company, command, d) for command, d in forgotten],
-        )
-    if new_identities:
-        if digest_of is not None and any(i[4] is None for i in new_identities):  # the deciding process left them
-            inputs = {row[0]: row[_INPUTS] for row in decisions}
-            new_identities = [
-                i if i[4] is not None else (*i[:4], digest_of(codec.plain_loads(inputs[i[3]]))) for i in new_identities
-            ]
-        backend.insert_rows("bizops_identities", _IDENTITY_NAMES, new_identities)
-    if moved_identities:
-        backend.upsert("bizops_identities", IDENTITY_COLUMNS, 3, moved_identities)
-    if balances:
-        backend.upsert("bizops_balances", BALANCE_COLUMNS, 3, balances)
-
-
 class _Asked(dict):
     """`Books.known_soon`'s answer: a chunk's identities taken when a row first asks for an id in it."""
 
@@ -592,22 +540,6 @@ class _Asked(dict):
             self._waiting.difference_update(ids)
             self.update(self._accept(answered()))
         return super().get(key, default)
-
-
-def sealed(decisions: list[tuple], entries: list[tuple]) -> list[tuple]:
-    """Decision rows with their checksums (`codec.sealed`), from the rows and their entries as stored."""
-    if all(row[_CHECKSUM] is not None for row in decisions):
-        return decisions
-    listed: dict[int, list] = {}
-    for e in entries:
-        listed.setdefault(e[0], []).append([e[1], e[3], e[4], e[5], e[6], e[7]])
-    seal = codec.sealed
-    return [
-        row
-        if row[_CHECKSUM] is not None
-        else (*row[:_CHECKSUM], seal(dict(zip(DECISION_FIELDS, row)), listed.get(row[0], [])), *row[_CHECKSUM + 1 :])
-        for row in decisions
-    ]
 
 
 def _may_reverse(original: dict | None, decision_id: int) -> None:
@@ -631,13 +563,6 @@ def _may_reverse(original: dict | None, decision_id: int) -> None:
                 r=original["reversed_by"],
             )
         )
-
-
-def _amount(dialect: str, amount: str | None) -> Any:
-    """An amount as the backend stores it: exact text in SQLite, a Decimal for PostgreSQL's NUMERIC."""
-    if amount is None:
-        return None
-    return amount if dialect == "sqlite" else Decimal(amount)
 
 
 # -- balances from the records (the v2 migration builds them; `ledger check` compares) ----------
@@ -708,7 +633,7 @@ def build_balances(ledger: Ledger) -> None:
     balances, aliases = computed_balances(ledger)
     dialect = ledger.backend.dialect
     rows = [
-        (company, kind, key, _amount(dialect, codec.amount_text(total)), entries, value, *(ref or (None, None)))
+        (company, kind, key, stored_amount(dialect, codec.amount_text(total)), entries, value, *(ref or (None, None)))
         for (company, kind, key), (total, entries, value, ref) in balances.items()
     ]
     if rows:

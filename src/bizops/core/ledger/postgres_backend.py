@@ -120,7 +120,7 @@ class PostgresBackend:
         )
 
     def submit(self, function, *args) -> None:
-        """Run `function(self, *args)` (`books.write_pending`), as every backend does."""
+        """Run `function(self, *args)` (`pending.write_pending`), as every backend does."""
         function(self, *args)
 
     def insert_rows(self, table: str, columns: tuple[str, ...], rows) -> None:

@@ -257,7 +257,7 @@ class Recorder:
         """A row as its batch needs it, worked out before the batch takes the lock.
 
         (request, id, its inputs as stored: JSON text in the order the command declares them). Its digest
-        is worked out only when its id is found (`_row`); else where it is written (`books.write_pending`).
+        is worked out only when its id is found (`_row`); else where it is written (`pending.write_pending`).
         """
         return request, self.identity.of(request[1]), codec.dumps(codec.plain(request[1]), sort=False)
 

@@ -184,7 +184,7 @@ class SqliteBackend:
         )
 
     def submit(self, function, *args) -> None:
-        """Run `function(self, *args)`: what a writer process runs on its side (`books.write_pending`)."""
+        """Run `function(self, *args)`: what a writer process runs on its side (`pending.write_pending`)."""
         function(self, *args)
 
     def insert_rows(self, table: str, columns: tuple[str, ...], rows) -> None:
