@@ -8,11 +8,13 @@ connection and runs every statement, in the order given. What returns rows,
 and the transaction's steps (begin, commit, rollback, savepoints), wait for
 the child's answer; what `Books.flush` hands on (`submit`: the decisions,
 entries, reads, identities, and at a batch's end its balances) is sent
-without waiting, 256 rows at a time while the batch runs. An error in
-something sent is raised at the next call that waits, the commit at the
-latest, as the same driver error the in-process backend would raise, so
-`Ledger.guard` tells the user the same, and nothing of the batch is counted
-as recorded.
+without waiting, 256 rows at a time while the batch runs (`pending`); a
+lookup can be asked now and its answer taken when a row needs it (`ask`).
+An error in something sent is raised at the next call that waits, the
+commit at the latest, as the same driver error the in-process backend would
+raise, so `Ledger.guard` tells the user the same, and nothing of the batch
+is counted as recorded. When the child falls behind (more than
+`BEHIND_BYTES` unread), the decider seals the next rows' checksums itself.
 
 Nothing else changes: the write lock, the ids, what a row reads, when a
 batch commits and when its rows are printed are those of the in-process
