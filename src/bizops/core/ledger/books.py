@@ -276,7 +276,12 @@ class Books:
             entry["seq"] = seq
             if entry["value"] is not None and entry["sign"] == 1:
                 self.balance(entry["kind"], entry["key"]).ref = (decision_id, seq)
-        decision["checksum"] = None  # sealed where the rows are written (`write_pending`): maybe another process
+        if self.backend.streams:  # sealed where the rows are written (`write_pending`): the writer process
+            decision["checksum"] = None
+        else:
+            decision["checksum"] = codec.sealed(
+                decision, [[e["seq"], e["kind"], e["key"], e["amount"], e["value"], e["sign"]] for e in entries]
+            )
         customer = decision["customer"]
         if customer and decision["reverses"] is None:
             self._touch(CUSTOMER_KIND, customer).entries += 1

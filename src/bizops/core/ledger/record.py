@@ -111,6 +111,9 @@ class Recorder:
         self.spec, self.columns = job.spec, job.columns
         self.identity = Identity(job.spec, context.now)
         self.books.digest_of = self.identity.digest
+        #: Whether a row's digest is made as it is prepared (in one process: from its plain inputs, cheapest);
+        #: a writer process makes it from the stored inputs instead, off the deciding process.
+        self.digest_here = not self.ledger.backend.streams
         self.amend = amend
         self.warn = context.warn
         self.explain = context.explain
@@ -256,10 +259,15 @@ class Recorder:
     def _prepare(self, request: tuple) -> tuple:
         """A row as its batch needs it, worked out before the batch takes the lock.
 
-        (request, id, its inputs as stored: JSON text in the order the command declares them). Its digest
-        is worked out only when its id is found (`_row`); else where it is written (`pending.write_pending`).
+        (request, id, its inputs as stored: JSON text in the order the command declares them, digest).
+        With a writer process the digest is None: worked out when its id is found (`_row`), else by the
+        writer from the stored inputs (`pending.write_pending`).
         """
-        return request, self.identity.of(request[1]), codec.dumps(codec.plain(request[1]), sort=False)
+        identity = self.identity
+        request_id = identity.of(request[1])
+        inputs = codec.plain(request[1])
+        digest = identity.digest(inputs) if request_id and self.digest_here else None
+        return request, request_id, codec.dumps(inputs, sort=False), digest
 
     def _batch(self, decide, rows: list) -> tuple[list, list, BaseException | None]:
         """Decide and record a batch of prepared rows; returns its outcomes, the rows left, a plugin failure."""
@@ -327,14 +335,14 @@ class Recorder:
         nothing after it is decided.
         """
         books, identity = self.books, self.identity
-        request, request_id, inputs = prepared
+        request, request_id, inputs, digest = prepared
         row, fields = request
         found = known.get(request_id) if request_id else None
-        digest = None
         if found is not None:
             if found.decision_id < 0:  # recorded earlier in this batch: written now, so it has its real id to show
                 books.flush()
-            digest = identity.digest(codec.plain(fields))
+            if digest is None:
+                digest = identity.digest(codec.plain(fields))
             if found.digest is None:  # recorded earlier in this transaction
                 found.digest = identity.digest(codec.plain_loads(found.inputs))
             if found.digest == digest:
