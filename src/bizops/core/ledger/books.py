@@ -31,7 +31,7 @@ from bizops.core.errors import UsageError
 from bizops.core.i18n import msg
 from bizops.core.ledger import codec
 from bizops.core.ledger.lots import replay
-from bizops.core.ledger.pending import sealed, stored_amount, write_pending
+from bizops.core.ledger.pending import stored_amount, with_checksums, write_pending
 from bizops.core.ledger.store import (
     BALANCE_FIELDS,
     CUSTOMER_KIND,
@@ -232,7 +232,7 @@ class Books:
         self.row_entries, self.row_reads = [], set()
         if self.backend.streams and len(self.decisions) >= STREAM_ROWS:
             if self.backend.behind():  # the writer has more than it can do: these checksums are made here
-                self.decisions = sealed(self.decisions, self.entries)
+                self.decisions = with_checksums(self.decisions, self.entries)
             self.flush(balances=False)  # the writer process stores these while this one decides the next
 
     def add(self, kind: str, key: str, amount: str) -> None:

@@ -3,7 +3,7 @@
 In one process that is the backend itself; under `--record` on SQLite it
 is a forked writer (`sqlite_writer`), which receives `write_pending` and its
 rows pickled. What the deciding process leaves to be worked out there is
-worked out here: a decision's checksum (`sealed`), a request's digest from
+worked out here: a decision's checksum (`with_checksums`), a request's digest from
 its stored inputs, an amount as the backend stores it.
 """
 
@@ -37,14 +37,14 @@ def write_pending(
 ) -> None:
     """Write what `Books.flush` handed on, where the connection is (this process, or a writer process).
 
-    A decision's checksum is sealed here (`sealed`), from the row and its
+    A decision's checksum is sealed here (`with_checksums`), from the row and its
     entries as they are stored (amounts as canonical text), unless the
     deciding process did it while the writer was behind (`Books.keep_row`);
     a request's digest left None is worked out from its stored inputs.
     """
     dialect = backend.dialect
     if decisions:
-        backend.insert_rows("bizops_decisions", DECISION_FIELDS, sealed(decisions, entries))
+        backend.insert_rows("bizops_decisions", DECISION_FIELDS, with_checksums(decisions, entries))
     if entries:
         if dialect != "sqlite":
             entries = [(*e[:5], stored_amount(dialect, e[5]), *e[6:]) for e in entries]
@@ -69,7 +69,7 @@ def write_pending(
         backend.upsert("bizops_balances", BALANCE_COLUMNS, 3, balances)
 
 
-def sealed(decisions: list[tuple], entries: list[tuple]) -> list[tuple]:
+def with_checksums(decisions: list[tuple], entries: list[tuple]) -> list[tuple]:
     """Decision rows with their checksums (`codec.sealed`), from the rows and their entries as stored."""
     if all(row[_CHECKSUM] is not None for row in decisions):
         return decisions

@@ -106,7 +106,7 @@ class SqliteWriter:
         return _Rows(self._call("execute", sql, tuple(params)))
 
     def execute_many(self, sql: str, rows) -> None:
-        self._send(("submit", _execute_many, (sql, list(rows))))
+        self._send(("submit", SqliteBackend.execute_many, (sql, list(rows))))
 
     def insert_rows(self, table: str, columns: tuple[str, ...], rows) -> None:
         self._send(("submit", SqliteBackend.insert_rows, (table, columns, list(rows))))
@@ -184,9 +184,8 @@ class SqliteWriter:
         if message[0] == "submit":
             while self._asked:
                 self._take()
-        data = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
         try:
-            self._socket.sendall(_SIZE.pack(len(data)) + data)
+            _write(self._socket, message)
         except BaseException as exc:
             self._broken(exc, message[1])
 
@@ -283,8 +282,10 @@ class _Rows:
         return iter(self.fetchall())
 
 
-def _execute_many(backend: SqliteBackend, sql: str, rows: list) -> None:
-    backend.execute_many(sql, rows)
+def _write(sock: socket.socket, message: tuple) -> None:
+    """One message, framed by its size: what `_receive` reads at the other end."""
+    data = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
+    sock.sendall(_SIZE.pack(len(data)) + data)
 
 
 def _receive(sock: socket.socket) -> Any:
@@ -350,7 +351,7 @@ def _serve(sock: socket.socket, location, timeout: float) -> None:  # pragma: no
                 with contextlib.suppress(Exception):
                     backend.rollback()
                     backend.close()
-            _reply(sock, ("ok", None))
+            _write(sock, ("ok", None))
             return
         try:
             if opening is not None:
@@ -364,7 +365,7 @@ def _serve(sock: socket.socket, location, timeout: float) -> None:  # pragma: no
         except Exception as exc:
             failed = None
             reply = ("error", _portable(exc))
-        _reply(sock, reply)
+        _write(sock, reply)
         if what == "commit" and reply[0] == "ok" and backend is not None:
             with contextlib.suppress(sqlite3.Error):  # as SQLite's own automatic checkpoint, never an error
                 backend.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
@@ -372,11 +373,6 @@ def _serve(sock: socket.socket, location, timeout: float) -> None:  # pragma: no
         with contextlib.suppress(Exception):
             backend.rollback()
             backend.close()
-
-
-def _reply(sock: socket.socket, reply: tuple) -> None:  # pragma: no cover - runs after the fork
-    data = pickle.dumps(reply, pickle.HIGHEST_PROTOCOL)
-    sock.sendall(_SIZE.pack(len(data)) + data)
 
 
 def _run(backend: SqliteBackend, name: str, args: tuple) -> Any:  # pragma: no cover - runs after the fork
