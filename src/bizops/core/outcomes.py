@@ -46,10 +46,12 @@ class RowMap:
 class Encoded:
     """A result with the JSON form the stream writes already made: a recorded row, encoded once to be stored.
 
-    bizops' own (`--record` hands these to the stream); plugins return plain dicts.
+    `json` is `encoded` as JSON text, when it was written for the ledger: a
+    JSON line is then that text. bizops' own (`--record` hands these to the
+    stream); plugins return plain dicts.
     """
 
-    __slots__ = ("encoded", "result")
+    __slots__ = ("encoded", "json", "result")
 
-    def __init__(self, result: dict, encoded: dict):
-        self.result, self.encoded = result, encoded
+    def __init__(self, result: dict, encoded: dict, json: str | None = None):
+        self.result, self.encoded, self.json = result, encoded, json

@@ -78,8 +78,9 @@ class Sink:
             kind = outcome.__class__
             if kind is dict or kind is Encoded:
                 try:
+                    text = None
                     if kind is Encoded:  # checked, and encoded, as it was recorded
-                        encoded, outcome = outcome.encoded, outcome.result
+                        encoded, text, outcome = outcome.encoded, outcome.json, outcome.result
                     elif outcome.setdefault("company", company) != company:
                         raise BadOutput(f"answered for company {outcome['company']!r}, not {company!r}")
                     else:
@@ -88,7 +89,7 @@ class Sink:
                         self.refused = True
                     try:
                         if put is not None:
-                            put(dumps(encoded, None, LINE))
+                            put(dumps(encoded, None, LINE) if text is None else f"{text}\n".encode())
                         else:
                             write(encoded, outcome)
                     except UNWRITABLE as exc:
@@ -121,6 +122,13 @@ class Sink:
         if self.refused:
             return Exit.REFUSED
         return Exit.OK
+
+
+def _detached(error: BadValue) -> BadValue:
+    """A row's error kept for its reason, without the frames its traceback and the exceptions it was raised
+    from hold (they hold it back: a cycle of some 25 objects a bad row for the garbage collector to find)."""
+    error.__traceback__ = error.__context__ = error.__cause__ = None
+    return error
 
 
 def unknown_message(unknown: list[str], names: InputNames, command: str) -> Text:
@@ -282,7 +290,7 @@ def run(job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None, bui
             try:
                 return row, build(raw)
             except BadValue as first:
-                error = first
+                error = _detached(first)
             if error is _KEYED or unknown_columns(raw):
                 return validate(item)
             again = exact(row, raw) if exact is not None else None
@@ -295,7 +303,7 @@ def run(job: Job, rows: Iterable, sink: Sink, exact: Callable | None = None, bui
             try:
                 return row, build(again)
             except BadValue as second:  # still bad when read exactly: say what is wrong now
-                error = second
+                error = _detached(second)
         reasons = every_problem(again if again is not None else raw)
         if isinstance(error, TotalsLine) and reasons:
             error = BadValue(reasons[0])  # what else is wrong with it; the totals line is named below

@@ -51,6 +51,31 @@ def psql(db, sql: str) -> str:
     return done.stdout.strip()
 
 
+@pytest.mark.parametrize(
+    ("amount", "stored"),
+    [
+        ("1335.50", "1335.50"),
+        ("-12.5", "-12.5"),
+        ("-0.00", "0.00"),  # a negative zero is stored as zero
+        ("-0E+2", "0"),
+        ("1E+3", "1000"),  # never an exponent
+        ("5E-10", "0.0000000005"),
+        ("123456789012345678901234567890.12", "123456789012345678901234567890.12"),
+    ],
+)
+def test_an_amount_is_stored_in_plain_positional_form(amount, stored):
+    assert codec.amount_text(Decimal(amount)) == stored
+    assert codec.amount_text(-Decimal(amount)) == codec.negated(stored)
+
+
+@pytest.mark.parametrize("amount", ["Infinity", "-Infinity", "NaN", "sNaN"])
+def test_an_amount_that_is_no_number_is_refused(amount):
+    with pytest.raises(codec.NotStorable):
+        codec.amount_text(Decimal(amount))
+    with pytest.raises(codec.NotStorable):
+        codec.amount_text(float(1))
+
+
 # -- reversals undo what is left ------------------------------------------------------------------
 def test_a_reversal_does_not_take_out_an_invoiced_accumulation_twice(cable, ledger_cmd, db):
     """The issue's reproduction: 3,000 and 2,500 (a VAT invoice for 5,500), reverse the 3,000, then 4,000."""

@@ -9,12 +9,44 @@ scores (`event_id`). A request recorded with other inputs is refused, or with
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import pytest
+
+from bizops.core.ledger import codec
 
 
 def jsonl(*rows: dict) -> str:
     return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+
+
+# -- the digest "the same inputs" is compared by --------------------------------------------------
+
+
+def test_inputs_are_stored_as_plain_would_write_them():
+    fields = {"order_id": "R-1", "customer": "客户1", "amount": Decimal("1E+3"), "new_customer": False, "n": None}
+    assert codec.plain_json(fields, sort=False).decode() == codec.dumps(codec.plain(fields), sort=False)
+    assert codec.plain_json(fields) == codec.dumped(codec.plain(fields))  # the canonical form a digest reads
+    assert json.loads(codec.plain_json(fields)) == dict(fields, amount="1000")
+    assert json.loads(codec.plain_json(dict(fields, big=2**70)))["big"] == 2**70  # beyond orjson's 64 bits
+    with pytest.raises(codec.NotStorable):
+        codec.plain_json(dict(fields, amount=Decimal("NaN")))
+    with pytest.raises(codec.NotStorable):
+        codec.plain_json(dict(fields, amount=1.5))
+
+
+def test_a_signal_while_inputs_are_written_still_stops_the_run(monkeypatch):
+    signals = [KeyboardInterrupt()]  # one signal, raised where `bizops.core.signals` raises it: in orjson's call back
+    amount_text = codec.amount_text
+
+    def interrupted(amount):
+        if signals:
+            raise signals.pop()
+        return amount_text(amount)
+
+    monkeypatch.setattr(codec, "amount_text", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        codec.plain_json({"amount": Decimal("1.00")})
 
 
 @pytest.fixture

@@ -48,9 +48,18 @@ def normal_id(text: str) -> str:
     return " ".join(text.split())
 
 
+_DIGITS = frozenset("0123456789")
+
+
 def amount_text(amount: Any) -> str:
     """The canonical text of an exact amount; a float or NaN is refused."""
-    if type(amount) is int:
+    if type(amount) is Decimal:
+        # `str` is `format(…, "f")` whenever it writes no exponent, a quarter of the time (a recorded row
+        # makes several); infinities, NaN and a negative zero end or start otherwise and go the long way.
+        text = str(amount)
+        if "E" not in text and text[-1] in _DIGITS and not (text[0] == "-" and amount.is_zero()):
+            return text
+    elif type(amount) is int:
         amount = Decimal(amount)
     if not isinstance(amount, Decimal):
         raise NotStorable(f"history amounts must be Decimal or int, got {type(amount).__name__} {amount!r}")
@@ -98,6 +107,27 @@ def dumps(value: Any, sort: bool = True) -> str:
         except TypeError:
             pass
     return json.dumps(value, ensure_ascii=False, sort_keys=sort, separators=(",", ":"))
+
+
+#: The types of a flat request's fields that `plain_text` writes in one call (the usual request).
+_FLAT = frozenset({str, int, bool, type(None), Decimal})
+
+
+def plain_json(fields: dict, sort: bool = True) -> bytes:
+    """`dumped(plain(fields), sort)`, in one orjson call when every field is text, a number or a Decimal.
+
+    A third of the cost for a recorded row's inputs; anything else (a date, a
+    list, an int beyond 64 bits, a float to refuse) goes through `plain`.
+    """
+    if orjson is not None and _FLAT.issuperset(map(type, fields.values())):
+        try:
+            return orjson.dumps(fields, default=amount_text, option=orjson.OPT_SORT_KEYS if sort else 0)
+        except TypeError as exc:
+            # orjson turns whatever `default` raises into a TypeError: Ctrl-C or SIGTERM caught in
+            # `amount_text` (`bizops.core.signals`) must still stop the run.
+            if exc.__cause__ is not None and not isinstance(exc.__cause__, Exception):
+                raise exc.__cause__ from None
+    return dumped(plain(fields), sort)
 
 
 def dumped(value: Any, sort: bool = True) -> bytes:

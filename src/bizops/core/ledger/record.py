@@ -29,6 +29,7 @@ rows were recorded and where to resume (`tally`).
 
 from __future__ import annotations
 
+import gc
 import getpass
 import os
 import random
@@ -62,6 +63,10 @@ BATCH = 4096
 SECONDS = 0.2
 #: Times a batch is run again after a serialisation failure before the run gives up (exit 75).
 RETRIES = 8
+#: With a writer process, the garbage collector passes while a commit is still being waited for, and
+#: after this many commits whatever the wait (`Recorder._read_ahead`); amid a batch only once this many
+#: more objects it tracks are alive than at its last pass (a plugin's garbage, 20–40 MB; Python's is 700).
+COLLECT_AFTER, YOUNG_LIMIT = 4, 100_000
 
 _END = object()
 
@@ -131,6 +136,8 @@ class Recorder:
         self._ahead: deque = deque()
         self._ahead_error: BaseException | None = None
         self._want = 0
+        self._thresholds: tuple | None = None  # the garbage collector's, while it waits for commits (`_batches`)
+        self._commits_waited, self._passes = 0, 0
         self.by = {"user_name": current_user(), "host": current_host()}
         # The policy is kept where the ledger has room for it (a ledger of schema 5 or later).
         self.policy_settings = policy.settings_text() if (self.ledger.version or 0) >= POLICIES_SINCE else None
@@ -187,6 +194,12 @@ class Recorder:
     def _batches(self, decide, first, requests: Iterator) -> Iterator:
         tally, size, held, more = self.tally, 1, [self._prepare(first)], True
         self._requests = requests
+        # With a writer process, the garbage collector runs while it commits (`_read_ahead`), not amid a batch:
+        # its automatic passes went over the batch's results, rows and decisions, held until the commit, again
+        # and again (7% of the deciding process, measured); reference counting frees them when they are printed.
+        if self.books.backend.streams and gc.isenabled():
+            self._thresholds = gc.get_threshold()
+            gc.set_threshold(YOUNG_LIMIT, 1000, 1000)
         try:
             while held:
                 while more and len(held) < size and self.ready():
@@ -220,6 +233,8 @@ class Recorder:
             tally.complete = True
             tally.summary(self.warn)
         finally:
+            if self._thresholds is not None:
+                gc.set_threshold(*self._thresholds)
             self.close()
 
     def _next_prepared(self) -> Any:
@@ -236,8 +251,9 @@ class Recorder:
         """While a writer process commits: read and prepare the next batch's rows, until it has answered.
 
         Work the next batch needs anyway, done while this process would
-        wait. Whatever reading raises waits for its turn (`_next_prepared`),
-        so the commit is counted first.
+        wait, and then the garbage collector's pass (`_batches`). Whatever
+        reading raises waits for its turn (`_next_prepared`), so the commit
+        is counted first.
         """
         ahead, want = self._ahead, self._want
         try:
@@ -245,9 +261,17 @@ class Recorder:
                 item = next(self._requests, _END)
                 ahead.append(item if item is _END else self._prepare(item))  # type: ignore[arg-type]
                 if len(ahead) % 32 == 0 and answered():
-                    return
+                    break
         except BaseException as exc:
             self._ahead_error = exc
+        if self._thresholds is not None:
+            self._commits_waited += 1
+            if not answered() or self._commits_waited >= COLLECT_AFTER:  # while waiting, if it still waits
+                # The youngest objects, and every other pass those that outlived one: a cycle made in a batch
+                # (a plugin's) is garbage by the pass after, so none is left uncollected for long.
+                self._passes += 1
+                gc.collect(self._passes % 2)
+                self._commits_waited = 0
 
     def _flush(self) -> None:
         """The batch's results out of the buffer: what the output refuses is not the plugin's failure."""
@@ -263,11 +287,10 @@ class Recorder:
         With a writer process the digest is None: worked out when its id is found (`_row`), else by the
         writer from the stored inputs (`pending.write_pending`).
         """
-        identity = self.identity
-        request_id = identity.of(request[1])
-        inputs = codec.plain(request[1])
-        digest = identity.digest(inputs) if request_id and self.digest_here else None
-        return request, request_id, codec.dumps(inputs, sort=False), digest
+        identity, fields = self.identity, request[1]
+        request_id = identity.of(fields)
+        digest = identity.digest(codec.plain(fields)) if request_id and self.digest_here else None
+        return request, request_id, codec.plain_json(fields, sort=False).decode(), digest
 
     def _batch(self, decide, rows: list) -> tuple[list, list, BaseException | None]:
         """Decide and record a batch of prepared rows; returns its outcomes, the rows left, a plugin failure."""
@@ -360,13 +383,13 @@ class Recorder:
             books.undo_row()
             return [], None, exc
         if len(answer) == 1 and type(answer[0]) is dict:
-            encoded = self.store(row, fields, inputs, answer[0], request_id, digest)
-            if encoded is not None:
+            stored = self.store(row, fields, inputs, answer[0], request_id, digest)
+            if stored is not None:
                 books.keep_row()
                 if request_id:
                     known[request_id] = books.identities[self.command, request_id]
                 if not self.explain:  # printed as stored: not encoded a second time
-                    answer = [Encoded(answer[0], encoded)]
+                    answer = [stored]
                 return answer, request_id is not None, False
             books.undo_row()
             return answer, None, True
@@ -401,9 +424,9 @@ class Recorder:
     # -- storing ------------------------------------------------------------------------
     def store(
         self, row, fields: dict, inputs: str, result: dict, request_id, digest, identities=None, moved=False
-    ) -> dict | None:
-        """Store one decision; returns its outputs as encoded (without a trace), None when they cannot be
-        written (the stream reports it).
+    ) -> Encoded | None:
+        """Store one decision; returns the result with its outputs as encoded (and, without a trace, as the
+        JSON line the stream writes), None when they cannot be written (the stream reports it).
 
         `inputs` is the request as stored: JSON text (`codec.dumps`, the command's order).
         """
@@ -420,15 +443,14 @@ class Recorder:
         # Kept in the order the command declares them, as `ledger show` prints them.
         outputs_text = codec.dumps(outputs, sort=False)
         chinese = {}  # only what reads differently in Chinese: `codec.outputs` lays it over the English
-        for name in self.textual:
-            value = result.get(name)
-            if value and type(value) is not str:
-                if value is outputs[name] and name == "trace":  # steps of text kept as they are (`_plain_trace`)
-                    translated = [{k: v.zh if type(v) is Text else v for k, v in step.items()} for step in value]
-                else:
-                    translated = _chinese(value, outputs[name])
-                if translated != outputs[name]:
-                    chinese[name] = translated
+        textual = [(n, v) for n in self.textual if (v := result.get(n)) and type(v) is not str]  # once a row: no loop
+        for name, value in textual:
+            if value is outputs[name] and name == "trace":  # steps of text kept as they are (`_plain_trace`)
+                translated = [{k: v.zh if type(v) is Text else v for k, v in step.items()} for step in value]
+            else:
+                translated = _chinese(value, outputs[name])
+            if translated != outputs[name]:
+                chinese[name] = translated
         decision = dict(
             self.meta,
             row_label=None if row is None else str(row),
@@ -443,7 +465,7 @@ class Recorder:
             identities = [(request_id, digest)] if request_id else []
         books = self.books
         books.store(decision, books.row_entries, books.row_reads, identities, moved)
-        return encoded
+        return Encoded(result, encoded, outputs_text if outputs is encoded else None)
 
 
 class _Undo(Exception):

@@ -33,6 +33,11 @@ from bizops.core.errors import BizopsError, LedgerBusy, LedgerError
 from bizops.core.i18n import msg, os_reason
 from bizops.core.ledger.location import Location
 
+# A None parameter is bound as NULL either way; without an adapter of its own, the driver first asks the
+# protocol type for `__adapt__` and builds an AttributeError each time (a recorded row binds about seven
+# Nones: 6% of a writer's time). `{}.get` answers None in C.
+sqlite3.register_adapter(type(None), {}.get)  # type: ignore[arg-type]
+
 # Primary result codes (https://sqlite.org/rescode.html).
 _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 10, 11, 13, 14, 26
 
