@@ -217,8 +217,9 @@ def test_a_digest_worked_out_by_the_writer_reads_the_inputs_back_exactly():
     assert identity.digest(codec.plain_loads(text)) == identity.digest(inputs)
 
 
-def test_the_garbage_collector_runs_while_the_writer_commits_and_is_on_again_after(bizops_run, sqlite_db):
-    """Paused amid batches (its passes over a batch's held rows cost 7%), it passes at each commit instead."""
+@pytest.mark.parametrize("jobs", ["auto", "1"], ids=["writer process", "one process"])
+def test_the_garbage_collector_passes_at_commits_and_is_as_it_was_after(bizops_run, sqlite_db, jobs):
+    """Held back amid batches (its passes over a batch's held rows cost 7%), it passes at commits instead."""
     paused_passes: list[int] = []  # the generations collected while automatic passes were held back
     thresholds = gc.get_threshold()
 
@@ -228,14 +229,16 @@ def test_the_garbage_collector_runs_while_the_writer_commits_and_is_on_again_aft
 
     gc.callbacks.append(seen)
     try:
-        order = ("--company", "cable", "--db", sqlite_db.url, "approve-order", "-", "--record")
+        order = ("--company", "cable", "--db", sqlite_db.url, "approve-order", "-", "--record", "--jobs", jobs)
         done = bizops_run(*order, input=orders(600, "G").decode())  # batches of 1, 8, 64, 512 and 15
     finally:
         gc.callbacks.remove(seen)
     assert done.exit_code == 0, done
     assert stored(sqlite_db) == 600 and len(done.rows()) == 600
-    # a pass at a commit while it is waited for (at the latest every fourth), older objects every other one
+    # a pass after each commit (a writer process's: while it is waited for, at the latest every fourth),
+    # older objects every other one
     assert paused_passes and paused_passes == [1, 0, 1, 0, 1][: len(paused_passes)], paused_passes
+    assert jobs != "1" or len(paused_passes) == 5
     assert gc.get_threshold() == thresholds
 
 

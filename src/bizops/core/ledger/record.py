@@ -63,9 +63,9 @@ BATCH = 4096
 SECONDS = 0.2
 #: Times a batch is run again after a serialisation failure before the run gives up (exit 75).
 RETRIES = 8
-#: With a writer process, the garbage collector passes while a commit is still being waited for, and
-#: after this many commits whatever the wait (`Recorder._read_ahead`); amid a batch only once this many
-#: more objects it tracks are alive than at its last pass (a plugin's garbage, 20–40 MB; Python's is 700).
+#: The garbage collector passes after each commit (with a writer process: while the commit is still
+#: being waited for, and after this many commits whatever the wait, `Recorder._read_ahead`); amid a batch
+#: only once this many more objects it tracks are alive (a plugin's garbage, 20–40 MB; Python's is 700).
 COLLECT_AFTER, YOUNG_LIMIT = 4, 100_000
 
 _END = object()
@@ -136,7 +136,7 @@ class Recorder:
         self._ahead: deque = deque()
         self._ahead_error: BaseException | None = None
         self._want = 0
-        self._thresholds: tuple | None = None  # the garbage collector's, while it waits for commits (`_batches`)
+        self._thresholds: tuple | None = None  # the garbage collector's, while it passes at commits (`_batches`)
         self._commits_waited, self._passes = 0, 0
         self.by = {"user_name": current_user(), "host": current_host()}
         # The policy is kept where the ledger has room for it (a ledger of schema 5 or later).
@@ -194,10 +194,10 @@ class Recorder:
     def _batches(self, decide, first, requests: Iterator) -> Iterator:
         tally, size, held, more = self.tally, 1, [self._prepare(first)], True
         self._requests = requests
-        # With a writer process, the garbage collector runs while it commits (`_read_ahead`), not amid a batch:
-        # its automatic passes went over the batch's results, rows and decisions, held until the commit, again
-        # and again (7% of the deciding process, measured); reference counting frees them when they are printed.
-        if self.books.backend.streams and gc.isenabled():
+        # The garbage collector passes at commits (`_collect`), not amid a batch: its automatic passes went over
+        # the batch's results, rows and decisions, held until the commit, again and again (7% of the deciding
+        # process, measured); reference counting frees them once they are printed.
+        if gc.isenabled():
             self._thresholds = gc.get_threshold()
             gc.set_threshold(YOUNG_LIMIT, 1000, 1000)
         try:
@@ -267,11 +267,14 @@ class Recorder:
         if self._thresholds is not None:
             self._commits_waited += 1
             if not answered() or self._commits_waited >= COLLECT_AFTER:  # while waiting, if it still waits
-                # The youngest objects, and every other pass those that outlived one: a cycle made in a batch
-                # (a plugin's) is garbage by the pass after, so none is left uncollected for long.
-                self._passes += 1
-                gc.collect(self._passes % 2)
+                self._collect()
                 self._commits_waited = 0
+
+    def _collect(self) -> None:
+        """The garbage collector's pass at a commit (`_batches`): the youngest objects, and every other pass
+        those that outlived one, so a cycle made in a batch (a plugin's) is not left uncollected for long."""
+        self._passes += 1
+        gc.collect(self._passes % 2)
 
     def _flush(self) -> None:
         """The batch's results out of the buffer: what the output refuses is not the plugin's failure."""
@@ -345,6 +348,8 @@ class Recorder:
     def _commit(self, first_row, last_row) -> None:
         try:
             self.books.commit(self._read_ahead)
+            if self._thresholds is not None and not self.books.backend.streams:
+                self._collect()  # in one process, after the commit: outside the lock other writers wait for
         except BizopsError as exc:  # the server went away during COMMIT: it may or may not have happened
             if exc.exit_code == 69:
                 self.tally.unsure = (first_row, last_row)
@@ -425,8 +430,9 @@ class Recorder:
     def store(
         self, row, fields: dict, inputs: str, result: dict, request_id, digest, identities=None, moved=False
     ) -> Encoded | None:
-        """Store one decision; returns the result with its outputs as encoded (and, without a trace, as the
-        JSON line the stream writes), None when they cannot be written (the stream reports it).
+        """Store one decision; returns the result with its outputs as encoded (and, without a trace, their
+        JSON text, which the stream writes as the row's line), None when they cannot be written (the stream
+        reports it).
 
         `inputs` is the request as stored: JSON text (`codec.dumps`, the command's order).
         """
@@ -443,7 +449,8 @@ class Recorder:
         # Kept in the order the command declares them, as `ledger show` prints them.
         outputs_text = codec.dumps(outputs, sort=False)
         chinese = {}  # only what reads differently in Chinese: `codec.outputs` lays it over the English
-        textual = [(n, v) for n in self.textual if (v := result.get(n)) and type(v) is not str]  # once a row: no loop
+        # A comprehension, not a loop of three statements a column: this runs for every recorded row.
+        textual = [(n, v) for n in self.textual if (v := result.get(n)) and type(v) is not str]
         for name, value in textual:
             if value is outputs[name] and name == "trace":  # steps of text kept as they are (`_plain_trace`)
                 translated = [{k: v.zh if type(v) is Text else v for k, v in step.items()} for step in value]
