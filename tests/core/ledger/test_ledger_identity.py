@@ -20,7 +20,7 @@ def jsonl(*rows: dict) -> str:
     return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
 
 
-# -- the digest "the same inputs" is compared by --------------------------------------------------
+# -- a request's inputs as they are stored ---------------------------------------------------------
 
 
 def test_inputs_are_stored_as_plain_would_write_them():

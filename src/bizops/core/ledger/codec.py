@@ -54,8 +54,8 @@ _DIGITS = frozenset("0123456789")
 def amount_text(amount: Any) -> str:
     """The canonical text of an exact amount; a float or NaN is refused."""
     if type(amount) is Decimal:
-        # `str` is `format(…, "f")` whenever it writes no exponent, a quarter of the time (a recorded row
-        # makes several); infinities, NaN and a negative zero end or start otherwise and go the long way.
+        # `str` writes what `format(…, "f")` does whenever it writes no exponent, in a quarter of the time
+        # (a recorded row makes several); infinities, NaN and a negative zero go the long way.
         text = str(amount)
         if "E" not in text and text[-1] in _DIGITS and not (text[0] == "-" and amount.is_zero()):
             return text
@@ -109,7 +109,7 @@ def dumps(value: Any, sort: bool = True) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=sort, separators=(",", ":"))
 
 
-#: The types of a flat request's fields that `plain_text` writes in one call (the usual request).
+#: The types of a flat request's fields that `plain_json` writes in one call (the usual request).
 _FLAT = frozenset({str, int, bool, type(None), Decimal})
 
 
