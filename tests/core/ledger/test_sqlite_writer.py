@@ -242,6 +242,29 @@ def test_the_garbage_collector_passes_at_commits_and_is_as_it_was_after(bizops_r
     assert gc.get_threshold() == thresholds
 
 
+def test_garbage_amid_a_batch_is_still_collected_once_there_is_much_of_it(bizops_run, sqlite_db, monkeypatch):
+    """A careless plugin's cycles do not pile up until the commit: past `YOUNG_LIMIT` new objects, a pass runs."""
+    from bizops.core.ledger import record
+
+    monkeypatch.setattr(record, "YOUNG_LIMIT", 500)  # 100,000 in a real run; a row makes a few dozen objects
+    passes: list[int] = []
+    thresholds = gc.get_threshold()
+
+    def seen(phase: str, info: dict) -> None:
+        if phase == "start" and gc.get_threshold() != thresholds:  # during the run (the five commits' too)
+            passes.append(info["generation"])
+
+    gc.callbacks.append(seen)
+    try:
+        order = ("--company", "cable", "--db", sqlite_db.url, "approve-order", "-", "--record", "--jobs", "1")
+        done = bizops_run(*order, input=orders(600, "H").decode())
+    finally:
+        gc.callbacks.remove(seen)
+    assert done.exit_code == 0 and stored(sqlite_db) == 600, done
+    assert len(passes) > 5  # more than the five commits' passes: the limit holds amid the batch of 512
+    assert gc.get_threshold() == thresholds
+
+
 def test_no_room_for_the_writer_process_is_exit_74_with_the_way_round_it(bizops_run, sqlite_db, monkeypatch):
     def no_fork():
         raise BlockingIOError(11, "Resource temporarily unavailable")
