@@ -296,8 +296,9 @@ def test_a_schema_1_ledger_is_migrated_with_its_balances(cable, ledger_cmd, db):
     assert ledger_cmd("check").exit_code == 0
 
 
-def _recorded(books, key: str, amount: str) -> None:
-    """One decision adding `amount` to balance ("k", key), recorded by `books` in a transaction of its own."""
+def _recorded(books, key: str, amount: str, request_id: str | None = None) -> int:
+    """One decision adding `amount` to balance ("k", key), recorded by `books` in a transaction of its own
+    (answering `request_id`, when given); returns its id."""
     books.begin()
     books.start_row()
     books.add("k", key, amount)
@@ -315,10 +316,13 @@ def _recorded(books, key: str, amount: str) -> None:
         customer=None,
         status=None,
         reverses=None,
+        request_id=request_id,
     )
-    books.store(decision, books.row_entries)
+    identities = [(request_id, codec.digest({"id": request_id}))] if request_id else []
+    decision_id = books.store(decision, books.row_entries, identities=identities)
     books.keep_row()
     books.commit()
+    return books.renamed.get(decision_id, decision_id)  # PostgreSQL's ids are given when the batch is written
 
 
 def test_balances_read_before_the_lock_miss_nothing_another_writer_records_meanwhile(db, tmp_path):
@@ -344,6 +348,48 @@ def test_balances_read_before_the_lock_miss_nothing_another_writer_records_meanw
         assert a.balance("k", "old").total == Decimal("3.10")
         assert a.balance("k", "new").total == Decimal("5.00")
         assert a.balance("k", "never").total == Decimal(0)
+        a.rollback()
+    finally:
+        first.close()
+        second.close()
+
+
+def test_request_ids_looked_up_before_the_lock_miss_nothing_another_writer_records_meanwhile(db):
+    """A writer looks a batch's request ids up before it takes the lock (`Books.look_ahead`), so writers
+    waiting for the lock do it while another holds it.
+
+    Under the lock it asks again for the ids that decisions recorded
+    meanwhile took (one recorded, one recorded again after its reversal
+    freed it), and for all of them after a reversal; ids nobody touched
+    keep what was found before.
+    """
+    from bizops.core.ledger.books import Books
+    from bizops.core.ledger.location import parse
+    from bizops.core.ledger.store import Ledger
+
+    first, second = (Ledger.open(parse(db.url), write=True) for _ in range(2))
+    assert first is not None and second is not None
+    try:
+        a, b = Books(first, "tally"), Books(second, "tally")
+        kept = _recorded(b, "c", "1.00", "kept")
+        freed = _recorded(b, "c", "1.00", "freed")
+        ids = ["kept", "freed", "taken", "new"]
+        ahead = a.look_ahead("t", ids)
+        assert ahead is not None and sorted(ahead[1]) == ["freed", "kept"]
+        taken = _recorded(b, "c", "2.00", "taken")  # recorded while a waits for the lock
+        _recorded(b, "c", "3.00", "elsewhere")
+        a.begin()
+        known = a.known_soon("t", ids, ahead)
+        assert {r: k.decision_id for r, k in known.items()} == {"kept": kept, "freed": freed, "taken": taken}
+        a.rollback()
+
+        ahead = a.look_ahead("t", ids)
+        b.begin()
+        b.reverse(freed, None, "t", {"user_name": "t", "host": "t", "recorded_at": "t"})  # frees "freed"
+        b.commit()
+        a.begin()
+        known = a.known_soon("t", ids, ahead)
+        assert {r: k.decision_id for r, k in known.items()} == {"kept": kept, "taken": taken}
         a.rollback()
     finally:
         first.close()

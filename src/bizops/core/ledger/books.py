@@ -321,14 +321,40 @@ class Books:
             found.update(self._standing(command, self.ledger.known(self.company, command, missing)))
         return found
 
-    def known_soon(self, command: str, request_ids: list[str]) -> dict[str, Known]:
-        """`known` for a batch's rows, looked up (by a writer process) while the first rows are decided.
+    def look_ahead(self, command: str, request_ids: list[str]) -> tuple[int, dict[str, Known]] | None:
+        """A batch's request ids looked up before `begin` takes the lock (`known_soon` checks the answer
+        under it), so a writer waiting for the lock does it while another writer holds it. None with a
+        writer process, which looks them up while the batch is decided."""
+        if self.backend.streams or not request_ids or not self.ledger.exists:
+            return None
+        with self.ledger.guard():
+            since = self._newest()[0]  # read first: whatever commits after it has a larger id
+            self.backend.rollback()  # PostgreSQL: no transaction left open while waiting for the lock
+        return since, self.ledger.known(self.company, command, list(dict.fromkeys(request_ids)))
 
-        The ids are asked in chunks, the first small; `get(id)` takes the
+    def known_soon(
+        self, command: str, request_ids: list[str], ahead: tuple[int, dict[str, Known]] | None = None
+    ) -> dict[str, Known]:
+        """`known` for a batch's rows: under the lock, from what `look_ahead` found before it (asking again for
+        the ids decisions recorded since may have changed), or looked up by a writer process while the first
+        rows are decided.
+
+        The writer process is asked in chunks, the first small; `get(id)` takes the
         answer of the chunk holding `id` (the only way `Recorder._row` reads it).
         """
         if not self.backend.streams:
-            return self.known(command, request_ids)
+            if ahead is None:
+                return self.known(command, request_ids)
+            since, found = ahead
+            if self.synced is None or self.synced[0] != since:  # recorded since: asked again for what it may change
+                again = self.ledger.taken_since(self.company, since, request_ids)
+                if again is None:
+                    return self.known(command, request_ids)
+                if again:
+                    found = {r: k for r, k in found.items() if r not in again}
+                    found.update(self.ledger.known(self.company, command, list(again)))
+            here, _ = self._known_here(command, request_ids)
+            return {**self._standing(command, {r: k for r, k in found.items() if r not in here}), **here}
         found, missing = self._known_here(command, request_ids)
         chunks = [missing[:FIRST_LOOKUP]] + [missing[i : i + LOOKUP] for i in range(FIRST_LOOKUP, len(missing), LOOKUP)]
         asked = [(ids, self.ledger.known_soon(self.company, command, ids)) for ids in chunks if ids]

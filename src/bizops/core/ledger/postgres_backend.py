@@ -108,6 +108,15 @@ class PostgresBackend:
             (list(request_ids), company, command),
         ).fetchall()
 
+    def recorded_since(self, company: str, since: int, pattern: str, request_ids: list[str]) -> list[tuple]:
+        """(request id, whether a reversal) of the company's decisions after `since` that reverse one, record a run
+        (`pattern`) or answer one of these ids: a hashed subplan over the ids, whatever plan the server caches."""
+        return self.conn.execute(
+            "SELECT request_id, reverses IS NOT NULL FROM bizops_decisions WHERE company = %s AND id > %s "
+            "AND (reverses IS NOT NULL OR request_id LIKE %s OR request_id IN (SELECT unnest(%s::text[])))",
+            (company, since, pattern, list(request_ids)),
+        ).fetchall()
+
     def upsert(self, table: str, columns: tuple, keys: int, rows) -> None:
         """Insert `rows`, or update the row with the same first `keys` columns: one statement, rows as arrays."""
         names = [name for name, _ in columns]

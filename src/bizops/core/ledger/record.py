@@ -308,10 +308,12 @@ class Recorder:
 
     def _attempt(self, decide, rows: list) -> tuple[list, list, BaseException | None]:
         books, tally = self.books, self.tally
+        ids = [p[1] for p in rows if p[1]]
+        ahead = books.look_ahead(self.command, ids)  # outside the lock other writers wait for
         books.begin()
         try:
             self.stamp()
-            known = books.known_soon(self.command, [p[1] for p in rows if p[1]])
+            known = books.known_soon(self.command, ids, ahead)
             outcomes: list = []
             failure, started, done = None, time.monotonic(), 0
             recorded, without_id, first, last = 0, 0, None, None

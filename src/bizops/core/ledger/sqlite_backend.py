@@ -178,6 +178,19 @@ class SqliteBackend:
             ).fetchall()
         return found
 
+    def recorded_since(self, company: str, since: int, pattern: str, request_ids: list[str]) -> list[tuple]:
+        """(request id, whether a reversal) of the company's decisions after `since` that reverse one, record a run
+        (`pattern`) or answer one of these ids (one statement per 500 ids)."""
+        found: list[tuple] = []
+        for start in range(0, len(request_ids), 500):
+            chunk = request_ids[start : start + 500]
+            found += self.conn.execute(
+                "SELECT request_id, reverses IS NOT NULL FROM bizops_decisions WHERE company = ? AND id > ? "
+                f"AND (reverses IS NOT NULL OR request_id LIKE ? OR request_id IN ({', '.join('?' * len(chunk))}))",
+                (company, since, pattern, *chunk),
+            ).fetchall()
+        return found
+
     def upsert(self, table: str, columns: tuple, keys: int, rows) -> None:
         """Insert `rows`, or update the row with the same first `keys` columns."""
         names = [name for name, _ in columns]

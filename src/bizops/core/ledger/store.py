@@ -384,6 +384,15 @@ class Ledger:
             rows = self.backend.identities(company, command, request_ids)
         return {request_id: Known(*rest) for request_id, *rest in rows}
 
+    def taken_since(self, company: str, since: int, request_ids: list[str]) -> set[str] | None:
+        """Which of these request ids decisions recorded after decision `since` may have taken, freed or moved;
+        None when it could be any of them (a reversal frees an id, a run's events move theirs)."""
+        with self.guard():
+            rows = self.backend.recorded_since(company, since, RUN_PREFIX + "%", request_ids)
+        if any(reversal or (request_id or "").startswith(RUN_PREFIX) for request_id, reversal in rows):
+            return None
+        return {request_id for request_id, _ in rows}
+
     def known_soon(self, company: str, command: str, request_ids: list[str]) -> Callable[[], dict[str, Known]]:
         """`known`, asked now and answered when called: a writer process looks them up while rows are decided."""
         if not self.exists or not request_ids:
