@@ -8,6 +8,7 @@ import resource
 import signal
 import subprocess
 import sys
+import threading
 import time
 from decimal import Decimal
 
@@ -149,3 +150,68 @@ def test_a_full_disk_is_exit_74_and_records_nothing(sqlite_db, tmp_path):
         base + ["--customer", "ACME", "--amount", "7"], env=env, cwd=tmp_path, capture_output=True, text=True
     )
     assert json.loads(again.stdout)["before"] == "5.00"
+
+
+def test_two_processes_recording_the_same_orders_record_each_once(db, tmp_path):
+    """Both are fed one order book at once, a few rows at a time: each order is recorded by one of them and
+    shown as recorded by the other.
+
+    Each batch's ids are looked up before its lock (`Books.look_ahead`);
+    the ids the other process records meanwhile must be asked for again
+    under the lock, or they would be recorded twice (found: without that,
+    the run fails on the ledger's unique identities).
+    """
+    lines = [
+        json.dumps(
+            {
+                "order_id": f"O-{i}",
+                "customer": f"客户{i % 5}",
+                "amount": f"{100 + 37 * i}.{i % 100:02d}",
+                "city": "广州",
+                "settlement": "cash",
+                "invoice": "vat" if i % 3 else "ordinary",
+            },
+            ensure_ascii=False,
+        ).encode()
+        + b"\n"
+        for i in range(600)
+    ]
+    args = ["--company", "cable", "--db", db.url, "approve-order", "-", "--record"]
+    procs = [bizops_process(args, tmp_path) for _ in range(2)]
+    drained: dict = {}
+    readers = [
+        threading.Thread(target=lambda s=stream: drained.__setitem__(s, s.read()))
+        for proc in procs
+        for stream in (proc.stdout, proc.stderr)
+    ]
+    for reader in readers:
+        reader.start()
+    for start in range(0, len(lines), 20):  # the same rows to both at once: their batches overlap
+        for proc in procs if start % 40 else procs[::-1]:
+            proc.stdin.write(b"".join(lines[start : start + 20]))
+            proc.stdin.flush()
+    outputs = []
+    for proc in procs:
+        proc.stdin.close()
+        proc.wait(120)
+    for reader in readers:
+        reader.join()
+    for proc in procs:
+        assert proc.returncode == 0, drained[proc.stderr].decode()
+        outputs.append([json.loads(line) for line in drained[proc.stdout].splitlines()])
+    assert db.sql("SELECT count(*), count(DISTINCT request_id) FROM bizops_decisions") == [(600, 600)]
+    replayed = 0
+    for mine, theirs in zip(*outputs, strict=True):  # row by row, as the book has them
+        assert {k: v for k, v in mine.items() if k != "warnings"} == {
+            k: v for k, v in theirs.items() if k != "warnings"
+        }
+        replayed += sum("already recorded" in " ".join(o["warnings"]) for o in (mine, theirs))
+    assert replayed == 600  # each order shown as recorded by exactly one of the two
+    check = subprocess.run(
+        [sys.executable, "-m", "bizops", "ledger", "check", "--db", db.url],
+        env=subprocess_env(tmp_path),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert check.returncode == 0, check.stderr
