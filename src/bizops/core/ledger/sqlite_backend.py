@@ -167,28 +167,30 @@ class SqliteBackend:
 
         SQLite's planner looks each id of the IN list up on the primary key, whatever the table's size.
         """
-        found: list[tuple] = []
-        for start in range(0, len(request_ids), 500):
-            chunk = request_ids[start : start + 500]
-            found += self.conn.execute(
-                "SELECT i.request_id, i.decision_id, i.digest, d.outputs, d.outputs_zh, d.decided_at, d.user_name, "
-                "d.request_id FROM bizops_identities i JOIN bizops_decisions d ON d.id = i.decision_id "
-                f"WHERE i.company = ? AND i.command = ? AND i.request_id IN ({', '.join('?' * len(chunk))})",
-                (company, command, *chunk),
-            ).fetchall()
-        return found
+        return self._in_chunks(
+            "SELECT i.request_id, i.decision_id, i.digest, d.outputs, d.outputs_zh, d.decided_at, d.user_name, "
+            "d.request_id FROM bizops_identities i JOIN bizops_decisions d ON d.id = i.decision_id "
+            "WHERE i.company = ? AND i.command = ? AND i.request_id IN ({ids})",
+            (company, command),
+            request_ids,
+        )
 
     def recorded_since(self, company: str, since: int, pattern: str, request_ids: list[str]) -> list[tuple]:
         """(request id, whether a reversal) of the company's decisions after `since` that reverse one, record a run
         (`pattern`) or answer one of these ids (one statement per 500 ids)."""
+        return self._in_chunks(
+            "SELECT request_id, reverses IS NOT NULL FROM bizops_decisions WHERE company = ? AND id > ? "
+            "AND (reverses IS NOT NULL OR request_id LIKE ? OR request_id IN ({ids}))",
+            (company, since, pattern),
+            request_ids,
+        )
+
+    def _in_chunks(self, sql: str, params: tuple, ids: list[str]) -> list[tuple]:
+        """`sql` with `{ids}` for a list of ids, run once per 500 (SQLite's parameters are limited); at least once."""
         found: list[tuple] = []
-        for start in range(0, len(request_ids), 500):
-            chunk = request_ids[start : start + 500]
-            found += self.conn.execute(
-                "SELECT request_id, reverses IS NOT NULL FROM bizops_decisions WHERE company = ? AND id > ? "
-                f"AND (reverses IS NOT NULL OR request_id LIKE ? OR request_id IN ({', '.join('?' * len(chunk))}))",
-                (company, since, pattern, *chunk),
-            ).fetchall()
+        for start in range(0, max(len(ids), 1), 500):
+            chunk = ids[start : start + 500]
+            found += self.conn.execute(sql.format(ids=", ".join("?" * len(chunk))), (*params, *chunk)).fetchall()
         return found
 
     def upsert(self, table: str, columns: tuple, keys: int, rows) -> None:
