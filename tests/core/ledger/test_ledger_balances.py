@@ -15,6 +15,7 @@ import pytest
 
 from bizops.core.ledger import codec
 from bizops.core.ledger.schema import MIGRATIONS, SCHEMA_VERSION
+from bizops.core.ledger.store import RUN_PREFIX
 
 
 def jsonl(*rows: dict) -> str:
@@ -296,9 +297,9 @@ def test_a_schema_1_ledger_is_migrated_with_its_balances(cable, ledger_cmd, db):
     assert ledger_cmd("check").exit_code == 0
 
 
-def _recorded(books, key: str, amount: str, request_id: str | None = None) -> int:
+def _recorded(books, key: str, amount: str, request_id: str | None = None, takes: tuple[str, ...] = ()) -> int:
     """One decision adding `amount` to balance ("k", key), recorded by `books` in a transaction of its own
-    (answering `request_id`, when given); returns its id."""
+    (answering `request_id`, when given, or taking over the ids `takes` as a run of events does); returns its id."""
     books.begin()
     books.start_row()
     books.add("k", key, amount)
@@ -318,8 +319,8 @@ def _recorded(books, key: str, amount: str, request_id: str | None = None) -> in
         reverses=None,
         request_id=request_id,
     )
-    identities = [(request_id, codec.digest({"id": request_id}))] if request_id else []
-    decision_id = books.store(decision, books.row_entries, identities=identities)
+    identities = [(i, codec.digest({"id": i})) for i in takes or ([request_id] if request_id else [])]
+    decision_id = books.store(decision, books.row_entries, identities=identities, moved=bool(takes))
     books.keep_row()
     books.commit()
     return books.renamed.get(decision_id, decision_id)  # PostgreSQL's ids are given when the batch is written
@@ -359,9 +360,9 @@ def test_request_ids_looked_up_before_the_lock_miss_nothing_another_writer_recor
     waiting for the lock do it while another holds it.
 
     Under the lock it asks again for the ids that decisions recorded
-    meanwhile took (one recorded, one recorded again after its reversal
-    freed it), and for all of them after a reversal; ids nobody touched
-    keep what was found before.
+    meanwhile took, and for all of them after a reversal (which frees an
+    id) or a run of events (which takes ids over); ids nobody touched keep
+    what was found before.
     """
     from bizops.core.ledger.books import Books
     from bizops.core.ledger.location import parse
@@ -390,6 +391,13 @@ def test_request_ids_looked_up_before_the_lock_miss_nothing_another_writer_recor
         a.begin()
         known = a.known_soon("t", ids, ahead)
         assert {r: k.decision_id for r, k in known.items()} == {"kept": kept, "taken": taken}
+        a.rollback()
+
+        ahead = a.look_ahead("t", ids)
+        run = _recorded(b, "c", "4.00", RUN_PREFIX + "x", takes=("kept",))  # a run's event takes "kept" over
+        a.begin()
+        known = a.known_soon("t", ids, ahead)
+        assert {r: k.decision_id for r, k in known.items()} == {"kept": run, "taken": taken}
         a.rollback()
     finally:
         first.close()
