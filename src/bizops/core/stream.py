@@ -14,7 +14,7 @@ import sys
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, NoReturn
 
 from bizops.core.display import shown
 from bizops.core.encoder import BadOutput, Encoder
@@ -393,7 +393,7 @@ def _run_direct(job: Job, rows: Iterable, build, validate, decide, settle) -> No
         except (BizopsError, KeyboardInterrupt):
             raise
         except BaseException as exc:
-            raise failure(job, exc) from exc
+            failed(job, exc)
         settle(outcome, row)
 
 
@@ -413,7 +413,7 @@ def _run_general(job: Job, outcomes: Iterable, pending: deque | None, settle) ->
         except (BizopsError, KeyboardInterrupt):
             raise
         except BaseException as exc:
-            raise failure(job, exc) from exc
+            failed(job, exc)
         if pending is not None:
             if not pending:
                 raise BadOutput("returned more results than requests")
@@ -424,19 +424,22 @@ def _run_general(job: Job, outcomes: Iterable, pending: deque | None, settle) ->
 
 
 def guarded(job: Job, call: Callable[[], Any]) -> Any:
-    """Call into a plugin; anything it raises becomes a `PluginFailure` naming it."""
+    """Call into a plugin; anything it raises becomes a `PluginFailure` naming it (`failed`)."""
     try:
         return call()
     except (BizopsError, KeyboardInterrupt):
         raise
     except BaseException as exc:
-        raise failure(job, exc) from exc
+        failed(job, exc)
 
 
-def failure(job: Job, exc: BaseException) -> PluginFailure:
-    """A `PluginFailure` naming the plugin whose code raised (innermost frame wins)."""
+def failed(job: Job, exc: BaseException) -> NoReturn:
+    """Raise what `exc`, raised while a plugin's hook ran, means: a `PluginFailure` naming the plugin whose
+    code raised (innermost frame wins), or `exc` itself when no plugin's code is in its traceback and the
+    ledger's recording code raised it (reported as bizops failing, exit 70: the plugin is not to blame)."""
     plugin = job.plugin
-    for frame, _ in reversed(list(traceback.walk_tb(exc.__traceback__))):
+    frames = [frame for frame, _ in traceback.walk_tb(exc.__traceback__)]
+    for frame in reversed(frames):
         module = frame.f_globals.get("__name__", "")
         owner = next(
             (
@@ -449,13 +452,14 @@ def failure(job: Job, exc: BaseException) -> PluginFailure:
         if owner:
             plugin = owner
             break
+    else:
+        if frames and frames[-1].f_globals.get("__name__", "").startswith("bizops.core.ledger."):
+            raise exc
     if isinstance(exc, SystemExit):
         detail = f"called sys.exit({exc.code!r})"
     else:
         detail = f"{type(exc).__name__}: {exc}".splitlines()[0]
-    error = PluginFailure(plugin, job.hook, detail)
-    error.__cause__ = exc
-    return error
+    raise PluginFailure(plugin, job.hook, detail) from exc
 
 
 def _same(head: dict, other: dict, known) -> bool:

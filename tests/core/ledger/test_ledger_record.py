@@ -67,6 +67,28 @@ def test_a_row_error_records_nothing_and_the_others_are_kept(tally, db):
     assert db.sql("SELECT count(*) FROM bizops_entries")[0][0] == 2
 
 
+def test_a_failure_of_the_ledgers_own_code_is_bizops_failing_not_the_plugin(tally, db, monkeypatch):
+    """An exception raised by the recording code itself (here: a decision that cannot be laid out as its row)
+    is bizops failing, exit 70, with the plugin not named; stderr still says what the ledger holds (found: it
+    said "plugin 'tally' failed in bizops_approve")."""
+    import operator
+
+    from bizops.core.ledger import books
+
+    r = tally("approve-order", "-", "--record", input=ORDERS)
+    assert r.exit_code == 0, r
+    monkeypatch.setattr(books, "_decision_row", operator.itemgetter("no_such_field"))
+    r = tally("approve-order", "-", "--record", input=ORDERS.replace("ACME", "Gamma"))
+    assert r.exit_code == 70, r
+    assert r.stdout == ""
+    assert r.stderr.splitlines()[:2] == [
+        "bizops: nothing was recorded",
+        "bizops: bizops failed: KeyError: 'no_such_field'",
+    ]
+    assert "plugin" not in r.stderr and "Traceback" not in r.stderr
+    assert db.sql("SELECT count(*) FROM bizops_decisions") == [(4,)]
+
+
 def test_a_refused_decision_is_recorded_and_exits_1(tally, db):
     r = tally("approve-order", "--customer", "ACME", "--amount", "13", "--record")
     assert r.exit_code == 1, r
