@@ -343,22 +343,25 @@ class Books:
         answer of the chunk holding `id` (the only way `Recorder._row` reads it).
         """
         if not self.backend.streams:
-            if ahead is None:
-                return self.known(command, request_ids)
-            since, found = ahead
-            if self.synced is None or self.synced[0] != since:  # recorded since: asked again for what it may change
-                again = self.ledger.taken_since(self.company, since, request_ids)
-                if again is None:
-                    return self.known(command, request_ids)
-                if again:
-                    found = {r: k for r, k in found.items() if r not in again}
-                    found.update(self.ledger.known(self.company, command, list(again)))
-            here, _ = self._known_here(command, request_ids)
-            return {**self._standing(command, {r: k for r, k in found.items() if r not in here}), **here}
+            return self.known(command, request_ids) if ahead is None else self._checked(command, request_ids, ahead)
         found, missing = self._known_here(command, request_ids)
         chunks = [missing[:FIRST_LOOKUP]] + [missing[i : i + LOOKUP] for i in range(FIRST_LOOKUP, len(missing), LOOKUP)]
         asked = [(ids, self.ledger.known_soon(self.company, command, ids)) for ids in chunks if ids]
         return _Asked(found, asked, lambda answer: self._standing(command, answer))
+
+    def _checked(self, command: str, request_ids: list[str], ahead: tuple[int, dict[str, Known]]) -> dict[str, Known]:
+        """`look_ahead`'s answer under the lock: the ids that decisions recorded since may have taken, freed or
+        moved are asked again (all of them when it could be any)."""
+        since, found = ahead
+        if self.synced is None or self.synced[0] != since:
+            again = self.ledger.taken_since(self.company, since, request_ids)
+            if again is None:
+                return self.known(command, request_ids)
+            if again:
+                found = {r: k for r, k in found.items() if r not in again}
+                found.update(self.ledger.known(self.company, command, list(again)))
+        here, _ = self._known_here(command, request_ids)
+        return {**self._standing(command, {r: k for r, k in found.items() if r not in here}), **here}
 
     def _known_here(self, command: str, request_ids: list[str]) -> tuple[dict[str, Known], list[str]]:
         found = {r: self.identities[command, r] for r in request_ids if (command, r) in self.identities}
