@@ -95,3 +95,9 @@ class RowError(Exception):
     def at(self, row: int | str) -> RowError:
         self.row = row
         return self
+
+
+class KeyTooLong(RowError):
+    """A row naming something the ledger keys by (a customer, a request id, a history key) with more characters
+    than it can index (`bizops.core.ledger.codec.KEY_LIMIT`): that row's error; outside any row (an aggregate's
+    history), the run's (exit 65)."""

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple, NoReturn
 
 from bizops.core.display import shown
 from bizops.core.encoder import BadOutput, Encoder
-from bizops.core.errors import BizopsError, Exit, PluginFailure, RowError
+from bizops.core.errors import BizopsError, Exit, KeyTooLong, PluginFailure, RowError
 from bizops.core.i18n import Text, msg, render
 from bizops.core.names import CURRENCY_KEYS, InputNames
 from bizops.core.outcomes import Encoded, RowMap, map_rows  # noqa: F401 - map_rows re-exported
@@ -437,6 +437,8 @@ def failed(job: Job, exc: BaseException) -> NoReturn:
     """Raise what `exc`, raised while a plugin's hook ran, means: a `PluginFailure` naming the plugin whose
     code raised (innermost frame wins), or `exc` itself when no plugin's code is in its traceback and the
     ledger's recording code raised it (reported as bizops failing, exit 70: the plugin is not to blame)."""
+    if isinstance(exc, KeyTooLong):  # the data's, met where no one row is decided (an aggregate's history)
+        raise BizopsError(exc.message, Exit.DATA) from None
     plugin = job.plugin
     frames = [frame for frame, _ in traceback.walk_tb(exc.__traceback__)]
     for frame in reversed(frames):

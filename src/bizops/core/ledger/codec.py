@@ -23,6 +23,8 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from bizops.core.errors import KeyTooLong
+from bizops.core.i18n import Text, msg
 from bizops.core.values import format_datetime, name_key
 
 try:
@@ -37,6 +39,36 @@ class NotStorable(TypeError):
 
 #: A key as the ledger compares it (`bizops.core.values.name_key`): full-width forms as ASCII, whitespace collapsed.
 normal = name_key
+
+#: Characters at most in a name the ledger keys by (a customer, an owner, a request id, a history kind), and in a
+#: history key (often two names joined, `employee|customer`). PostgreSQL indexes them and refuses an index row
+#: beyond 2,704 bytes (a company with a kind and a key, or a customer and an owner: at most 2,400 bytes of
+#: four-byte characters), so a longer one stopped a whole run there (exit 74) while SQLite took it.
+KEY_LIMIT, HISTORY_KEY_LIMIT = 200, 500
+
+
+def short_key(key: str, what: Text, limit: int = KEY_LIMIT) -> str:
+    """`key` (as the ledger keys it), if it has at most `limit` characters; else `KeyTooLong` is raised."""
+    error = too_long(key, what, limit)
+    if error is not None:
+        raise error
+    return key
+
+
+def too_long(key: str, what: Text, limit: int = KEY_LIMIT) -> KeyTooLong | None:
+    """The error of a row naming `what` by `key` (as the ledger keys it) if it has more than `limit` characters."""
+    if len(key) <= limit:
+        return None
+    return KeyTooLong(
+        msg(
+            "{w} {k}… has {n} characters: the ledger keys names of at most {m}",
+            "{w} {k}… 有 {n} 个字符：账本只能以不超过 {m} 个字符的名称为键",
+            w=what,
+            k=key[:20],
+            n=len(key),
+            m=limit,
+        )
+    )
 
 
 def normal_id(text: str) -> str:

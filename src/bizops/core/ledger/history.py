@@ -19,8 +19,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from bizops.core.i18n import Text
 from bizops.core.ledger import codec
 from bizops.core.ledger.store import CUSTOMER_KIND
+
+_KIND, _KEY = Text("history kind", "历史类别"), Text("history key", "历史键")
 
 
 def customer_name(name: Any) -> str | None:
@@ -30,18 +33,20 @@ def customer_name(name: Any) -> str | None:
     return codec.normal(name) or None
 
 
-def checked_kind(value: Any) -> str:
-    kind = checked_key(value)
+def checked_kind(value: Any, limit: int | None = None) -> str:
+    kind = checked_key(value, limit, _KIND)
     if kind.startswith("bizops:"):
         raise codec.NotStorable(f"history kinds starting with 'bizops:' are the ledger's own, got {value!r}")
     return kind
 
 
-def checked_key(value: Any) -> str:
+def checked_key(value: Any, limit: int | None = None, what: Text = _KEY) -> str:
+    """A kind or key as the ledger keys it; an empty one is the plugin's mistake, one longer than `limit` (when
+    it is recorded: `codec.KEY_LIMIT`) the row's error."""
     if isinstance(value, str):
         key = codec.normal(value)
         if key:
-            return key
+            return key if limit is None else codec.short_key(key, what, limit)
     raise codec.NotStorable(f"history kinds and keys are non-empty strings, got {value!r}")
 
 
@@ -93,15 +98,15 @@ class RecordingHistory:
         self._checked: dict[tuple[str, str], tuple[str, str]] = {}
 
     def _keyed(self, kind: Any, key: Any) -> tuple[str, str]:
-        """`checked_kind(kind), checked_key(key)`, remembered for plain strings."""
+        """`checked_kind(kind), checked_key(key)` with the lengths the ledger keys by, remembered for plain strings."""
         if type(kind) is str and type(key) is str:
             found = self._checked.get((kind, key))
             if found is None:
-                found = checked_kind(kind), checked_key(key)
+                found = _recorded(kind, key)
                 if len(self._checked) < REMEMBERED_KEYS:
                     self._checked[kind, key] = found
             return found
-        return checked_kind(kind), checked_key(key)
+        return _recorded(kind, key)
 
     def total(self, kind: str, key: str) -> Decimal:
         return self.books.read(*self._keyed(kind, key)).total
@@ -126,6 +131,11 @@ class RecordingHistory:
     def set(self, kind: str, key: str, value: Any) -> None:
         kind, key = self._keyed(kind, key)
         self.books.set(kind, key, codec.exact_dumps(value))
+
+
+def _recorded(kind: Any, key: Any) -> tuple[str, str]:
+    """A kind and key to record (`RecordingHistory`): read-only, a longer one reads nothing and harms nothing."""
+    return checked_kind(kind, codec.KEY_LIMIT), checked_key(key, codec.HISTORY_KEY_LIMIT)
 
 
 class NoHistory:

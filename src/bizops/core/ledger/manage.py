@@ -13,7 +13,7 @@ import stat
 from pathlib import Path
 
 from bizops.core.errors import LedgerError, RowError, UsageError
-from bizops.core.i18n import msg, os_reason
+from bizops.core.i18n import Text, msg, os_reason
 from bizops.core.ledger import codec
 from bizops.core.ledger.books import Books
 from bizops.core.ledger.history import customer_name
@@ -100,10 +100,11 @@ def import_customers(ledger: Ledger, company: str, rows, source: str) -> dict:
                     raise RowError(msg("the customer's name is empty", "客户名称为空"), row)
                 if totals_line(name):
                     raise RowError(msg("a totals row ({t}), not a customer", "合计行（{t}），不是客户", t=name), row)
+                codec.short_key(name, Text("customer", "客户"))
                 filing = _filing(raw, when[:10], row)
             except RowError as exc:
                 counts["invalid"] += 1
-                errors.append(exc)
+                errors.append(exc if exc.row is not None else exc.at(row))
                 continue
             kept = ("name", "owner", "filed_on") if filing else ("name",)
             fields = {
@@ -136,7 +137,7 @@ def _filing(raw: dict, today: str, row) -> tuple[str, str] | None:
                 row,
             )
         return None
-    owner = codec.normal(str(owner))
+    owner = codec.short_key(codec.normal(str(owner)), Text("owner", "业务员"))
     if filed is None:
         return owner, today  # filed now, as far as bizops knows: an earlier filing named later still wins
     try:

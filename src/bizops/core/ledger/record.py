@@ -367,6 +367,9 @@ class Recorder:
         books, identity = self.books, self.identity
         request, request_id, inputs, digest = prepared
         row, fields = request
+        too_long = self._too_long(request_id, fields)
+        if too_long is not None:
+            return [too_long.at(row)], None, False
         found = known.get(request_id) if request_id else None
         if found is not None:
             if found.decision_id < 0:  # recorded earlier in this batch: written now, so it has its real id to show
@@ -402,6 +405,16 @@ class Recorder:
             return answer, None, True
         books.undo_row()  # an invalid row records nothing; anything else the stream reports
         return answer, None, not (len(answer) == 1 and isinstance(answer[0], RowError))
+
+    def _too_long(self, request_id: str | None, fields: dict) -> RowError | None:
+        """A request id or customer longer than the ledger keys by (`codec.KEY_LIMIT`): the row's error, on
+        SQLite as on PostgreSQL (which cannot index it)."""
+        customer = fields.get("customer")
+        if request_id is not None and len(request_id) > codec.KEY_LIMIT:
+            return codec.too_long(request_id, Text(self.identity.field))
+        if type(customer) is str and len(customer) > codec.KEY_LIMIT:  # its spaces may still bring it within
+            return codec.too_long(customer_name(customer) or "", Text("customer", "客户"))
+        return None
 
     def _amend(self, decide, request, inputs, request_id, digest, found: Known, known: dict):
         """--amend: reverse the recorded decision and record the row in its place, all or nothing."""
@@ -460,10 +473,13 @@ class Recorder:
                 translated = _chinese(value, outputs[name])
             if translated != outputs[name]:
                 chinese[name] = translated
+        customer = customer_name(fields.get("customer")) or customer_name(result.get("customer"))
+        if customer is not None and len(customer) > codec.KEY_LIMIT:
+            return None  # a customer of the plugin's making, too long to key by (the input's: `_too_long`)
         decision = dict(
             self.meta,
             row_label=None if row is None else str(row),
-            customer=customer_name(fields.get("customer")) or customer_name(result.get("customer")),
+            customer=customer,
             status=outputs.get("status") if isinstance(outputs.get("status"), str) else None,
             inputs=inputs,
             outputs=outputs_text,

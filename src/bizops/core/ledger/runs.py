@@ -74,6 +74,10 @@ def _run_identity(recorder, events: list) -> tuple[list, str | None, list, list]
     kept, ids, errors = [], [], []
     for row, fields in events:
         request_id = str(identity.of(fields))  # every event has one (checked above)
+        too_long = codec.too_long(request_id, Text(identity.field))  # as `Recorder._too_long`
+        if too_long is not None:
+            errors.append(too_long.at(row))
+            continue
         digest = identity.digest(codec.plain(fields))
         if request_id in seen:
             if seen[request_id][1] != digest:
