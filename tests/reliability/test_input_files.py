@@ -128,6 +128,42 @@ def test_invalid_utf8_and_nul_bytes_spoil_only_their_own_rows(cable, tmp_path):
     assert "not valid UTF-8" in r.stderr and "row 4: contains a NUL byte" in r.stderr
 
 
+def test_a_nul_written_as_json_or_by_a_workbook_spoils_only_its_row(cable, tmp_path):
+    """A NUL reaches a row as a JSON `\\u0000` (in a value, a key, a nested list) or a workbook cell's `_x0000_`,
+    not only as a CSV's byte. Found attacking `--record`: PostgreSQL cannot keep one, so such a row stopped the
+    whole run there (exit 74: "text fields cannot contain NUL"), reading too, while SQLite took it."""
+    rows = [
+        {"customer": "A", "amount": "100", "new_customer": False},
+        {"customer": "B\u0000C", "amount": "200"},
+        {"customer": "D", "amount": "300", "new_customer": False, "x\u0000": "1"},
+        {"customer": "E", "amount": "500", "new_customer": False, "note": ["a", "b\u0000"]},
+        {"customer": "F \\u0000", "amount": "600", "new_customer": False},  # a backslash and u0000: no NUL
+    ]
+    text = "".join(json.dumps(r) + "\n" for r in rows)
+    assert "\\u0000" in text
+    for args in (("--jobs", "1"), ("--jobs", "2")):
+        r = cable("approve-order", "-", *args, input=text)
+        assert_contract(r, 65)
+        assert amounts(r) == ["100.00", "600.00"]
+        assert r.stderr.splitlines() == [f"row {n}: contains a NUL byte" for n in (2, 3, 4)]
+    (tmp_path / "orders.json").write_text(json.dumps(rows))
+    r = cable("approve-order", "orders.json")
+    assert_contract(r, 65)
+    assert amounts(r) == ["100.00", "600.00"]
+    assert error_rows(r.stderr) == [2, 3, 4]
+
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(["customer", "amount", "new_customer"])
+    for customer, amount in (("A", "100"), ("B_x0000_C", "200"), ("D", "300")):
+        book.active.append([customer, amount, "no"])
+    book.save(tmp_path / "orders.xlsx")
+    r = cable("approve-order", "orders.xlsx")
+    assert_contract(r, 65)
+    assert amounts(r) == ["100.00", "300.00"]
+    assert r.stderr.splitlines() == ["row 3: contains a NUL byte"]
+
+
 def test_a_header_that_cannot_be_read_is_named(cable, tmp_path):
     (tmp_path / "orders.csv").write_bytes(b"cust\xffomer,amount\r\nA,100\r\n")
     r = cable("approve-order", "orders.csv")

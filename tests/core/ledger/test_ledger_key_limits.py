@@ -1,4 +1,4 @@
-"""Names the ledger keys by: at most `codec.KEY_LIMIT` characters (a history key `HISTORY_KEY_LIMIT`).
+"""Names the ledger keys by: at most `codec.KEY_LIMIT` characters (a history key `HISTORY_KEY_LIMIT`), no NUL.
 
 Found attacking `--record`: PostgreSQL indexes request ids, customers, owners and
 history keys, and an order id or customer of a few thousand characters (a cell
@@ -120,3 +120,15 @@ def test_an_imported_customer_or_owner_too_long_is_that_rows_error(bizops_run, d
     assert "row 3: customer" in r.stderr and "row 4: owner" in r.stderr
     assert db.sql("SELECT name FROM bizops_customers ORDER BY id") == [("甲公司",)]  # a bad row is not imported
     assert db.sql("SELECT customer, owner FROM bizops_filings") == [("甲公司", "张三")]
+
+
+def test_a_nul_in_a_row_is_that_rows_error_not_the_runs(run, db):
+    """PostgreSQL keeps no NUL in text: a JSON `\\u0000` in a customer or order id stopped the run there
+    (exit 74, reading too); the readers now refuse such a row, as a CSV's NUL byte always was."""
+    rows = [order("A-1", "甲"), order("A-2", "乙\x00丙"), order("A\x003", "丁"), order("A-4", "戊")]
+    for record in (("--record",), ()):
+        r = run(rows, "--company", "cable", "approve-order", *record)
+        assert r.exit_code == 65, r
+        assert r.stderr.splitlines()[:2] == ["row 2: contains a NUL byte", "row 3: contains a NUL byte"]
+        assert [x["customer"] for x in r.rows()] == ["甲", "戊"]
+    assert db.sql("SELECT request_id FROM bizops_decisions ORDER BY id") == [("A-1",), ("A-4",)]

@@ -19,7 +19,7 @@ from typing import BinaryIO
 from bizops.core.errors import RowError
 from bizops.core.i18n import Text, msg
 from bizops.core.readers.csvsplit import splitter
-from bizops.core.readers.encodings import BOM, encoding_hint
+from bizops.core.readers.encodings import BOM, NUL_BYTE, encoding_hint
 from bizops.core.readers.pieces import Oversized, OversizedReader, pieces, too_long
 from bizops.core.readers.table import Header, HeaderSearch, Layout, read_header
 
@@ -151,7 +151,7 @@ class CsvReader:
             except UnicodeDecodeError:
                 text, problem = decode(block[start:end], encoding, "replace"), encoding_hint(encoding)
             if "\x00" in text:
-                text, problem = text.replace("\x00", ""), msg("contains a NUL byte", "含有 NUL 字节")
+                text, problem = text.replace("\x00", ""), NUL_BYTE
             if broken:
                 problem = problem or self._unclosed(text)
             if header is None:

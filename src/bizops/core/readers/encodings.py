@@ -16,6 +16,9 @@ from bizops.core.errors import BizopsError, Exit
 from bizops.core.i18n import Text, msg
 
 BOM = codecs.BOM_UTF8
+#: A row holding a NUL (a byte, a JSON `\u0000`, a workbook's `_x0000_`) cannot be read: PostgreSQL cannot keep
+#: one, and no order book means one.
+NUL_BYTE = msg("contains a NUL byte", "含有 NUL 字节")
 #: `--encoding` values that mean what is read without one.
 UTF8 = (None, "utf-8", "utf8", "utf-8-sig")
 

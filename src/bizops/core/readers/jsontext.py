@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from functools import cache
+from typing import Any
 
 from bizops.core.errors import RowError
 from bizops.core.i18n import msg
@@ -69,3 +70,15 @@ def json_row_error(row, exc: BaseException) -> RowError:
 
 def not_an_object(row) -> RowError:
     return RowError(msg("must be a JSON object {{...}}", "必须是 JSON 对象 {{...}}"), row)
+
+
+def holds_nul(value: Any) -> bool:
+    """Whether a JSON value holds a NUL character (a `\\u0000` read) in a string or key, at any depth."""
+    kind = type(value)
+    if kind is str:
+        return "\x00" in value
+    if kind is dict:
+        return any("\x00" in key or holds_nul(item) for key, item in value.items())
+    if kind is list:
+        return any(holds_nul(item) for item in value)
+    return False

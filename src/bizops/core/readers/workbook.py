@@ -39,6 +39,7 @@ from typing import Any, BinaryIO
 from bizops.core.errors import InputMissing, RowError, UsageError
 from bizops.core.i18n import Text, msg
 from bizops.core.money import FOREIGN_CURRENCY
+from bizops.core.readers.encodings import NUL_BYTE
 from bizops.core.readers.table import Header, HeaderSearch, Layout, read_header
 from bizops.core.values import format_datetime
 
@@ -85,7 +86,7 @@ class WorkbookReader:
                 yield from self._data(data)
                 continue
             if any(c.strip() for c in cells):  # a fully empty row is skipped (its number still counts)
-                yield header.row(number, _trimmed(cells))
+                yield self._row(number, _trimmed(cells))
         if header is None and search.held:
             data = search.end()
             yield from self._header(*search.found)  # type: ignore[misc]
@@ -101,7 +102,13 @@ class WorkbookReader:
         """Rows held while the header was looked for, now known to be data under it."""
         for number, cells, _ in rows:
             if any(c.strip() for c in cells):
-                yield self.header.row(number, cells)  # type: ignore[union-attr]
+                yield self._row(number, cells)
+
+    def _row(self, number: int, cells: list[str]):
+        """A data row by the header; one holding a NUL (a cell's `_x0000_`) as a CSV's NUL byte."""
+        if any("\x00" in c for c in cells):
+            return RowError(NUL_BYTE, number)
+        return self.header.row(number, cells)  # type: ignore[union-attr]
 
     def _sheet(self) -> Any:
         """The sheet to read: `--sheet` by name or number (from 1), else the first visible worksheet."""
