@@ -164,6 +164,30 @@ def test_a_nul_written_as_json_or_by_a_workbook_spoils_only_its_row(cable, tmp_p
     assert r.stderr.splitlines() == ["row 3: contains a NUL byte"]
 
 
+def test_half_a_character_in_json_spoils_only_its_row(cable, tmp_path):
+    """JSON may escape half a character (a lone `\\ud800`), which no text holds. It reached the plugin, whose
+    result could not then be written: "plugin 'cable' failed … a lone surrogate", exit 70, the rest of the run
+    lost (under --record: "bizops failed: UnicodeEncodeError"). An emoji escaped as a pair is one character."""
+    lines = [
+        r'{"customer":"A","amount":"100","new_customer":false}',
+        r'{"customer":"B\ud800","amount":"200","new_customer":false}',
+        r'{"customer":"C\ud83d\ude00","amount":"300","new_customer":false}',
+        r'{"customer":"D","amount":"400","new_customer":false,"x":{"y":["\uDFFF"]}}',
+        r'{"customer":"E","amount":"500","new_customer":false}',
+    ]
+    for args in (("--jobs", "1"), ("--jobs", "2")):
+        r = cable("approve-order", "-", *args, input="\n".join(lines) + "\n")
+        assert_contract(r, 65)
+        assert amounts(r) == ["100.00", "300.00", "500.00"]
+        assert [row["customer"] for row in r.rows()][1] == "C\U0001f600"
+        assert error_rows(r.stderr) == [2, 4] and "row 2: holds text that is not valid Unicode" in r.stderr
+    (tmp_path / "orders.json").write_text("[" + ",".join(lines) + "]")
+    r = cable("approve-order", "orders.json", "--record")
+    assert_contract(r, 65)
+    assert amounts(r) == ["100.00", "300.00", "500.00"]
+    assert error_rows(r.stderr) == [2, 4]
+
+
 def test_a_header_that_cannot_be_read_is_named(cable, tmp_path):
     (tmp_path / "orders.csv").write_bytes(b"cust\xffomer,amount\r\nA,100\r\n")
     r = cable("approve-order", "orders.csv")

@@ -132,3 +132,21 @@ def test_a_nul_in_a_row_is_that_rows_error_not_the_runs(run, db):
         assert r.stderr.splitlines()[:2] == ["row 2: contains a NUL byte", "row 3: contains a NUL byte"]
         assert [x["customer"] for x in r.rows()] == ["甲", "戊"]
     assert db.sql("SELECT request_id FROM bizops_decisions ORDER BY id") == [("A-1",), ("A-4",)]
+
+
+def test_an_invoice_whose_customer_is_too_long_is_its_rows_error_in_a_recorded_report(bizops_run, db, tmp_path):
+    """receivables is recorded as one run: the invoice is left out as its row's error, the others recorded
+    (checked only as the result was stored, it left the rows after it printed and unrecorded, exit 0)."""
+    export = tmp_path / "ageing.csv"
+    export.write_text(
+        "invoice,customer,amount,due_date\nI-1,甲,100.00,2026-11-01\n"
+        f"I-2,{garble(3000)},200.00,2026-11-02\nI-3,丙,300.00,2026-11-03\n",
+        encoding="utf-8",
+    )
+    r = bizops_run(
+        "--db", db.url, "--company", "cable", "receivables", str(export), "--as-of", "2026-12-01", "--record"
+    )
+    assert r.exit_code == 65, r
+    assert "row 3: customer" in r.stderr
+    assert [x["invoice"] for x in r.rows()] == ["I-1", "I-3"]
+    assert db.sql("SELECT row_label, customer FROM bizops_decisions ORDER BY id") == [("2", "甲"), ("4", "丙")]

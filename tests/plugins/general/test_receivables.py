@@ -741,3 +741,23 @@ def test_a_full_disk_under_the_spool_is_an_io_error_not_a_bug(bizops_run, tmp_pa
     assert (r.exit_code, rows) == (74, []), r
     assert "cannot keep the rows read so far in a temporary file" in r.stderr and "No space left on device" in r.stderr
     assert "plugin" not in r.stderr
+
+
+def test_recorded_each_invoice_keeps_its_row_and_inputs(bizops_run, tmp_path):
+    """Found attacking --record: 9 of the example's 23 invoices were recorded with no inputs (`{"events": []}`)
+    and no row, those without a due date or a salesperson (the report shows the ones it worked out, which
+    the invoice's empty field did not equal). Read back with sqlite3, each decision holds its own invoice."""
+    import sqlite3
+
+    db = tmp_path / "ledger.db"
+    export = EXAMPLES / "ageing-export.csv"
+    r = bizops_run(
+        "--company", "cable", "--db", str(db), "receivables", str(export), "--as-of", "2026-12-01", "--record"
+    )
+    assert r.exit_code == 0, r
+    with sqlite3.connect(db) as conn:
+        recorded = conn.execute("SELECT row_label, inputs, outputs FROM bizops_decisions ORDER BY id").fetchall()
+    assert [label for label, _, _ in recorded] == [str(n) for n in range(2, 25)]  # the CSV's rows, header row 1
+    for _, inputs, outputs in recorded:
+        (event,) = json.loads(inputs)["events"]
+        assert event["invoice"] == json.loads(outputs)["invoice"]

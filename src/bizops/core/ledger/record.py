@@ -44,7 +44,7 @@ from typing import Any
 
 from bizops import __version__
 from bizops.core.encoder import BadOutput, Encoder
-from bizops.core.errors import BizopsError, RowError
+from bizops.core.errors import BizopsError, KeyTooLong, RowError
 from bizops.core.i18n import Text, msg
 from bizops.core.ledger import codec, open_ledger
 from bizops.core.ledger.books import Books
@@ -364,12 +364,20 @@ class Recorder:
         answered what cannot be recorded (True): the stream reports it, and
         nothing after it is decided.
         """
+        row, fields = prepared[0]
+        too_long = self.too_long(prepared[1], fields)
+        if too_long is not None:
+            return [too_long.at(row)], None, False
+        try:
+            return self._decided(decide, prepared, known)
+        except KeyTooLong as exc:  # a name the plugin made (a history key, its result's customer), too long to key
+            self.books.undo_row()
+            return [exc.at(row)], None, False
+
+    def _decided(self, decide, prepared: tuple, known: dict) -> tuple[list, bool | None, Any]:
         books, identity = self.books, self.identity
         request, request_id, inputs, digest = prepared
         row, fields = request
-        too_long = self._too_long(request_id, fields)
-        if too_long is not None:
-            return [too_long.at(row)], None, False
         found = known.get(request_id) if request_id else None
         if found is not None:
             if found.decision_id < 0:  # recorded earlier in this batch: written now, so it has its real id to show
@@ -387,7 +395,7 @@ class Recorder:
         books.start_row()
         try:
             answer = decide(request)
-        except (BizopsError, KeyboardInterrupt):
+        except (BizopsError, KeyboardInterrupt, KeyTooLong):
             raise
         except Exception as exc:  # the plugin failed: the rows before are recorded and shown, then the stream says so
             books.undo_row()
@@ -406,7 +414,7 @@ class Recorder:
         books.undo_row()  # an invalid row records nothing; anything else the stream reports
         return answer, None, not (len(answer) == 1 and isinstance(answer[0], RowError))
 
-    def _too_long(self, request_id: str | None, fields: dict) -> RowError | None:
+    def too_long(self, request_id: str | None, fields: dict) -> RowError | None:
         """A request id or customer longer than the ledger keys by (`codec.KEY_LIMIT`): the row's error, on
         SQLite as on PostgreSQL (which cannot index it)."""
         customer = fields.get("customer")
@@ -474,8 +482,8 @@ class Recorder:
             if translated != outputs[name]:
                 chinese[name] = translated
         customer = customer_name(fields.get("customer")) or customer_name(result.get("customer"))
-        if customer is not None and len(customer) > codec.KEY_LIMIT:
-            return None  # a customer of the plugin's making, too long to key by (the input's: `_too_long`)
+        if customer is not None and len(customer) > codec.KEY_LIMIT:  # the plugin's (the input's: `too_long`)
+            codec.short_key(customer, Text("customer", "客户"))
         decision = dict(
             self.meta,
             row_label=None if row is None else str(row),

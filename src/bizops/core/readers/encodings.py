@@ -19,6 +19,11 @@ BOM = codecs.BOM_UTF8
 #: A row holding a NUL (a byte, a JSON `\u0000`, a workbook's `_x0000_`) cannot be read: PostgreSQL cannot keep
 #: one, and no order book means one.
 NUL_BYTE = msg("contains a NUL byte", "含有 NUL 字节")
+#: Nor one holding half a character (JSON's lone `\ud800`): no text, output or ledger, can hold it.
+LONE_SURROGATE = msg(
+    "holds text that is not valid Unicode (a lone surrogate such as \\ud800)",
+    "含有无效的 Unicode 文本（孤立的代理项，如 \\ud800）",
+)
 #: `--encoding` values that mean what is read without one.
 UTF8 = (None, "utf-8", "utf8", "utf-8-sig")
 

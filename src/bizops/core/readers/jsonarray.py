@@ -14,8 +14,8 @@ from typing import BinaryIO
 
 from bizops.core.errors import RowError
 from bizops.core.i18n import Text, msg
-from bizops.core.readers.encodings import NUL_BYTE, encoding_hint
-from bizops.core.readers.jsontext import exact_decoder, holds_nul, json_row_error, not_an_object
+from bizops.core.readers.encodings import encoding_hint
+from bizops.core.readers.jsontext import exact_decoder, json_row_error, not_an_object, unreadable_text
 from bizops.core.readers.pieces import MAX_ROW_BYTES, too_long
 
 _SPACE = re.compile(r"[ \t\r\n]*+")
@@ -54,8 +54,8 @@ class JsonArrayReader:
                     return
                 item = _element(text, index + 1, single)
                 index += 1
-                if type(item) is tuple and holds_nul(item[1]):  # a `\u0000`, as a CSV's NUL byte
-                    item = RowError(NUL_BYTE, index)
+                if type(item) is tuple and (why := unreadable_text(item[1])) is not None:  # `\u0000`, `\ud800`
+                    item = RowError(why, index)
                 yield item
                 if single:
                     if text.skip(_SPACE):

@@ -10,7 +10,14 @@ from typing import BinaryIO
 from bizops.core.errors import RowError
 from bizops.core.i18n import Text
 from bizops.core.readers.encodings import BOM, NUL_BYTE, UTF8, encoding_hint
-from bizops.core.readers.jsontext import RepeatedKey, exact_json, holds_nul, json_row_error, not_an_object
+from bizops.core.readers.jsontext import (
+    RepeatedKey,
+    exact_json,
+    json_row_error,
+    may_be_unreadable,
+    not_an_object,
+    unreadable_text,
+)
 from bizops.core.readers.pieces import Oversized, OversizedReader, cut_lines, pieces, too_long
 
 try:  # orjson parses JSON Lines about 3.5x faster than json (see bench/)
@@ -45,11 +52,10 @@ class JsonLinesReader:
         return JsonLinesReader(io.BytesIO(block), self.encoding)
 
     def parse(self, row: int, line: bytes | str):
-        """One line to `(row, dict)`, or a `RowError` (one holding a NUL, escaped `\\u0000`, as a CSV's NUL byte)."""
+        """One line to `(row, dict)`, or a `RowError` (one escaping a NUL as a CSV's NUL byte, or half a character)."""
         parsed = self._parse(row, line)
-        escaped = "\\u0000" in line if type(line) is str else b"\\u0000" in line
-        if escaped and type(parsed) is tuple and holds_nul(parsed[1]):
-            return RowError(NUL_BYTE, row)
+        if type(parsed) is tuple and may_be_unreadable(line) and (why := unreadable_text(parsed[1])) is not None:
+            return RowError(why, row)
         return parsed
 
     def _parse(self, row: int, line: bytes | str):
@@ -145,7 +151,8 @@ class JsonLinesReader:
         """
         if lineno == 0 and block.startswith(BOM):
             block = block[3:]
-        if self.encoding is None and b"\\u0000" not in block:  # a NUL, perhaps: `parse` looks
+        if self.encoding is None and b"\\u0000" not in block:  # a NUL, perhaps: `parse` looks (orjson refuses
+            # a lone surrogate: its block goes to `parse` anyway)
             joined = b"[" + block[:-1].replace(b"\n", b",") + b"]"
             try:
                 objects = _fast_loads(joined)

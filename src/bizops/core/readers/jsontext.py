@@ -9,8 +9,10 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
+from bizops.core.display import has_surrogate
 from bizops.core.errors import RowError
-from bizops.core.i18n import msg
+from bizops.core.i18n import Text, msg
+from bizops.core.readers.encodings import LONE_SURROGATE, NUL_BYTE
 
 
 def exact_json(text: str | bytes):
@@ -72,13 +74,24 @@ def not_an_object(row) -> RowError:
     return RowError(msg("must be a JSON object {{...}}", "必须是 JSON 对象 {{...}}"), row)
 
 
-def holds_nul(value: Any) -> bool:
-    """Whether a JSON value holds a NUL character (a `\\u0000` read) in a string or key, at any depth."""
+def unreadable_text(value: Any) -> Text | None:
+    """Why a JSON value's text cannot be read, at any depth: a NUL (`\\u0000`), a lone surrogate (`\\ud800`)."""
     kind = type(value)
     if kind is str:
-        return "\x00" in value
+        if "\x00" in value:
+            return NUL_BYTE
+        return LONE_SURROGATE if has_surrogate(value) else None
     if kind is dict:
-        return any("\x00" in key or holds_nul(item) for key, item in value.items())
+        return next(
+            (why for key, item in value.items() if (why := unreadable_text(key) or unreadable_text(item))), None
+        )
     if kind is list:
-        return any(holds_nul(item) for item in value)
-    return False
+        return next((why for item in value if (why := unreadable_text(item)) is not None), None)
+    return None
+
+
+def may_be_unreadable(line: bytes | str) -> bool:
+    """Whether a line of JSON escapes a NUL or a surrogate (`unreadable_text` then looks; an emoji is two)."""
+    if type(line) is str:
+        return "\\u0000" in line or "\\ud" in line or "\\uD" in line
+    return b"\\u0000" in line or b"\\ud" in line or b"\\uD" in line  # type: ignore[operator]
