@@ -46,10 +46,43 @@ class Identity:
         A field left empty does not count, so a plugin that adds an optional
         field does not make every recorded request look different.
         """
+        return codec.digest(self._compared(inputs))
+
+    def same_inputs(self, recorded: dict, fields: dict) -> bool:
+        """Whether a request whose digest differs from a recorded one's still gives the same inputs: its
+        amounts equal as numbers (`1,000.00` read from an accounting export, `1000` from a JSON file), all
+        else as the digest compares it. `recorded` in its JSON form, `fields` as read."""
+        theirs = self._compared(recorded)
+        mine = {
+            k: v for k, v in fields.items() if v is not None and not (k in self.at_now and codec.plain(v) == self.now)
+        }
+        return theirs.keys() == mine.keys() and all(_same_value(mine[k], theirs[k]) for k in mine)
+
+    def _compared(self, inputs: dict) -> dict:
+        """`inputs` (JSON form) without what does not count: empty fields, a field left at the run's time."""
         now, at_now = self.now, self.at_now
         if not at_now and None not in inputs.values():  # nothing to leave out: most rows
-            return codec.digest(inputs)
-        return codec.digest({k: v for k, v in inputs.items() if v is not None and not (k in at_now and v == now)})
+            return inputs
+        return {k: v for k, v in inputs.items() if v is not None and not (k in at_now and v == now)}
+
+
+def _same_value(value: Any, recorded: Any) -> bool:
+    """A field as read against its recorded JSON form: an amount by its value, at any depth (a claim's legs)."""
+    kind = type(value)
+    if kind is Decimal:
+        try:
+            return type(recorded) is str and Decimal(recorded) == value
+        except ArithmeticError:
+            return False
+    if kind is dict:
+        return (
+            type(recorded) is dict
+            and value.keys() == recorded.keys()
+            and all(_same_value(v, recorded[k]) for k, v in value.items())
+        )
+    if kind is list or kind is tuple:
+        return type(recorded) is list and len(value) == len(recorded) and all(map(_same_value, value, recorded))
+    return codec.plain(value) == recorded
 
 
 def recorded_result(known: Known, columns: tuple[Column, ...], explain: bool = False) -> dict:
