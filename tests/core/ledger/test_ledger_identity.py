@@ -268,14 +268,17 @@ def test_a_score_event_recorded_with_other_inputs_refuses_the_run_unless_amended
 
 def test_the_same_amount_written_another_way_is_the_same_inputs(run, db, tmp_path):
     """Found attacking identity: an order recorded from a JSON file with amount `1000` and then from the
-    accounting export's CSV with `1,000.00` (as Excel writes it) was refused as recorded "with other inputs"
-    (exit 1), though bizops reads both as 1000.00. Amounts are now compared as numbers (text is not: `007`
-    is not `7`); another amount is still other inputs."""
+    accounting export's CSV with `1,000.00` (as Excel writes it), its customer `恒　通 ` (a full-width space,
+    a trailing one), was refused as recorded "with other inputs" (exit 1), though bizops reads both as
+    1000.00 for one customer. Amounts now compare as numbers, text as names; another amount is still
+    other inputs."""
     order = {"order_id": "O-1", "customer": "恒通", "amount": "1000", "new_customer": False, "invoice": "vat"}
     assert run("--company", "cable", "approve-order", "-", "--record", input=jsonl(order)).exit_code == 0
     once = books(db)
     export = tmp_path / "orders.csv"
-    export.write_text('order_id,customer,amount,new_customer,invoice\nO-1,恒通,"1,000.00",no,vat\n', encoding="utf-8")
+    export.write_text(
+        'order_id,customer,amount,new_customer,invoice\nO-1,恒　通 ,"1,000.00",no,vat\n', encoding="utf-8"
+    )
     again = run("--company", "cable", "approve-order", str(export), "--record")
     assert again.exit_code == 0, again
     assert "already recorded as decision 1" in again.rows()[0]["warnings"][-1]

@@ -50,8 +50,9 @@ class Identity:
 
     def same_inputs(self, recorded: dict, fields: dict) -> bool:
         """Whether a request whose digest differs from a recorded one's still gives the same inputs: its
-        amounts equal as numbers (`1,000.00` read from an accounting export, `1000` from a JSON file), all
-        else as the digest compares it. `recorded` in its JSON form, `fields` as read."""
+        amounts equal as numbers (`1,000.00` read from an accounting export, `1000` from a JSON file), its
+        text as the ledger compares names (`恒通　电器 ` is `恒通电器`: one customer everywhere), all else as
+        the digest compares it. `recorded` in its JSON form, `fields` as read."""
         theirs = self._compared(recorded)
         mine = {
             k: v for k, v in fields.items() if v is not None and not (k in self.at_now and codec.plain(v) == self.now)
@@ -67,8 +68,10 @@ class Identity:
 
 
 def _same_value(value: Any, recorded: Any) -> bool:
-    """A field as read against its recorded JSON form: an amount by its value, at any depth (a claim's legs)."""
+    """A field as read against its recorded JSON form: an amount by its value, text as a name, at any depth."""
     kind = type(value)
+    if kind is str:
+        return type(recorded) is str and (value == recorded or codec.normal(value) == codec.normal(recorded))
     if kind is Decimal:
         try:
             return type(recorded) is str and Decimal(recorded) == value
