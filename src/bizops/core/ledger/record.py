@@ -418,7 +418,8 @@ class Recorder:
         """`Identity.same_inputs` against the recorded request, read back (a rare row: its digest differs)."""
         self.books.flush()  # a request recorded earlier in this transaction is then in it too
         recorded = self.ledger.decision(found.decision_id)
-        return recorded is not None and self.identity.same_inputs(codec.plain_loads(recorded["inputs"]), fields)
+        inputs = codec.plain_loads(recorded["inputs"]) if recorded is not None else None
+        return type(inputs) is dict and self.identity.same_inputs(inputs, fields)
 
     def too_long(self, request_id: str | None, fields: dict) -> RowError | None:
         """A request id or customer longer than the ledger keys by (`codec.KEY_LIMIT`): the row's error, on
