@@ -45,6 +45,8 @@ normal = name_key
 #: beyond 2,704 bytes (a company with a kind and a key, or a customer and an owner: at most 2,400 bytes of
 #: four-byte characters), so a longer one stopped a whole run there (exit 74) while SQLite took it.
 KEY_LIMIT, HISTORY_KEY_LIMIT = 200, 500
+#: What a too long customer is called in its row's error.
+CUSTOMER = Text("customer", "客户")
 
 
 def short_key(key: str, what: Text, limit: int = KEY_LIMIT) -> str:

@@ -100,7 +100,7 @@ def import_customers(ledger: Ledger, company: str, rows, source: str) -> dict:
                     raise RowError(msg("the customer's name is empty", "客户名称为空"), row)
                 if totals_line(name):
                     raise RowError(msg("a totals row ({t}), not a customer", "合计行（{t}），不是客户", t=name), row)
-                codec.short_key(name, Text("customer", "客户"))
+                codec.short_key(name, codec.CUSTOMER)
                 filing = _filing(raw, when[:10], row)
             except RowError as exc:
                 counts["invalid"] += 1

@@ -428,7 +428,7 @@ class Recorder:
         if request_id is not None and len(request_id) > codec.KEY_LIMIT:
             return codec.too_long(request_id, Text(self.identity.field))
         if type(customer) is str and len(customer) > codec.KEY_LIMIT:  # its spaces may still bring it within
-            return codec.too_long(customer_name(customer) or "", Text("customer", "客户"))
+            return codec.too_long(customer_name(customer) or "", codec.CUSTOMER)
         return None
 
     def _amend(self, decide, request, inputs, request_id, digest, found: Known, known: dict):
@@ -490,7 +490,7 @@ class Recorder:
                 chinese[name] = translated
         customer = customer_name(fields.get("customer")) or customer_name(result.get("customer"))
         if customer is not None and len(customer) > codec.KEY_LIMIT:  # the plugin's (the input's: `too_long`)
-            codec.short_key(customer, Text("customer", "客户"))
+            codec.short_key(customer, codec.CUSTOMER)
         decision = dict(
             self.meta,
             row_label=None if row is None else str(row),
