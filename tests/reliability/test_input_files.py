@@ -188,6 +188,33 @@ def test_half_a_character_in_json_spoils_only_its_row(cable, tmp_path):
     assert error_rows(r.stderr) == [2, 4]
 
 
+def test_rows_taken_for_titles_with_no_header_below_are_header_and_data(cable, tmp_path):
+    """Found by the fuzz test: `unknown,` then `,0` (one filled cell of two, as a title merged across the
+    columns) were both skipped as titles, no header ever came, and the file ended with nothing said, exit 0.
+    With no header below them, the first is the header after all (naming no field: exit 65) and the rest data,
+    read in one process and in pieces (`--jobs`), from CSV and from a workbook."""
+    (tmp_path / "orders.csv").write_text("unknown,\r\n,\r\n,0\r\n")
+    for jobs in ("1", "2"):
+        r = cable("approve-order", "orders.csv", "--jobs", jobs)
+        assert_contract(r, 65)
+        assert r.stdout == ""
+        assert error_rows(r.stderr) == [1, 3] and "row 1: the header row names no field" in r.stderr
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(["2026年11月 订单", None])
+    book.active.append([None, "0"])
+    book.save(tmp_path / "orders.xlsx")
+    r = cable("approve-order", "orders.xlsx")
+    assert_contract(r, 65)
+    assert error_rows(r.stderr) == [2]  # the lone cell above a wider row is its title; the wider row the header
+    assert "row 2: the header row names no field" in r.stderr
+    # Titles above a header are still skipped without a word.
+    (tmp_path / "titled.csv").write_text("2026年11月 订单,,\r\ncustomer,amount,new_customer\r\nA,100,no\r\n")
+    r = cable("approve-order", "titled.csv")
+    assert_contract(r, 0)
+    assert amounts(r) == ["100.00"] and r.stderr == ""
+
+
 def test_a_header_that_cannot_be_read_is_named(cable, tmp_path):
     (tmp_path / "orders.csv").write_bytes(b"cust\xffomer,amount\r\nA,100\r\n")
     r = cable("approve-order", "orders.csv")

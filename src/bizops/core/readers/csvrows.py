@@ -59,15 +59,17 @@ class CsvReader:
         first = (first or b"").removeprefix(BOM)
         if not first:
             return blocks
-        row, scanned, header_end, held_end = 0, 0, None, 0
+        row, scanned, header_end, held_end, titles_end = 0, 0, None, 0, 0
         while header_end is None:
             for start, end, _ in self._split.rows(first[scanned:]):  # title rows, then the header
                 for _ in self._rows(first[scanned + start : scanned + end], row):  # only the header's error counts
                     pass
                 row += 1
-                held = self._search.held
+                held, titles = self._search.held, self._search.titles
                 if held and held[0][0] == row:
                     held_end = scanned + end
+                if titles and titles[0][0] == row:
+                    titles_end = scanned + end
                 if self.header is not None:  # this row, or a held row above it (then the rows after are data)
                     header_end = scanned + end if self.header_row == row else held_end
                     break
@@ -81,11 +83,12 @@ class CsvReader:
                     blocks = chain((after,), blocks)
                     self._search.held.clear()
                 header_end = len(first)
-                if self._search.held:
-                    self._search.end()  # the rows held below the first are data: read again from `held_end`
+                if self._search.unsettled():
+                    first_end = held_end if self._search.held else titles_end
+                    self._search.end()  # the rows below the first held (or title) row are data: read again
                     self._take_found()
-                    header_end = held_end
-                if self.header is None:  # nothing but titles: no header, no rows
+                    header_end = first_end
+                if self.header is None:  # nothing but empty rows: no header, no rows
                     self.header, self.header_row = Header([]), row
         data = first[header_end:]
         return chain((data,), blocks) if data else blocks
@@ -109,7 +112,7 @@ class CsvReader:
                 block = block.removeprefix(BOM)
             yield from self._rows(block, row)
             row = self.rows_read
-        if self.header is None and self._search.held:
+        if self.header is None and self._search.unsettled():
             yield from self._found(self._search.end())
 
     def _rows(self, block: bytes, row: int) -> Iterator:

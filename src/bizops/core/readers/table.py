@@ -79,12 +79,16 @@ class HeaderSearch:
     row decides so (within `TITLE_ROWS`, or before the table ends), the first
     held row is the header after all, as in a table whose header names no
     field bizops knows (a one-column list, say), and the rows held below it
-    are data: no row is ever lost.
+    are data: no row is ever lost. So too rows taken for titles at once
+    (`Layout.is_title`: one filled cell of several) when no header follows
+    them: `unknown,` then `,0` ended the file with nothing said, exit 0.
     """
 
     def __init__(self, layout: Layout):
         self.layout = layout
         self.held: list[tuple[int, list[str]]] = []
+        #: Rows taken for titles at once, with a cell filled: the header and data after all if none follows.
+        self.titles: list[tuple[int, list[str]]] = []
         #: (row, cells, problem) of the header once known.
         self.found: tuple[int, list[str], Text | None] | None = None
 
@@ -102,12 +106,18 @@ class HeaderSearch:
             else:
                 return [*self.end(), (row, cells, problem)]
         if problem is None and layout.is_title(row, cells):
+            if any(c.strip() for c in cells):
+                self.titles.append((row, cells))
             return []
         if problem is None and layout.may_be_title(row, cells):
             held.append((row, cells))
             return []
-        self.found = (row, cells, problem)
+        self.found, self.titles = (row, cells, problem), []
         return []
+
+    def unsettled(self) -> bool:
+        """Whether rows wait for a header that may not come (`end` settles them): held rows, or titles alone."""
+        return bool(self.held or self.titles)
 
     def end(self) -> list[tuple[int, list[str], Any]]:
         """The table ended (or no row will decide): the first held row is the header, the others data.
@@ -115,6 +125,8 @@ class HeaderSearch:
         A header naming no field is said to be one (a header error, exit 65):
         with no row under it, the file would otherwise vanish without a word.
         """
+        if not self.held:
+            self.held, self.titles = self.titles, []
         if not self.held:
             return []
         (row, cells), *rest = self.held

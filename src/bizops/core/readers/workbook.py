@@ -87,7 +87,7 @@ class WorkbookReader:
                 continue
             if any(c.strip() for c in cells):  # a fully empty row is skipped (its number still counts)
                 yield self._row(number, _trimmed(cells))
-        if header is None and search.held:
+        if header is None and search.unsettled():
             data = search.end()
             yield from self._header(*search.found)  # type: ignore[misc]
             yield from self._data(data)
