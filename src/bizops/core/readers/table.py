@@ -126,7 +126,8 @@ class HeaderSearch:
         with no row under it, the file would otherwise vanish without a word.
         """
         if not self.held:
-            self.held, self.titles = self.titles, []
+            self.held = self.titles
+        self.titles = []  # below held rows they were titles; alone, they are the header and data
         if not self.held:
             return []
         (row, cells), *rest = self.held
