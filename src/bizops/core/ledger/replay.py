@@ -14,6 +14,7 @@ time of the run and was left at it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -53,18 +54,20 @@ class Identity:
         amounts equal as numbers (`1,000.00` read from an accounting export, `1000` from a JSON file), its
         text as the ledger compares names (`恒通　电器 ` is `恒通电器`: one customer everywhere), all else as
         the digest compares it. `recorded` in its JSON form, `fields` as read."""
-        theirs = self._compared(recorded)
-        mine = {
-            k: v for k, v in fields.items() if v is not None and not (k in self.at_now and codec.plain(v) == self.now)
-        }
+        theirs, mine = self._compared(recorded), self._compared(fields, codec.plain)
         return theirs.keys() == mine.keys() and all(_same_value(mine[k], theirs[k]) for k in mine)
 
-    def _compared(self, inputs: dict) -> dict:
-        """`inputs` (JSON form) without what does not count: empty fields, a field left at the run's time."""
+    def _compared(self, inputs: dict, json_form: Callable[[Any], Any] | None = None) -> dict:
+        """`inputs` without what does not count: empty fields, a field left at the run's time (compared in its
+        JSON form: `json_form` makes it from fields as read)."""
         now, at_now = self.now, self.at_now
         if not at_now and None not in inputs.values():  # nothing to leave out: most rows
             return inputs
-        return {k: v for k, v in inputs.items() if v is not None and not (k in at_now and v == now)}
+        return {
+            k: v
+            for k, v in inputs.items()
+            if v is not None and not (k in at_now and (json_form(v) if json_form else v) == now)
+        }
 
 
 def _same_value(value: Any, recorded: Any) -> bool:
