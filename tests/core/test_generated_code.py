@@ -83,6 +83,33 @@ def test_the_encoder_of_one_column_is_the_golden_text():
     golden("encoder-one.py.txt", Encoder(COLUMNS[:1], explain=False).source)
 
 
+def test_the_recording_encoder_notes_the_values_that_may_read_differently_in_chinese():
+    """`textual=True` (the recorder's): the columns whose Chinese twin is kept (`outputs_zh`) are named by
+    the encoder, in the branches plain values never take, instead of a second look at every text column."""
+    from bizops.core.i18n import Text
+
+    encode = Encoder(COLUMNS, explain=False, textual=True)
+    plain = {
+        "company": "cable", "status": "ok", "qty": 1, "ok": True, "total": Decimal("1.00"),
+        "balance": Decimal("-2.00"), "guide_price": Decimal("3.00"), "ratio": Decimal("0.5"),
+        "due": None, "day": None, "warnings": [], "items": None, "extra": [],
+    }  # fmt: skip
+    encoded, noted = encode(plain)
+    assert encoded == Encoder(COLUMNS, explain=False)(plain) and noted == []
+    bilingual = dict(
+        plain,
+        company=Text("cable", "线缆"),
+        status=Text("ok", "通过"),  # equal to 'ok': the status's own check lets it through
+        warnings=[Text("late", "迟了")],
+        items=[{"name": Text("pipe", "管")}],
+        extra={"plain": "x"},
+    )
+    encoded, noted = encode(bilingual)
+    assert noted == ["company", "status", "warnings", "items", "extra"]
+    assert encoded["warnings"] == ["late"] and encoded["items"] == [{"name": "pipe"}]
+    assert encode(dict(plain, company="", warnings=["plain text"]))[1] == ["warnings"]  # a list may hold a Text
+
+
 def frames_text(exc: BaseException) -> str:
     return "".join(traceback.format_exception(exc))
 

@@ -251,9 +251,16 @@ class Encoder:
     results, the default), a result may not leave out a money column (a total
     that is missing is not a total of nothing) and a `status` is one of the
     contract's; bizops' own rows (`emit`) pass `answers=False`.
+
+    With `textual`, `encode` returns the encoded dict and the names of the
+    columns whose value may read differently in Chinese: a value of a text
+    kind (text, enum, texts, records, json) that is not plain text, set and
+    not empty (a `Text`, a list or dict that may hold one). The checks sit in
+    the branches plain values never take (`--record` keeps the Chinese twin
+    of just those: `Recorder.store`).
     """
 
-    def __init__(self, columns: Sequence[Column], explain: bool, answers: bool = True):
+    def __init__(self, columns: Sequence[Column], explain: bool, answers: bool = True, textual: bool = False):
         self.columns = tuple(columns)
         self.explain = explain
         names = tuple(column.name for column in self.columns) + (("trace",) if explain else ())
@@ -274,6 +281,8 @@ class Encoder:
             "    except KeyError:",
             "        return encode(filled(r))",
         ]
+        if textual:
+            body.append("    t = []")
         for i, column in enumerate(self.columns):
             memo: dict = {}
             namespace[f"e{i}"] = _column_encoder(column, memo)
@@ -284,10 +293,14 @@ class Encoder:
                 inline = _NOT_NEGATIVE.get(column.kind) if Decimal(column.ge) == 0 else None
             if answers and column.name == "status":
                 namespace[f"e{i}"], inline = _not_a_status, _STATUS
-            body.append((inline or "    {v} = e{i}({v})\n").format(i=i, v=values[i]).rstrip("\n"))
+            block = (inline or "    {v} = e{i}({v})\n").format(i=i, v=values[i]).rstrip("\n")
+            if textual and column.kind in TEXTUAL:
+                block = _noting_text(block, values[i], column.name, after=inline is _STATUS)
+            body.append(block)
         if explain:
             body.append(f"    {values[-1]} = _trace({values[-1]})")
-        body.append("    return {" + ", ".join(f"{name!r}: {value}" for name, value in zip(names, values)) + "}")
+        encoded = "{" + ", ".join(f"{name!r}: {value}" for name, value in zip(names, values)) + "}"
+        body.append(f"    return {encoded}, t" if textual else f"    return {encoded}")
         #: The generated text (registered with `linecache`; compared by golden tests).
         self.source = "\n".join(body) + "\n"
         define(self.source, "encoder", namespace)
@@ -296,6 +309,29 @@ class Encoder:
 
     def __call__(self, result: dict) -> dict:
         return self.encode(result)
+
+
+#: The column kinds whose values may be bilingual (`Text`, or lists and dicts holding one).
+TEXTUAL = frozenset({"text", "enum", "texts", "records", "json"})
+
+
+def _noting_text(block: str, value: str, name: str, *, after: bool) -> str:
+    """A column's block that also notes (`t`) a value that is not plain text, just before the column's own
+    encoder is called: in the branch plain text never takes, or, with no such branch, for every value.
+    `after`: at the end of the block (a status, whose inline check lets `Text('ok')` through)."""
+
+    def note(indent: str) -> str:
+        return f"{indent}if {value} and {value}.__class__ is not str:\n{indent}    t.append({name!r})\n"
+
+    if after:
+        return block + "\n" + note("    ").rstrip("\n")
+    for indent in ("        ", "    "):
+        call = f"\n{indent}{value} = e" if indent == "        " else f"{indent}{value} = e"
+        if indent == "        " and call in block:
+            return block.replace(call, "\n" + note(indent) + call[1:], 1)
+        if indent == "    " and block.startswith(call):
+            return note(indent) + block
+    raise AssertionError(f"no place to note text in {block!r}")
 
 
 def _trace(trace) -> list:

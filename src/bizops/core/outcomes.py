@@ -46,12 +46,12 @@ class RowMap:
 class Encoded:
     """A result with the JSON form the stream writes already made: a recorded row, encoded once to be stored.
 
-    `json` is `encoded` as JSON text, when it was written for the ledger: a
-    JSON line is then that text. bizops' own (`--record` hands these to the
+    `json` is `encoded` as JSON (UTF-8 bytes), when it was written for the
+    ledger: a JSON line is then those bytes. bizops' own (`--record` hands these to the
     stream); plugins return plain dicts.
     """
 
     __slots__ = ("encoded", "json", "result")
 
-    def __init__(self, result: dict, encoded: dict, json: str | None = None):
+    def __init__(self, result: dict, encoded: dict, json: bytes | None = None):
         self.result, self.encoded, self.json = result, encoded, json

@@ -89,7 +89,7 @@ class Sink:
                         self.refused = True
                     try:
                         if put is not None:
-                            put(dumps(encoded, None, LINE) if text is None else f"{text}\n".encode())
+                            put(dumps(encoded, None, LINE) if text is None else text + b"\n")
                         else:
                             write(encoded, outcome)
                     except UNWRITABLE as exc:

@@ -217,6 +217,26 @@ def test_a_digest_worked_out_by_the_writer_reads_the_inputs_back_exactly():
     assert identity.digest(codec.plain_loads(text)) == identity.digest(inputs)
 
 
+def test_the_json_a_batch_holds_is_kept_in_blocks_of_its_own_size():
+    """A recorded row's outputs and inputs wait as bytes for their batch to commit (a writer process takes them
+    so, `Recorder.json_bytes`); orjson returns even 300 bytes in a 4 KiB block, and 4,000 rows held so made 16 MB
+    more memory for the system to fault in (measured slower than decoding them), so they are copied to fit."""
+    import tracemalloc
+
+    from bizops.core.ledger import codec
+
+    outputs = {"company": "cable", "customer": "客户138", "amount": "1161.54", "status": "ok", "warnings": []}
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        kept = [codec.compact(codec.dumped(outputs, sort=False)) for _ in range(4000)]
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert kept[0] == codec.dumps(outputs, sort=False).encode()
+    assert held < 4000 * 400  # each about its 128 bytes and a header, not a 4 KiB block
+
+
 @pytest.mark.parametrize("jobs", ["auto", "1"], ids=["writer process", "one process"])
 def test_the_garbage_collector_passes_at_commits_and_is_as_it_was_after(bizops_run, sqlite_db, jobs):
     """Held back amid batches (its passes over a batch's held rows cost 7%), it passes at commits instead."""

@@ -31,7 +31,7 @@ from bizops.core.errors import UsageError
 from bizops.core.i18n import msg
 from bizops.core.ledger import codec
 from bizops.core.ledger.lots import replay
-from bizops.core.ledger.pending import stored_amount, with_checksums, write_pending
+from bizops.core.ledger.pending import as_text, stored_amount, with_checksums, write_pending
 from bizops.core.ledger.store import (
     BALANCE_FIELDS,
     CUSTOMER_KIND,
@@ -232,7 +232,7 @@ class Books:
         self.row_entries, self.row_reads = [], set()
         if self.backend.streams and len(self.decisions) >= STREAM_ROWS:
             if self.backend.behind():  # the writer has more than it can do: these checksums are made here
-                self.decisions = with_checksums(self.decisions, self.entries)
+                self.decisions = with_checksums(as_text(self.decisions), self.entries)
             self.flush(balances=False)  # the writer process stores these while this one decides the next
 
     def add(self, kind: str, key: str, amount: str) -> None:
@@ -272,10 +272,14 @@ class Books:
             self.last_id = decision_id
         decision["id"], decision["entry_count"] = decision_id, len(entries)
         decision.setdefault("request_id", None)
+        company = decision["company"]
+        rows = []  # the entries as stored, made in the loop that numbers them (this runs for every row)
         for seq, entry in enumerate(entries, 1):
             entry["seq"] = seq
-            if entry["value"] is not None and entry["sign"] == 1:
-                self.balance(entry["kind"], entry["key"]).ref = (decision_id, seq)
+            kind, key, value, sign = entry["kind"], entry["key"], entry["value"], entry["sign"]
+            if value is not None and sign == 1:
+                self.balance(kind, key).ref = (decision_id, seq)
+            rows.append((decision_id, seq, company, kind, key, entry["amount"], value, sign))
         if self.backend.streams:  # sealed where the rows are written (`write_pending`): the writer process
             decision["checksum"] = None
         else:
@@ -285,13 +289,8 @@ class Books:
         customer = decision["customer"]
         if customer and decision["reverses"] is None:
             self._touch(CUSTOMER_KIND, customer).entries += 1
-        company = decision["company"]
         self.decisions.append(_decision_row(decision))
-        if entries:
-            self.entries += [
-                (decision_id, e["seq"], company, e["kind"], e["key"], e["amount"], e["value"], e["sign"])
-                for e in entries
-            ]
+        self.entries += rows
         self.reads += [(decision_id, company, kind, key) for kind, key in reads]
         kept = self.moved_identities if moved else self.new_identities
         for request_id, digest in identities:

@@ -21,6 +21,8 @@ _READ_COLUMNS = ("decision_id", "company", "kind", "key")
 _IDENTITY_NAMES = tuple(name for name, _ in IDENTITY_COLUMNS)
 _CHECKSUM = DECISION_FIELDS.index("checksum")
 _INPUTS = DECISION_FIELDS.index("inputs")
+_OUTPUTS, _OUTPUTS_ZH = DECISION_FIELDS.index("outputs"), DECISION_FIELDS.index("outputs_zh")
+assert _OUTPUTS == _INPUTS + 1 and _OUTPUTS_ZH == _INPUTS + 2  # `as_text` takes the three together
 
 
 def write_pending(
@@ -44,7 +46,7 @@ def write_pending(
     """
     dialect = backend.dialect
     if decisions:
-        backend.insert_rows("bizops_decisions", DECISION_FIELDS, with_checksums(decisions, entries))
+        backend.insert_rows("bizops_decisions", DECISION_FIELDS, with_checksums(as_text(decisions), entries))
     if entries:
         if dialect != "sqlite":
             entries = [(*e[:5], stored_amount(dialect, e[5]), *e[6:]) for e in entries]
@@ -67,6 +69,27 @@ def write_pending(
         backend.upsert("bizops_identities", IDENTITY_COLUMNS, 3, moved_identities)
     if balances:
         backend.upsert("bizops_balances", BALANCE_COLUMNS, 3, balances)
+
+
+def as_text(decisions: list[tuple]) -> list[tuple]:
+    """Decision rows with their JSON as text: the recorder hands a writer process UTF-8 bytes
+    (`Recorder.json_bytes`), which the database would keep as a BLOB and a checksum cannot read."""
+    return [
+        row
+        if type(row[_OUTPUTS]) is not bytes and type(row[_INPUTS]) is not bytes
+        else (
+            *row[:_INPUTS],
+            _text(row[_INPUTS]),
+            _text(row[_OUTPUTS]),
+            _text(row[_OUTPUTS_ZH]),
+            *row[_OUTPUTS_ZH + 1 :],
+        )
+        for row in decisions
+    ]
+
+
+def _text(value: str | bytes | None) -> str | None:
+    return value.decode() if isinstance(value, bytes) else value
 
 
 def with_checksums(decisions: list[tuple], entries: list[tuple]) -> list[tuple]:

@@ -119,17 +119,17 @@ class Recorder:
         #: Whether a row's digest is made as it is prepared (in one process: from its plain inputs, cheapest);
         #: a writer process makes it from the stored inputs instead, off the deciding process.
         self.digest_here = not self.ledger.backend.streams
+        #: Whether a decision's JSON (inputs, outputs) is kept as orjson's UTF-8 bytes: a writer process
+        #: decodes it (`pending.as_text`), so this one neither decodes it nor pickles it back into UTF-8.
+        self.json_bytes = self.ledger.backend.streams
         self.amend = amend
         self.warn = context.warn
         self.explain = context.explain
         self.flush_output = flush or (lambda: None)
         #: Whether the input has a row ready without waiting (`input_ready`); set once the input is open.
         self.ready: Callable[[], bool] = lambda: True
-        self.encode = Encoder(job.columns, False)  # the trace: `_plain_trace`
-        #: The output columns that may hold bilingual text (the others are the same in both languages).
-        self.textual = [c.name for c in job.columns if c.kind in ("text", "enum", "texts", "records", "json")] + [
-            "trace"
-        ]
+        # The trace: `_plain_trace`. `textual`: which values to keep the Chinese of (`store`).
+        self.encode = Encoder(job.columns, False, textual=True)
         self.tally = Tally(self.identity.field, job.command)
         # The input and the rows read ahead of their batch (`_read_ahead`), with what reading them raised.
         self._requests: Iterator = iter(())
@@ -284,16 +284,20 @@ class Recorder:
             raise OutputFailed(exc) from exc
 
     def _prepare(self, request: tuple) -> tuple:
-        """A row as its batch needs it, worked out before the batch takes the lock.
+        """A row as its batch needs it, worked out before the batch takes the lock (with a writer process,
+        often while it commits: `_read_ahead`).
 
-        (request, id, its inputs as stored: JSON text in the order the command declares them, digest).
+        (request, id, its inputs as stored: JSON in the order the command declares them, digest, its
+        customer as the ledger keys it, the row's error when its id or customer is too long to key).
         With a writer process the digest is None: worked out when its id is found (`_row`), else by the
         writer from the stored inputs (`pending.write_pending`).
         """
         identity, fields = self.identity, request[1]
         request_id = identity.of(fields)
         digest = identity.digest(codec.plain(fields)) if request_id and self.digest_here else None
-        return request, request_id, codec.plain_json(fields, sort=False).decode(), digest
+        inputs = _json(codec.plain_json(fields, sort=False), self.json_bytes)
+        customer = customer_name(fields.get("customer"))
+        return request, request_id, inputs, digest, customer, self.too_long(request_id, fields)
 
     def _batch(self, decide, rows: list) -> tuple[list, list, BaseException | None]:
         """Decide and record a batch of prepared rows; returns its outcomes, the rows left, a plugin failure."""
@@ -364,8 +368,8 @@ class Recorder:
         answered what cannot be recorded (True): the stream reports it, and
         nothing after it is decided.
         """
-        row, fields = prepared[0]
-        too_long = self.too_long(prepared[1], fields)
+        row = prepared[0][0]
+        too_long = prepared[5]
         if too_long is not None:
             return [too_long.at(row)], None, False
         try:
@@ -376,7 +380,7 @@ class Recorder:
 
     def _decided(self, decide, prepared: tuple, known: dict) -> tuple[list, bool | None, Any]:
         books, identity = self.books, self.identity
-        request, request_id, inputs, digest = prepared
+        request, request_id, inputs, digest, customer, _ = prepared
         row, fields = request
         found = known.get(request_id) if request_id else None
         if found is not None:
@@ -401,7 +405,7 @@ class Recorder:
             books.undo_row()
             return [], None, exc
         if len(answer) == 1 and type(answer[0]) is dict:
-            stored = self.store(row, fields, inputs, answer[0], request_id, digest)
+            stored = self.store(row, fields, inputs, answer[0], request_id, digest, customer=customer)
             if stored is not None:
                 books.keep_row()
                 if request_id:
@@ -458,37 +462,43 @@ class Recorder:
 
     # -- storing ------------------------------------------------------------------------
     def store(
-        self, row, fields: dict, inputs: str, result: dict, request_id, digest, identities=None, moved=False
+        self, row, fields: dict, inputs, result: dict, request_id, digest, identities=None, moved=False, customer=None
     ) -> Encoded | None:
         """Store one decision; returns the result with its outputs as encoded (and, without a trace, their
         JSON text, which the stream writes as the row's line), None when they cannot be written (the stream
         reports it).
 
-        `inputs` is the request as stored: JSON text (`codec.dumps`, the command's order).
+        `inputs` is the request as stored: JSON (`codec.dumps`, the command's order), text or, for a writer
+        process, its UTF-8 bytes (`json_bytes`). `customer`: the request's, as `_prepare` keyed it; else
+        the request's or the result's.
         """
         if result.setdefault("company", self.company) != self.company:
             return None  # an answer for another company: the stream reports it, nothing is stored
         if result.get("warnings") is None:
             result["warnings"] = []
         try:
-            encoded = outputs = self.encode(result)
-            if result.get("trace"):  # built under --explain (or for a run): kept as shown; else `explain` makes it
-                outputs = dict(encoded, trace=_plain_trace(result["trace"]))
+            # `textual`: the columns whose value may read differently in Chinese (`Encoder`'s `textual`)
+            encoded, textual = self.encode(result)
+            outputs, trace = encoded, result.get("trace")
+            if trace:  # built under --explain (or for a run): kept as shown; else `explain` makes it
+                outputs = dict(encoded, trace=_plain_trace(trace))
+                if type(trace) is not str:
+                    textual.append("trace")
         except (BadOutput, codec.NotStorable, TypeError):
             return None
-        # Kept in the order the command declares them, as `ledger show` prints them.
-        outputs_text = codec.dumps(outputs, sort=False)
+        # Kept in the order the command declares them, as `ledger show` prints them; bytes are what a JSON
+        # line is written as, and what a writer process takes (`json_bytes`).
+        outputs_json = codec.compact(codec.dumped(outputs, sort=False))
         chinese = {}  # only what reads differently in Chinese: `codec.outputs` lays it over the English
-        # A comprehension, not a loop of three statements a column: this runs for every recorded row.
-        textual = [(n, v) for n in self.textual if (v := result.get(n)) and type(v) is not str]
-        for name, value in textual:
+        for name in textual:
+            value = result[name]
             if value is outputs[name] and name == "trace":  # steps of text kept as they are (`_plain_trace`)
                 translated = [{k: v.zh if type(v) is Text else v for k, v in step.items()} for step in value]
             else:
                 translated = _chinese(value, outputs[name])
             if translated != outputs[name]:
                 chinese[name] = translated
-        customer = customer_name(fields.get("customer")) or customer_name(result.get("customer"))
+        customer = customer or customer_name(fields.get("customer")) or customer_name(result.get("customer"))
         if customer is not None and len(customer) > codec.KEY_LIMIT:  # the plugin's (the input's: `too_long`)
             codec.short_key(customer, codec.CUSTOMER)
         decision = dict(
@@ -497,15 +507,20 @@ class Recorder:
             customer=customer,
             status=outputs.get("status") if isinstance(outputs.get("status"), str) else None,
             inputs=inputs,
-            outputs=outputs_text,
-            outputs_zh=codec.dumps(chinese, sort=False) if chinese else None,
+            outputs=outputs_json if self.json_bytes else outputs_json.decode(),
+            outputs_zh=None if not chinese else _json(codec.dumped(chinese, sort=False), self.json_bytes),
             request_id=request_id,
         )
         if identities is None:
             identities = [(request_id, digest)] if request_id else []
         books = self.books
         books.store(decision, books.row_entries, books.row_reads, identities, moved)
-        return Encoded(result, encoded, outputs_text if outputs is encoded else None)
+        return Encoded(result, encoded, outputs_json if outputs is encoded else None)
+
+
+def _json(data: bytes, keep_bytes: bool) -> bytes | str:
+    """JSON a decision keeps, as the backend takes it: bytes for a writer process (`Recorder.json_bytes`)."""
+    return codec.compact(data) if keep_bytes else data.decode()
 
 
 class _Undo(Exception):
