@@ -266,6 +266,33 @@ def test_a_score_event_recorded_with_other_inputs_refuses_the_run_unless_amended
     assert run("ledger", "check").exit_code == 0
 
 
+def test_score_events_exported_again_with_names_spaced_otherwise_are_the_same_events(run, db):
+    """Found attacking identity (left in the last stop's note): the month's events recorded, then the same
+    events from another export, `张三 ` with a trailing space, `李　四` with a full-width one, a count written
+    `5.0`, refused the whole run as recorded "with other inputs" (exit 1). Events are now read against
+    the run's recorded events as a decision's row is: names as the ledger compares them, numbers by value."""
+    score = ("--company", "cable", "score", "-", "--input-format", "jsonl", "--record")
+    events = [
+        {"event_id": "E-1", "person": "张三", "date": "2026-10-05", "code": "late", "count": 5},
+        {"event_id": "E-2", "person": "李四", "date": "2026-10-06", "code": "late", "count": 2},
+    ]
+    first = run(*score, input=jsonl(*events))
+    assert first.exit_code == 0, first
+    once = db.sql("SELECT id, request_id, inputs FROM bizops_decisions ORDER BY id")
+    respelled = [dict(events[0], person="张三 ", count="5.0"), dict(events[1], person="李　四")]
+    again = run(*score, input=jsonl(*respelled))
+    assert again.exit_code == 0, again
+    assert [r["score"] for r in again.rows()] == ["75", "90"]
+    assert all("already recorded as decision" in r["warnings"][-1] for r in again.rows())
+    assert db.sql("SELECT id, request_id, inputs FROM bizops_decisions ORDER BY id") == once
+    other = run(*score, input=jsonl(respelled[0], dict(respelled[1], count=3)))  # another count: other inputs
+    assert (
+        other.exit_code == 1 and "E-2 was recorded in decision 1 with other inputs" in other.rows()[0]["warnings"][-1]
+    )
+    assert db.sql("SELECT id, request_id, inputs FROM bizops_decisions ORDER BY id") == once
+    assert run("ledger", "check").exit_code == 0
+
+
 def test_the_same_amount_written_another_way_is_the_same_inputs(run, db, tmp_path):
     """Found attacking identity: an order recorded from a JSON file with amount `1000` and then from the
     accounting export's CSV with `1,000.00` (as Excel writes it), its customer `恒　通 ` (a full-width space,

@@ -41,7 +41,7 @@ def record_run(recorder, process, requests: Iterator) -> list | None:
         events, errors = _keyable(recorder, events)
         events, run, ids, repeated = _run_identity(recorder, events)
         errors += repeated
-        answer = _recorded_run(recorder, ids) if run is not None else None
+        answer = _recorded_run(recorder, ids, events) if run is not None else None
         recorded = 0
         if answer is None:
             answer, recorded = _score(recorder, process, events, run, ids)
@@ -111,10 +111,10 @@ def _run_identity(recorder, events: list) -> tuple[list, str | None, list, list]
     return kept, RUN_PREFIX + codec.digest(sorted(ids)), ids, errors
 
 
-def _recorded_run(recorder, ids: list) -> list | None:
+def _recorded_run(recorder, ids: list, events: list) -> list | None:
     """Every event recorded before with the same inputs: the recorded scorecards again, nothing recorded."""
     known = recorder.books.known(recorder.command, [i for i, _ in ids])
-    if len(known) != len(ids) or any(known[i].digest != d for i, d in ids):
+    if len(known) != len(ids) or _conflicts(recorder, ids, events):
         return None
     runs = list(dict.fromkeys(k.run for k in known.values() if k.run))
     decisions = [d for key in runs for d in recorder.ledger.run_decisions(recorder.company, recorder.command, key)]
@@ -133,7 +133,7 @@ def _recorded_run(recorder, ids: list) -> list | None:
 def _score(recorder, process, events: list, run: str | None, ids: list) -> tuple[list | None, int]:
     """Score the run and record its scorecards; refused (shown, not recorded) if an id holds other inputs."""
     books = recorder.books
-    conflicts = _conflicts(recorder, ids)
+    conflicts = _conflicts(recorder, ids, events)
     if conflicts and recorder.amend:
         _reverse_runs(recorder, conflicts)
         conflicts = []
@@ -174,11 +174,36 @@ def _score(recorder, process, events: list, run: str | None, ids: list) -> tuple
     return outcomes, len(results)
 
 
-def _conflicts(recorder, ids: list) -> list[tuple[str, Known]]:
+def _conflicts(recorder, ids: list, events: list) -> list[tuple[str, Known]]:
+    """The events recorded before with other inputs, with what holds them.
+
+    A digest that differs is read against the event as its run recorded it
+    (`Identity.same_inputs`: a person's name spaced otherwise, `5` for
+    `5.00`, is the same event), as a decision command's row is (`Recorder`).
+    """
     if not ids:
         return []
     known = recorder.books.known(recorder.command, [i for i, _ in ids])
-    return [(i, known[i]) for i, d in ids if i in known and known[i].digest != d]
+    differing = [(i, known[i]) for i, d in ids if i in known and known[i].digest != d]
+    if not differing:
+        return []
+    identity = recorder.identity
+    recorded = _recorded_events(recorder, {k.run for _, k in differing if k.run})
+    given = {str(identity.of(fields)): fields for _, fields in events}
+    return [(i, k) for i, k in differing if i not in recorded or not identity.same_inputs(recorded[i], given[i])]
+
+
+def _recorded_events(recorder, runs: set[str]) -> dict[str, dict]:
+    """The events of recorded runs, by id, as their scorecards keep them (JSON form)."""
+    found: dict[str, dict] = {}
+    for run in sorted(runs):
+        for decision in recorder.ledger.run_decisions(recorder.company, recorder.command, run):
+            inputs = codec.plain_loads(decision["inputs"])
+            for event in inputs.get("events", []) if type(inputs) is dict else []:
+                request_id = recorder.identity.of(event) if type(event) is dict else None
+                if request_id is not None:
+                    found.setdefault(request_id, event)
+    return found
 
 
 def _reverse_runs(recorder, conflicts: list) -> None:
