@@ -63,10 +63,9 @@ BATCH = 4096
 SECONDS = 0.2
 #: Times a batch is run again after a serialisation failure before the run gives up (exit 75).
 RETRIES = 8
-#: The garbage collector passes after each commit (with a writer process: while the commit is still
-#: being waited for, and after this many commits whatever the wait, `Recorder._read_ahead`); amid a batch
-#: only once this many more objects it tracks are alive (a plugin's garbage, 20–40 MB; Python's is 700).
-COLLECT_AFTER, YOUNG_LIMIT = 4, 100_000
+#: The garbage collector passes after each batch is printed (`Recorder._collect`); amid a batch only once
+#: this many more objects it tracks are alive (a plugin's garbage, 20–40 MB; Python's is 700).
+YOUNG_LIMIT = 100_000
 
 _END = object()
 
@@ -136,8 +135,8 @@ class Recorder:
         self._ahead: deque = deque()
         self._ahead_error: BaseException | None = None
         self._want = 0
-        self._thresholds: tuple | None = None  # the garbage collector's, while it passes at commits (`_batches`)
-        self._commits_waited, self._passes = 0, 0
+        self._thresholds: tuple | None = None  # the garbage collector's, while it passes after batches (`_batches`)
+        self._passes = 0
         self.by = {"user_name": current_user(), "host": current_host()}
         # The policy is kept where the ledger has room for it (a ledger of schema 5 or later).
         self.policy_settings = policy.settings_text() if (self.ledger.version or 0) >= POLICIES_SINCE else None
@@ -194,9 +193,9 @@ class Recorder:
     def _batches(self, decide, first, requests: Iterator) -> Iterator:
         tally, size, held, more = self.tally, 1, [self._prepare(first)], True
         self._requests = requests
-        # The garbage collector passes at commits (`_collect`), not amid a batch: its automatic passes went over
-        # the batch's results, rows and decisions, held until the commit, again and again (7% of the deciding
-        # process, measured); reference counting frees them once they are printed.
+        # The garbage collector passes once a batch is printed (`_collect`), not amid it: its automatic passes
+        # went over the batch's results, rows and decisions, held until the commit, again and again (7% of the
+        # deciding process, measured); reference counting frees them once they are printed.
         if gc.isenabled():
             self._thresholds = gc.get_threshold()
             gc.set_threshold(YOUNG_LIMIT, 1000, 1000)
@@ -220,8 +219,11 @@ class Recorder:
                     yield outcome  # printed only now: its transaction committed
                     tally.shown += 1
                     release()
+                outcomes = []  # printed: the batch's rows are freed before the collector passes (`_collect`)
                 self._flush()
                 tally.delivered = tally.committed
+                if self._thresholds is not None:
+                    self._collect()
                 if failure is not None:
                     raise failure
                 if not held and more:
@@ -251,9 +253,8 @@ class Recorder:
         """While a writer process commits: read and prepare the next batch's rows, until it has answered.
 
         Work the next batch needs anyway, done while this process would
-        wait, and then the garbage collector's pass (`_batches`). Whatever
-        reading raises waits for its turn (`_next_prepared`), so the commit
-        is counted first.
+        wait. Whatever reading raises waits for its turn (`_next_prepared`),
+        so the commit is counted first.
         """
         ahead, want = self._ahead, self._want
         try:
@@ -264,15 +265,13 @@ class Recorder:
                     break
         except BaseException as exc:
             self._ahead_error = exc
-        if self._thresholds is not None:
-            self._commits_waited += 1
-            if not answered() or self._commits_waited >= COLLECT_AFTER:  # while waiting, if it still waits
-                self._collect()
-                self._commits_waited = 0
 
     def _collect(self) -> None:
-        """The garbage collector's pass at a commit (`_batches`): the youngest objects, and every other pass
-        those that outlived one, so a cycle made in a batch (a plugin's) is not left uncollected for long."""
+        """The garbage collector's pass after a batch is printed (`_batches`): the youngest objects, and every
+        other pass those that outlived one, so a cycle made in a batch (a plugin's) is not left uncollected for
+        long. Not while the commit is waited for: the batch is still held then, and the rows read ahead
+        (`_read_ahead`) leave that wait short; a pass over what is left after printing (mostly those rows)
+        took 2–3 ms where one over the held batch took 10–12."""
         self._passes += 1
         gc.collect(self._passes % 2)
 
@@ -354,8 +353,6 @@ class Recorder:
     def _commit(self, first_row, last_row) -> None:
         try:
             self.books.commit(self._read_ahead)
-            if self._thresholds is not None and not self.books.backend.streams:
-                self._collect()  # in one process, after the commit: outside the lock other writers wait for
         except BizopsError as exc:  # the server went away during COMMIT: it may or may not have happened
             if exc.exit_code == 69:
                 self.tally.unsure = (first_row, last_row)
