@@ -325,13 +325,11 @@ def _noting_text(block: str, value: str, name: str, *, after: bool) -> str:
 
     if after:
         return block + "\n" + note("    ").rstrip("\n")
-    for indent in ("        ", "    "):
-        call = f"\n{indent}{value} = e" if indent == "        " else f"{indent}{value} = e"
-        if indent == "        " and call in block:
-            return block.replace(call, "\n" + note(indent) + call[1:], 1)
-        if indent == "    " and block.startswith(call):
-            return note(indent) + block
-    raise AssertionError(f"no place to note text in {block!r}")
+    slow = f"\n        {value} = e"  # an inline case's branch for what is not plain
+    if slow in block:
+        return block.replace(slow, "\n" + note("        ") + slow[1:], 1)
+    assert block.startswith(f"    {value} = e"), block  # no inline case: every value goes to the encoder
+    return note("    ") + block
 
 
 def _trace(trace) -> list:

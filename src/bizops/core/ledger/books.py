@@ -43,7 +43,46 @@ from bizops.core.ledger.store import (
     Ledger,
 )
 
-_decision_row = itemgetter(*DECISION_FIELDS)
+#: A decision's fields from its company to `reverses`: what `Books.store_head` is given (its id, entry count,
+#: checksum and request id it adds).
+HEAD_FIELDS = DECISION_FIELDS[1 : DECISION_FIELDS.index("entry_count")]
+_head = itemgetter(*HEAD_FIELDS)
+_CUSTOMER, _REVERSES = HEAD_FIELDS.index("customer"), HEAD_FIELDS.index("reverses")
+# Places in a stored decision row (`DECISION_FIELDS`), for the identity a row keeps.
+_INPUTS, _OUTPUTS, _OUTPUTS_ZH, _DECIDED_AT, _USER = (
+    DECISION_FIELDS.index(f) for f in ("inputs", "outputs", "outputs_zh", "decided_at", "user_name")
+)
+#: The fields fixed for a recording's transaction, in `HEAD_FIELDS` between a row's status and its inputs.
+_FIXED = HEAD_FIELDS[HEAD_FIELDS.index("status") + 1 : HEAD_FIELDS.index("inputs")]
+# The layout `decision_head` writes:
+_LAYOUT = (
+    "company",
+    "command",
+    "row_label",
+    "customer",
+    "status",
+    *_FIXED,
+    "inputs",
+    "outputs",
+    "outputs_zh",
+    "reverses",
+)
+assert _LAYOUT == HEAD_FIELDS, HEAD_FIELDS
+
+
+def decision_head(meta: dict) -> Callable[..., tuple]:
+    """How a recorder makes each row's `HEAD_FIELDS` (`Books.store_head`) from what is fixed for its
+    transaction (`meta`: company, command, decided_at, recorded_at, …) and the row's own: its label,
+    customer, status, inputs, outputs and their Chinese twin. One tuple built at once: this runs for
+    every recorded row, where a dict of 21 fields built and read back again cost more."""
+    company, command, fixed = meta["company"], meta["command"], tuple(meta[name] for name in _FIXED)
+
+    def head(row_label, customer, status, inputs, outputs, outputs_zh) -> tuple:
+        return (company, command, row_label, customer, status, *fixed, inputs, outputs, outputs_zh, None)
+
+    return head
+
+
 #: Balances kept in memory at most; beyond it the cache starts again (it is only a cache).
 CACHE_LIMIT = 200_000
 #: Rows handed to a writer process at a time while a batch runs (`SqliteWriter`; an in-process backend
@@ -257,7 +296,8 @@ class Books:
         identities: Iterable[tuple[str, str]] = (),
         moved: bool = False,
     ) -> int:
-        """Keep one decision with its entries (already applied to the balances); returns its id.
+        """Keep one decision, given as a dict of its fields (`DECISION_FIELDS` from company to reverses, and
+        its request id), with its entries (already applied to the balances); returns its id.
 
         `identities` are the (request id, digest of its inputs) it answers (a
         digest None is worked out from the stored inputs by `digest_of` where
@@ -267,12 +307,23 @@ class Books:
         is never stored: it is shown, refused, or amended after its old
         identity was freed).
         """
+        return self.store_head(_head(decision), decision.get("request_id"), entries, reads, identities, moved)
+
+    def store_head(
+        self,
+        head: tuple,
+        request_id: str | None,
+        entries: list[dict],
+        reads: Iterable[tuple[str, str]] = (),
+        identities: Iterable[tuple[str, str]] = (),
+        moved: bool = False,
+    ) -> int:
+        """`store` for a decision's fields as a tuple (`HEAD_FIELDS`, as `decision_head` makes them): the
+        recorder's way, with no dict a row to build and take apart again."""
         decision_id = self._new_id()
         if decision_id > 0:
             self.last_id = decision_id
-        decision["id"], decision["entry_count"] = decision_id, len(entries)
-        decision.setdefault("request_id", None)
-        company = decision["company"]
+        company = head[0]
         rows = []  # the entries as stored, made in the loop that numbers them (this runs for every row)
         for seq, entry in enumerate(entries, 1):
             entry["seq"] = seq
@@ -280,36 +331,31 @@ class Books:
             if value is not None and sign == 1:
                 self.balance(kind, key).ref = (decision_id, seq)
             rows.append((decision_id, seq, company, kind, key, entry["amount"], value, sign))
-        if self.backend.streams:  # sealed where the rows are written (`write_pending`): the writer process
-            decision["checksum"] = None
-        else:
-            decision["checksum"] = codec.sealed(
-                decision, [[e["seq"], e["kind"], e["key"], e["amount"], e["value"], e["sign"]] for e in entries]
-            )
-        customer = decision["customer"]
-        if customer and decision["reverses"] is None:
+        checksum = None  # a writer process seals it where the rows are written (`write_pending`)
+        if not self.backend.streams:
+            fields = dict(zip(HEAD_FIELDS, head), entry_count=len(rows), request_id=request_id)
+            checksum = codec.sealed(fields, [[r[1], *r[3:]] for r in rows])
+        customer = head[_CUSTOMER]
+        if customer and head[_REVERSES] is None:
             self._touch(CUSTOMER_KIND, customer).entries += 1
-        self.decisions.append(_decision_row(decision))
+        row = (decision_id, *head, len(rows), checksum, request_id)
+        self.decisions.append(row)
         self.entries += rows
-        self.reads += [(decision_id, company, kind, key) for kind, key in reads]
+        if reads:
+            self.reads += [(decision_id, company, kind, key) for kind, key in reads]
         kept = self.moved_identities if moved else self.new_identities
-        for request_id, digest in identities:
-            kept[decision["command"], request_id] = (
-                company,
-                decision["command"],
+        command = head[1]
+        for answered, digest in identities:
+            kept[command, answered] = (company, command, answered, decision_id, digest)
+            self.identities[command, answered] = Known(
+                decision_id,
+                digest,
+                row[_OUTPUTS],
+                row[_OUTPUTS_ZH],
+                row[_DECIDED_AT],
+                row[_USER],
                 request_id,
-                decision_id,
-                digest,
-            )
-            self.identities[decision["command"], request_id] = Known(
-                decision_id,
-                digest,
-                decision["outputs"],
-                decision["outputs_zh"],
-                decision["decided_at"],
-                decision["user_name"],
-                decision["request_id"],
-                decision["inputs"] if digest is None else None,
+                row[_INPUTS] if digest is None else None,
             )
         return decision_id
 

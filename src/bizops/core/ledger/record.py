@@ -47,7 +47,7 @@ from bizops.core.encoder import BadOutput, Encoder
 from bizops.core.errors import BizopsError, KeyTooLong, RowError
 from bizops.core.i18n import Text, msg
 from bizops.core.ledger import codec, open_ledger
-from bizops.core.ledger.books import Books
+from bizops.core.ledger.books import Books, decision_head
 from bizops.core.ledger.history import RecordingHistory, customer_name
 from bizops.core.ledger.replay import Identity, recorded_result, refusal
 from bizops.core.ledger.schema import POLICIES_SINCE
@@ -151,6 +151,8 @@ class Recorder:
             "reverses": None,
             **self.by,
         }
+        #: A row's decision fields (`books.decision_head`), made again with each transaction's time (`stamp`).
+        self.head = decision_head(dict(self.meta, recorded_at=None))
 
     def wrap(self, process: Callable[[Iterator], Iterable | None]) -> Callable[[Iterator], Iterable | None]:
         def recording(requests):
@@ -169,6 +171,7 @@ class Recorder:
     def stamp(self) -> None:
         """The time the transaction now begun records its decisions at; the policy they are made under kept."""
         self.meta["recorded_at"] = when = recorded_at()
+        self.head = decision_head(self.meta)
         if self.policy_settings is not None:  # until a transaction keeping it commits: `ledger.explain` uses it
             self.ledger.keep_policy(self.company, self.meta["policy_fingerprint"], self.policy_settings, when)
 
@@ -462,7 +465,7 @@ class Recorder:
         self, row, fields: dict, inputs, result: dict, request_id, digest, identities=None, moved=False, customer=None
     ) -> Encoded | None:
         """Store one decision; returns the result with its outputs as encoded (and, without a trace, their
-        JSON text, which the stream writes as the row's line), None when they cannot be written (the stream
+        JSON, which the stream writes as the row's line), None when they cannot be written (the stream
         reports it).
 
         `inputs` is the request as stored: JSON (`codec.dumps`, the command's order), text or, for a writer
@@ -498,20 +501,19 @@ class Recorder:
         customer = customer or customer_name(fields.get("customer")) or customer_name(result.get("customer"))
         if customer is not None and len(customer) > codec.KEY_LIMIT:  # the plugin's (the input's: `too_long`)
             codec.short_key(customer, codec.CUSTOMER)
-        decision = dict(
-            self.meta,
-            row_label=None if row is None else str(row),
-            customer=customer,
-            status=outputs.get("status") if isinstance(outputs.get("status"), str) else None,
-            inputs=inputs,
-            outputs=outputs_json if self.json_bytes else outputs_json.decode(),
-            outputs_zh=None if not chinese else _json(codec.dumped(chinese, sort=False), self.json_bytes),
-            request_id=request_id,
+        status = outputs.get("status")
+        head = self.head(
+            None if row is None else str(row),
+            customer,
+            status if isinstance(status, str) else None,
+            inputs,
+            outputs_json if self.json_bytes else outputs_json.decode(),
+            None if not chinese else _json(codec.dumped(chinese, sort=False), self.json_bytes),
         )
         if identities is None:
             identities = [(request_id, digest)] if request_id else []
         books = self.books
-        books.store(decision, books.row_entries, books.row_reads, identities, moved)
+        books.store_head(head, request_id, books.row_entries, books.row_reads, identities, moved)
         return Encoded(result, encoded, outputs_json if outputs is encoded else None)
 
 
