@@ -55,3 +55,15 @@ def test_help_lists_commands_without_building_them():
     assert [m for m in heavy(modules) if not m.startswith(plugins)] == []
     for machinery in ("bizops.core.stream", "bizops.core.command", "bizops.core.writers", "orjson"):
         assert machinery not in modules
+
+
+def test_a_recorded_stream_does_not_load_the_jobs_machinery(tmp_path):
+    """`--record` decides in one process (a forked SQLite writer beside it): `--jobs`' workers and
+    `multiprocessing` are not loaded just to say so."""
+    orders = tmp_path / "orders.csv"
+    orders.write_text("order_id,customer,amount,city\nA-1,恒通电器,1200.00,广州\n", encoding="utf-8")
+    ledger = tmp_path / "ledger.db"
+    modules = imported_by("--company", "cable", "--db", str(ledger), "approve-order", str(orders), "--record")
+    assert "bizops.core.ledger.sqlite_writer" in modules  # the run did record, with a writer process
+    assert "bizops.core.parallel" not in modules
+    assert "multiprocessing" not in modules

@@ -8,6 +8,7 @@ Used by every row command: the core ones (`quote`, `approve-order`,
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
@@ -319,8 +320,6 @@ def _parallel(spec: CommandSpec, request: RowsRequest, fmt: str, tty: bool) -> b
     Not when a person types the rows or watches them come (a terminal on
     either side): workers take a megabyte of input before the first answer.
     """
-    from bizops.core.parallel import can_fork
-
     typed = request.input == "-" and getattr(sys.stdin, "isatty", lambda: False)()
     return (
         not spec.aggregate
@@ -342,9 +341,13 @@ def _writer_process(request: RowsRequest) -> bool:
     Rows from a file or a pipe, where there are many: not one row given as
     flags (a fork for nothing), nor under `--jobs 1` (one process, asked for).
     """
-    from bizops.core.parallel import can_fork
-
     return request.input is not None and request.jobs != "1" and can_fork()
+
+
+def can_fork() -> bool:
+    """Whether this platform forks (`--jobs` workers, the SQLite writer process). Asked here rather than of
+    `multiprocessing`: importing it and `bizops.core.parallel` cost a recording run 5 ms it has no use for."""
+    return hasattr(os, "fork")
 
 
 class open_rows:

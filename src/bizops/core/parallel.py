@@ -62,10 +62,6 @@ def job_count(jobs: str | None) -> int:
     return count
 
 
-def can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
-
-
 def piece_bytes() -> int:
     """The size of a piece: BLOCK_BYTES, or less when a test sets BIZOPS_JOBS_PIECE_BYTES."""
     value = os.environ.get("BIZOPS_JOBS_PIECE_BYTES", "")
