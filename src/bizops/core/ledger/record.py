@@ -57,11 +57,12 @@ from bizops.core.outcomes import Encoded, RowMap
 from bizops.core.signals import held, hold, release, reset
 from bizops.core.values import format_datetime
 
-#: A batch is committed after this many rows (twice as many while other writers take turns with it) …
+#: A batch is committed after this many rows …
 BATCH = 4096
-#: … or after this many seconds (twice as long while others take turns: 2.7% less time for four writers
-#: on PostgreSQL, ten paired rounds), whichever comes first.
+#: … or after this many seconds, whichever comes first …
 SECONDS = 0.2
+#: … each times this while other writers take turns at the lock: fewer, longer turns (docs/ledger.md, Speed).
+SHARED = 2
 #: Times a batch is run again after a serialisation failure before the run gives up (exit 75).
 RETRIES = 8
 #: The garbage collector passes after each batch is printed (`Recorder._collect`); amid a batch only once
@@ -213,8 +214,8 @@ class Recorder:
                         held.append(item)
                 # 1, 8, 64, … rows: the first results at once, full batches soon (each batch costs a commit the
                 # run waits for: ×8 measured 3–9% faster than ×4); while other writers take turns at the lock,
-                # longer batches (twice as many rows, twice `SECONDS`) mean fewer turns to wait for.
-                size = min(size * 8, BATCH * 2 if self.books.shared else BATCH)
+                # longer batches (`SHARED`) mean fewer turns to wait for.
+                size = min(size * 8, BATCH * SHARED if self.books.shared else BATCH)
                 self._want = size if more else 0  # read ahead while a writer process commits (`_read_ahead`)
                 outcomes, held, failure = self._batch(decide, held)
                 tally.rest = _chain(held, self._ahead, requests)
@@ -323,7 +324,7 @@ class Recorder:
             known = books.known_soon(self.command, ids, ahead)
             outcomes: list = []
             failure, started, done = None, time.monotonic(), 0
-            limit = SECONDS * 2 if books.shared else SECONDS
+            limit = SECONDS * SHARED if books.shared else SECONDS
             recorded, without_id, first, last = 0, 0, None, None
             for request in rows:
                 if done and time.monotonic() - started > limit:
