@@ -15,7 +15,7 @@ import pytest
 
 from bizops.core.ledger import codec
 from bizops.core.ledger.schema import MIGRATIONS, SCHEMA_VERSION
-from bizops.core.ledger.store import RUN_PREFIX
+from bizops.core.ledger.store import RUN_PREFIX, Conflict
 
 
 def jsonl(*rows: dict) -> str:
@@ -301,6 +301,13 @@ def _recorded(books, key: str, amount: str, request_id: str | None = None, takes
     """One decision adding `amount` to balance ("k", key), recorded by `books` in a transaction of its own
     (answering `request_id`, when given, or taking over the ids `takes` as a run of events does); returns its id."""
     books.begin()
+    decision_id = _store(books, key, amount, request_id, takes)
+    books.commit()
+    return books.renamed.get(decision_id, decision_id)  # PostgreSQL's ids are given when the batch is written
+
+
+def _store(books, key: str, amount: str, request_id: str | None = None, takes: tuple[str, ...] = ()) -> int:
+    """`_recorded`'s decision, stored in the transaction `books` holds open."""
     books.start_row()
     books.add("k", key, amount)
     decision = dict.fromkeys(
@@ -322,8 +329,7 @@ def _recorded(books, key: str, amount: str, request_id: str | None = None, takes
     identities = [(i, codec.digest({"id": i})) for i in takes or ([request_id] if request_id else [])]
     decision_id = books.store(decision, books.row_entries, identities=identities, moved=bool(takes))
     books.keep_row()
-    books.commit()
-    return books.renamed.get(decision_id, decision_id)  # PostgreSQL's ids are given when the batch is written
+    return decision_id
 
 
 def test_balances_read_before_the_lock_miss_nothing_another_writer_records_meanwhile(db, tmp_path):
@@ -359,10 +365,14 @@ def test_request_ids_looked_up_before_the_lock_miss_nothing_another_writer_recor
     """A writer looks a batch's request ids up before it takes the lock (`Books.look_ahead`), so writers
     waiting for the lock do it while another holds it.
 
-    Under the lock it asks again for the ids that decisions recorded
-    meanwhile took, and for all of them after a reversal (which frees an
-    id) or a run of events (which takes ids over); ids nobody touched keep
-    what was found before.
+    Under the lock it asks for all of them again after a reversal recorded
+    meanwhile (which frees an id) or a run of events (which takes ids
+    over). Otherwise what it found stands, and an id another writer recorded
+    meanwhile is caught all the same: the identities' key refuses the
+    batch's row for it, or, for a row that stored nothing, the id is asked
+    again before the commit. Either is a `Conflict`, and the recorder runs
+    the batch again, finding it (test_ledger_processes.py, the same orders
+    recorded by two processes at once).
     """
     from bizops.core.ledger.books import Books
     from bizops.core.ledger.location import parse
@@ -381,8 +391,35 @@ def test_request_ids_looked_up_before_the_lock_miss_nothing_another_writer_recor
         _recorded(b, "c", "3.00", "elsewhere")
         a.begin()
         known = a.known_soon("t", ids, ahead)
-        assert {r: k.decision_id for r, k in known.items()} == {"kept": kept, "freed": freed, "taken": taken}
+        assert {r: k.decision_id for r, k in known.items()} == {"kept": kept, "freed": freed}
+        _store(a, "c", "5.00", "new")
+        _store(a, "c", "5.00", "taken")
+        with pytest.raises(Conflict, match="recorded some of the same request ids meanwhile"):
+            a.commit()
         a.rollback()
+        assert [r for (r,) in db.sql("SELECT request_id FROM bizops_identities ORDER BY request_id")] == [
+            "elsewhere",
+            "freed",
+            "kept",
+            "taken",
+        ]
+
+        ahead = a.look_ahead("t", ids)  # the batch run again
+        assert ahead is not None and sorted(ahead[1]) == ["freed", "kept", "taken"]
+        late = _recorded(b, "c", "2.00", "late")
+        a.begin()
+        known = a.known_soon("t", [*ids, "late"], ahead)
+        assert {r: k.decision_id for r, k in known.items()} == {"kept": kept, "freed": freed, "taken": taken}
+        a.unstored("new")  # its row stored nothing: nobody recorded "new" meanwhile, the commit goes through
+        a.commit()
+        a.begin()
+        known = a.known_soon("t", ["late"], (ahead[0], {}))
+        assert known == {}
+        a.unstored("late")  # … but "late" was recorded meanwhile: the row would have been its recorded decision
+        with pytest.raises(Conflict):
+            a.commit()
+        a.rollback()
+        assert late in {i for (i,) in db.sql("SELECT decision_id FROM bizops_identities")}
 
         ahead = a.look_ahead("t", ids)
         b.begin()

@@ -157,9 +157,9 @@ def test_two_processes_recording_the_same_orders_record_each_once(db, tmp_path):
     shown as recorded by the other.
 
     Each batch's ids are looked up before its lock (`Books.look_ahead`);
-    the ids the other process records meanwhile must be asked for again
-    under the lock, or they would be recorded twice (found: without that,
-    the run fails on the ledger's unique identities).
+    an id the other process records meanwhile is refused by the ledger's
+    unique identities when the batch stores it, and the batch runs again,
+    unseen, finding it recorded.
     """
     lines = [
         json.dumps(
@@ -215,3 +215,54 @@ def test_two_processes_recording_the_same_orders_record_each_once(db, tmp_path):
         text=True,
     )
     assert check.returncode == 0, check.stderr
+
+
+@pytest.mark.parametrize("inputs", ["same", "other", "invalid"])
+def test_an_order_recorded_while_a_writer_waits_for_the_lock_is_answered_as_recorded(
+    db, tmp_path, monkeypatch, bizops_run, inputs
+):
+    """Another process records an order after this one looked its batch's ids up (`Books.look_ahead`) and
+    before it took the lock. This one answers the order as it would after that process: shown as
+    recorded (the same inputs), or refused naming the recorded decision (other inputs, and an invalid
+    row too, which stores nothing the identities' key could refuse). Nothing is recorded twice."""
+    from bizops.core.ledger.books import Books
+
+    def order(amount: str, **changes) -> str:
+        row = {"order_id": "O-2", "customer": "恒通", "amount": amount, "city": "广州", "settlement": "cash"}
+        return json.dumps(dict(row, invoice="vat", **changes), ensure_ascii=False) + "\n"
+
+    args = ("--company", "cable", "--db", db.url, "approve-order", "-", "--record")
+    assert bizops_run(*args, input=order("100").replace("O-2", "O-1")).exit_code == 0
+    look_ahead, recorded = Books.look_ahead, []
+
+    def meanwhile(books, command, ids):
+        ahead = look_ahead(books, command, ids)
+        if not recorded:  # once: the batch run again looks its ids up after it
+            done = subprocess.run(
+                [sys.executable, "-m", "bizops", *args],
+                input=order("3000").encode(),
+                env=subprocess_env(tmp_path),
+                cwd=tmp_path,
+                capture_output=True,
+            )
+            recorded.append(json.loads(done.stdout))
+        return ahead
+
+    monkeypatch.setattr(Books, "look_ahead", meanwhile)
+    row = {
+        "same": order("3000"),
+        "other": order("3500"),
+        "invalid": order("3000", customer="新客户", new_customer=True, city=None),  # its terms need its city
+    }[inputs]
+    r = bizops_run(*args, "--jobs", "1", input=row)  # one process: no SQLite writer to ask under the lock
+    (row,) = r.rows()
+    if inputs == "same":
+        assert r.exit_code == 0, r
+        assert {k: v for k, v in row.items() if k != "warnings"} == {
+            k: v for k, v in recorded[0].items() if k != "warnings"
+        }
+        assert row["warnings"][-1].startswith("already recorded as decision 2 (")
+    else:
+        assert r.exit_code == 1, r
+        assert row["status"] == "refused" and row["reason"].startswith("order_id O-2 was recorded as decision 2 (")
+    assert db.sql("SELECT count(*), count(DISTINCT request_id) FROM bizops_decisions") == [(2, 2)]

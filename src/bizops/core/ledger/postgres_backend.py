@@ -26,6 +26,8 @@ from bizops.core.ledger.location import Location, libpq_target, scrub
 #: First key of every bizops advisory lock ("bizo"); the second is the company's hash, 0 for migrations.
 LOCK_NAMESPACE = 0x62697A6F
 CONNECT_TIMEOUT = 10
+#: The identities' primary key as PostgreSQL names it: what refuses a request id another writer recorded.
+IDENTITY_KEY = "bizops_identities_pkey"
 
 
 def _psycopg():
@@ -86,7 +88,7 @@ class PostgresBackend:
     def execute(self, sql: str, params=()):
         if not params:  # no parameters: a `%` in the text (a LIKE pattern in DDL) is just a `%`
             return self.conn.execute(sql)
-        return self.conn.execute(sql.replace("?", "%s"), params)
+        return self.conn.execute(sql.replace("%", "%%").replace("?", "%s"), params)  # a LIKE's `%` stays one
 
     def execute_many(self, sql: str, rows) -> None:
         with self.conn.cursor() as cursor:
@@ -106,15 +108,6 @@ class PostgresBackend:
             "FROM bizops_identities i JOIN bizops_decisions d ON d.id = i.decision_id "
             "WHERE i.company = %s AND i.command = %s AND i.request_id = w.id OFFSET 0) AS x",
             (list(request_ids), company, command),
-        ).fetchall()
-
-    def recorded_since(self, company: str, since: int, pattern: str, request_ids: list[str]) -> list[tuple]:
-        """(request id, whether a reversal) of the company's decisions after `since` that reverse one, record a run
-        (`pattern`) or answer one of these ids: a hashed subplan over the ids, whatever plan the server caches."""
-        return self.conn.execute(
-            "SELECT request_id, reverses IS NOT NULL FROM bizops_decisions WHERE company = %s AND id > %s "
-            "AND (reverses IS NOT NULL OR request_id LIKE %s OR request_id IN (SELECT unnest(%s::text[])))",
-            (company, since, pattern, list(request_ids)),
         ).fetchall()
 
     def upsert(self, table: str, columns: tuple, keys: int, rows) -> None:
@@ -159,6 +152,11 @@ class PostgresBackend:
     def retryable(self, exc: BaseException) -> bool:
         """A serialisation failure or a deadlock: running the transaction again will do."""
         return getattr(exc, "sqlstate", None) in ("40001", "40P01")
+
+    def taken(self, exc: BaseException) -> bool:
+        """Whether `exc` refused an identity row because the ledger holds that request id already."""
+        diag = getattr(exc, "diag", None)
+        return getattr(exc, "sqlstate", None) == "23505" and getattr(diag, "constraint_name", None) == IDENTITY_KEY
 
     def lock_for_migration(self) -> None:
         self.conn.execute("BEGIN")

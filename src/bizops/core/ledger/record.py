@@ -376,10 +376,13 @@ class Recorder:
         if too_long is not None:
             return [too_long.at(row)], None, False
         try:
-            return self._decided(decide, prepared, known)
+            answer, stored, stop = self._decided(decide, prepared, known)
         except KeyTooLong as exc:  # a name the plugin made (a history key, its result's customer), too long to key
             self.books.undo_row()
-            return [exc.at(row)], None, False
+            answer, stored, stop = [exc.at(row)], None, False
+        if stored is None and prepared[1] and known.get(prepared[1]) is None:
+            self.books.unstored(prepared[1])  # its id found in no decision: asked again before the commit
+        return answer, stored, stop
 
     def _decided(self, decide, prepared: tuple, known: dict) -> tuple[list, bool | None, Any]:
         books, identity = self.books, self.identity

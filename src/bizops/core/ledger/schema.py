@@ -28,6 +28,11 @@ were recorded under, by its fingerprint (the values of every setting as JSON),
 so `ledger show` can decide a recorded row again under the policy it had and
 explain it (`explain`), however the config has changed since.
 
+Schema 6 adds a partial index, `bizops_decisions_moves`, on the decisions
+that free request ids or take them over (`MOVES`: reversals, an aggregate
+run's decisions), so a writer that waited for the lock asks in constant time
+whether any were recorded meanwhile (`Ledger.moved_since`).
+
 Schema 3 adds `filings`, a record like the customers: who filed which
 customer on which day (`ledger import-customers` with `owner` and
 `filed_on`). The customer's owner is its earliest filing (seed 000: the
@@ -36,7 +41,7 @@ first to file a new customer owns it), the `bizops_owners` view.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 #: The schema that keeps the policies decisions were recorded under (`bizops_policies`).
 POLICIES_SINCE = 5
 
@@ -318,7 +323,17 @@ def _v5(dialect: str) -> list:
     return [*statements, _POSTGRES_IMMUTABLE.format(table="policies").strip()]
 
 
+#: The decisions that free request ids or take them over: a reversal frees its decision's, an aggregate run's
+#: decisions take their events' over (`store.RUN_PREFIX`). The query asking for them says it in the same words, so
+#: both SQLite and PostgreSQL see the partial index answers it (`moved_since` in each backend).
+MOVES = "reverses IS NOT NULL OR request_id LIKE 'events:%'"
+
+
+def _v6(dialect: str) -> list:
+    return [f"CREATE INDEX bizops_decisions_moves ON bizops_decisions (company, id) WHERE {MOVES}"]
+
+
 #: version -> the steps taking the ledger there from the version before.
-MIGRATIONS = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5}
+MIGRATIONS = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5, 6: _v6}
 
 META_TABLE = "CREATE TABLE IF NOT EXISTS bizops_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"

@@ -175,16 +175,6 @@ class SqliteBackend:
             request_ids,
         )
 
-    def recorded_since(self, company: str, since: int, pattern: str, request_ids: list[str]) -> list[tuple]:
-        """(request id, whether a reversal) of the company's decisions after `since` that reverse one, record a run
-        (`pattern`) or answer one of these ids (one statement per 500 ids)."""
-        return self._in_chunks(
-            "SELECT request_id, reverses IS NOT NULL FROM bizops_decisions WHERE company = ? AND id > ? "
-            "AND (reverses IS NOT NULL OR request_id LIKE ? OR request_id IN ({ids}))",
-            (company, since, pattern),
-            request_ids,
-        )
-
     def _in_chunks(self, sql: str, params: tuple, ids: list[str]) -> list[tuple]:
         """`sql` with `{ids}` for a list of ids, run once per 500 (SQLite's parameters are limited); at least once."""
         found: list[tuple] = []
@@ -248,6 +238,10 @@ class SqliteBackend:
 
     def retryable(self, exc: BaseException) -> bool:
         return False  # busy means the lock was waited for up to the timeout already
+
+    def taken(self, exc: BaseException) -> bool:
+        """Whether `exc` refused an identity row because the ledger holds that request id already."""
+        return isinstance(exc, sqlite3.IntegrityError) and "bizops_identities." in str(exc)
 
     def lock_for_migration(self) -> None:
         _patiently(lambda: self.conn.execute("BEGIN IMMEDIATE"), self.timeout)

@@ -28,7 +28,7 @@ from bizops.core.errors import BizopsError, LedgerBusy, LedgerError
 from bizops.core.i18n import msg, os_reason
 from bizops.core.ledger import codec
 from bizops.core.ledger.location import Location
-from bizops.core.ledger.schema import META_TABLE, MIGRATIONS, SCHEMA_VERSION
+from bizops.core.ledger.schema import META_TABLE, MIGRATIONS, MOVES, SCHEMA_VERSION
 
 DECISION_FIELDS = (
     "id",
@@ -80,7 +80,7 @@ IDENTITY_COLUMNS = (
 #: The balance kind under which bizops counts the standing decisions naming a customer (plugins cannot write it).
 CUSTOMER_KIND = "bizops:customer"
 #: How an aggregate run's decisions name the run they belong to (`request_id`), followed by its digest.
-#: (schema.py's partial index `bizops_decisions_run` spells it out.)
+#: (schema.py's partial indexes `bizops_decisions_run` and `bizops_decisions_moves` spell it out.)
 RUN_PREFIX = "events:"
 #: The largest id either backend stores (a signed 64-bit integer).
 MAX_ID = 2**63 - 1
@@ -384,14 +384,14 @@ class Ledger:
             rows = self.backend.identities(company, command, request_ids)
         return {request_id: Known(*rest) for request_id, *rest in rows}
 
-    def taken_since(self, company: str, since: int, request_ids: list[str]) -> set[str] | None:
-        """Which of these request ids decisions recorded after decision `since` may have taken, freed or moved;
-        None when it could be any of them (a reversal frees an id, a run's events move theirs)."""
+    def moved_since(self, company: str, since: int) -> bool:
+        """Whether a decision recorded after decision `since` freed request ids or took them over (`MOVES`: a
+        reversal, an aggregate run's decisions). One lookup in the partial index on those decisions alone."""
         with self.guard():
-            rows = self.backend.recorded_since(company, since, RUN_PREFIX + "%", request_ids)
-        if any(reversal or (request_id or "").startswith(RUN_PREFIX) for request_id, reversal in rows):
-            return None
-        return {request_id for request_id, _ in rows}
+            row = self.backend.execute(
+                f"SELECT 1 FROM bizops_decisions WHERE company = ? AND id > ? AND ({MOVES}) LIMIT 1", (company, since)
+            ).fetchone()
+        return row is not None
 
     def known_soon(self, company: str, command: str, request_ids: list[str]) -> Callable[[], dict[str, Known]]:
         """`known`, asked now and answered when called: a writer process looks them up while rows are decided."""
