@@ -324,8 +324,8 @@ def _v5(dialect: str) -> list:
 
 
 #: The decisions that free request ids or take them over: a reversal frees its decision's, an aggregate run's
-#: decisions take their events' over (`store.RUN_PREFIX`). The query asking for them says it in the same words, so
-#: both SQLite and PostgreSQL see the partial index answers it (`moved_since` in each backend).
+#: decisions take their events' over (`store.RUN_PREFIX`). `Ledger.moved_since` asks for them in the same words, so
+#: SQLite and PostgreSQL both see that this partial index answers it.
 MOVES = "reverses IS NOT NULL OR request_id LIKE 'events:%'"
 
 
