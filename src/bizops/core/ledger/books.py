@@ -388,9 +388,8 @@ class Books:
     def known_soon(
         self, command: str, request_ids: list[str], ahead: tuple[int, dict[str, Known]] | None = None
     ) -> dict[str, Known]:
-        """`known` for a batch's rows: under the lock, from what `look_ahead` found before it (asking again for
-        the ids decisions recorded since may have changed), or looked up by a writer process while the first
-        rows are decided.
+        """`known` for a batch's rows: under the lock, from what `look_ahead` found before it (`_checked`), or
+        looked up by a writer process while the first rows are decided.
 
         The writer process is asked in chunks, the first small; `get(id)` takes the
         answer of the chunk holding `id` (the only way `Recorder._row` reads it).
