@@ -172,6 +172,9 @@ def main() -> None:
     if base is None:
         print("PostgreSQL parts skipped: set BIZOPS_BENCH_POSTGRES=postgresql://… (a database the bench may use)")
         sys.exit(0 if met else 1)
+    # A throwaway test server (`.ci/postgres`) runs without fsync: say so beside the numbers.
+    fsync = subprocess.run(["psql", "-qAt", base, "-c", "SHOW fsync"], capture_output=True, text=True).stdout.strip()
+    print(f"PostgreSQL server: fsync={fsync or '?'}")
     print("== --record (A) against read-only (B), 10,000 orders, PostgreSQL (A includes emptying its schema)")
     pg_one, pg_rec = schema_url(base, "bench_ledger_one"), schema_url(base, "bench_ledger_rec")
     subprocess.run(fresh_schema(base, "bench_ledger_one"), shell=True, check=True)
