@@ -224,23 +224,24 @@ def test_an_order_recorded_while_a_writer_waits_for_the_lock_is_answered_as_reco
     """Another process records an order after this one looked its batch's ids up (`Books.look_ahead`) and
     before it took the lock. This one answers the order as it would after that process: shown as
     recorded (the same inputs), or refused naming the recorded decision (other inputs, and an invalid
-    row too, which stores nothing the identities' key could refuse). Nothing is recorded twice."""
+    row too, which stores nothing the identities' key could refuse). Nothing is recorded twice, and the
+    batch run again counts the row replayed beside it once (found: twice)."""
     from bizops.core.ledger.books import Books
 
-    def order(amount: str, **changes) -> str:
-        row = {"order_id": "O-2", "customer": "恒通", "amount": amount, "city": "广州", "settlement": "cash"}
+    def order(order_id: str, amount: str, **changes) -> str:
+        row = {"order_id": order_id, "customer": "恒通", "amount": amount, "city": "广州", "settlement": "cash"}
         return json.dumps(dict(row, invoice="vat", **changes), ensure_ascii=False) + "\n"
 
     args = ("--company", "cable", "--db", db.url, "approve-order", "-", "--record")
-    assert bizops_run(*args, input=order("100").replace("O-2", "O-1")).exit_code == 0
+    assert bizops_run(*args, input=order("O-1", "100")).exit_code == 0
     look_ahead, recorded = Books.look_ahead, []
 
     def meanwhile(books, command, ids):
         ahead = look_ahead(books, command, ids)
-        if not recorded:  # once: the batch run again looks its ids up after it
+        if "O-2" in ids and not recorded:  # once: the batch run again looks its ids up after it
             done = subprocess.run(
                 [sys.executable, "-m", "bizops", *args],
-                input=order("3000").encode(),
+                input=order("O-2", "3000").encode(),
                 env=subprocess_env(tmp_path),
                 cwd=tmp_path,
                 capture_output=True,
@@ -250,19 +251,26 @@ def test_an_order_recorded_while_a_writer_waits_for_the_lock_is_answered_as_reco
 
     monkeypatch.setattr(Books, "look_ahead", meanwhile)
     row = {
-        "same": order("3000"),
-        "other": order("3500"),
-        "invalid": order("3000", customer="新客户", new_customer=True, city=None),  # its terms need its city
+        "same": order("O-2", "3000"),
+        "other": order("O-2", "3500"),
+        "invalid": order("O-2", "3000", customer="新客户", new_customer=True, city=None),  # its terms need its city
     }[inputs]
-    r = bizops_run(*args, "--jobs", "1", input=row)  # one process: no SQLite writer to ask under the lock
-    (row,) = r.rows()
+    # The first batch is one row (O-3, decision 2); the second holds O-1, recorded before, and O-2 (decision 3).
+    book = order("O-3", "50") + order("O-1", "100") + row
+    r = bizops_run(*args, "--jobs", "1", input=book)  # one process: no SQLite writer to ask under the lock
+    new, replayed, answered = r.rows()
+    assert new["amount"] == "50.00" and not any("already recorded" in w for w in new["warnings"])
+    assert replayed["warnings"][-1].startswith("already recorded as decision 1 (")
     if inputs == "same":
         assert r.exit_code == 0, r
-        assert {k: v for k, v in row.items() if k != "warnings"} == {
+        assert {k: v for k, v in answered.items() if k != "warnings"} == {
             k: v for k, v in recorded[0].items() if k != "warnings"
         }
-        assert row["warnings"][-1].startswith("already recorded as decision 2 (")
+        assert answered["warnings"][-1].startswith("already recorded as decision 3 (")
+        assert "warning: 2 rows already recorded with the same inputs" in r.stderr
     else:
         assert r.exit_code == 1, r
-        assert row["status"] == "refused" and row["reason"].startswith("order_id O-2 was recorded as decision 2 (")
-    assert db.sql("SELECT count(*), count(DISTINCT request_id) FROM bizops_decisions") == [(2, 2)]
+        assert answered["status"] == "refused"
+        assert answered["reason"].startswith("order_id O-2 was recorded as decision 3 (")
+        assert "warning: 1 row already recorded with the same inputs" in r.stderr
+    assert db.sql("SELECT count(*), count(DISTINCT request_id) FROM bizops_decisions") == [(3, 3)]

@@ -139,6 +139,7 @@ class Recorder:
         self._want = 0
         self._thresholds: tuple | None = None  # the garbage collector's, while it passes after batches (`_batches`)
         self._passes = 0
+        self._replayed = 0  # rows of the batch in progress shown as recorded before (counted once it commits)
         self.by = {"user_name": current_user(), "host": current_host()}
         # The policy is kept where the ledger has room for it (a ledger of schema 5 or later).
         self.policy_settings = policy.settings_text() if (self.ledger.version or 0) >= POLICIES_SINCE else None
@@ -326,6 +327,7 @@ class Recorder:
             failure, started, done = None, time.monotonic(), 0
             limit = SECONDS * SHARED if books.shared else SECONDS
             recorded, without_id, first, last = 0, 0, None, None
+            self._replayed = 0  # a batch run again counts its rows again
             for request in rows:
                 if done and time.monotonic() - started > limit:
                     break
@@ -346,6 +348,7 @@ class Recorder:
                 self.policy_settings = None  # kept now
                 tally.recorded += recorded
                 tally.without_id += without_id
+                tally.replayed += self._replayed
                 if first is not None:
                     tally.first = tally.first if tally.first is not None else first
                     tally.last = last
@@ -397,7 +400,7 @@ class Recorder:
             if found.digest is None:  # recorded earlier in this transaction
                 found.digest = identity.digest(codec.plain_loads(found.inputs))
             if found.digest == digest or self._same_as_recorded(found, fields):
-                self.tally.replayed += 1
+                self._replayed += 1
                 return [recorded_result(found, self.columns, self.explain)], None, False
             if not self.amend:
                 return [refusal(self.columns, identity.field, request_id, fields, found)], None, False
