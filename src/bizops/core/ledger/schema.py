@@ -323,10 +323,13 @@ def _v5(dialect: str) -> list:
     return [*statements, _POSTGRES_IMMUTABLE.format(table="policies").strip()]
 
 
+#: How an aggregate run's decisions name the run they belong to (`request_id`), followed by its digest
+#: (the partial index `bizops_decisions_run` of schema 2 spells it out).
+RUN_PREFIX = "events:"
 #: The decisions that free request ids or take them over: a reversal frees its decision's, an aggregate run's
-#: decisions take their events' over (`store.RUN_PREFIX`). `Ledger.moved_since` asks for them in the same words, so
-#: SQLite and PostgreSQL both see that this partial index answers it.
-MOVES = "reverses IS NOT NULL OR request_id LIKE 'events:%'"
+#: decisions take their events' over. `Ledger.moved_since` asks for them in the same words, so SQLite and
+#: PostgreSQL both see that this partial index answers it.
+MOVES = f"reverses IS NOT NULL OR request_id LIKE '{RUN_PREFIX}%'"
 
 
 def _v6(dialect: str) -> list:

@@ -28,7 +28,7 @@ from bizops.core.errors import BizopsError, LedgerBusy, LedgerError
 from bizops.core.i18n import msg, os_reason
 from bizops.core.ledger import codec
 from bizops.core.ledger.location import Location
-from bizops.core.ledger.schema import META_TABLE, MIGRATIONS, MOVES, SCHEMA_VERSION
+from bizops.core.ledger.schema import META_TABLE, MIGRATIONS, MOVES, RUN_PREFIX, SCHEMA_VERSION
 
 DECISION_FIELDS = (
     "id",
@@ -79,9 +79,6 @@ IDENTITY_COLUMNS = (
 
 #: The balance kind under which bizops counts the standing decisions naming a customer (plugins cannot write it).
 CUSTOMER_KIND = "bizops:customer"
-#: How an aggregate run's decisions name the run they belong to (`request_id`), followed by its digest.
-#: (schema.py's partial indexes `bizops_decisions_run` and `bizops_decisions_moves` spell it out.)
-RUN_PREFIX = "events:"
 #: The largest id either backend stores (a signed 64-bit integer).
 MAX_ID = 2**63 - 1
 
